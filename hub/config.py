@@ -1,0 +1,144 @@
+"""Settings of a deployment: `hub.toml` and `HUB_*` environment variables, read once and passed down."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from hub.errors import ConfigError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Answers where a shipped resource folder (`schema`, `policies`, `migrations`) lives."""
+    in_checkout = _PACKAGE_DIR.parent / name
+    if in_checkout.exists():
+        return in_checkout
+    return _PACKAGE_DIR / "_data" / name
+
+
+def resource_file(name: str) -> Path:
+    """Answers where a shipped top-level file (`alembic.ini`) lives."""
+    in_checkout = _PACKAGE_DIR.parent / name
+    if in_checkout.exists():
+        return in_checkout
+    return _PACKAGE_DIR / "_data" / name
+
+
+class SourceSettings(BaseModel):
+    """Where one source database is and how long the hub waits for it."""
+
+    url: str
+    timeout_ms: int | None = Field(default=None, ge=10, le=60_000)
+
+
+class OidcSettings(BaseModel):
+    """The external OpenID Connect provider through which citizens and enterprises sign in."""
+
+    issuer: str
+    jwks_url: str
+    audience: str | None = None
+    subject_claim: str = "sub"
+
+
+class Settings(BaseSettings):
+    """Everything a running hub needs to know; env vars (HUB_*, `__` for nesting) beat hub.toml."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HUB_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        toml_file=None,
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./credit-hub.db"
+    audit_database_url: str | None = None
+    sources: dict[str, SourceSettings] = Field(default_factory=dict)
+    catalog_path: Path = Field(default_factory=lambda: resource_dir("schema") / "catalog.yaml")
+    sources_dir: Path = Field(default_factory=lambda: resource_dir("schema") / "sources")
+    policies_dir: Path = Field(default_factory=lambda: resource_dir("policies"))
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "credit-hub"
+    token_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    signing_key_days: int = Field(default=30, ge=1)
+    audit_secret: str = Field(default="change-me-audit-pepper", min_length=16)
+    source_timeout_ms: int = Field(default=1000, ge=10, le=60_000)
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_reset_seconds: float = Field(default=10.0, gt=0)
+    graphiql: bool = False
+    dev_login: bool = False
+    oidc: OidcSettings | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("database_url", "audit_database_url")
+    @classmethod
+    def _supported_driver(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = os.environ.get("HUB_CONFIG_FILE")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
+        return tuple(sources)
+
+    @property
+    def audit_url(self) -> str:
+        """Answers which database holds the audit log (the hub's own unless configured apart)."""
+        return self.audit_database_url or self.database_url
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Answers the settings of this deployment, or raises ConfigError naming the bad key and the fix."""
+    previous = os.environ.get("HUB_CONFIG_FILE")
+    try:
+        if config_file is not None:
+            if not config_file.is_file():
+                raise ConfigError(
+                    "configuration file not found",
+                    place=str(config_file),
+                    fix="pass --config <path to hub.toml>",
+                )
+            os.environ["HUB_CONFIG_FILE"] = str(config_file)
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        where = str(config_file) if config_file else "environment"
+        raise ConfigError(
+            f"setting '{key}': {first['msg']}",
+            place=where,
+            fix=f"correct '{key}' in {where} or its HUB_{key.upper().replace('.', '__')} variable",
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", place=str(config_file)) from None
+    finally:
+        if config_file is not None:
+            if previous is None:
+                os.environ.pop("HUB_CONFIG_FILE", None)
+            else:
+                os.environ["HUB_CONFIG_FILE"] = previous

@@ -1,0 +1,131 @@
+"""Asks every source at once, each within its timeout and behind its breaker; merges what comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from hub.federation.adapter import SOURCE, SUBJECT, Row, SqlSource
+from hub.federation.breaker import BreakerState, CircuitBreaker
+
+log = logging.getLogger(__name__)
+
+
+class SourceState(StrEnum):
+    """What happened when a source was asked during one request."""
+
+    OK = "OK"
+    NOT_QUERIED = "NOT_QUERIED"
+    TIMEOUT = "TIMEOUT"
+    UNAVAILABLE = "UNAVAILABLE"
+    CIRCUIT_OPEN = "CIRCUIT_OPEN"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOutcome:
+    """A source's state in one request, and how long it took."""
+
+    name: str
+    title: str
+    state: SourceState
+    elapsed_ms: float = 0.0
+    record_types: frozenset[str] = frozenset()
+
+    @property
+    def status(self) -> str:
+        """Answers the state's name, as GraphQL shows it."""
+        return self.state.value
+
+    @property
+    def failed(self) -> bool:
+        """Answers whether the source was asked and did not answer."""
+        return self.state in (SourceState.TIMEOUT, SourceState.UNAVAILABLE, SourceState.CIRCUIT_OPEN)
+
+
+@dataclass
+class Fetched:
+    """Rows per subject code and record type, and every source's outcome."""
+
+    rows: dict[str, dict[str, list[Row]]] = field(default_factory=dict)
+    outcomes: dict[str, SourceOutcome] = field(default_factory=dict)
+
+    def failed_record_types(self) -> set[str]:
+        """Answers the record types for which some asked source did not answer."""
+        return {rt for outcome in self.outcomes.values() if outcome.failed for rt in outcome.record_types}
+
+
+class Federation:
+    """All configured sources, asked concurrently; order of sources is merge priority."""
+
+    def __init__(
+        self,
+        sources: Sequence[SqlSource],
+        *,
+        default_timeout_ms: int,
+        breaker_failures: int,
+        breaker_reset: float,
+    ) -> None:
+        self.sources = list(sources)
+        self._timeouts = {s.name: (s.mapping.timeout_ms or default_timeout_ms) / 1000 for s in self.sources}
+        self.breakers = {s.name: CircuitBreaker(breaker_failures, breaker_reset) for s in self.sources}
+
+    def record_types(self) -> set[str]:
+        """Answers every record type some source provides."""
+        return {rt for source in self.sources for rt in source.mapping.record_types}
+
+    async def fetch(self, codes: Sequence[str], needs: Mapping[str, frozenset[str]]) -> Fetched:
+        """Answers the rows of `codes` for the record types and fields in `needs`, from every source at once."""
+        fetched = Fetched(rows={code: {} for code in codes})
+        asked = [(source, source.provides(needs)) for source in self.sources]
+        results = await asyncio.gather(*(self._ask(source, codes, part) for source, part in asked if part))
+        for source, part in asked:
+            if not part:
+                fetched.outcomes[source.name] = SourceOutcome(
+                    source.name, source.mapping.title, SourceState.NOT_QUERIED
+                )
+        for outcome, rows_by_type in results:
+            fetched.outcomes[outcome.name] = outcome
+            for record_type, rows in rows_by_type.items():
+                for row in rows:
+                    fetched.rows.setdefault(row[SUBJECT], {}).setdefault(record_type, []).append(row)
+        return fetched
+
+    async def _ask(
+        self, source: SqlSource, codes: Sequence[str], part: dict[str, frozenset[str]]
+    ) -> tuple[SourceOutcome, dict[str, list[Row]]]:
+        breaker = self.breakers[source.name]
+        types = frozenset(part)
+        if not codes:
+            return SourceOutcome(source.name, source.mapping.title, SourceState.OK, 0.0, types), {}
+        if not breaker.allow():
+            return SourceOutcome(source.name, source.mapping.title, SourceState.CIRCUIT_OPEN, 0.0, types), {}
+        started = time.perf_counter()
+        state = SourceState.OK
+        rows: dict[str, list[Row]] = {}
+        try:
+            async with asyncio.timeout(self._timeouts[source.name]):
+                rows = await source.fetch(codes, part)
+            breaker.succeeded()
+        except TimeoutError:
+            state = SourceState.TIMEOUT
+            breaker.failed()
+        except Exception as exc:  # any driver error is one source's failure, never the request's
+            state = SourceState.UNAVAILABLE
+            breaker.failed()
+            log.warning("source %s unavailable: %s", source.name, type(exc).__name__)
+        elapsed = (time.perf_counter() - started) * 1000
+        return SourceOutcome(source.name, source.mapping.title, state, elapsed, types), rows
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        """Answers each source's breaker state."""
+        return {name: breaker.state for name, breaker in self.breakers.items()}
+
+
+def sources_of(rows: Sequence[Row]) -> list[Any]:
+    """Answers the distinct source names rows came from, in order."""
+    return list(dict.fromkeys(row[SOURCE] for row in rows))

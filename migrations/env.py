@@ -1,0 +1,50 @@
+"""Alembic environment: runs migrations on the async engine named by `-x url=` or the caller."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from hub.store.engine import make_engine
+from hub.store.tables import metadata
+
+target_metadata = metadata
+
+
+def _url() -> str:
+    url = context.config.attributes.get("url") or context.get_x_argument(as_dictionary=True).get("url")
+    if not url:
+        raise SystemExit("alembic: pass -x url=<database URL> or run `credit-hub migrate`")
+    return str(url)
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async() -> None:
+    engine = make_engine(_url())
+    async with engine.connect() as connection:
+        await connection.run_sync(_run)
+        await connection.commit()
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    existing = context.config.attributes.get("connection")
+    if existing is not None:
+        _run(existing)
+    else:
+        asyncio.run(_run_async())
