@@ -80,3 +80,33 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         yield url
     finally:
         drop_pg_database(url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Answers a running hub (uvicorn on 127.0.0.1) over seeded sources, on each configured backend."""
+    from tests.support import server
+
+    created: list[str] = []
+    if request.param == "sqlite":
+        hub_url, source_urls = server.sqlite_urls(tmp_path_factory.mktemp("hub"))
+    else:
+        hub_url = create_pg_database("hubtest_hub")
+        created.append(hub_url)
+        source_urls = {}
+        for name in ("taiyuan", "datong", "tax", "court"):
+            source_urls[name] = create_pg_database(f"hubtest_{name}")
+            created.append(source_urls[name])
+    try:
+        clients: dict[str, dict[str, str]] = {}
+
+        async def prepare() -> None:
+            clients.update(await server.prepare(hub_url, source_urls))
+
+        _run_apart(prepare())
+        settings = server.hub_settings(hub_url, source_urls)
+        for base_url in server.serve(settings):
+            yield server.HubFixture(base_url, settings, clients, server.sample_codes(), source_urls)
+    finally:
+        for url in created:
+            drop_pg_database(url)

@@ -36,10 +36,11 @@ def _convert(value: Any, field_map: FieldMap) -> Any:
 class SqlSource:
     """A source database read through its mapping; statements are built once and cached."""
 
-    def __init__(self, mapping: SourceMap, engine: AsyncEngine) -> None:
+    def __init__(self, mapping: SourceMap, engine: AsyncEngine, timeout_ms: int | None = None) -> None:
         self.mapping = mapping
         self.engine = engine
         self.name = mapping.name
+        self.timeout_ms = timeout_ms or mapping.timeout_ms
         self._tables: dict[str, Table] = {}
         self._statements: dict[tuple[str, frozenset[str]], Select[Any]] = {}
 

@@ -71,7 +71,7 @@ class Federation:
         breaker_reset: float,
     ) -> None:
         self.sources = list(sources)
-        self._timeouts = {s.name: (s.mapping.timeout_ms or default_timeout_ms) / 1000 for s in self.sources}
+        self._timeouts = {s.name: (s.timeout_ms or default_timeout_ms) / 1000 for s in self.sources}
         self.breakers = {s.name: CircuitBreaker(breaker_failures, breaker_reset) for s in self.sources}
 
     def record_types(self) -> set[str]:

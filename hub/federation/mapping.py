@@ -148,7 +148,5 @@ def load_source_maps(directory: Path, catalog: Catalog) -> dict[str, SourceMap]:
     """Answers every mapping in a directory keyed by source name."""
     files = sorted(directory.glob("*.yaml"))
     if not files:
-        raise ConfigError(
-            "no source mappings found", place=str(directory), fix="add schema/sources/<name>.yaml"
-        )
+        raise ConfigError("no source mappings found", place=str(directory), fix="add schema/sources/<name>.yaml")
     return {source.name: source for source in (load_source_map(path, catalog) for path in files)}

@@ -97,6 +97,8 @@ def parse_subject_code(raw: str) -> SubjectCode:
             fix="pass an 18-character Unified Social Credit Code or resident identity number",
         )
     looks_personal = text[:17].isdigit() and text[:2] in _PROVINCES
+    if looks_personal and uscc.is_valid(text) and not ric.is_valid(text):
+        looks_personal = False
     try:
         if looks_personal:
             return SubjectCode(ric.validate(text), SubjectKind.NATURAL_PERSON)

@@ -46,3 +46,10 @@ def test_bad_codes_say_why_without_echoing(raw: str, reason: str) -> None:
     assert caught.value.code is ErrorCode.INVALID_SUBJECT_CODE
     assert reason in caught.value.render()
     assert raw not in caught.value.render()
+
+
+def test_all_digit_social_organisation_code_is_not_taken_for_a_person() -> None:
+    body = "52140100" + "123456789"
+    code = body + uscc.calc_check_digit(body)
+    assert not ric.is_valid(code)
+    assert parse_subject_code(code).kind is SubjectKind.LEGAL_ENTITY

@@ -1,0 +1,236 @@
+"""What the benchmarks share: PostgreSQL databases, seeded sources, servers under uvicorn, wrk runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ("taiyuan", "datong", "tax", "court")
+
+
+def pg_dsn(base: str, database: str) -> str:
+    """Answers an asyncpg DSN for a database on the server of `base` (a SQLAlchemy URL without database)."""
+    return base.replace("postgresql+asyncpg://", "postgresql://").rstrip("/") + f"/{database}"
+
+
+async def ensure_databases(base: str, names: list[str], *, fresh: bool) -> None:
+    """Creates the databases (dropping them first when `fresh`)."""
+    connection = await asyncpg.connect(pg_dsn(base, "postgres"))
+    try:
+        existing = {r["datname"] for r in await connection.fetch("SELECT datname FROM pg_database")}
+        for name in names:
+            if fresh and name in existing:
+                await connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            if fresh or name not in existing:
+                await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+def free_port() -> int:
+    """Answers a free TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A uvicorn process group serving one app."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        """Answers the server's base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def peak_rss_mb(self) -> float:
+        """Answers the largest peak RSS (VmHWM) among the server's processes, in MB."""
+        peaks = [_vm_hwm(pid) for pid in _tree(self.process.pid)]
+        return max(peaks, default=0.0) / 1024
+
+    def stop(self) -> None:
+        """Stops the process group."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in children:
+        found.extend(_tree(int(child)))
+    return found
+
+
+def _vm_hwm(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return 0.0
+
+
+def start_server(name: str, factory: str, env: dict[str, str], workers: int) -> Server:
+    """Starts `factory` under uvicorn (uvloop, httptools) and waits until it answers /graphql."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+    server = Server(name, process, port)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}")
+        try:
+            httpx.get(f"{server.url}/graphql", timeout=1)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"{name} did not start")
+
+
+LUA = """
+local codes = %(codes)s
+local headers = {["Content-Type"] = "application/json", ["X-Hub-Operator"] = "bench"%(auth)s}
+local query = %(query)s
+math.randomseed(%(seed)d)
+request = function()
+  local c = codes[math.random(#codes)]
+  return wrk.format("POST", "/graphql", headers, '{"query":' .. query .. ',"variables":{"c":"' .. c .. '"}}')
+end
+"""
+
+
+@dataclass
+class WrkResult:
+    """What one wrk run measured."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def run_wrk(url: str, codes: list[str], query: str, token: str | None, connections: int, seconds: int) -> WrkResult:
+    """Answers requests/s and latency percentiles of `query` with random codes at `connections`."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    auth = f', ["Authorization"] = "Bearer {token}"' if token else ""
+    script = LUA % {
+        "codes": "{" + ",".join(json.dumps(c) for c in codes) + "}",
+        "auth": auth,
+        "query": json.dumps(json.dumps(query)),
+        "seed": random.randint(1, 10**6),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    threads = min(2, connections)
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            handle.name,
+            f"{url}/graphql",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(handle.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return WrkResult(rps, p50, p99, int(bad.group(1)) if bad else 0)
+
+
+def token_for(base_url: str, client: dict[str, str]) -> str:
+    """Answers an access token from the hub's token endpoint."""
+    response = httpx.post(
+        f"{base_url}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client["client_id"], client["client_secret"]),
+        timeout=30,
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+def timed_posts(url: str, body: dict[str, Any], headers: dict[str, str], repeat: int) -> tuple[float, dict[str, Any]]:
+    """Answers the median seconds of `repeat` POSTs and the last response body."""
+    times: list[float] = []
+    last: dict[str, Any] = {}
+    with httpx.Client(timeout=120) as client:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.post(f"{url}/graphql", json=body, headers=headers)
+            times.append(time.perf_counter() - started)
+            last = response.json()
+    return statistics.median(times), last
+
+
+def run(coroutine: Any) -> Any:
+    """Runs a coroutine to completion."""
+    return asyncio.run(coroutine)

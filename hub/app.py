@@ -1,0 +1,97 @@
+"""create_app(settings): routes, middleware and lifespan; the one wiring point of the hub."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from hub.config import Settings, load_settings
+from hub.graphql.http import HubGraphQL
+from hub.graphql.schema import build_schema
+from hub.services import Services, build_services
+from hub.store.clients import ClientRepository
+from hub.store.engine import make_engine
+from hub.store.keys import RevocationRepository, SigningKeyRepository
+from hub.web.oauth import build_oauth_service, oauth_routes
+
+
+class _Lazy:
+    """An ASGI endpoint whose application is only built at start-up."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Answers the ASGI application for `settings`; sources and policies are loaded at start-up."""
+    hub_engine = make_engine(settings.database_url)
+    oauth = build_oauth_service(
+        settings,
+        clients=ClientRepository(hub_engine),
+        signing_keys=SigningKeyRepository(hub_engine),
+        revocations=RevocationRepository(hub_engine),
+    )
+    schema = build_schema()
+    graphql = _Lazy()
+    state: dict[str, Services] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        services = await build_services(settings)
+        state["services"] = services
+        graphql.app = HubGraphQL(
+            services,
+            oauth.verifier.verify,
+            None,
+            schema=schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+        )
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            await services.close()
+            await oauth.verifier.aclose()
+            await hub_engine.dispose()
+
+    async def healthz(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_request: Request) -> JSONResponse:
+        outcomes = await state["services"].source_statuses()
+        sources = {o.name: {"status": o.status, "elapsedMs": round(o.elapsed_ms, 1)} for o in outcomes}
+        ready = all(o.status == "OK" for o in outcomes)
+        return JSONResponse(
+            {"status": "ready" if ready else "degraded", "sources": sources}, status_code=200 if ready else 503
+        )
+
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        *oauth_routes(oauth),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def app_from_environment() -> Starlette:
+    """Answers the application configured by HUB_CONFIG_FILE and HUB_* variables (uvicorn factory)."""
+    return create_app(load_settings())
+
+
+async def check_deployment(settings: Settings) -> None:
+    """Answers nothing; raises ConfigError when files, policies or sources would stop start-up."""
+    services = await build_services(settings)
+    await services.close()

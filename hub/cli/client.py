@@ -1,0 +1,126 @@
+"""`credit-hub client`: register OAuth clients and list them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hub.cli.common import fail
+from hub.config import load_settings
+from hub.errors import ErrorCode, HubError
+from hub.identity.credentials import DepartmentCheck, NewClient, default_department_check, new_client
+from hub.store.clients import ClientRepository, ClientRow
+from hub.store.engine import make_engine
+
+T = TypeVar("T")
+DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+DatabaseUrl = Annotated[
+    str | None, typer.Option("--database-url", help="the hub database (default: HUB_DATABASE_URL / hub.toml)")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="print one JSON object and nothing else")]
+
+
+def _with_repository(url: str | None, work: Callable[[ClientRepository], Awaitable[T]]) -> T:
+    if url is not None and not url.startswith(DRIVERS):
+        raise HubError(
+            ErrorCode.BAD_USER_INPUT,
+            "unsupported database URL",
+            place="--database-url",
+            fix="use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>",
+        )
+
+    async def run() -> T:
+        engine = make_engine(url or load_settings().database_url)
+        try:
+            return await work(ClientRepository(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+async def _store(repository: ClientRepository, client: NewClient) -> None:
+    await repository.add(
+        client_id=client.client_id,
+        name=client.name,
+        org=client.org,
+        department=client.department,
+        scopes=client.scopes,
+        secret_hash=client.secret_hash,
+        created_at=client.created_at,
+    )
+
+
+def register(app: typer.Typer, *, department_check: DepartmentCheck = default_department_check) -> None:
+    """Answers nothing; adds the `client` command group (`create`, `list`) to `app`."""
+    group = typer.Typer(help="Register and list OAuth clients.", no_args_is_help=True)
+    app.add_typer(group, name="client")
+
+    @group.command("create")
+    def create(
+        name: Annotated[str, typer.Option("--name", help="who runs the client, e.g. '市场监管局审批系统'")],
+        org: Annotated[str, typer.Option("--org", help="the organisation's Unified Social Credit Code")],
+        department: Annotated[str, typer.Option("--department", help="department key from policies/")],
+        scopes: Annotated[str, typer.Option("--scopes", help='e.g. "subject:read check:read"')],
+        database_url: DatabaseUrl = None,
+        as_json: AsJson = False,
+    ) -> None:
+        """Registers a client and prints its id and secret once."""
+        try:
+            client = new_client(
+                name=name,
+                org=org,
+                department=department,
+                scopes=[scopes.replace(",", " ")],
+                department_ok=department_check,
+            )
+            _with_repository(database_url, lambda repository: _store(repository, client))
+        except HubError as exc:
+            fail(exc)
+        if as_json:
+            typer.echo(json.dumps({"client_id": client.client_id, "client_secret": client.secret}))
+            return
+        typer.echo(f"client_id:     {client.client_id}")
+        typer.echo(f"client_secret: {client.secret}")
+        typer.echo("The secret is shown only this once; the hub keeps only a hash of it.", err=True)
+
+    @group.command("list")
+    def list_clients(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:
+        """Lists registered clients (never their secrets)."""
+        try:
+            rows: list[ClientRow] = _with_repository(database_url, lambda repository: repository.list_all())
+        except HubError as exc:
+            fail(exc)
+        if as_json:
+            typer.echo(json.dumps({"clients": [_public(row) for row in rows]}, ensure_ascii=False))
+            return
+        table = Table("client_id", "name", "org", "department", "scopes", "created", "disabled")
+        for row in rows:
+            table.add_row(
+                row.client_id,
+                row.name,
+                row.org,
+                row.department,
+                " ".join(row.scopes),
+                f"{row.created_at:%Y-%m-%d %H:%M}",
+                "yes" if row.disabled else "",
+            )
+        Console().print(table)
+
+
+def _public(row: ClientRow) -> dict[str, object]:
+    return {
+        "client_id": row.client_id,
+        "name": row.name,
+        "org": row.org,
+        "department": row.department,
+        "scopes": list(row.scopes),
+        "created_at": row.created_at.isoformat(),
+        "disabled": row.disabled,
+    }

@@ -1,0 +1,99 @@
+"""`credit-hub serve`, `credit-hub migrate` and `credit-hub schema export`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hub.cli.common import fail
+from hub.config import load_settings, resource_dir
+from hub.errors import ConfigError, HubError
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="hub.toml; HUB_* environment variables override it")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Adds serve, migrate and the schema group to `app`."""
+    app.command("serve", help="Serve a configured deployment.")(serve)
+    app.command("migrate", help="Upgrade the hub's own database (Alembic).")(migrate)
+    schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+    schema_app.command("export", help="Write the GraphQL SDL to schema/hub.graphql.")(export_schema)
+    app.add_typer(schema_app, name="schema")
+
+
+def serve(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="address to bind")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="port to bind")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="worker processes")] = None,
+) -> None:
+    """Serves the hub with uvicorn until interrupted."""
+    import uvicorn
+
+    try:
+        if config is not None:
+            os.environ["HUB_CONFIG_FILE"] = str(config.resolve())
+        settings = load_settings(config)
+        if settings.dev_login:
+            raise ConfigError(
+                "dev_login is for `credit-hub demo` only",
+                place="HUB_DEV_LOGIN",
+                fix="unset HUB_DEV_LOGIN; configure [oidc] for citizen sign-in",
+            )
+        from hub.app import check_deployment
+
+        asyncio.run(check_deployment(settings))
+    except HubError as error:
+        fail(error)
+    uvicorn.run(
+        "hub.app:app_from_environment",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+def migrate(
+    config: ConfigOption = None,
+    database_url: Annotated[str | None, typer.Option(help="overrides HUB_DATABASE_URL")] = None,
+) -> None:
+    """Upgrades the hub's database (and the audit database, if separate) to the newest revision."""
+    from hub.store.migrate import upgrade
+
+    try:
+        settings = load_settings(config, **({"database_url": database_url} if database_url else {}))
+        targets = dict.fromkeys([settings.database_url, settings.audit_url])
+        for url in targets:
+            upgrade(url)
+            typer.echo(f"migrated {url.split('@')[-1]}")
+    except HubError as error:
+        fail(error)
+    except Exception as exc:  # a driver error: unreachable or refused database
+        fail(
+            ConfigError(
+                f"migration failed: {type(exc).__name__}: {exc}".split("\n")[0],
+                place="database_url",
+                fix="check that the database exists and is reachable",
+            )
+        )
+
+
+def export_schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="where to write the SDL")] = None,
+) -> None:
+    """Writes the GraphQL SDL the code defines (default schema/hub.graphql)."""
+    from hub.graphql.schema import build_schema
+
+    output = output or resource_dir("schema") / "hub.graphql"
+
+    output.write_text(build_schema().as_str() + "\n", encoding="utf-8")
+    typer.echo(f"wrote {output}")

@@ -1,0 +1,29 @@
+"""Per-request state a resolver may read: the caller, the hub's services, and what was disclosed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hub.errors import HubError
+from hub.identity.principal import Principal
+from hub.policy.purposes import Purpose
+from hub.records.view import Disclosure
+
+if TYPE_CHECKING:
+    from hub.services import Services
+
+
+@dataclass
+class HubContext:
+    """What one GraphQL request knows about itself."""
+
+    services: Services
+    principal: Principal
+    request_id: str
+    operator: str | None = None
+    purpose: Purpose | None = None
+    disclosures: list[Disclosure] = field(default_factory=list)
+    soft_errors: list[HubError] = field(default_factory=list)
+    data_query: bool = False
+    notes: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,119 @@
+"""GraphQL over HTTP: authenticate first, run the operation, register it, then answer with the receipt."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
+
+from hub.errors import ErrorCode, HubError
+from hub.graphql.context import HubContext
+from hub.identity.principal import Principal
+from hub.services import Services
+
+Authenticate = Callable[[str | None], Awaitable[Principal]]
+Register = Callable[[HubContext, ExecutionResult], Awaitable[str | None]]
+OPERATOR_HEADER = "x-hub-operator"
+
+
+class HubGraphQL(GraphQL[HubContext, None]):
+    """Strawberry's ASGI view with the hub's authentication, request checks and receipts."""
+
+    def __init__(self, services: Services, authenticate: Authenticate, register: Register | None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.services = services
+        self.authenticate = authenticate
+        self.register = register
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await Response(status_code=404)(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        refusal = self._refuse_content_type(request)
+        if refusal is None:
+            try:
+                request.state.principal = await self.authenticate(request.headers.get("authorization"))
+            except HubError as error:
+                refusal = _unauthenticated(error)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        with contextlib.suppress(ClientDisconnect):
+            await super().__call__(scope, receive, send)
+
+    def _refuse_content_type(self, request: Request) -> Response | None:
+        if request.method != "POST":
+            return None
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "application/json":
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "POST /graphql takes application/json only",
+                            "extensions": {"code": ErrorCode.BAD_USER_INPUT.value},
+                        }
+                    ]
+                },
+                status_code=415,
+            )
+        return None
+
+    async def get_context(self, request: Any, response: Any) -> HubContext:
+        context = HubContext(
+            services=self.services,
+            principal=request.state.principal,
+            request_id=request.headers.get("x-request-id") or str(uuid.uuid4()),
+            operator=operator_name(request.headers.get(OPERATOR_HEADER)),
+        )
+        request.state.hub_context = context
+        return context
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        context: HubContext = request.state.hub_context
+        if self.register is not None:
+            try:
+                context.notes["event_id"] = await self.register(context, result)
+            except HubError as error:
+                if context.data_query:
+                    return {
+                        "data": None,
+                        "errors": [{"message": error.message, "extensions": {"code": error.code.value}}],
+                    }
+        response = process_result(result)
+        event_id = context.notes.get("event_id")
+        if event_id:
+            extensions = dict(response.get("extensions") or {})
+            extensions["audit"] = {"eventId": event_id}
+            response["extensions"] = extensions
+        return response
+
+
+def operator_name(raw: str | None) -> str | None:
+    """Answers the operator named by X-Hub-Operator: raw UTF-8 or percent-encoded, trimmed to 120 characters."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        text = raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        text = raw
+    return unquote(text).strip()[:120] or None
+
+
+def _unauthenticated(error: HubError) -> JSONResponse:
+    challenge = str(error.extra.get("www_authenticate") or 'Bearer realm="credit-hub"')
+    return JSONResponse(
+        {"errors": [{"message": error.message, "extensions": {"code": ErrorCode.UNAUTHENTICATED.value}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": challenge},
+    )

@@ -1,0 +1,103 @@
+"""Query resolvers: each parses its input, calls the records service, and hands the view back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from hub.errors import ErrorCode, HubError
+from hub.graphql.context import HubContext
+from hub.graphql.errors import withheld_error
+from hub.graphql.selection import requested_fields
+from hub.graphql.types import CatalogItem, SourceStatus, Subject, Viewer
+from hub.identity.codes import SubjectCode, parse_subject_code
+from hub.policy.purposes import Purpose
+from hub.records.service import ReadRequest
+from hub.records.view import Withheld
+
+HubInfo = Info[HubContext, None]
+
+
+def _require(context: HubContext, scope: str) -> None:
+    if not context.principal.has(scope):
+        raise HubError(
+            ErrorCode.FORBIDDEN,
+            f"this operation needs the scope '{scope}'",
+            fix=f"request a token with scope '{scope}' for a client registered with it",
+        )
+
+
+async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[Any]:
+    context = info.context
+    services = context.services
+    policy = services.policy_for(context.principal)
+    context.purpose = purpose
+    context.data_query = True
+    selections = info.selected_fields[0].selections
+    requested, linked = requested_fields(selections).frozen()
+    request = ReadRequest(policy, context.principal.org, purpose, codes, requested, linked)
+    result = await services.records.read(request, date.today())
+    context.disclosures.extend(result.disclosures)
+    for index, outcome in result.failed_sources:
+        path = [*info.path.as_list(), index] if len(codes) > 1 else info.path.as_list()
+        context.soft_errors.append(
+            HubError(
+                ErrorCode.SOURCE_UNAVAILABLE,
+                f"source '{outcome.name}' did not answer ({outcome.status}); the record is partial",
+                extra={"source": outcome.name, "path": path},
+            )
+        )
+    return result.views
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One subject's record, federated over all sources, filtered by your policy.")
+    async def subject(self, info: HubInfo, code: strawberry.ID, purpose: Purpose) -> Subject | None:
+        _require(info.context, "subject:read")
+        views = await _read(info, [parse_subject_code(code)], purpose)
+        view = views[0]
+        if isinstance(view, Withheld):
+            raise withheld_error(view)
+        return view  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Many subjects at once, in input order, bounded by your policy.")
+    async def subjects(self, info: HubInfo, codes: list[strawberry.ID], purpose: Purpose) -> list[Subject | None]:
+        _require(info.context, "subject:bulk")
+        policy = info.context.services.policy_for(info.context.principal)
+        limit = policy.limits.subjects_per_request
+        if len(codes) > limit:
+            raise HubError(
+                ErrorCode.QUERY_TOO_COMPLEX,
+                f"{len(codes)} codes asked; your policy allows {limit}",
+                fix=f"split the request into batches of at most {limit}",
+            )
+        parsed = [parse_subject_code(code) for code in codes]
+        views = await _read(info, parsed, purpose)
+        answers: list[Any] = [withheld_error(view) if isinstance(view, Withheld) else view for view in views]
+        return answers
+
+    @strawberry.field(description="The state of every source, as of now.")
+    async def sources(self, info: HubInfo) -> list[SourceStatus]:
+        return await info.context.services.source_statuses()  # type: ignore[return-value]
+
+    @strawberry.field(description="The public credit information catalogue.")
+    def catalog(self, info: HubInfo) -> list[CatalogItem]:
+        _require(info.context, "catalog:read")
+        return info.context.services.catalog_items()  # type: ignore[return-value]
+
+    @strawberry.field(description="Who you are to the hub: organisation, department, scopes, purposes.")
+    def me(self, info: HubInfo) -> Viewer:
+        principal = info.context.principal
+        policy = info.context.services.policies.get(principal.department or "")
+        return Viewer(
+            subject=principal.subject,
+            client_id=principal.client_id,
+            organisation=principal.org,
+            department=principal.department,
+            scopes=sorted(principal.scopes),
+            purposes=sorted(policy.purposes) if policy else [],
+        )

@@ -1,0 +1,160 @@
+"""GraphQL object types of a credit record; values come from the records service's views as they are."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+
+from hub.identity.codes import SubjectKind
+from hub.policy.purposes import Purpose
+
+strawberry.enum(Purpose, description="Why the caller asks; checked against its department's policy.")
+strawberry.enum(SubjectKind, description="An organisation or a natural person.")
+
+
+@strawberry.enum(description="Which list a listing belongs to.")
+class ListKind(Enum):
+    RED = "RED"
+    BLACK = "BLACK"
+    KEY_ATTENTION = "KEY_ATTENTION"
+
+
+@strawberry.type(description="The legal representative of an organisation.")
+class LegalRepresentative:
+    name: str | None
+    id_number: str | None
+
+
+@strawberry.type(description="An administrative licence (行政许可).")
+class Licence:
+    id: strawberry.ID
+    source: str
+    decision_number: str | None
+    title: str | None
+    category: str | None
+    authority: str | None
+    decided_on: datetime.date | None
+    valid_until: datetime.date | None
+    content: str | None
+
+
+@strawberry.type(description="An administrative penalty (行政处罚).")
+class Penalty:
+    id: strawberry.ID
+    source: str
+    decision_number: str | None
+    category: str | None
+    authority: str | None
+    decided_on: datetime.date | None
+    amount: Decimal | None
+    legal_basis: str | None
+    decision_text: str | None
+
+
+@strawberry.type(description="An entry on the red, black or key-attention list.")
+class Listing:
+    id: strawberry.ID
+    source: str
+    list: ListKind | None
+    reason: str | None
+    department: str | None
+    basis_document: str | None
+    listed_on: datetime.date | None
+    expires_on: datetime.date | None
+    exit_conditions: str | None
+    status: str | None
+
+
+@strawberry.type(description="A case on the court's list of dishonest judgment debtors (失信被执行人).")
+class CourtDishonesty:
+    id: strawberry.ID
+    source: str
+    case_number: str | None
+    court: str | None
+    filed_on: datetime.date | None
+    published_on: datetime.date | None
+    obligation: str | None
+    performance: str | None
+
+
+@strawberry.type(description="A taxpayer credit grade (纳税信用等级) for one year.")
+class TaxCredit:
+    id: strawberry.ID
+    source: str
+    year: int | None
+    grade: str | None
+    assessed_on: datetime.date | None
+
+
+@strawberry.type(description="A whistle-blower report; the reporter's identity is confidential.")
+class Report:
+    id: strawberry.ID
+    source: str
+    received_on: datetime.date | None
+    topic: str | None
+    reporter_name: str | None
+    reporter_phone: str | None
+
+
+@strawberry.type(description="An enterprise a natural person represents, with its serious dishonesty.")
+class RepresentedEnterprise:
+    id: strawberry.ID
+    source: str
+    enterprise_code: str | None
+    enterprise_name: str | None
+    role: str | None
+    listings: list[Listing] | None
+    court_dishonesty: list[CourtDishonesty] | None
+
+
+@strawberry.type(description="How a source answered this request.")
+class SourceStatus:
+    name: str
+    title: str
+    status: str
+    elapsed_ms: float
+
+
+@strawberry.type(description="One subject's credit record, merged over all sources, as the caller may see it.")
+class Subject:
+    code: strawberry.ID
+    kind: SubjectKind
+    name: str | None
+    status: str | None
+    registered_on: datetime.date | None
+    legal_representative: LegalRepresentative | None
+    phone: str | None
+    address: str | None
+    licences: list[Licence] | None
+    penalties: list[Penalty] | None
+    listings: list[Listing] | None
+    court_dishonesty: list[CourtDishonesty] | None
+    tax_credit: list[TaxCredit] | None
+    reports: list[Report] | None
+    represented_enterprises: list[RepresentedEnterprise] | None
+    sources: list[SourceStatus]
+
+
+@strawberry.type(description="A field of the public credit information catalogue.")
+class CatalogItem:
+    record_type: str
+    field: str
+    title: str
+    personal_data_class: str
+    sharing: str
+    legal_basis: str
+    department: str
+    disclosure_period: str | None
+
+
+@strawberry.type(description="The caller: organisation, department, scopes and allowed purposes.")
+class Viewer:
+    subject: str
+    client_id: str | None
+    organisation: str | None
+    department: str | None
+    scopes: list[str]
+    purposes: list[Purpose]

@@ -1,0 +1,222 @@
+"""RFC 9068 JWT access tokens: issuing them, and verifying them on every request."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from joserfc import jws, jwt
+from joserfc.errors import ExpiredTokenError, JoseError
+from joserfc.jwt import ClaimsOption
+
+from hub.config import Settings
+from hub.errors import ErrorCode, HubError
+from hub.identity.codes import parse_subject_code
+from hub.identity.keys import KeyRing, SigningKey
+from hub.identity.principal import CLIENT_SCOPES, SELF_SCOPES, Principal
+
+REALM = "credit-hub"
+TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
+
+
+def unauthenticated(
+    reason: str, description: str, *, token_error: bool = True, details: dict[str, str] | None = None
+) -> HubError:
+    """Answers the 401 error for a refused credential, with a WWW-Authenticate challenge in `extra`."""
+    challenge = f'Bearer realm="{REALM}"'
+    if token_error:
+        challenge += f', error="invalid_token", error_description="{description}"'
+    extra: dict[str, object] = {"www_authenticate": challenge, "reason": reason, **(details or {})}
+    return HubError(ErrorCode.UNAUTHENTICATED, description, extra=extra)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A signed access token and what the token response says about it."""
+
+    access_token: str
+    jti: str
+    expires_in: int
+    expires_at: int
+    scope: str
+
+
+class TokenIssuer:
+    """Signs access tokens for this hub's issuer and audience."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
+        self._issuer, self._audience = settings.issuer, settings.audience
+        self._ttl = min(settings.token_ttl_seconds, 3600)
+        self._clock = clock
+
+    def issue(
+        self,
+        key: SigningKey,
+        *,
+        subject: str,
+        client_id: str,
+        scopes: Iterable[str],
+        org: str | None = None,
+        dept: str | None = None,
+    ) -> IssuedToken:
+        """Answers a freshly signed token (synchronous: callable from authlib's token generator)."""
+        now = int(self._clock())
+        scope = " ".join(sorted(set(scopes)))
+        claims: dict[str, Any] = {
+            "iss": self._issuer,
+            "sub": subject,
+            "aud": self._audience,
+            "exp": now + self._ttl,
+            "iat": now,
+            "jti": secrets.token_urlsafe(18),
+            "client_id": client_id,
+            "scope": scope,
+        }
+        claims.update({name: value for name, value in (("org", org), ("dept", dept)) if value})
+        header = {"alg": key.algorithm, "kid": key.kid, "typ": "at+jwt"}
+        token = jwt.encode(header, claims, key.private, algorithms=[key.algorithm])
+        return IssuedToken(token, claims["jti"], self._ttl, claims["exp"], scope)
+
+
+class RevocationCheck(Protocol):
+    """Answers whether a token id was revoked (hub.store.keys.RevocationRepository)."""
+
+    async def is_revoked(self, jti: str) -> bool: ...
+
+
+class ExternalVerifier(Protocol):
+    """A verifier for tokens of another issuer (hub.identity.oidc.OidcVerifier)."""
+
+    issuer: str
+
+    async def verify(self, token: str) -> Principal: ...
+    async def aclose(self) -> None: ...
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    scopes = frozenset(str(claims.get("scope", "")).split())
+    client_id, token_id = str(claims["client_id"]), str(claims["jti"])
+    expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+    if scopes & SELF_SCOPES:
+        if scopes - SELF_SCOPES or claims.get("org") or claims.get("dept"):
+            raise unauthenticated("bad_claims", "token mixes self and client scopes")
+        try:
+            code = parse_subject_code(str(claims["sub"])).value
+        except HubError:
+            raise unauthenticated("bad_claims", "token subject is not a subject code") from None
+        return Principal(
+            subject=code,
+            scopes=scopes,
+            self_code=code,
+            client_id=client_id,
+            token_id=token_id,
+            expires_at=expires_at,
+        )
+    if not isinstance(claims.get("org"), str) or not isinstance(claims.get("dept"), str):
+        raise unauthenticated("bad_claims", "token lacks org or dept")
+    return Principal(
+        subject=str(claims["sub"]),
+        scopes=scopes & CLIENT_SCOPES,
+        org=claims["org"],
+        department=claims["dept"],
+        client_id=client_id,
+        token_id=token_id,
+        expires_at=expires_at,
+    )
+
+
+class TokenVerifier:
+    """Turns an Authorization header into a Principal, or raises UNAUTHENTICATED with a challenge."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        keys: KeyRing,
+        revocations: RevocationCheck,
+        *,
+        external: ExternalVerifier | None = None,
+        clock: Callable[[], float] = time.time,
+        leeway: int = 30,
+    ) -> None:
+        self._keys, self._revocations, self._external = keys, revocations, external
+        essential: ClaimsOption = {"essential": True}
+        self._registry = jwt.JWTClaimsRegistry(
+            now=lambda: int(clock()),
+            leeway=leeway,
+            iss={"essential": True, "value": settings.issuer},
+            aud={"essential": True, "value": settings.audience},
+            sub=essential,
+            exp=essential,
+            iat=essential,
+            jti=essential,
+            client_id=essential,
+        )
+
+    async def aclose(self) -> None:
+        """Answers nothing; releases the external verifier's HTTP client."""
+        if self._external is not None:
+            await self._external.aclose()
+
+    async def verify(self, authorization_header: str | None) -> Principal:
+        """Answers who presented this `Authorization: Bearer` header, or raises UNAUTHENTICATED."""
+        if not authorization_header or not authorization_header.strip():
+            raise unauthenticated("missing", "no access token", token_error=False)
+        scheme, _, token = authorization_header.strip().partition(" ")
+        if scheme.lower() != "bearer":
+            raise unauthenticated("not_bearer", "use the Bearer scheme", token_error=False)
+        token = token.strip()
+        if not token or " " in token:
+            raise unauthenticated("malformed", "malformed Bearer credentials")
+        return await self.verify_token(token)
+
+    async def verify_token(self, token: str, *, check_revoked: bool = True) -> Principal:
+        """Answers who a bare access token belongs to, or raises UNAUTHENTICATED saying why."""
+        try:
+            obj = jws.extract_compact(token.encode("ascii"))
+            header, payload = obj.headers(), json.loads(obj.payload or b"")
+        except (JoseError, ValueError, UnicodeError):
+            raise unauthenticated("malformed", "token is not a signed JWT") from None
+        if not isinstance(payload, dict):
+            raise unauthenticated("malformed", "token payload is not a JSON object")
+        if self._external is not None and payload.get("iss") == self._external.issuer:
+            return await self._external.verify(token)
+        said = payload.get("client_id")
+        client_id = said[:64] if isinstance(said, str) and said else None
+        # until the signature is checked the client id is only what the caller claims
+        claimed = {"claimed_client_id": client_id} if client_id else {}
+        if str(header.get("typ", "")).lower() not in TOKEN_TYPES:
+            raise unauthenticated("bad_type", "token is not an at+jwt access token", details=claimed)
+        key = await self._keys.verification_key(str(header.get("kid", "")))
+        if key is None:
+            raise unauthenticated("unknown_key", "token signed by an unknown key", details=claimed)
+        if header.get("alg") != key.algorithm:
+            raise unauthenticated("bad_algorithm", "token algorithm does not match its key", details=claimed)
+        try:
+            valid = jws.validate_compact(obj, key.public, algorithms=[key.algorithm])
+        except JoseError:
+            valid = False
+        if not valid:
+            raise unauthenticated("bad_signature", "token signature is invalid", details=claimed)
+        return await self._checked(payload, {"client_id": client_id} if client_id else {}, check_revoked)
+
+    async def _checked(self, payload: dict[str, Any], verified: dict[str, str], revocable: bool) -> Principal:
+        try:
+            self._registry.validate(payload)
+            principal = _principal(payload)
+        except ExpiredTokenError:
+            raise unauthenticated("expired", "token has expired", details=verified) from None
+        except JoseError as exc:
+            claim = str(getattr(exc, "claim", "claims")).replace(",", "_")
+            description = f"token claim '{claim}' is missing or wrong"
+            raise unauthenticated(f"bad_{claim}", description, details=verified) from None
+        except HubError as exc:
+            exc.extra.update(verified)
+            raise
+        if revocable and await self._revocations.is_revoked(str(payload["jti"])):
+            raise unauthenticated("revoked", "token has been revoked", details=verified)
+        return principal

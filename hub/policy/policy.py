@@ -1,0 +1,98 @@
+"""A compiled department policy: decision table lookups, plans and row scope; no I/O, no YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from hub.catalog.model import Sharing
+from hub.errors import ErrorCode, HubError
+from hub.identity.codes import SubjectCode, SubjectKind
+from hub.policy.decision import NOT_IN_CATALOGUE, OUTSIDE_PURPOSE, Action, Decision, deny
+from hub.policy.purposes import DepartmentKind, Purpose
+
+_OUTSIDE_PURPOSE = deny(OUTSIDE_PURPOSE)
+_NOT_IN_CATALOGUE = deny(NOT_IN_CATALOGUE)
+
+Table = Mapping[tuple[Purpose, SubjectKind, str], Decision]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on one request of the department."""
+
+    subjects_per_request: int
+    depth: int
+    aliases: int
+    cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRule:
+    """Whether natural persons' records need consent, and which record types that protects."""
+
+    natural_persons: bool
+    record_types: frozenset[str]
+
+    def needed(self, kind: SubjectKind, record_type: str) -> bool:
+        """Answers whether reading `record_type` about a subject of `kind` needs the subject's consent."""
+        return self.natural_persons and kind is SubjectKind.NATURAL_PERSON and record_type in self.record_types
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one query may see: a decision per requested field, what to fetch, what needs consent."""
+
+    decisions: dict[str, Decision]
+    fetch: dict[str, frozenset[str]]
+    consent_record_types: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """One department's compiled policy."""
+
+    department: str
+    title: str
+    kind: DepartmentKind
+    purposes: frozenset[Purpose]
+    operator_required: bool
+    consent: ConsentRule
+    divisions: tuple[str, ...]
+    own_records_only: bool
+    exceptions: frozenset[str]
+    max_sharing: Sharing
+    max_sharing_masked: Sharing
+    limits: Limits
+    table: Table = field(repr=False, compare=False)
+
+    def decide(self, purpose: Purpose, kind: SubjectKind, field_path: str) -> Decision:
+        """Answers the decision for one `record_type.field` about a subject of `kind` under `purpose`."""
+        found = self.table.get((purpose, kind, field_path))
+        if found is not None:
+            return found
+        return _NOT_IN_CATALOGUE if purpose in self.purposes else _OUTSIDE_PURPOSE
+
+    def plan(self, purpose: Purpose, kind: SubjectKind, requested: Mapping[str, Iterable[str]]) -> Plan:
+        """Answers the plan for the requested fields (record type → names); refuses a foreign purpose."""
+        if purpose not in self.purposes:
+            raise HubError(
+                ErrorCode.PURPOSE_NOT_ALLOWED,
+                f"department '{self.department}' may not query for purpose {purpose}",
+                fix=f"state one of: {', '.join(sorted(self.purposes))}",
+            )
+        decisions: dict[str, Decision] = {}
+        fetch: dict[str, set[str]] = {}
+        for record_type, names in requested.items():
+            for name in names:
+                path = f"{record_type}.{name}"
+                decision = self.decide(purpose, kind, path)
+                decisions[path] = decision
+                if decision.action is not Action.DENY:
+                    fetch.setdefault(record_type, set()).add(name)
+        consent = frozenset(rt for rt in fetch if self.consent.needed(kind, rt))
+        return Plan(decisions, {rt: frozenset(names) for rt, names in fetch.items()}, consent)
+
+    def in_scope(self, code: SubjectCode) -> bool:
+        """Answers whether the subject lies in the department's jurisdiction (its division prefixes)."""
+        return not self.divisions or code.division.startswith(self.divisions)

@@ -1,0 +1,75 @@
+"""ADDRESS: street-level Chinese addresses (admin units, then road and number, compound, or village)."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from hub.privacy.recognizers._base import ChinesePatternRecognizer
+
+PROVINCES: tuple[str, ...] = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)
+
+
+
+def _cjk_except(excluded: str) -> str:
+    """Answers a regex class of the CJK Unified Ideographs without the excluded characters."""
+    ranges, low = [], 0x4E00
+    for code in sorted({ord(c) for c in excluded}):
+        if code > low:
+            ranges.append(f"\\u{low:04x}-\\u{code - 1:04x}")
+        low = code + 1
+    ranges.append(f"\\u{low:04x}-\\u9fff")
+    return f"[{''.join(ranges)}]"
+
+
+_CJK = r"[\u4e00-\u9fff]"
+_NAME = _cjk_except("路街巷号弄楼室栋幢村镇乡道")
+_ADMIN = rf"(?:{_NAME}{{1,12}}?(?:[省市区县旗盟]|地区|自治[区州县旗]|特别行政区))"
+_TOWN = rf"(?:{_NAME}{{1,8}}?(?:街道|镇|乡))"
+_VILLAGE = rf"(?:{_NAME}{{1,8}}?(?:村|社区)(?:[0-9]{{1,3}}组)?)"
+_ROAD = rf"(?:{_CJK}{{1,6}}?(?:大街|大道|[路街巷道]|胡同)(?:[东西南北中]段|[0-9一二三四五六七八九十]{{1,2}}段)?)"
+_NUMBER = r"(?:[0-9]{1,5}(?:[-－][0-9]{1,5})?(?:号|弄))"
+_COMPOUND = rf"(?:{_NAME}{{2,10}}?(?:小区|花园|公寓|大厦|家园|新村|苑|广场))"
+_UNIT = r"(?:(?:[0-9]{1,5}|[A-Za-z][0-9]{0,3})(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户)|院|[-－][0-9]{1,5}室?)"
+_BUILDING = rf"(?:[A-Za-z\u4e00-\u9fff]{{1,8}}?(?={_UNIT}))"
+_TAIL = rf"(?:{_BUILDING}?{_UNIT}*(?:(?<=单元|栋|幢|座|楼)[0-9]{{1,5}}(?![0-9年月日元号]))?)"
+_STREET = rf"(?:{_ROAD}{_NUMBER}{_TAIL}|{_COMPOUND}{_UNIT}+{_TAIL})"
+
+_LEAD_IN = re.compile(
+    r"住所地|住所|住址|地址|现住|家住|居住在|居住于|居住|位于|坐落于|坐落在|户籍地|户籍所在地|所在地|"
+    r"经营场所|营业场所|注册地|住|在|于|至|为|系"
+)
+_PROVINCE = re.compile(rf"(?:{'|'.join(PROVINCES)})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)")
+_FIRST_DIGIT = re.compile(r"[0-9]")
+
+
+class AddressRecognizer(ChinesePatternRecognizer):
+    """Finds addresses precise to a building: `山西省太原市小店区长治路111号`, `柳巷南路23号院5单元302室`."""
+
+    ENTITY = "ADDRESS"
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("admin_street", rf"{_ADMIN}{{1,4}}{_TOWN}?{_VILLAGE}?{_STREET}", 0.85),
+        Pattern("admin_village", rf"{_ADMIN}{{1,4}}{_TOWN}?{_VILLAGE}(?:{_NUMBER}{_TAIL})?", 0.7),
+        Pattern("street", _STREET, 0.6),
+    )
+    CONTEXT = ("住所", "住址", "地址", "住", "位于", "经营场所", "户籍")
+    TRIGGER = re.compile(r"[0-9０-９][号弄栋幢座室]|村")
+    CONTEXT_BOOST = 0.1
+
+    def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """Answers the address span with a leading phrase (`住所地`, `位于`, a name) cut off."""
+        digit = _FIRST_DIGIT.search(text, start, end)
+        head_end = digit.start() if digit else end
+        province = _PROVINCE.search(text, start, head_end)
+        if province:
+            start = province.start()
+        else:
+            lead_ins = [w.end() for w in _LEAD_IN.finditer(text, start, head_end) if w.end() < head_end - 2]
+            start = lead_ins[-1] if lead_ins else start
+        return (start, end) if end - start >= 4 else None

@@ -1,0 +1,241 @@
+"""Reads subjects for a caller: plan per subject kind, consent, fetch from all sources, shape, receipts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from hub.catalog.model import Catalog
+from hub.errors import ErrorCode
+from hub.federation.adapter import Row
+from hub.federation.fetch import Federation, Fetched, SourceOutcome
+from hub.identity.codes import SubjectCode, SubjectKind
+from hub.policy.decision import Action
+from hub.policy.policy import Plan, Policy
+from hub.policy.purposes import Purpose
+from hub.records.shape import Shaper
+from hub.records.view import Disclosure, View, Withheld
+
+REGISTRATION = "registration"
+REPRESENTATION = "representation"
+VIEW_KEYS = {
+    "licence": "licences",
+    "penalty": "penalties",
+    "listing": "listings",
+    "court_dishonesty": "court_dishonesty",
+    "tax_credit": "tax_credit",
+    "report": "reports",
+    REPRESENTATION: "represented_enterprises",
+}
+LINKED_TYPES = ("listing", "court_dishonesty")
+_NAME_FIELDS = frozenset({"name", "legal_representative.name"})
+
+Requested = Mapping[str, frozenset[str]]
+ConsentLookup = Callable[[Sequence[str], str, Purpose], Awaitable[dict[str, tuple[frozenset[str], frozenset[str]]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRequest:
+    """One data query: who (policy, organisation), why (purpose), about whom, and what fields."""
+
+    policy: Policy
+    org: str | None
+    purpose: Purpose
+    codes: Sequence[SubjectCode]
+    requested: Requested
+    linked: Requested = field(default_factory=dict)
+
+
+@dataclass
+class ReadResult:
+    """Views in input order (or a Withheld for the whole subject), receipts, and source outcomes."""
+
+    views: list[View | Withheld]
+    disclosures: list[Disclosure]
+    outcomes: dict[str, SourceOutcome]
+    failed_sources: list[tuple[int, SourceOutcome]]
+
+
+class RecordService:
+    """The one place that decides, fetches and shapes credit data for any caller."""
+
+    def __init__(
+        self, catalog: Catalog, federation: Federation, shaper: Shaper, consents: ConsentLookup | None = None
+    ) -> None:
+        self.catalog = catalog
+        self.federation = federation
+        self.shaper = shaper
+        self.consents = consents
+        self._period_fields = {
+            name: frozenset(f for f in (rt.period_from, rt.period_until) if f)
+            for name, rt in catalog.record_types.items()
+        }
+
+    async def read(self, request: ReadRequest, today: date) -> ReadResult:
+        """Answers the caller's view of each subject under its department's policy."""
+        plans = {
+            kind: request.policy.plan(request.purpose, kind, request.requested)
+            for kind in {code.kind for code in request.codes}
+        }
+        consented = await self._consents(request, plans)
+        needs_by_code: dict[str, dict[str, frozenset[str]]] = {}
+        for code in request.codes:
+            if request.policy.in_scope(code):
+                needs_by_code[code.value] = self._needs(plans[code.kind], consented.get(code.value))
+        fetched = await self._fetch_grouped(needs_by_code)
+        linked = await self._linked(request, fetched, today)
+        views: list[View | Withheld] = []
+        disclosures: list[Disclosure] = []
+        failed: list[tuple[int, SourceOutcome]] = []
+        for index, code in enumerate(request.codes):
+            disclosure = Disclosure(code.value)
+            disclosures.append(disclosure)
+            if code.value not in needs_by_code:
+                views.append(Withheld(ErrorCode.FORBIDDEN, "the subject is outside the department's jurisdiction"))
+                continue
+            allowed_types, consent_ids = consented.get(code.value, (None, frozenset()))
+            disclosure.consent_ids.update(consent_ids)
+            rows = fetched.rows.get(code.value, {})
+            asked = [o for o in fetched.outcomes.values() if o.record_types & needs_by_code[code.value].keys()]
+            failed.extend((index, outcome) for outcome in asked if outcome.failed)
+            if not rows and asked and not any(o.failed for o in asked):
+                views.append(Withheld(ErrorCode.NOT_FOUND, "no source holds a record for this subject"))
+                continue
+            plan = plans[code.kind]
+            views.append(self._view(request, code, plan, rows, allowed_types, linked, disclosure, today, fetched))
+        return ReadResult(views, disclosures, fetched.outcomes, failed)
+
+    async def _consents(
+        self, request: ReadRequest, plans: Mapping[SubjectKind, Plan]
+    ) -> dict[str, tuple[frozenset[str] | None, frozenset[str]]]:
+        plan = plans.get(SubjectKind.NATURAL_PERSON)
+        persons = [c.value for c in request.codes if c.kind is SubjectKind.NATURAL_PERSON]
+        if plan is None or not plan.consent_record_types or not persons:
+            return {}
+        if self.consents is None or request.org is None:
+            return {code: (frozenset(), frozenset()) for code in persons}
+        found = await self.consents(persons, request.org, request.purpose)
+        return {code: found.get(code, (frozenset(), frozenset())) for code in persons}
+
+    def _needs(
+        self, plan: Plan, consent: tuple[frozenset[str] | None, frozenset[str]] | None
+    ) -> dict[str, frozenset[str]]:
+        allowed_types = consent[0] if consent else None
+        needs = {
+            rt: fields
+            for rt, fields in plan.fetch.items()
+            if allowed_types is None or rt not in plan.consent_record_types or rt in allowed_types
+        }
+        for record_type, fields in needs.items():
+            needs[record_type] = fields | self._period_fields[record_type]
+        if any(d.action is Action.MASK for d in plan.decisions.values()):
+            needs[REGISTRATION] = needs.get(REGISTRATION, frozenset()) | _NAME_FIELDS
+        return needs
+
+    async def _fetch_grouped(self, needs_by_code: Mapping[str, dict[str, frozenset[str]]]) -> Fetched:
+        groups: dict[tuple[tuple[str, frozenset[str]], ...], list[str]] = {}
+        for code, needs in needs_by_code.items():
+            groups.setdefault(tuple(sorted(needs.items())), []).append(code)
+        results = await asyncio.gather(*(self.federation.fetch(codes, dict(key)) for key, codes in groups.items()))
+        merged = Fetched()
+        for part in results:
+            merged.rows.update(part.rows)
+            for name, outcome in part.outcomes.items():
+                if name not in merged.outcomes or outcome.failed:
+                    merged.outcomes[name] = outcome
+        return merged
+
+    async def _linked(self, request: ReadRequest, fetched: Fetched, today: date) -> dict[str, dict[str, list[Row]]]:
+        if not request.linked or REPRESENTATION not in request.requested:
+            return {}
+        enterprise_codes = sorted(
+            {
+                row["enterprise_code"]
+                for rows in fetched.rows.values()
+                for row in rows.get(REPRESENTATION, [])
+                if row.get("enterprise_code")
+            }
+        )
+        if not enterprise_codes:
+            return {}
+        plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
+        linked = await self.federation.fetch(enterprise_codes, plan.fetch)
+        return linked.rows
+
+    def _view(
+        self,
+        request: ReadRequest,
+        code: SubjectCode,
+        plan: Plan,
+        rows: Mapping[str, list[Row]],
+        allowed_types: frozenset[str] | None,
+        linked: Mapping[str, Mapping[str, list[Row]]],
+        disclosure: Disclosure,
+        today: date,
+        fetched: Fetched,
+    ) -> View:
+        registration = rows.get(REGISTRATION, [])
+        own_name = ("name",) if code.kind is SubjectKind.NATURAL_PERSON else ()
+        known_names = [
+            str(row[name]) for row in registration for name in ("legal_representative.name", *own_name) if row.get(name)
+        ]
+        view: View = {"code": code.value, "kind": code.kind.value, "sources": list(fetched.outcomes.values())}
+        for record_type, fields in request.requested.items():
+            gated = record_type in plan.consent_record_types and allowed_types is not None
+            if gated and record_type not in (allowed_types or frozenset()):
+                withheld = Withheld(
+                    ErrorCode.CONSENT_REQUIRED, f"a valid consent of the person is needed for {record_type}"
+                )
+                disclosure.denied.update(f"{record_type}.{f}" for f in fields)
+                self._place(view, record_type, fields, withheld)
+                continue
+            rules = self.shaper.rules(plan, code.kind, record_type, sorted(fields))
+            if record_type == REGISTRATION:
+                for name, value in self.shaper.single(registration, rules, known_names, disclosure).items():
+                    self._place(view, record_type, [name], value)
+                continue
+            if all(rule.action is Action.DENY for rule in rules):
+                disclosure.denied.update(rule.path for rule in rules)
+                self._place(view, record_type, fields, rules[0].withheld if rules else None)
+                continue
+            items = self.shaper.items(record_type, rows.get(record_type, []), rules, known_names, disclosure, today)
+            if record_type == REPRESENTATION:
+                for item in items:
+                    self._attach_linked(request, item, linked, known_names, disclosure, today)
+            view[VIEW_KEYS[record_type]] = items
+        return view
+
+    def _attach_linked(
+        self,
+        request: ReadRequest,
+        item: View,
+        linked: Mapping[str, Mapping[str, list[Row]]],
+        known_names: Sequence[str],
+        disclosure: Disclosure,
+        today: date,
+    ) -> None:
+        enterprise = item.get("enterprise_code")
+        rows = linked.get(enterprise, {}) if isinstance(enterprise, str) else {}
+        plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
+        for record_type, fields in request.linked.items():
+            rules = self.shaper.rules(plan, SubjectKind.LEGAL_ENTITY, record_type, sorted(fields))
+            serious = [r for r in rows.get(record_type, []) if record_type != "listing" or r.get("list") == "BLACK"]
+            item[VIEW_KEYS[record_type]] = self.shaper.items(
+                record_type, serious, rules, known_names, disclosure, today
+            )
+
+    @staticmethod
+    def _place(view: View, record_type: str, fields: Sequence[str] | frozenset[str], value: object) -> None:
+        if record_type != REGISTRATION:
+            view[VIEW_KEYS[record_type]] = value
+            return
+        for name in fields:
+            head, _, tail = name.partition(".")
+            if tail:
+                nested = view.setdefault(head, {})
+                if isinstance(nested, dict):
+                    nested[tail] = value
+            else:
+                view[head] = value

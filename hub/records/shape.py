@@ -1,0 +1,122 @@
+"""Turns fetched rows into the caller's view under a plan's decisions, counting what was disclosed how."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hub.catalog.model import Catalog, RecordType
+from hub.errors import ErrorCode
+from hub.federation.adapter import ITEM, SOURCE, Row
+from hub.identity.codes import SubjectKind
+from hub.policy.decision import Action
+from hub.policy.policy import Plan
+from hub.records.view import Disclosure, View, Withheld
+
+Masker = Callable[[str], str]
+Redact = Callable[[str, Sequence[str]], str]
+
+DENIED = "FIELD_DENIED"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """How one field's value reaches the caller: kept, transformed, or withheld."""
+
+    name: str
+    path: str
+    action: Action
+    transform: Masker | None
+    free_text: bool
+    withheld: Withheld | None
+
+
+class Shaper:
+    """Applies decisions, masking and disclosure periods; knows nothing of GraphQL or SQL."""
+
+    def __init__(self, catalog: Catalog, maskers: Mapping[str, Masker], redact: Redact) -> None:
+        self.catalog = catalog
+        self.maskers = maskers
+        self.redact = redact
+
+    def rules(self, plan: Plan, kind: SubjectKind, record_type: str, fields: Sequence[str]) -> list[FieldRule]:
+        """Answers the rule for each requested field of a record type under a plan."""
+        rt = self.catalog.record_types[record_type]
+        found: list[FieldRule] = []
+        for name in fields:
+            path = f"{record_type}.{name}"
+            decision = plan.decisions.get(path)
+            catalog_field = rt.fields.get(name)
+            if decision is None or catalog_field is None or decision.action is Action.DENY:
+                reason = decision.reason if decision else "not in the catalogue"
+                found.append(FieldRule(name, path, Action.DENY, None, False, Withheld(ErrorCode.FIELD_DENIED, reason)))
+                continue
+            operator = decision.masker or catalog_field.pd_class(kind)
+            if decision.action is Action.ALLOW or operator == "none":
+                found.append(FieldRule(name, path, Action.ALLOW, None, False, None))
+            elif operator == "free_text":
+                found.append(FieldRule(name, path, Action.MASK, None, True, None))
+            else:
+                found.append(FieldRule(name, path, Action.MASK, self.maskers[operator], False, None))
+        return found
+
+    def value(self, rule: FieldRule, raw: Any, known_names: Sequence[str], disclosure: Disclosure) -> Any:
+        """Answers what the caller gets for one value under `rule`, noting the form in `disclosure`."""
+        if rule.withheld is not None:
+            disclosure.denied.add(rule.path)
+            return rule.withheld
+        if raw is None or rule.action is Action.ALLOW or not isinstance(raw, str):
+            if raw is not None:
+                disclosure.clear.add(rule.path)
+            return raw
+        disclosure.masked.add(rule.path)
+        if rule.free_text:
+            return self.redact(raw, known_names)
+        assert rule.transform is not None
+        return rule.transform(raw)
+
+    def in_period(self, rt: RecordType, row: Row, today: date) -> bool:
+        """Answers whether an item is still within its disclosure period (002 §12) on `today`."""
+        if rt.period_until is not None:
+            until = row.get(rt.period_until)
+            if isinstance(until, date) and until < today:
+                return False
+        if rt.period is not None and rt.period_from is not None:
+            start = row.get(rt.period_from)
+            if isinstance(start, date) and rt.period.ends(start) < today:
+                return False
+        return True
+
+    def items(
+        self,
+        record_type: str,
+        rows: Sequence[Row],
+        rules: Sequence[FieldRule],
+        known_names: Sequence[str],
+        disclosure: Disclosure,
+        today: date,
+    ) -> list[View]:
+        """Answers the items of a many-valued record type that are in period, newest first."""
+        rt = self.catalog.record_types[record_type]
+        live = [row for row in rows if self.in_period(rt, row, today)]
+        if rt.period_from is not None:
+            live.sort(key=lambda row: row.get(rt.period_from or "") or date.min, reverse=True)
+        shaped: list[View] = []
+        for row in live:
+            item: View = {"id": row[ITEM], "source": row[SOURCE]}
+            for rule in rules:
+                item[rule.name] = self.value(rule, row.get(rule.name), known_names, disclosure)
+            shaped.append(item)
+        return shaped
+
+    def single(
+        self, rows: Sequence[Row], rules: Sequence[FieldRule], known_names: Sequence[str], disclosure: Disclosure
+    ) -> View:
+        """Answers a one-valued record type merged over sources: the first source with a value wins."""
+        merged: View = {}
+        for rule in rules:
+            raw = next((row[rule.name] for row in rows if row.get(rule.name) not in (None, "")), None)
+            merged[rule.name] = self.value(rule, raw, known_names, disclosure)
+        return merged

@@ -1,0 +1,108 @@
+"""OAuth clients in the hub's own database: register, look up, list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import RowMapping, insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.errors import ErrorCode, HubError
+from hub.store.tables import clients
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    """One registered client as stored; `secret_hash` never leaves the hub."""
+
+    client_id: str
+    name: str
+    org: str
+    department: str
+    scopes: tuple[str, ...]
+    secret_hash: str
+    created_at: datetime
+    disabled: bool = False
+
+
+def aware(value: datetime) -> datetime:
+    """Answers `value` as a UTC-aware datetime (SQLite hands back naive ones)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def unusable_database(action: str) -> HubError:
+    """Answers the operator-facing error for a database that cannot serve `action` (URL withheld)."""
+    return HubError(
+        ErrorCode.BAD_USER_INPUT,
+        f"cannot {action} in the hub database",
+        fix="check --database-url / HUB_DATABASE_URL and run `credit-hub migrate`",
+    )
+
+
+def _row(record: RowMapping) -> ClientRow:
+    return ClientRow(
+        client_id=record["client_id"],
+        name=record["name"],
+        org=record["org"],
+        department=record["department"],
+        scopes=tuple(str(record["scopes"]).split()),
+        secret_hash=record["secret_hash"],
+        created_at=aware(record["created_at"]),
+        disabled=bool(record["disabled"]),
+    )
+
+
+class ClientRepository:
+    """Reads and writes the `clients` table."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(
+        self,
+        *,
+        client_id: str,
+        name: str,
+        org: str,
+        department: str,
+        scopes: Sequence[str],
+        secret_hash: str,
+        created_at: datetime,
+    ) -> None:
+        """Answers nothing; stores a new client (raises HubError when the database cannot take it)."""
+        values = {
+            "client_id": client_id,
+            "name": name,
+            "org": org,
+            "department": department,
+            "scopes": " ".join(scopes),
+            "secret_hash": secret_hash,
+            "created_at": created_at,
+            "disabled": False,
+        }
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(insert(clients).values(**values))
+        except IntegrityError:
+            raise HubError(ErrorCode.BAD_USER_INPUT, "a client with this id already exists") from None
+        except (SQLAlchemyError, OSError):
+            raise unusable_database("register the client") from None
+
+    async def get(self, client_id: str) -> ClientRow | None:
+        """Answers the client registered under `client_id`, or None."""
+        async with self._engine.connect() as conn:
+            result = await conn.execute(select(clients).where(clients.c.client_id == client_id))
+            record = result.mappings().first()
+        return _row(record) if record is not None else None
+
+    async def list_all(self) -> list[ClientRow]:
+        """Answers every registered client, oldest first."""
+        try:
+            async with self._engine.connect() as conn:
+                result = await conn.execute(select(clients).order_by(clients.c.created_at, clients.c.client_id))
+                return [_row(record) for record in result.mappings()]
+        except (SQLAlchemyError, OSError):
+            raise unusable_database("list clients") from None

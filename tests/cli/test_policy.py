@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from hub.cli.policy import register
+from hub.config import resource_dir
+
+POLICIES = resource_dir("policies")
+CATALOG = resource_dir("schema") / "catalog.yaml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    app = typer.Typer()
+    register(app)
+    result = CliRunner().invoke(app, ["policy", "check", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def copied(tmp_path: Path) -> Path:
+    target = tmp_path / "policies"
+    shutil.copytree(POLICIES, target)
+    return target
+
+
+def test_shipped_policies_pass_with_a_table_per_department() -> None:
+    code, out, err = run()
+    assert (code, err) == (0, "")
+    for department in ("approval-bureau", "market-regulation", "tax", "court", "bank", "public", "privacy-office"):
+        assert f"{department}: " in out
+    assert "7 department policies valid" in out
+    assert "CREDIT_LENDING" in out
+
+
+def test_explicit_paths_work(copied: Path) -> None:
+    code, out, _ = run("--policies", str(copied), "--catalog", str(CATALOG), "--cases", str(copied / "cases"))
+    assert code == 0
+    assert "expected decisions met" in out
+
+
+def test_a_bad_policy_exits_non_zero_with_file_line_and_fix(copied: Path) -> None:
+    bank = copied / "bank.yaml"
+    text = bank.read_text(encoding="utf-8")
+    bank.write_text(text.replace("  report: deny", "  report: allow"), encoding="utf-8")
+    line = next(i for i, t in enumerate(bank.read_text(encoding="utf-8").splitlines(), 1) if "report: allow" in t)
+    code, out, err = run("--policies", str(copied))
+    assert code == 1
+    assert err.startswith(f"{bank}:{line}: 'report.received_on' is restricted in the catalogue")
+    assert "(fix: write `received_on: deny` under report.fields)" in err
+    assert "Traceback" not in out + err
+
+
+def test_a_failing_case_exits_non_zero(copied: Path) -> None:
+    cases = copied / "cases" / "public.yaml"
+    cases.write_text(
+        cases.read_text(encoding="utf-8").replace("tax_credit.grade, expect: deny", "tax_credit.grade, expect: allow"),
+        encoding="utf-8",
+    )
+    code, _, err = run("--policies", str(copied))
+    assert code == 1
+    assert "public PUBLIC_DISCLOSURE LEGAL_ENTITY tax_credit.grade: expected allow, got deny" in err
+    assert "1 expected decision(s) not met" in err
+
+
+def test_missing_folder_and_catalogue_are_reported(tmp_path: Path) -> None:
+    code, _, err = run("--policies", str(tmp_path / "nowhere"))
+    assert code == 1
+    assert err.startswith(f"{tmp_path / 'nowhere'}: policies folder not found")
+    code, _, err = run("--catalog", str(tmp_path / "catalog.yaml"))
+    assert code == 1
+    assert "cannot read file" in err
+
+
+def test_malformed_cases_file_is_reported_not_raised(copied: Path) -> None:
+    (copied / "cases" / "tax.yaml").write_text("- {purpose: NOPE, expect: deny}\n", encoding="utf-8")
+    code, out, err = run("--policies", str(copied))
+    assert code == 1
+    assert err.startswith(f"{copied / 'cases' / 'tax.yaml'}:1: ")
+    assert "Traceback" not in out + err

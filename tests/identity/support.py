@@ -1,0 +1,266 @@
+"""Shared test helpers for identity: migrated databases, the identity stack, a uvicorn thread, forged tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+import uvicorn
+from joserfc import jwt
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from hub.config import Settings
+from hub.errors import HubError
+from hub.identity.credentials import new_client
+from hub.identity.keys import KeyRing
+from hub.identity.service import AuthEvent, OAuthService
+from hub.identity.tokens import TokenVerifier
+from hub.store.clients import ClientRepository
+from hub.store.engine import make_engine
+from hub.store.keys import RevocationRepository, SigningKeyRepository
+from hub.store.migrate import upgrade
+from hub.web.oauth import oauth_routes
+
+PG_URL = os.environ.get("HUB_TEST_PG_URL")
+BACKENDS: list[Any] = ["sqlite", *([pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else [])]
+ORG = "91350100M000100Y43"
+OTHER_ORG = "91110000802100433B"
+PERSON = "11010519491231002X"
+
+
+def _pg(database: str, *, driver: bool) -> str:
+    assert PG_URL is not None
+    parts = urlsplit(PG_URL)
+    scheme = parts.scheme if driver else "postgresql"
+    return urlunsplit((scheme, parts.netloc, f"/{database}", "", ""))
+
+
+async def _create_pg() -> tuple[str, str]:
+    name = f"idhelper_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_pg("postgres", driver=False))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return name, _pg(name, driver=True)
+
+
+async def _drop_pg(name: str) -> None:
+    admin = await asyncpg.connect(_pg("postgres", driver=False))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@asynccontextmanager
+async def migrated_database(backend: str, tmp_path: Path, *, migrate: bool = True) -> AsyncIterator[str]:
+    """Yields the URL of a freshly migrated hub database (SQLite file, or a scratch PostgreSQL database)."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / f'hub-{uuid.uuid4().hex[:8]}.db'}"
+        if migrate:
+            await asyncio.to_thread(upgrade, url)
+        yield url
+        return
+    name, url = await _create_pg()
+    try:
+        if migrate:
+            await asyncio.to_thread(upgrade, url)
+        yield url
+    finally:
+        await _drop_pg(name)
+
+
+@contextmanager
+def migrated_database_sync(backend: str, tmp_path: Path) -> Iterator[str]:
+    """Yields a migrated database URL from synchronous code (no event loop running)."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"
+        upgrade(url)
+        yield url
+        return
+    name, url = asyncio.run(_create_pg())
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_drop_pg(name))
+
+
+@dataclass
+class Stack:
+    """The identity pieces over one engine, as the app will wire them."""
+
+    settings: Settings
+    engine: AsyncEngine
+    clients: ClientRepository
+    keys: KeyRing
+    revocations: RevocationRepository
+    verifier: TokenVerifier
+    service: OAuthService
+    events: list[AuthEvent]
+
+
+def make_settings(url: str, issuer: str = "http://127.0.0.1:8000", **overrides: Any) -> Settings:
+    """Answers settings for a test hub, independent of the caller's environment."""
+    return Settings(database_url=url, issuer=issuer, audience="credit-hub", **overrides)
+
+
+@asynccontextmanager
+async def stack_on(backend: str, tmp_path: Path, **overrides: Any) -> AsyncIterator[Stack]:
+    """Yields a wired identity stack over a fresh migrated database."""
+    async with migrated_database(backend, tmp_path) as url:
+        stack = build_stack(make_settings(url, **overrides))
+        try:
+            yield stack
+        finally:
+            await stack.engine.dispose()
+
+
+def build_stack(settings: Settings, **verifier_options: Any) -> Stack:
+    """Answers a wired identity stack on a new engine (create it in the loop that will use it)."""
+    engine = make_engine(settings.database_url)
+    clients, revocations = ClientRepository(engine), RevocationRepository(engine)
+    keys = KeyRing(SigningKeyRepository(engine), settings, min_reload_seconds=0.0)
+    verifier = TokenVerifier(settings, keys, revocations, **verifier_options)
+    events: list[AuthEvent] = []
+
+    async def record(event: AuthEvent) -> None:
+        events.append(event)
+
+    service = OAuthService(
+        settings, clients=clients, keys=keys, revocations=revocations, verifier=verifier, on_event=record
+    )
+    return Stack(settings, engine, clients, keys, revocations, verifier, service, events)
+
+
+async def add_client(
+    clients: ClientRepository, scopes: str = "subject:read check:read", org: str = ORG, dept: str = "market-supervision"
+) -> tuple[str, str]:
+    """Answers (client_id, secret) of a newly registered client."""
+    client = new_client(name="测试审批系统", org=org, department=dept, scopes=[scopes])
+    await clients.add(
+        client_id=client.client_id,
+        name=client.name,
+        org=client.org,
+        department=client.department,
+        scopes=client.scopes,
+        secret_hash=client.secret_hash,
+        created_at=client.created_at,
+    )
+    return client.client_id, client.secret
+
+
+def protected_app(stack: Stack) -> Starlette:
+    """Answers the OAuth routes plus `/protected` (verifies the bearer token) and `/test/rotate`."""
+
+    async def protected(request: Request) -> Response:
+        try:
+            principal = await stack.verifier.verify(request.headers.get("authorization"))
+        except HubError as exc:
+            body = {"code": str(exc.code), **{k: str(v) for k, v in exc.extra.items()}}
+            return JSONResponse(body, 401, headers={"WWW-Authenticate": str(exc.extra["www_authenticate"])})
+        return JSONResponse(
+            {
+                "sub": principal.subject,
+                "scopes": sorted(principal.scopes),
+                "client_id": principal.client_id,
+                "org": principal.org,
+                "dept": principal.department,
+                "self_code": principal.self_code,
+            }
+        )
+
+    async def rotate(_request: Request) -> Response:
+        key = await stack.keys.rotate()
+        return JSONResponse({"kid": key.kid})
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await stack.engine.dispose()
+
+    extra = [Route("/protected", protected), Route("/test/rotate", rotate, methods=["POST"])]
+    return Starlette(routes=[*oauth_routes(stack.service), *extra], lifespan=lifespan)
+
+
+def free_socket() -> socket.socket:
+    """Answers a listening-ready socket bound to a free loopback port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def serve_in_thread(app: Starlette, sock: socket.socket) -> Iterator[str]:
+    """Yields the base URL of `app` served by uvicorn on `sock` in a background thread."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    host, port = sock.getsockname()[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def b64(data: bytes | str) -> str:
+    """Answers unpadded base64url of `data`."""
+    raw = data.encode() if isinstance(data, str) else data
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def claims_for(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """Answers well-formed client-token claims for `settings`, with overrides (None removes a claim)."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": settings.issuer,
+        "sub": "ch_forged",
+        "aud": settings.audience,
+        "exp": now + 600,
+        "iat": now,
+        "jti": uuid.uuid4().hex,
+        "client_id": "ch_forged",
+        "scope": "subject:read",
+        "org": ORG,
+        "dept": "market-supervision",
+    }
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+async def forge(stack: Stack, claims: dict[str, Any], **header: Any) -> str:
+    """Answers a token signed with the hub's real active key but with the given claims and header."""
+    key = await stack.keys.signer()
+    head = {"alg": key.algorithm, "kid": key.kid, "typ": "at+jwt", **header}
+    return jwt.encode(head, claims, key.private, algorithms=[key.algorithm])
+
+
+def unsigned(header: dict[str, Any], claims: dict[str, Any], signature: bytes = b"") -> str:
+    """Answers a compact JWS assembled by hand (for alg none and HMAC confusion tokens)."""
+    return f"{b64(json.dumps(header))}.{b64(json.dumps(claims))}.{b64(signature)}"

@@ -1,0 +1,135 @@
+"""Signing keys: created on first use, rotated by age or on demand, retired keys verify until expiry."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hub.config import Settings
+from hub.identity.keys import KeyRing
+from hub.identity.tokens import TokenIssuer, TokenVerifier
+from hub.store.engine import make_engine
+from hub.store.keys import RevocationRepository, SigningKeyRepository
+from tests.identity.support import BACKENDS, make_settings, migrated_database
+
+TTL = 900
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class CountingStore:
+    def __init__(self, inner: SigningKeyRepository) -> None:
+        self.inner, self.loads = inner, 0
+
+    async def all(self) -> Any:
+        self.loads += 1
+        return await self.inner.all()
+
+    async def add(self, **row: Any) -> None:
+        await self.inner.add(**row)
+
+    async def delete_retired_before(self, cutoff: datetime) -> int:
+        return await self.inner.delete_retired_before(cutoff)
+
+
+@dataclass
+class Rig:
+    settings: Settings
+    store: CountingStore
+    clock: Clock
+
+    def ring(self, **options: Any) -> KeyRing:
+        options.setdefault("refresh_seconds", 0.0)
+        return KeyRing(self.store, self.settings, clock=self.clock, **options)
+
+
+@pytest.fixture(params=BACKENDS)
+async def rig(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Rig]:
+    async with migrated_database(request.param, tmp_path) as url:
+        engine = make_engine(url)
+        settings = make_settings(url, signing_key_days=30, token_ttl_seconds=TTL)
+        yield Rig(settings, CountingStore(SigningKeyRepository(engine)), Clock())
+        await engine.dispose()
+
+
+async def kids(ring: KeyRing) -> list[str]:
+    return [str(key["kid"]) for key in (await ring.jwks())["keys"]]
+
+
+async def test_first_use_creates_one_persistent_key(rig: Rig) -> None:
+    first = await rig.ring().signer()
+    assert (await rig.ring().signer()).kid == first.kid
+    assert await kids(rig.ring()) == [first.kid]
+    (published,) = (await rig.ring().jwks())["keys"]
+    assert published["kty"] == "EC"
+    assert published["crv"] == "P-256"
+    assert "d" not in published
+
+
+async def test_key_rotates_by_age_and_old_tokens_verify_until_they_expire(rig: Rig) -> None:
+    ring = rig.ring()
+    old = await ring.signer()
+    rig.clock.advance(days=29, hours=23)
+    assert (await ring.signer()).kid == old.kid
+    rig.clock.advance(hours=1)
+    new = await ring.signer()
+    assert new.kid != old.kid
+    assert await kids(ring) == [new.kid, old.kid]
+    assert await ring.verification_key(old.kid) is not None
+    rig.clock.advance(seconds=TTL - 1)
+    assert await ring.verification_key(old.kid) is not None
+    rig.clock.advance(seconds=2)
+    assert await ring.verification_key(old.kid) is None
+    assert await kids(ring) == [new.kid]
+
+
+async def test_on_demand_rotation_prunes_keys_whose_tokens_are_all_expired(rig: Rig) -> None:
+    ring = rig.ring()
+    first = await ring.signer()
+    second = await ring.rotate()
+    assert (await ring.signer()).kid == second.kid
+    rig.clock.advance(hours=1)
+    third = await ring.rotate()
+    stored = {row.kid for row in await rig.store.inner.all()}
+    assert first.kid not in stored
+    assert {second.kid, third.kid} <= stored
+
+
+async def test_a_restarted_hub_verifies_tokens_signed_before_the_restart(rig: Rig) -> None:
+    now = rig.clock.now.timestamp()
+    token = TokenIssuer(rig.settings, clock=lambda: now).issue(
+        await rig.ring().signer(), subject="c", client_id="c", scopes=["check:read"], org="o", dept="d"
+    )
+    revocations = RevocationRepository(rig.store.inner._engine)
+    verifier = TokenVerifier(rig.settings, rig.ring(), revocations, clock=lambda: now)
+    assert (await verifier.verify(f"Bearer {token.access_token}")).client_id == "c"
+
+
+async def test_unknown_kids_reload_at_most_once_per_interval(rig: Rig) -> None:
+    ring = rig.ring(refresh_seconds=3600.0, min_reload_seconds=60.0)
+    await ring.signer()
+    loads = rig.store.loads
+    for number in range(50):
+        assert await ring.verification_key(f"forged-{number}") is None
+    assert rig.store.loads == loads
+
+
+async def test_a_key_made_by_another_worker_is_found_by_kid(rig: Rig) -> None:
+    mine = rig.ring(refresh_seconds=3600.0, min_reload_seconds=0.0)
+    await mine.signer()
+    theirs = await rig.ring().rotate()
+    assert await mine.verification_key(theirs.kid) is not None

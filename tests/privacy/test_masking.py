@@ -1,0 +1,155 @@
+"""Masking operators: CONTRACT.md conventions, odd input never raises and never leaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.errors import ConfigError
+from hub.privacy.masking import MASKERS, REDACTED, mask
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("110101199003071234", "110101********1234"),
+        ("11010519491231002X", "110105********002X"),
+        ("11010519491231002x", "110105********002X"),
+        ("１１０１０１１９９００３０７１２３４", "110101********1234"),
+        (" 110101199003071234 ", "110101********1234"),
+        ("110101900307123", "110101*****7123"),
+        ("11010119900307123", REDACTED),
+        ("1101011990030712345", REDACTED),
+        ("ABCDEFGHIJKLMNOPQR", REDACTED),
+    ],
+)
+def test_resident_id(value: str, masked: str) -> None:
+    assert mask(value, "resident_id") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("138-1234-5678", "138****5678"),
+        ("138 1234 5678", "138****5678"),
+        ("+86 138 1234 5678", "+86 138****5678"),
+        ("+86-13812345678", "+86-138****5678"),
+        ("１３８１２３４５６７８", "138****5678"),
+        ("0351-7654321", "0351-***4321"),
+        ("（0351）7654321", "（0351）***4321"),
+        ("(010)12345678", "(010)****5678"),
+        ("010-12345678-123", "010-****5678-123"),
+        ("7654321", "***4321"),
+        ("12345", REDACTED),
+        ("电话", REDACTED),
+    ],
+)
+def test_phone(value: str, masked: str) -> None:
+    assert mask(value, "phone") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("张三", "张*"),
+        ("张三丰", "张**"),
+        ("欧阳娜娜", "欧阳**"),
+        ("司马光", "司马*"),
+        ("诸葛亮", "诸葛*"),
+        ("上官婉儿", "上官**"),
+        ("欧阳", "欧*"),
+        ("买买提·艾力", "买**·**"),
+        (" 李四 ", "李*"),
+        ("张", REDACTED),
+    ],
+)
+def test_person_name(value: str, masked: str) -> None:
+    assert mask(value, "person_name") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("6222021234567890123", "**** **** **** 0123"),
+        ("6222 0212 3456 7890", "**** **** **** 7890"),
+        ("6222-0212-3456-7890", "**** **** **** 7890"),
+        ("4111111111111111", "**** **** **** 1111"),
+        ("1234", REDACTED),
+        ("6222 0212 3456 7890 1234 5678", REDACTED),
+        ("卡号", REDACTED),
+    ],
+)
+def test_bank_card(value: str, masked: str) -> None:
+    assert mask(value, "bank_card") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("zhang.san@example.com", "z***@example.com"),
+        ("z@example.com.cn", "z***@example.com.cn"),
+        ("zhang＠example．com", "z***@example.com"),
+        ("zhang@localhost", REDACTED),
+        ("@example.com", REDACTED),
+        ("no-at-sign", REDACTED),
+    ],
+)
+def test_email(value: str, masked: str) -> None:
+    assert mask(value, "email") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("山西省太原市小店区长治路111号", "山西省太原市小店区****"),
+        ("太原市迎泽区柳巷南路23号院5单元302室", "太原市迎泽区****"),
+        ("北京市朝阳区建国路88号", "北京市朝阳区****"),
+        ("上海市浦东新区世纪大道100号", "上海市浦东新区****"),
+        ("新疆维吾尔自治区乌鲁木齐市天山区解放北路1号", "新疆维吾尔自治区乌鲁木齐市天山区****"),
+        ("广西壮族自治区南宁市青秀区民族大道1号", "广西壮族自治区南宁市青秀区****"),
+        ("湖北省恩施土家族苗族自治州恩施市舞阳大街1号", "湖北省恩施土家族苗族自治州恩施市****"),
+        ("山西省晋中市介休市义安镇张村1号", "山西省晋中市介休市****"),
+        ("山西省晋中市平遥县古陶镇南大街45号", "山西省晋中市平遥县****"),
+        ("济南市市中区经四路1号", "济南市市中区****"),
+        ("新疆维吾尔自治区阿克苏地区阿克苏市解放路1号", "新疆维吾尔自治区阿克苏地区阿克苏市****"),
+        ("太原市长治路111号", "太原市****"),
+        ("太原市和平小区3号楼", "太原市****"),
+        ("山西省太原市小店区", "山西省太原市小店区"),
+        ("长治路111号", REDACTED),
+        ("和平小区3号楼2单元302室", REDACTED),
+    ],
+)
+def test_address(value: str, masked: str) -> None:
+    assert mask(value, "address") == masked
+
+
+@pytest.mark.parametrize("value", ["", " ", "x", "*", "\n", "1", "１", "号"])
+@pytest.mark.parametrize("pd_class", ["person_name", "resident_id", "phone", "address", "bank_card", "email"])
+def test_odd_input_is_fully_masked(pd_class: str, value: str) -> None:
+    assert mask(value, pd_class) == REDACTED
+
+
+@pytest.mark.parametrize("pd_class", sorted(set(MASKERS) - {"none"}))
+def test_masked_value_never_contains_the_whole_value(pd_class: str) -> None:
+    for value in ("110101199003071234", "13812345678", "张三", "6222021234567890123", "a@b.cn", "长治路111号"):
+        assert value not in mask(value, pd_class)
+
+
+def test_none_and_redacted() -> None:
+    assert mask("张三 13812345678", "none") == "张三 13812345678"
+    assert mask("", "none") == ""
+    assert mask("张三 13812345678", "redacted") == REDACTED
+
+
+def test_maskers_cover_the_catalogue_classes() -> None:
+    assert {"none", "redacted", "person_name", "resident_id", "phone", "address", "bank_card", "email"} <= set(
+        MASKERS
+    )
+
+
+def test_unknown_class_is_a_config_error_that_names_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as caught:
+        mask("张三", "biometric")
+    assert "biometric" in caught.value.render()
+    assert "person_name" in caught.value.render()
+    assert "张三" not in caught.value.render()

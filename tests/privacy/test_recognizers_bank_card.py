@@ -1,0 +1,59 @@
+"""BANK_CARD recognizer, without any NLP engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.privacy.recognizers import BankCardRecognizer
+from tests.privacy.cases import ID_VALID, NEVER_PERSONAL, card, findings, scores
+
+RECOGNIZER = BankCardRecognizer()
+UNIONPAY_19 = card("622202123456789012")
+UNIONPAY_16 = card("622848000000123")
+VISA = card("411111111111111")
+
+
+def grouped(number: str) -> str:
+    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"银行卡号：{UNIONPAY_19}。", UNIONPAY_19),
+        (f"卡号 {grouped(UNIONPAY_19)}，", grouped(UNIONPAY_19)),
+        (f"账号{UNIONPAY_16}", UNIONPAY_16),
+        (f"{grouped(UNIONPAY_16)}", grouped(UNIONPAY_16)),
+        (f"信用卡{VISA}", VISA),
+    ],
+)
+def test_finds(text: str, expected: str) -> None:
+    assert findings(RECOGNIZER, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *NEVER_PERSONAL,
+        ID_VALID,
+        "13812345678",
+        "1234567890123456",
+        f"{UNIONPAY_19}0",
+        f"流水号{UNIONPAY_19[:-1]}{(int(UNIONPAY_19[-1]) + 1) % 10}9999",
+        "411111111111112",
+    ],
+)
+def test_ignores(text: str) -> None:
+    assert findings(RECOGNIZER, text) == []
+
+
+def test_a_unionpay_number_failing_luhn_is_kept_with_a_low_score_raised_by_context() -> None:
+    number = UNIONPAY_19[:-1] + str((int(UNIONPAY_19[-1]) + 1) % 10)
+    [bare] = scores(RECOGNIZER, number)
+    [with_context] = scores(RECOGNIZER, f"银行卡号 {number}")
+    assert bare < with_context < 1.0
+    assert scores(RECOGNIZER, UNIONPAY_19) == [1.0]
+
+
+def test_a_visa_number_failing_luhn_is_dropped() -> None:
+    assert findings(RECOGNIZER, "卡号" + VISA[:-1] + str((int(VISA[-1]) + 1) % 10)) == []

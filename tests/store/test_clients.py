@@ -1,0 +1,103 @@
+"""Repositories of the identity tables: clients, signing keys, revoked tokens."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.errors import HubError
+from hub.store.clients import ClientRepository
+from hub.store.engine import make_engine
+from hub.store.keys import RevocationRepository, SigningKeyRepository
+from tests.identity.support import BACKENDS, ORG, migrated_database
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=BACKENDS)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    async with migrated_database(request.param, tmp_path) as url:
+        made = make_engine(url)
+        yield made
+        await made.dispose()
+
+
+async def add(repository: ClientRepository, client_id: str, created_at: datetime = NOW) -> None:
+    await repository.add(
+        client_id=client_id,
+        name="税务局审批系统",
+        org=ORG,
+        department="tax",
+        scopes=["check:read", "subject:read"],
+        secret_hash="scrypt$hash",
+        created_at=created_at,
+    )
+
+
+async def test_clients_round_trip(engine: AsyncEngine) -> None:
+    repository = ClientRepository(engine)
+    await add(repository, "ch_b", NOW + timedelta(minutes=1))
+    await add(repository, "ch_a")
+    row = await repository.get("ch_a")
+    assert row is not None
+    assert row.name == "税务局审批系统"
+    assert row.scopes == ("check:read", "subject:read")
+    assert row.created_at == NOW
+    assert row.created_at.tzinfo is not None
+    assert not row.disabled
+    assert [r.client_id for r in await repository.list_all()] == ["ch_a", "ch_b"]
+    assert await repository.get("ch_missing") is None
+
+
+async def test_a_duplicate_client_id_is_refused(engine: AsyncEngine) -> None:
+    repository = ClientRepository(engine)
+    await add(repository, "ch_a")
+    with pytest.raises(HubError, match="already exists"):
+        await add(repository, "ch_a")
+
+
+async def test_an_unmigrated_database_says_how_to_fix_it(tmp_path: Path) -> None:
+    async with migrated_database("sqlite", tmp_path, migrate=False) as url:
+        engine = make_engine(url)
+        try:
+            with pytest.raises(HubError) as caught:
+                await ClientRepository(engine).list_all()
+            assert caught.value.fix
+            assert "credit-hub migrate" in caught.value.fix
+            assert url not in caught.value.render()
+        finally:
+            await engine.dispose()
+
+
+async def test_adding_a_key_retires_the_others(engine: AsyncEngine) -> None:
+    keys = SigningKeyRepository(engine)
+    for number in range(3):
+        await keys.add(
+            kid=f"k{number}",
+            algorithm="ES256",
+            private_jwk="{}",
+            public_jwk="{}",
+            created_at=NOW + timedelta(days=number),
+        )
+    rows = await keys.all()
+    assert [row.kid for row in rows] == ["k2", "k1", "k0"]
+    assert rows[0].retired_at is None
+    assert rows[1].retired_at == NOW + timedelta(days=2)
+    assert rows[2].retired_at == NOW + timedelta(days=1)
+    assert await keys.delete_retired_before(NOW + timedelta(days=1, hours=1)) == 1
+    assert [row.kid for row in await keys.all()] == ["k2", "k1"]
+
+
+async def test_revocations_are_idempotent_and_purged_after_expiry(engine: AsyncEngine) -> None:
+    revocations = RevocationRepository(engine)
+    await revocations.revoke("jti-1", NOW + timedelta(minutes=15), NOW)
+    await revocations.revoke("jti-1", NOW + timedelta(minutes=15), NOW)
+    await revocations.revoke("jti-2", NOW - timedelta(minutes=1), NOW)
+    assert await revocations.is_revoked("jti-1")
+    assert not await revocations.is_revoked("jti-3")
+    assert await revocations.purge_expired(NOW) == 1
+    assert not await revocations.is_revoked("jti-2")

@@ -1,0 +1,127 @@
+"""A real hub for tests: seeded source databases, a migrated hub database, uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from hub.app import create_app
+from hub.config import Settings
+from hub.demo.facts import SOURCES
+from hub.demo.generator import samples
+from hub.demo.seed import seed_sources
+from hub.demo.setup import register_demo_clients
+from hub.store.clients import ClientRepository
+from hub.store.engine import make_engine
+from hub.store.migrate import upgrade
+
+SUBJECTS = 80
+SEED = 7
+
+
+def free_port() -> int:
+    """Answers a TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class HubFixture:
+    """A running hub and what a test needs to talk to it."""
+
+    base_url: str
+    settings: Settings
+    clients: dict[str, dict[str, str]]
+    samples: dict[str, str]
+    source_urls: dict[str, str]
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    def token(self, department: str, scope: str | None = None) -> str:
+        """Answers an access token for a demo department's client, from the real token endpoint."""
+        key = f"{department}:{scope}"
+        if key not in self._tokens:
+            client = self.clients[department]
+            basic = base64.b64encode(f"{client['client_id']}:{client['client_secret']}".encode()).decode()
+            data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+            response = httpx.post(
+                f"{self.base_url}/oauth/token", data=data, headers={"Authorization": f"Basic {basic}"}
+            )
+            response.raise_for_status()
+            self._tokens[key] = response.json()["access_token"]
+        return self._tokens[key]
+
+    def graphql(
+        self, department: str, query: str, variables: dict[str, Any] | None = None, *, operator: str | None = "clerk-7"
+    ) -> httpx.Response:
+        """Answers the HTTP response to a GraphQL POST made with a department's token."""
+        headers = {"Authorization": f"Bearer {self.token(department)}"}
+        if operator:
+            headers["X-Hub-Operator"] = operator
+        return httpx.post(
+            f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30
+        )
+
+
+async def prepare(hub_url: str, source_urls: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Seeds the sources, migrates the hub database and registers the demo clients."""
+    await seed_sources(source_urls, SUBJECTS, SEED)
+    await asyncio.to_thread(upgrade, hub_url)
+    engine = make_engine(hub_url)
+    try:
+        return await register_demo_clients(ClientRepository(engine), {})
+    finally:
+        await engine.dispose()
+
+
+def serve(settings: Settings) -> Iterator[str]:
+    """Runs the hub under uvicorn in a thread; yields its base URL and stops it afterwards."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the hub did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def sqlite_urls(folder: Path) -> tuple[str, dict[str, str]]:
+    """Answers a hub URL and source URLs of SQLite files in `folder`."""
+    return (
+        f"sqlite+aiosqlite:///{folder / 'hub.db'}",
+        {name: f"sqlite+aiosqlite:///{folder / f'{name}.db'}" for name in SOURCES},
+    )
+
+
+def hub_settings(hub_url: str, source_urls: dict[str, str], **extra: Any) -> Settings:
+    """Answers test settings for a hub over the given databases."""
+    return Settings(
+        database_url=hub_url,
+        sources={name: {"url": url} for name, url in source_urls.items()},  # type: ignore[misc]
+        audit_secret="test-audit-secret-0123456789",
+        **extra,
+    )
+
+
+def sample_codes() -> dict[str, str]:
+    """Answers the seeded sample codes."""
+    return samples(SEED, SUBJECTS)
