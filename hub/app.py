@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
@@ -12,10 +13,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from hub.audit import AuditWriter, Checkpointer, CheckpointPolicy, CheckpointSigner
 from hub.config import Settings, load_settings
 from hub.graphql.http import HubGraphQL
+from hub.graphql.receipts import Receipts
 from hub.graphql.schema import build_schema
-from hub.services import Services, build_services
+from hub.services import build_services
+from hub.store.audit_repo import AuditRepository
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
@@ -43,16 +47,27 @@ def create_app(settings: Settings) -> Starlette:
     )
     schema = build_schema()
     graphql = _Lazy()
-    state: dict[str, Services] = {}
+    state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         services = await build_services(settings)
         state["services"] = services
+        audit_repo = AuditRepository.open(settings.audit_url)
+        signer = await asyncio.to_thread(CheckpointSigner.load_or_create, settings.audit_key_path)
+        cadence = CheckpointPolicy(settings.audit_checkpoint_events, settings.audit_checkpoint_seconds)
+        writer = AuditWriter(
+            audit_repo,
+            secret=settings.audit_secret,
+            checkpointer=Checkpointer(signer, cadence),
+            timeout=settings.audit_timeout_seconds,
+        )
+        await writer.start()
+        state["writer"] = writer
         graphql.app = HubGraphQL(
             services,
             oauth.verifier.verify,
-            None,
+            Receipts(writer),
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
@@ -62,6 +77,8 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
+            await writer.stop()
+            await audit_repo.close()
             await services.close()
             await oauth.verifier.aclose()
             await hub_engine.dispose()
@@ -72,9 +89,15 @@ def create_app(settings: Settings) -> Starlette:
     async def readyz(_request: Request) -> JSONResponse:
         outcomes = await state["services"].source_statuses()
         sources = {o.name: {"status": o.status, "elapsedMs": round(o.elapsed_ms, 1)} for o in outcomes}
-        ready = all(o.status == "OK" for o in outcomes)
+        audit_ok = bool(state["writer"].available)
+        ready = audit_ok and all(o.status == "OK" for o in outcomes)
         return JSONResponse(
-            {"status": "ready" if ready else "degraded", "sources": sources}, status_code=200 if ready else 503
+            {
+                "status": "ready" if ready else "degraded",
+                "sources": sources,
+                "audit": {"status": "OK" if audit_ok else "UNAVAILABLE"},
+            },
+            status_code=200 if ready else 503,
         )
 
     routes = [

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from hub.cli import audit as audit_commands
 from hub.cli import client as client_commands
 from hub.cli import demo, redact, seed, server
 from hub.cli import policy as policy_commands
@@ -25,6 +26,7 @@ seed.register(app)
 redact.register(app)
 policy_commands.register(app)
 client_commands.register(app)
+audit_commands.register(app)
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ def demo_settings(data_dir: Path, port: int) -> Settings:
         dev_login=True,
         graphiql=True,
         audit_secret="credit-hub-demo-audit-secret",  # noqa: S106 - the demo is public by design
+        audit_key_path=data_dir / "audit-key.pem",
         port=port,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 
 from graphql import GraphQLError
@@ -12,6 +13,7 @@ from hub.records.view import Withheld
 
 log = logging.getLogger(__name__)
 
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 _LIMIT_WORDS = ("exceeds maximum", "max depth", "maximum allowed", "too many", "token limit", "aliases")
 
 
@@ -29,8 +31,8 @@ def withheld_error(withheld: Withheld) -> GraphQLError:
     return GraphQLError(withheld.message, extensions={"code": withheld.code.value})
 
 
-def normalise(error: GraphQLError, request_id: str) -> GraphQLError:
-    """Answers `error` with a contract code; internal details never reach the caller."""
+def normalise(error: GraphQLError, request_id: str, *, hints: bool = False) -> GraphQLError:
+    """Answers `error` with a contract code; internal details and (without `hints`) suggestions removed."""
     original = error.original_error
     if isinstance(original, HubError):
         converted = hub_error(original)
@@ -55,4 +57,5 @@ def normalise(error: GraphQLError, request_id: str) -> GraphQLError:
         text = error.message.lower()
         code = ErrorCode.QUERY_TOO_COMPLEX if any(w in text for w in _LIMIT_WORDS) else ErrorCode.BAD_USER_INPUT
         extensions["code"] = code.value
-    return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions)
+    message = error.message if hints else _SUGGESTION.sub("", error.message)
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,22 +18,22 @@ from strawberry.types import ExecutionResult
 
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
+from hub.graphql.receipts import Receipts
 from hub.identity.principal import Principal
 from hub.services import Services
 
 Authenticate = Callable[[str | None], Awaitable[Principal]]
-Register = Callable[[HubContext, ExecutionResult], Awaitable[str | None]]
 OPERATOR_HEADER = "x-hub-operator"
 
 
 class HubGraphQL(GraphQL[HubContext, None]):
     """Strawberry's ASGI view with the hub's authentication, request checks and receipts."""
 
-    def __init__(self, services: Services, authenticate: Authenticate, register: Register | None, **kwargs: Any):
+    def __init__(self, services: Services, authenticate: Authenticate, receipts: Receipts, **kwargs: Any):
         super().__init__(**kwargs)
         self.services = services
         self.authenticate = authenticate
-        self.register = register
+        self.receipts = receipts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,6 +45,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             try:
                 request.state.principal = await self.authenticate(request.headers.get("authorization"))
             except HubError as error:
+                await self.receipts.for_auth_failure(error, request.headers.get("x-request-id") or str(uuid.uuid4()))
                 refusal = _unauthenticated(error)
         if refusal is not None:
             await refusal(scope, receive, send)
@@ -76,20 +78,20 @@ class HubGraphQL(GraphQL[HubContext, None]):
             request_id=request.headers.get("x-request-id") or str(uuid.uuid4()),
             operator=operator_name(request.headers.get(OPERATOR_HEADER)),
         )
+        context.notes["started"] = time.perf_counter()
         request.state.hub_context = context
         return context
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         context: HubContext = request.state.hub_context
-        if self.register is not None:
-            try:
-                context.notes["event_id"] = await self.register(context, result)
-            except HubError as error:
-                if context.data_query:
-                    return {
-                        "data": None,
-                        "errors": [{"message": error.message, "extensions": {"code": error.code.value}}],
-                    }
+        try:
+            context.notes["event_id"] = await self.receipts.for_query(context, result)
+        except HubError as error:
+            if context.data_query or context.notes.get("operation_type") == "mutation":
+                return {
+                    "data": None,
+                    "errors": [{"message": error.message, "extensions": {"code": error.code.value}}],
+                }
         response = process_result(result)
         event_id = context.notes.get("event_id")
         if event_id:

@@ -6,28 +6,17 @@ from datetime import date
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
 from hub.errors import ErrorCode, HubError
-from hub.graphql.context import HubContext
 from hub.graphql.errors import withheld_error
+from hub.graphql.permissions import HubInfo
+from hub.graphql.permissions import require as _require
 from hub.graphql.selection import requested_fields
 from hub.graphql.types import CatalogItem, SourceStatus, Subject, Viewer
 from hub.identity.codes import SubjectCode, parse_subject_code
 from hub.policy.purposes import Purpose
 from hub.records.service import ReadRequest
 from hub.records.view import Withheld
-
-HubInfo = Info[HubContext, None]
-
-
-def _require(context: HubContext, scope: str) -> None:
-    if not context.principal.has(scope):
-        raise HubError(
-            ErrorCode.FORBIDDEN,
-            f"this operation needs the scope '{scope}'",
-            fix=f"request a token with scope '{scope}' for a client registered with it",
-        )
 
 
 async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[Any]:
@@ -54,7 +43,9 @@ async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[A
 
 
 @strawberry.type
-class Query:
+class RecordQuery:
+    """Credit records, sources, catalogue and the caller."""
+
     @strawberry.field(description="One subject's record, federated over all sources, filtered by your policy.")
     async def subject(self, info: HubInfo, code: strawberry.ID, purpose: Purpose) -> Subject | None:
         _require(info.context, "subject:read")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import strawberry
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
@@ -16,13 +17,21 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
 from hub.graphql.errors import hub_error, normalise, withheld_error
-from hub.graphql.query import Query
+from hub.graphql.limits import measure
+from hub.graphql.query import RecordQuery
+from hub.policy.policy import Limits
 from hub.records.view import Withheld
 
+# Each feature adds its root types here; they are merged into Query and Mutation.
+QUERIES: tuple[type, ...] = (RecordQuery,)
+MUTATIONS: tuple[type, ...] = ()
+
+SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
@@ -40,10 +49,13 @@ class HubOperation(SchemaExtension):
     """Adds partial-result errors and gives every error a contract code."""
 
     def on_execute(self) -> Iterator[None]:
-        yield
         context: HubContext = self.execution_context.context
+        refusal = self._refusal(context)
+        if refusal is not None:
+            self.execution_context.result = GraphQLExecutionResult(data=None, errors=[hub_error(refusal)])
+        yield
         result = self.execution_context.result
-        if result is None:
+        if result is None or refusal is not None:
             return
         for soft in context.soft_errors:
             if isinstance(soft, HubError):
@@ -55,11 +67,52 @@ class HubOperation(SchemaExtension):
                 ]
 
     def on_operation(self) -> Iterator[None]:
+        execution = self.execution_context
+        if isinstance(execution.context, HubContext):
+            execution.context.notes["query"] = execution.query
+            execution.context.notes["operation_name"] = execution.operation_name
         yield
+        if isinstance(execution.context, HubContext) and execution.operation_type is not None:
+            execution.context.notes["operation_type"] = execution.operation_type.value
         context: HubContext = self.execution_context.context
         result = self.execution_context.result
         if result is not None and result.errors and context is not None:
-            result.errors = [normalise(error, context.request_id) for error in result.errors]
+            hints = context.principal.has("catalog:read")
+            result.errors = [normalise(error, context.request_id, hints=hints) for error in result.errors]
+
+    def _refusal(self, context: HubContext) -> HubError | None:
+        document = self.execution_context.graphql_document
+        if document is None:
+            return None
+        shape = measure(document, self.execution_context.operation_name, self.execution_context.variables)
+        principal = context.principal
+        if shape.introspection and not principal.has("catalog:read"):
+            return HubError(
+                ErrorCode.FORBIDDEN,
+                "introspection needs the scope 'catalog:read'",
+                fix="read the published SDL (schema/hub.graphql) or ask for catalog:read",
+            )
+        policy = context.services.policies.get(principal.department or "")
+        limits = policy.limits if policy else SELF_LIMITS
+        for label, value, bound in (
+            ("depth", shape.depth, limits.depth),
+            ("aliases", shape.aliases, limits.aliases),
+            ("subjects per request", shape.subject_lookups, limits.subjects_per_request),
+            ("cost", shape.cost, limits.cost),
+        ):
+            if value > bound:
+                return HubError(
+                    ErrorCode.QUERY_TOO_COMPLEX,
+                    f"the operation's {label} is {value}; your policy allows {bound}",
+                    fix="ask for fewer fields or subjects, or split the operation",
+                )
+        if policy and policy.operator_required and shape.subject_lookups and not context.operator:
+            return HubError(
+                ErrorCode.FORBIDDEN,
+                "your department must name the operator of every data query",
+                fix="send the X-Hub-Operator header with the clerk's name or staff number",
+            )
+        return None
 
 
 class HubSchema(strawberry.Schema):
@@ -72,7 +125,8 @@ class HubSchema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     """Answers the hub's GraphQL schema with its limits and extensions."""
     return HubSchema(
-        query=Query,
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS) if MUTATIONS else None,
         config=StrawberryConfig(default_resolver=resolve_value),
         extensions=[
             lambda: ParserCache(maxsize=512),

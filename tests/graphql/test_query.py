@@ -138,3 +138,13 @@ def test_health_and_readiness(hub: Any) -> None:
     ready = httpx.get(f"{hub.base_url}/readyz")
     assert ready.status_code == 200
     assert set(ready.json()["sources"]) == set(SOURCES)
+
+
+def test_every_data_response_carries_its_receipt(hub: Any) -> None:
+    body = hub.graphql("approval-bureau", RECORD, {"c": hub.samples["enterprise"], "p": "ADMINISTRATIVE_APPROVAL"}).json()
+    receipt = body["extensions"]["audit"]["eventId"]
+    assert re.fullmatch(r"[0-9a-f-]{36}", receipt)
+    again = hub.graphql("approval-bureau", RECORD, {"c": hub.samples["enterprise"], "p": "ADMINISTRATIVE_APPROVAL"})
+    assert again.json()["extensions"]["audit"]["eventId"] != receipt
+    refused = hub.graphql("approval-bureau", RECORD, {"c": "bad", "p": "ADMINISTRATIVE_APPROVAL"}).json()
+    assert refused["extensions"]["audit"]["eventId"]

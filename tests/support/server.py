@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -114,6 +115,7 @@ def sqlite_urls(folder: Path) -> tuple[str, dict[str, str]]:
 
 def hub_settings(hub_url: str, source_urls: dict[str, str], **extra: Any) -> Settings:
     """Answers test settings for a hub over the given databases."""
+    extra.setdefault("audit_key_path", Path(tempfile.mkdtemp(prefix="hub-audit-")) / "audit-key.pem")
     return Settings(
         database_url=hub_url,
         sources={name: {"url": url} for name, url in source_urls.items()},  # type: ignore[misc]

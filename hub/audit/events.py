@@ -1,0 +1,192 @@
+"""The audit event: what was asked, by whom, why, about whom, and what was disclosed in which form."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+EVENT_VERSION = 1
+
+
+class EventType(StrEnum):
+    """What kind of operation an event registers."""
+
+    QUERY = "query"
+    MUTATION = "mutation"
+    AUTH_FAILURE = "auth_failure"
+    CONSENT = "consent"
+    OBJECTION = "objection"
+    REPAIR = "repair"
+    MEASURE_FEEDBACK = "measure_feedback"
+    AUDIT_REVIEW = "audit_review"
+
+
+class Outcome(StrEnum):
+    """How the operation ended for the caller."""
+
+    OK = "ok"
+    PARTIAL = "partial"
+    DENIED = "denied"
+    ERROR = "error"
+    UNAUTHENTICATED = "unauthenticated"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectDisclosure:
+    """One subject an operation touched and, per field, the form it left in: clear, masked or denied."""
+
+    code: str
+    fields_clear: tuple[str, ...] = ()
+    fields_masked: tuple[str, ...] = ()
+    fields_denied: tuple[str, ...] = ()
+    concealed_until: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Answers the JSON-ready form of this disclosure."""
+        return {
+            "code": self.code,
+            "fields_clear": list(self.fields_clear),
+            "fields_masked": list(self.fields_masked),
+            "fields_denied": list(self.fields_denied),
+            "concealed_until": self.concealed_until.isoformat() if self.concealed_until else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SubjectDisclosure:
+        """Answers the disclosure stored as `data`."""
+        until = data.get("concealed_until")
+        return cls(
+            code=str(data["code"]),
+            fields_clear=tuple(data.get("fields_clear", ())),
+            fields_masked=tuple(data.get("fields_masked", ())),
+            fields_denied=tuple(data.get("fields_denied", ())),
+            concealed_until=date.fromisoformat(until) if until else None,
+        )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One registered operation, typed and versioned; its canonical JSON is what the chain hashes."""
+
+    type: EventType
+    outcome: Outcome
+    event_id: str = field(default_factory=_new_id)
+    at: datetime = field(default_factory=_utc_now)
+    version: int = EVENT_VERSION
+    request_id: str | None = None
+    client_id: str | None = None
+    org: str | None = None
+    org_name: str | None = None
+    department: str | None = None
+    operator: str | None = None
+    purpose: str | None = None
+    legal_basis: str | None = None
+    consent_ids: tuple[str, ...] = ()
+    subjects: tuple[SubjectDisclosure, ...] = ()
+    error_codes: tuple[str, ...] = ()
+    query_hash: str | None = None
+    operation_name: str | None = None
+    latency_ms: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("AuditEvent.at must be timezone-aware")
+        object.__setattr__(self, "at", self.at.astimezone(UTC))
+        object.__setattr__(self, "type", EventType(self.type))
+        object.__setattr__(self, "outcome", Outcome(self.outcome))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Answers the JSON-ready form of this event (the register's record)."""
+        return {
+            "event_id": self.event_id,
+            "version": self.version,
+            "type": self.type.value,
+            "at": self.at.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "request_id": self.request_id,
+            "client_id": self.client_id,
+            "org": self.org,
+            "org_name": self.org_name,
+            "department": self.department,
+            "operator": self.operator,
+            "purpose": self.purpose,
+            "legal_basis": self.legal_basis,
+            "consent_ids": list(self.consent_ids),
+            "subjects": [subject.to_dict() for subject in self.subjects],
+            "outcome": self.outcome.value,
+            "error_codes": list(self.error_codes),
+            "query_hash": self.query_hash,
+            "operation_name": self.operation_name,
+            "latency_ms": self.latency_ms,
+        }
+
+    def canonical(self) -> str:
+        """Answers the canonical JSON text (sorted keys, no whitespace) the chain hashes as UTF-8."""
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AuditEvent:
+        """Answers the event stored as `data` (any version this code knows)."""
+        return cls(
+            type=EventType(data["type"]),
+            outcome=Outcome(data["outcome"]),
+            event_id=str(data["event_id"]),
+            at=datetime.fromisoformat(str(data["at"]).replace("Z", "+00:00")),
+            version=int(data.get("version", EVENT_VERSION)),
+            request_id=data.get("request_id"),
+            client_id=data.get("client_id"),
+            org=data.get("org"),
+            org_name=data.get("org_name"),
+            department=data.get("department"),
+            operator=data.get("operator"),
+            purpose=data.get("purpose"),
+            legal_basis=data.get("legal_basis"),
+            consent_ids=tuple(data.get("consent_ids", ())),
+            subjects=tuple(SubjectDisclosure.from_dict(item) for item in data.get("subjects", ())),
+            error_codes=tuple(data.get("error_codes", ())),
+            query_hash=data.get("query_hash"),
+            operation_name=data.get("operation_name"),
+            latency_ms=data.get("latency_ms"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> AuditEvent:
+        """Answers the event whose canonical JSON is `text`."""
+        return cls.from_dict(json.loads(text))
+
+
+def canonical_json(data: Any) -> str:
+    """Answers `data` as canonical JSON: sorted keys, no whitespace, non-ASCII kept as is."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def normalise_code(code: str) -> str:
+    """Answers the form of a subject code that is hashed and compared (trimmed, upper case)."""
+    return code.strip().upper()
+
+
+def subject_key(secret: str, code: str) -> str:
+    """Answers the keyed hash HMAC-SHA256(secret, code) under which a subject is searchable."""
+    return hmac.digest(secret.encode(), normalise_code(code).encode(), "sha256").hex()
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def query_hash(query: str) -> str:
+    """Answers sha256 of a GraphQL document with whitespace runs collapsed (pass a printed AST if any)."""
+    return hashlib.sha256(_SPACE.sub(" ", query).strip().encode()).hexdigest()

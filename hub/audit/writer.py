@@ -1,0 +1,166 @@
+"""The group-commit writer: concurrent appends share one durable transaction; fails closed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from types import TracebackType
+
+from hub.audit.cadence import Checkpointer
+from hub.audit.chain import PreparedEvent, link, prepare
+from hub.audit.events import AuditEvent
+from hub.audit.ports import AuditStore
+from hub.errors import ErrorCode, HubError
+from hub.store.audit_rows import Batch, ChainHead
+
+log = logging.getLogger("hub.audit.writer")
+
+_Waiter = tuple[PreparedEvent, "asyncio.Future[int]"]
+
+
+def _unavailable(message: str) -> HubError:
+    return HubError(ErrorCode.AUDIT_UNAVAILABLE, message, fix="retry later; no data left the hub")
+
+
+class AuditWriter:
+    """Appends events to the chain; each `append` returns once its event is durably committed."""
+
+    def __init__(
+        self,
+        store: AuditStore,
+        *,
+        secret: str,
+        checkpointer: Checkpointer | None = None,
+        max_batch: int = 256,
+        max_wait: float = 0.0,
+        timeout: float = 2.0,
+    ) -> None:
+        self._store = store
+        self._secret = secret
+        self._checkpointer = checkpointer
+        self._max_batch = max_batch
+        self._max_wait = max_wait
+        self._timeout = timeout
+        self._pending: deque[_Waiter] = deque()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._last_batch = 0
+        self.available = True
+
+    async def start(self) -> None:
+        """Answers nothing; starts the background commit loop (call in the app's lifespan)."""
+        if self._task is None:
+            self._closing = False
+            self._task = asyncio.create_task(self._run(), name="audit-writer")
+
+    async def stop(self) -> None:
+        """Answers nothing; commits what is pending, anchors the tail with a checkpoint, stops."""
+        if self._task is None:
+            return
+        self._closing = True
+        self._wake.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def __aenter__(self) -> AuditWriter:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def append(self, event: AuditEvent) -> int:
+        """Answers the event's seq once it is durable; raises HubError(AUDIT_UNAVAILABLE) otherwise."""
+        if self._task is None or self._task.done() or self._closing:
+            raise _unavailable("the audit register is not accepting events")
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending.append((prepare(event, self._secret), future))
+        self._wake.set()
+        try:
+            return await asyncio.wait_for(future, self._timeout)
+        except TimeoutError:
+            raise _unavailable("the audit store did not confirm in time") from None
+
+    async def _run(self) -> None:
+        while True:
+            if not self._pending:
+                if self._closing:
+                    await self._anchor_tail(force=True)
+                    return
+                await self._idle()
+                continue
+            if self._max_wait and self._last_batch > 1 and len(self._pending) < self._max_batch:
+                await asyncio.sleep(self._max_wait)
+            batch: list[_Waiter] = []
+            while self._pending and len(batch) < self._max_batch:
+                waiter = self._pending.popleft()
+                if not waiter[1].done():  # callers that already gave up are not registered
+                    batch.append(waiter)
+            if batch:
+                await self._commit(batch)
+
+    async def _idle(self) -> None:
+        self._wake.clear()
+        due = self._checkpointer.due_in() if self._checkpointer else None
+        try:
+            await asyncio.wait_for(self._wake.wait(), due)
+        except TimeoutError:
+            await self._anchor_tail(force=False)
+
+    async def _commit(self, batch: list[_Waiter]) -> None:
+        checkpointer = self._checkpointer
+
+        def build(head: ChainHead) -> Batch:
+            rows, subjects = link(head, [prepared for prepared, _ in batch])
+            checkpoint = checkpointer.for_batch(rows[0].seq, rows[-1]) if checkpointer else None
+            return Batch(tuple(rows), tuple(subjects), checkpoint)
+
+        self._last_batch = len(batch)
+        try:
+            async with asyncio.timeout(self._timeout):
+                done = await self._store.extend(build)
+        except Exception as exc:  # any store failure fails this batch closed; the next batch retries
+            self._set_available(False, exc)
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(_unavailable("the audit store is unavailable"))
+            return
+        self._set_available(True, None)
+        if checkpointer:
+            checkpointer.committed(done.checkpoint)
+        for (_, future), row in zip(batch, done.events, strict=True):
+            if not future.done():
+                future.set_result(row.seq)
+
+    async def _anchor_tail(self, *, force: bool) -> None:
+        checkpointer = self._checkpointer
+        due = checkpointer.due_in() if checkpointer else None
+        if checkpointer is None or due is None or (due > 0 and not force):
+            return
+        try:
+            async with asyncio.timeout(self._timeout):
+                head = await self._store.head_event()
+                if head is None:
+                    checkpointer.settled()
+                    return
+                checkpoint = checkpointer.sign(head)
+                await self._store.add_checkpoint(checkpoint)
+        except Exception as exc:  # a missed checkpoint is retried after a pause
+            self._set_available(False, exc)
+            checkpointer.retry_later(1.0)
+            return
+        checkpointer.committed(checkpoint)
+
+    def _set_available(self, ok: bool, exc: Exception | None) -> None:
+        if ok and not self.available:
+            log.warning("audit store reachable again")
+        elif exc is not None and self.available:
+            # The exception's text may quote SQL parameters (personal data): log its type only.
+            log.warning("audit store unavailable (%s); appends fail closed", type(exc).__name__)
+        self.available = ok

@@ -1,0 +1,103 @@
+"""Measures an operation before it runs: depth, aliases, subject look-ups, cost, introspection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+)
+
+SUBJECT_FIELDS = frozenset({"subject", "creditCheck", "myRecord"})
+BULK_FIELDS = frozenset({"subjects", "creditChecks"})
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What one operation asks for, measured on its document."""
+
+    depth: int
+    aliases: int
+    subject_lookups: int
+    cost: int
+    introspection: bool
+
+
+def _codes_count(field: FieldNode, variables: Mapping[str, Any]) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value != "codes":
+            continue
+        value = argument.value
+        if isinstance(value, ListValueNode):
+            return len(value.values)
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            return len(given) if isinstance(given, list) else 1
+    return 1
+
+
+class _Walker:
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode], variables: Mapping[str, Any]) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        self.aliases = 0
+        self.lookups = 0
+        self.introspection = False
+
+    def walk(self, selections: SelectionSetNode | None, depth: int, seen: frozenset[str]) -> tuple[int, int]:
+        """Answers (deepest depth, cost) of a selection set."""
+        if selections is None:
+            return depth, 0
+        deepest, cost = depth, 0
+        for node in selections.selections:
+            if isinstance(node, FieldNode):
+                name = node.name.value
+                if name in ("__schema", "__type"):
+                    self.introspection = True
+                if node.alias is not None:
+                    self.aliases += 1
+                below, inner = self.walk(node.selection_set, depth + 1, seen)
+                deepest = max(deepest, below)
+                factor = 1
+                if depth == 0 and name in SUBJECT_FIELDS:
+                    self.lookups += 1
+                if depth == 0 and name in BULK_FIELDS:
+                    factor = _codes_count(node, self.variables)
+                    self.lookups += factor
+                cost += factor * (1 + inner)
+            else:
+                if isinstance(node, FragmentSpreadNode):
+                    fragment = self.fragments.get(node.name.value)
+                    if fragment is None or node.name.value in seen:
+                        continue
+                    inner_set = fragment.selection_set
+                    seen = seen | {node.name.value}
+                elif isinstance(node, InlineFragmentNode):
+                    inner_set = node.selection_set
+                else:
+                    continue
+                below, inner = self.walk(inner_set, depth, seen)
+                deepest, cost = max(deepest, below), cost + inner
+        return deepest, cost
+
+
+def measure(document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None) -> Shape:
+    """Answers the shape of the operation that will run (the named one, or the only one)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = next((o for o in operations if o.name and o.name.value == operation_name), None)
+    if chosen is None and operations:
+        chosen = operations[0]
+    walker = _Walker(fragments, variables or {})
+    depth, cost = walker.walk(chosen.selection_set if chosen else None, 0, frozenset())
+    return Shape(depth, walker.aliases, walker.lookups, cost, walker.introspection)

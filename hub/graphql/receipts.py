@@ -1,0 +1,85 @@
+"""The receipt of every operation: an audit event built from what the request did, durably appended."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from strawberry.types import ExecutionResult
+
+from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclosure, query_hash
+from hub.errors import HubError
+from hub.graphql.context import HubContext
+
+_DENIALS = frozenset({"FORBIDDEN", "PURPOSE_NOT_ALLOWED", "FIELD_DENIED", "CONSENT_REQUIRED", "QUERY_TOO_COMPLEX"})
+
+
+def _outcome(result: ExecutionResult) -> Outcome:
+    codes = [str((e.extensions or {}).get("code", "")) for e in result.errors or []]
+    if not codes:
+        return Outcome.OK
+    has_data = bool(result.data) and any(v is not None for v in (result.data or {}).values())
+    if has_data:
+        return Outcome.PARTIAL
+    return Outcome.DENIED if all(code in _DENIALS for code in codes) else Outcome.ERROR
+
+
+def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
+    """Answers the audit event registering one GraphQL operation and what it disclosed."""
+    principal = context.principal
+    subjects = tuple(
+        SubjectDisclosure(d.code, tuple(sorted(d.clear)), tuple(sorted(d.masked)), tuple(sorted(d.denied)))
+        for d in context.disclosures
+    )
+    consents = tuple(sorted({c for d in context.disclosures for c in d.consent_ids}))
+    codes = tuple(dict.fromkeys(str((e.extensions or {}).get("code", "")) for e in result.errors or []))
+    notes: dict[str, Any] = context.notes
+    return AuditEvent(
+        type=EventType.MUTATION if notes.get("operation_type") == "mutation" else EventType.QUERY,
+        outcome=_outcome(result),
+        request_id=context.request_id,
+        client_id=principal.client_id,
+        org=principal.org or principal.self_code,
+        org_name=principal.client_name,
+        department=principal.department,
+        operator=context.operator,
+        purpose=context.purpose.value if context.purpose else None,
+        consent_ids=consents,
+        subjects=subjects,
+        error_codes=codes,
+        query_hash=query_hash(notes.get("query") or ""),
+        operation_name=notes.get("operation_name"),
+        latency_ms=round((time.perf_counter() - notes.get("started", time.perf_counter())) * 1000, 2),
+    )
+
+
+def auth_failure_event(error: HubError, request_id: str) -> AuditEvent:
+    """Answers the audit event registering a refused credential (never the token itself)."""
+    client = error.extra.get("client_id") or error.extra.get("claimed_client_id")
+    return AuditEvent(
+        type=EventType.AUTH_FAILURE,
+        outcome=Outcome.UNAUTHENTICATED,
+        request_id=request_id,
+        client_id=str(client) if client else None,
+        error_codes=("UNAUTHENTICATED", str(error.extra.get("reason", "unknown"))),
+    )
+
+
+class Receipts:
+    """Appends receipts through the group-commit writer."""
+
+    def __init__(self, writer: AuditWriter) -> None:
+        self.writer = writer
+
+    async def for_query(self, context: HubContext, result: ExecutionResult) -> str:
+        """Answers the event id of the operation's receipt once it is durable (or raises AUDIT_UNAVAILABLE)."""
+        event = query_event(context, result)
+        await self.writer.append(event)
+        return event.event_id
+
+    async def for_auth_failure(self, error: HubError, request_id: str) -> None:
+        """Answers nothing; registers a refused credential (best effort: the request is refused anyway)."""
+        try:
+            await self.writer.append(auth_failure_event(error, request_id))
+        except HubError:
+            return

@@ -1,0 +1,51 @@
+"""Audit events: typed, versioned, canonical JSON, keyed subject hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from hub.audit.events import AuditEvent, EventType, Outcome, SubjectDisclosure, query_hash, subject_key
+from tests.audit.support import SECRET, event
+
+
+def test_canonical_json_is_sorted_compact_utf8_and_stable() -> None:
+    item = event(org_name="示例银行", subjects=[SubjectDisclosure("X1", ("b", "a"), (), (), date(2027, 1, 1))])
+    text = item.canonical()
+    assert text == json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert "示例银行" in text
+    assert " " not in text.replace("示例银行", "")
+    assert AuditEvent.from_json(text) == item
+    assert AuditEvent.from_json(text).canonical() == text
+
+
+def test_time_is_utc_and_must_be_aware() -> None:
+    beijing = timezone(timedelta(hours=8))
+    item = event(at=datetime(2026, 3, 2, 9, 0, tzinfo=beijing))
+    assert item.at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert '"at":"2026-03-02T01:00:00.000000Z"' in item.canonical()
+    with pytest.raises(ValueError, match="timezone-aware"):
+        AuditEvent(type=EventType.QUERY, outcome=Outcome.OK, at=datetime(2026, 3, 2))
+
+
+def test_type_and_outcome_are_checked() -> None:
+    assert AuditEvent(type="auth_failure", outcome="unauthenticated").type is EventType.AUTH_FAILURE  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'lookup'"):
+        AuditEvent(type="lookup", outcome="ok")  # type: ignore[arg-type]
+    assert event().version == 1
+    assert len(event().event_id) == 36
+
+
+def test_subject_key_is_an_hmac_of_the_normalised_code() -> None:
+    expected = hmac.new(SECRET.encode(), b"11010119900307123X", hashlib.sha256).hexdigest()
+    assert subject_key(SECRET, " 11010119900307123x ") == expected
+    assert subject_key("another-secret-0123456789", "11010119900307123X") != expected
+
+
+def test_query_hash_ignores_layout_only() -> None:
+    assert query_hash("{ subject(code: $c) {\n  name } }") == query_hash("{ subject(code: $c) { name } }")
+    assert query_hash("{ a }") != query_hash("{ b }")

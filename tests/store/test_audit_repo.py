@@ -1,0 +1,128 @@
+"""The audit repository on real databases: chain extension, checkpoints, prune, search, recovery."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from hub.audit.chain import link, prepare
+from hub.audit.checkpoints import CheckpointSigner
+from hub.store.audit_repo import AuditRepository
+from hub.store.audit_rows import GENESIS_HASH, Batch, ChainHead, EventQuery
+from tests.audit.support import BACKENDS, SECRET, concealed, event, execute, fresh_database
+
+
+@pytest.fixture(params=BACKENDS)
+async def audit_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    async with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+async def repo(audit_url: str) -> AsyncIterator[AuditRepository]:
+    repository = AuditRepository.open(audit_url)
+    yield repository
+    await repository.close()
+
+
+async def _extend(repo: AuditRepository, *items: object, heads: list[ChainHead] | None = None) -> Batch:
+    def build(head: ChainHead) -> Batch:
+        if heads is not None:
+            heads.append(head)
+        rows, subjects = link(head, [prepare(item, SECRET) for item in items])  # type: ignore[arg-type]
+        return Batch(tuple(rows), tuple(subjects))
+
+    return await repo.extend(build)
+
+
+async def test_extend_builds_on_the_stored_head(repo: AuditRepository) -> None:
+    heads: list[ChainHead] = []
+    first = await _extend(repo, event(), event(), heads=heads)
+    await _extend(repo, event(), heads=heads)
+    assert heads == [ChainHead(0, GENESIS_HASH), ChainHead(2, first.events[-1].hash)]
+    assert (await repo.head_event()).seq == 3  # type: ignore[union-attr]
+
+
+async def test_a_failing_build_commits_nothing_and_releases_the_lock(repo: AuditRepository) -> None:
+    def broken(head: ChainHead) -> Batch:
+        raise RuntimeError("bug")
+
+    with pytest.raises(RuntimeError):
+        await repo.extend(broken)
+    assert await repo.head_event() is None
+    assert (await _extend(repo, event())).events[0].seq == 1
+
+
+async def test_checkpoints_are_stored_once_per_seq(repo: AuditRepository, tmp_path: Path) -> None:
+    batch = await _extend(repo, event())
+    signer = CheckpointSigner.load_or_create(tmp_path / "k.pem")
+    checkpoint = signer.sign(1, batch.events[0].hash, batch.events[0].event_id, datetime.now(UTC))
+    await repo.add_checkpoint(checkpoint)
+    await repo.add_checkpoint(checkpoint)
+    assert await repo.checkpoints() == [checkpoint]
+
+
+async def test_a_fully_pruned_chain_continues_from_its_last_checkpoint(repo: AuditRepository, tmp_path: Path) -> None:
+    batch = await _extend(repo, event(), event())
+    last = batch.events[-1]
+    await repo.add_checkpoint(
+        CheckpointSigner.load_or_create(tmp_path / "k.pem").sign(2, last.hash, last.event_id, last.at)
+    )
+    assert await repo.prune(2) == 2
+    heads: list[ChainHead] = []
+    await _extend(repo, event(), heads=heads)
+    assert heads == [ChainHead(2, last.hash)]
+
+
+async def test_search_filters_conceals_and_pages(repo: AuditRepository) -> None:
+    code = "11010119900307123X"
+    await _extend(
+        repo,
+        event(subjects=[code]),
+        event(subjects=[concealed(code, date(2027, 1, 1))]),
+        event(subjects=[code], purpose=None),
+        event(subjects=[code], purpose="SELF_ACCESS"),
+    )
+    key = (await repo.subject_rows(1, 1))[0].subject_key
+    assert [row.seq for row in await repo.search(EventQuery(subject_key=key))] == [4, 3, 2, 1]
+    assert [row.seq for row in await repo.search(EventQuery(subject_key=key, visible_on=date(2026, 12, 31)))] == [
+        4,
+        3,
+        1,
+    ]
+    assert [row.seq for row in await repo.search(EventQuery(subject_key=key, visible_on=date(2027, 1, 1)))] == [
+        4,
+        3,
+        2,
+        1,
+    ]
+    assert [row.seq for row in await repo.search(EventQuery(exclude_purposes=("SELF_ACCESS",)))] == [3, 2, 1]
+    assert [row.seq for row in await repo.search(EventQuery(before_seq=3, limit=1))] == [2]
+    assert [row.seq for row in await repo.subject_rows(2, 3)] == [2, 3]
+
+
+async def test_ping_tells_whether_the_store_answers(repo: AuditRepository) -> None:
+    assert await repo.ping()
+    unreachable = AuditRepository.open("postgresql+asyncpg://postgres@127.0.0.1:1/none")
+    try:
+        assert not await unreachable.ping()
+    finally:
+        await unreachable.close()
+
+
+async def test_a_connection_the_server_dropped_is_replaced_without_an_error(
+    repo: AuditRepository, audit_url: str
+) -> None:
+    if not audit_url.startswith("postgresql"):
+        pytest.skip("server-side disconnects are PostgreSQL's")
+    await _extend(repo, event())  # leaves a pooled connection behind
+    database = audit_url.rsplit("/", 1)[1]
+    await execute(
+        audit_url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()",
+        params={"db": database},
+    )
+    assert (await _extend(repo, event())).events[0].seq == 2
