@@ -37,8 +37,6 @@ def serve(
     import uvicorn
 
     try:
-        if config is not None:
-            os.environ["HUB_CONFIG_FILE"] = str(config.resolve())
         settings = load_settings(config)
         if settings.dev_login:
             raise ConfigError(
@@ -51,6 +49,8 @@ def serve(
         asyncio.run(check_deployment(settings))
     except HubError as error:
         fail(error)
+    if config is not None:
+        os.environ["HUB_CONFIG_FILE"] = str(config.resolve())
     uvicorn.run(
         "hub.app:app_from_environment",
         factory=True,

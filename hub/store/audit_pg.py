@@ -36,7 +36,12 @@ _INSERT_CHECKPOINT = (
     "VALUES ($1, $2, $3, $4, $5, $6, $7)"
 )
 _ATTEMPTS = 3
-_DROPPED = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.InterfaceError)
+_DROPPED = (
+    OSError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+)
 # Simple-protocol text: BEGIN and taking the lock cost one round trip.
 _BEGIN_AND_LOCK = f"BEGIN; SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY})"
 _HEAD = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
