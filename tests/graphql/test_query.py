@@ -141,7 +141,9 @@ def test_health_and_readiness(hub: Any) -> None:
 
 
 def test_every_data_response_carries_its_receipt(hub: Any) -> None:
-    body = hub.graphql("approval-bureau", RECORD, {"c": hub.samples["enterprise"], "p": "ADMINISTRATIVE_APPROVAL"}).json()
+    body = hub.graphql(
+        "approval-bureau", RECORD, {"c": hub.samples["enterprise"], "p": "ADMINISTRATIVE_APPROVAL"}
+    ).json()
     receipt = body["extensions"]["audit"]["eventId"]
     assert re.fullmatch(r"[0-9a-f-]{36}", receipt)
     again = hub.graphql("approval-bureau", RECORD, {"c": hub.samples["enterprise"], "p": "ADMINISTRATIVE_APPROVAL"})
