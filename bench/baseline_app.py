@@ -76,7 +76,9 @@ def app_from_environment() -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        sources = [SqlSource(m, make_engine(settings.sources[n].url)) for n, m in maps.items()]
+        sources = [
+            SqlSource(m, make_engine(settings.sources[n].url, isolation_level="AUTOCOMMIT")) for n, m in maps.items()
+        ]
         await asyncio.gather(*(s.check_schema() for s in sources))
         STATE["federation"] = Federation(sources, default_timeout_ms=5000, breaker_failures=10**6, breaker_reset=1)
         STATE["today"] = date.today()

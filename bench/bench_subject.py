@@ -16,6 +16,7 @@ import json
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -55,6 +56,38 @@ async def _prepare(pg: str, subjects: int, fresh: bool) -> dict[str, dict[str, s
         await engine.dispose()
 
 
+@dataclass
+class Measured:
+    """One server's wrk figures and its peak memory."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    peak_rss_mb: float
+
+
+def _measure(
+    name: str,
+    factory: str,
+    env: dict[str, str],
+    workers: int,
+    codes: list[str],
+    client: dict[str, str] | None,
+    connections: int,
+    seconds: int,
+) -> Measured:
+    """Starts one server, warms it up, measures it with wrk, stops it."""
+    server = start_server(name, factory, env, workers)
+    try:
+        token = token_for(server.url, client) if client else None
+        run_wrk(server.url, codes, QUERY, token, connections, 2)
+        result = run_wrk(server.url, codes, QUERY, token, connections, seconds)
+        return Measured(result.rps, result.p50_ms, result.p99_ms, result.errors, server.peak_rss_mb())
+    finally:
+        server.stop()
+
+
 def main() -> None:
     """Runs the benchmark and prints its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -80,33 +113,48 @@ def main() -> None:
     )
     peak = 0.0
     for workers in [int(w) for w in args.workers.split(",")]:
-        baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
-        hub = start_server("hub", "hub.app:app_from_environment", env, workers)
-        try:
-            token = token_for(hub.url, clients["approval-bureau"])
-            for url, auth in ((baseline.url, None), (hub.url, token)):
-                run_wrk(url, codes, QUERY, auth, 16, 2)
-            for connections in [int(c) for c in args.concurrency.split(",")]:
-                base = run_wrk(baseline.url, codes, QUERY, None, connections, args.seconds)
-                mine = run_wrk(hub.url, codes, QUERY, token, connections, args.seconds)
-                print(
-                    f"{workers:>7} {connections:>5} | {base.rps:>12,.0f} {base.p50_ms:>6.1f}ms {base.p99_ms:>5.1f}ms | "
-                    f"{mine.rps:>8,.0f} {mine.p50_ms:>6.1f}ms {mine.p99_ms:>5.1f}ms {mine.errors:>6} | "
-                    f"{mine.rps / base.rps:.2f}"
-                )
-            if workers == 1:
-                bulk_codes = rng.sample(codes, 1000)
-                headers = {"Authorization": f"Bearer {token}", "X-Hub-Operator": "bench"}
-                seconds, body = timed_posts(hub.url, {"query": BULK, "variables": {"cs": bulk_codes}}, headers, 5)
-                found = sum(1 for s in (body.get("data") or {}).get("subjects") or [] if s)
-                if not found:
-                    print("subjects failed:", json.dumps(body.get("errors", [])[:2], ensure_ascii=False))
-                print(f"subjects(1,000 codes): median {seconds * 1000:,.0f} ms over 5 requests ({found} found)")
-            peak = max(peak, hub.peak_rss_mb())
-            print(f"hub peak RSS with {workers} worker(s): {hub.peak_rss_mb():.0f} MB (per process)")
-        finally:
-            baseline.stop()
-            hub.stop()
+        for connections in [int(c) for c in args.concurrency.split(",")]:
+            base = _measure(
+                "baseline",
+                "bench.baseline_app:app_from_environment",
+                env,
+                workers,
+                codes,
+                None,
+                connections,
+                args.seconds,
+            )
+            mine = _measure(
+                "hub",
+                "hub.app:app_from_environment",
+                env,
+                workers,
+                codes,
+                clients["approval-bureau"],
+                connections,
+                args.seconds,
+            )
+            peak = max(peak, mine.peak_rss_mb)
+            print(
+                f"{workers:>7} {connections:>5} | {base.rps:>12,.0f} {base.p50_ms:>6.1f}ms {base.p99_ms:>5.1f}ms | "
+                f"{mine.rps:>8,.0f} {mine.p50_ms:>6.1f}ms {mine.p99_ms:>5.1f}ms {mine.errors:>6} | "
+                f"{mine.rps / base.rps:.2f}",
+                flush=True,
+            )
+    hub = start_server("hub", "hub.app:app_from_environment", env, 1)
+    try:
+        token = token_for(hub.url, clients["approval-bureau"])
+        headers = {"Authorization": f"Bearer {token}", "X-Hub-Operator": "bench"}
+        bulk_codes = rng.sample(codes, 1000)
+        timed_posts(hub.url, {"query": BULK, "variables": {"cs": bulk_codes}}, headers, 1)
+        seconds, body = timed_posts(hub.url, {"query": BULK, "variables": {"cs": bulk_codes}}, headers, 5)
+        found = sum(1 for s in (body.get("data") or {}).get("subjects") or [] if s)
+        if not found:
+            print("subjects failed:", json.dumps(body.get("errors", [])[:2], ensure_ascii=False))
+        print(f"subjects(1,000 codes): median {seconds * 1000:,.0f} ms over 5 requests ({found} found)")
+        peak = max(peak, hub.peak_rss_mb())
+    finally:
+        hub.stop()
     print(json.dumps({"hub_peak_rss_mb": round(peak)}))
 
 

@@ -124,7 +124,9 @@ def start_server(name: str, factory: str, env: dict[str, str], workers: int) -> 
         "warning",
         "--no-access-log",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+    key = Path(tempfile.gettempdir()) / "credit-hub-bench-audit-key.pem"
+    environment = {"HUB_AUDIT_KEY_PATH": str(key), **os.environ, **env}
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
     server = Server(name, process, port)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -200,8 +202,9 @@ def run_wrk(url: str, codes: list[str], query: str, token: str | None, connectio
     ).stdout
     os.unlink(handle.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    distribution = output.split("Latency Distribution", 1)[1]
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", distribution, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", distribution, re.M).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return WrkResult(rps, p50, p99, int(bad.group(1)) if bad else 0)
 

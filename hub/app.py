@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub.audit import AuditWriter, Checkpointer, CheckpointPolicy, CheckpointSigner
+from hub.audit.reader import AuditReader
 from hub.config import Settings, load_settings
 from hub.graphql.http import HubGraphQL
 from hub.graphql.receipts import Receipts
@@ -23,7 +24,9 @@ from hub.store.audit_repo import AuditRepository
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
+from hub.web.audit_export import audit_export_route
 from hub.web.oauth import build_oauth_service, oauth_routes
+from hub.web.pages import page_routes
 
 
 class _Lazy:
@@ -64,6 +67,10 @@ def create_app(settings: Settings) -> Starlette:
         )
         await writer.start()
         state["writer"] = writer
+        services.audit = AuditReader(
+            audit_repo, secret=settings.audit_secret, writer=writer, clients=ClientRepository(hub_engine),
+            trusted_keys=(signer.public_key,),
+        )  # fmt: skip
         graphql.app = HubGraphQL(
             services,
             oauth.verifier.verify,
@@ -77,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
+            await services.audit.aclose()
             await writer.stop()
             await audit_repo.close()
             await services.close()
@@ -105,6 +113,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *oauth_routes(oauth),
+        *page_routes(settings),
+        audit_export_route(oauth.verifier.verify, lambda: state["services"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

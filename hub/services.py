@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hub.audit.reader import AuditReader
 from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog
 from hub.config import Settings
@@ -16,14 +21,38 @@ from hub.errors import ConfigError, ErrorCode, HubError
 from hub.federation.adapter import SqlSource, ping
 from hub.federation.fetch import Federation, SourceOutcome, SourceState
 from hub.federation.mapping import load_source_maps
+from hub.identity.codes import SubjectCode
 from hub.identity.principal import Principal
+from hub.measures.check import CheckService
+from hub.measures.feedback import FeedbackService
+from hub.measures.load import load_measures, measures_path
+from hub.measures.model import MeasuresList
 from hub.policy.load import PolicySet, load_policies
 from hub.policy.policy import Policy
+from hub.policy.purposes import Purpose
+from hub.privacy.consent import consent_service
 from hub.privacy.masking import MASKERS
 from hub.privacy.redact import Redactor
-from hub.records.service import RecordService
+from hub.records.service import ReadRequest, ReadResult, RecordService
 from hub.records.shape import Shaper
-from hub.store.engine import make_engine
+from hub.rights.items import ItemFinder
+from hub.rights.objections import ObjectionService
+from hub.rights.repairs import RepairService
+from hub.store.engine import is_sqlite, make_engine
+from hub.store.executions import ExecutionRepository
+from hub.store.repairs import RepairRepository
+from hub.store.rights import RightsRepository
+
+
+@dataclass(frozen=True, slots=True)
+class CreditServices:
+    """Joint reward and punishment (measures list, checks, feedback), objections and credit repair."""
+
+    measures: MeasuresList
+    checks: CheckService
+    feedback: FeedbackService
+    objections: ObjectionService
+    repairs: RepairService
 
 
 @dataclass
@@ -37,6 +66,8 @@ class Services:
     records: RecordService
     redactor: Redactor
     engines: dict[str, AsyncEngine] = field(default_factory=dict)
+    audit: AuditReader | None = None  # the register's read side, set by the app's lifespan
+    credit: CreditServices = field(kw_only=True)
 
     def policy_for(self, principal: Principal) -> Policy:
         """Answers the caller's department policy, or FORBIDDEN when it has none."""
@@ -100,6 +131,13 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
     catalog = load_catalog(settings.catalog_path)
     policies = load_policies(settings.policies_dir, catalog)
     mappings = load_source_maps(settings.sources_dir, catalog)
+    unknown = sorted(set(settings.sources) - set(mappings))
+    if unknown:
+        raise ConfigError(
+            f"sources configured without a mapping: {', '.join(unknown)}",
+            place="settings.sources",
+            fix=f"add schema/sources/{unknown[0]}.yaml or remove it",
+        )
     engines: dict[str, AsyncEngine] = {}
     sources: list[SqlSource] = []
     for name, mapping in mappings.items():
@@ -110,19 +148,12 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
                 place=str(mapping.path),
                 fix=f"set HUB_SOURCES__{name.upper()}__URL or [sources.{name}] url in hub.toml",
             )
-        engine = make_engine(configured.url)
+        engine = make_engine(configured.url, isolation_level="AUTOCOMMIT")
         engines[f"source:{name}"] = engine
         source = SqlSource(mapping, engine, configured.timeout_ms)
         if check_sources:
             await _check_source(source, configured.url)
         sources.append(source)
-    unknown = sorted(set(settings.sources) - set(mappings))
-    if unknown:
-        raise ConfigError(
-            f"sources configured without a mapping: {', '.join(unknown)}",
-            place="settings.sources",
-            fix=f"add schema/sources/{unknown[0]}.yaml or remove it",
-        )
     federation = Federation(
         sources,
         default_timeout_ms=settings.source_timeout_ms,
@@ -131,11 +162,40 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
     )
     redactor = Redactor()
     shaper = Shaper(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text)
-    records = RecordService(catalog, federation, shaper)
-    return Services(settings, catalog, policies, federation, records, redactor, engines)
+    consents = consent_service(settings, catalog, policies, engines)
+    rights = RightsRepository(engines.get("hub") or engines.setdefault("hub", make_engine(settings.database_url)))
+    records = RecordService(catalog, federation, shaper, consents, overlay=rights.marks)
+    credit = _credit(load_measures(measures_path(settings.policies_dir)), catalog, federation, records, rights)
+    return Services(settings, catalog, policies, federation, records, redactor, engines, credit=credit)
+
+
+def _credit(
+    measures: MeasuresList, catalog: Catalog, federation: Federation, records: RecordService, rights: RightsRepository
+) -> CreditServices:
+    async def read(
+        policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
+        requested: Mapping[str, frozenset[str]], today: date,
+    ) -> ReadResult:  # fmt: skip
+        return await records.read(ReadRequest(policy, org, purpose, codes, requested), today)
+
+    items = ItemFinder(catalog, federation)
+    return CreditServices(
+        measures=measures,
+        checks=CheckService(measures, read, federation),
+        feedback=FeedbackService(measures, ExecutionRepository(rights.engine)),
+        objections=ObjectionService(items, rights),
+        repairs=RepairService(items, RepairRepository(rights.engine), rights),
+    )
 
 
 async def _check_source(source: SqlSource, url: str) -> None:
+    database = make_url(url).database
+    if is_sqlite(url) and database and not await asyncio.to_thread(Path(database).is_file):
+        raise ConfigError(
+            f"source '{source.name}' is unreachable at start-up (no database file)",
+            place=f"source {source.name} ({database})",
+            fix="seed it with `credit-hub seed` or correct its URL",
+        )
     try:
         async with asyncio.timeout(10):
             await source.check_schema()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from strawberry.types import ExecutionResult
 
 from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclosure, query_hash
+from hub.audit.review import local_date
 from hub.errors import HubError
 from hub.graphql.context import HubContext
 
@@ -24,11 +26,20 @@ def _outcome(result: ExecutionResult) -> Outcome:
     return Outcome.DENIED if all(code in _DENIALS for code in codes) else Outcome.ERROR
 
 
+def _concealed_until(context: HubContext) -> date | None:
+    """Answers until when the subjects may not see this access in their log (the policy's concealment)."""
+    policy = context.services.policies.get(context.principal.department)
+    if policy is None or context.purpose is None or not context.disclosures:
+        return None
+    return policy.concealed_until(context.purpose, local_date(datetime.now(UTC)))
+
+
 def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
     """Answers the audit event registering one GraphQL operation and what it disclosed."""
     principal = context.principal
+    hidden = _concealed_until(context)
     subjects = tuple(
-        SubjectDisclosure(d.code, tuple(sorted(d.clear)), tuple(sorted(d.masked)), tuple(sorted(d.denied)))
+        SubjectDisclosure(d.code, tuple(sorted(d.clear)), tuple(sorted(d.masked)), tuple(sorted(d.denied)), hidden)
         for d in context.disclosures
     )
     consents = tuple(sorted({c for d in context.disclosures for c in d.consent_ids}))

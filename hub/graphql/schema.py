@@ -9,10 +9,8 @@ import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -20,16 +18,21 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.errors import ErrorCode, HubError
+from hub.graphql.audit import AuditQuery
+from hub.graphql.consent import ConsentMutation, ConsentQuery
 from hub.graphql.context import HubContext
 from hub.graphql.errors import hub_error, normalise, withheld_error
 from hub.graphql.limits import measure
+from hub.graphql.measures import MeasuresMutation, MeasuresQuery
 from hub.graphql.query import RecordQuery
+from hub.graphql.rights import RightsMutation, RightsQuery
+from hub.graphql.self_access import SelfAccessQuery
 from hub.policy.policy import Limits
 from hub.records.view import Withheld
 
 # Each feature adds its root types here; they are merged into Query and Mutation.
-QUERIES: tuple[type, ...] = (RecordQuery,)
-MUTATIONS: tuple[type, ...] = ()
+QUERIES: tuple[type, ...] = (RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, RightsQuery)
+MUTATIONS: tuple[type, ...] = (ConsentMutation, MeasuresMutation, RightsMutation)
 
 SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)
 MAX_DEPTH = 10
@@ -131,8 +134,6 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             HubOperation,
         ],

@@ -1,1 +1,1 @@
-"""Credit Hub."""
+"""Joint reward and punishment: the measures list (措施清单), credit checks and execution feedback."""

@@ -58,6 +58,13 @@ def _check_purposes(document: YamlDocument, spec: PolicySpec) -> None:
                 place=document.place(("by_purpose", purpose.value)),
                 fix=f"add {purpose} to purposes or remove the override",
             )
+    for purpose in spec.conceal_access_days:
+        if purpose not in spec.purposes:
+            raise ConfigError(
+                f"conceal_access_days conceals {purpose}, which is not in the department's purposes",
+                place=document.place(("conceal_access_days", purpose.value)),
+                fix=f"add {purpose} to purposes or remove the entry",
+            )
 
 
 def _check_kind(document: YamlDocument, spec: PolicySpec) -> None:

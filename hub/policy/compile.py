@@ -50,6 +50,7 @@ def compile_policy(spec: PolicySpec, catalog: Catalog) -> Policy:
         max_sharing_masked=spec.masked_ceiling,
         limits=Limits(**spec.limits.model_dump()),
         table=table,
+        conceal_access_days=dict(spec.conceal_access_days),
     )
 
 

@@ -28,6 +28,7 @@ def _known_decision(text: str) -> str:
 DecisionText = Annotated[str, AfterValidator(_known_decision)]
 Division = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}){0,2}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ConcealDays = Annotated[StrictInt, Field(ge=1, le=3650)]
 
 
 class _Strict(BaseModel):
@@ -88,6 +89,7 @@ class PolicySpec(_Strict):
     limits: LimitsSpec
     rules: Rules = Field(default_factory=dict)
     by_purpose: dict[Purpose, Rules] = Field(default_factory=dict)
+    conceal_access_days: dict[Purpose, ConcealDays] = Field(default_factory=dict)
 
     @property
     def masked_ceiling(self) -> Sharing:

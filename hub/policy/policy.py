@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from hub.catalog.model import Sharing
 from hub.errors import ErrorCode, HubError
@@ -65,6 +66,7 @@ class Policy:
     max_sharing_masked: Sharing
     limits: Limits
     table: Table = field(repr=False, compare=False)
+    conceal_access_days: Mapping[Purpose, int] = field(default_factory=dict, compare=False)
 
     def decide(self, purpose: Purpose, kind: SubjectKind, field_path: str) -> Decision:
         """Answers the decision for one `record_type.field` about a subject of `kind` under `purpose`."""
@@ -92,6 +94,11 @@ class Policy:
                     fetch.setdefault(record_type, set()).add(name)
         consent = frozenset(rt for rt in fetch if self.consent.needed(kind, rt))
         return Plan(decisions, {rt: frozenset(names) for rt, names in fetch.items()}, consent)
+
+    def concealed_until(self, purpose: Purpose, today: date) -> date | None:
+        """Answers the first day the subject may see an access made for `purpose` today (None: at once)."""
+        days = self.conceal_access_days.get(purpose)
+        return today + timedelta(days=days) if days else None
 
     def in_scope(self, code: SubjectCode) -> bool:
         """Answers whether the subject lies in the department's jurisdiction (its division prefixes)."""

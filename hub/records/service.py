@@ -17,6 +17,7 @@ from hub.policy.policy import Plan, Policy
 from hub.policy.purposes import Purpose
 from hub.records.shape import Shaper
 from hub.records.view import Disclosure, View, Withheld
+from hub.store.rights_rows import ItemMark
 
 REGISTRATION = "registration"
 REPRESENTATION = "representation"
@@ -34,6 +35,7 @@ _NAME_FIELDS = frozenset({"name", "legal_representative.name"})
 
 Requested = Mapping[str, frozenset[str]]
 ConsentLookup = Callable[[Sequence[str], str, Purpose], Awaitable[dict[str, tuple[frozenset[str], frozenset[str]]]]]
+OverlayLookup = Callable[[Sequence[str]], Awaitable[Mapping[str, ItemMark]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,24 +52,31 @@ class ReadRequest:
 
 @dataclass
 class ReadResult:
-    """Views in input order (or a Withheld for the whole subject), receipts, and source outcomes."""
+    """Views in input order (or a Withheld for the whole subject), receipts, source outcomes, overlay marks."""
 
     views: list[View | Withheld]
     disclosures: list[Disclosure]
     outcomes: dict[str, SourceOutcome]
     failed_sources: list[tuple[int, SourceOutcome]]
+    marks: Mapping[str, ItemMark] = field(default_factory=dict)
 
 
 class RecordService:
     """The one place that decides, fetches and shapes credit data for any caller."""
 
     def __init__(
-        self, catalog: Catalog, federation: Federation, shaper: Shaper, consents: ConsentLookup | None = None
+        self,
+        catalog: Catalog,
+        federation: Federation,
+        shaper: Shaper,
+        consents: ConsentLookup | None = None,
+        overlay: OverlayLookup | None = None,
     ) -> None:
         self.catalog = catalog
         self.federation = federation
         self.shaper = shaper
         self.consents = consents
+        self.overlay = overlay
         self._period_fields = {
             name: frozenset(f for f in (rt.period_from, rt.period_until) if f)
             for name, rt in catalog.record_types.items()
@@ -84,8 +93,9 @@ class RecordService:
         for code in request.codes:
             if request.policy.in_scope(code):
                 needs_by_code[code.value] = self._needs(plans[code.kind], consented.get(code.value))
-        fetched = await self._fetch_grouped(needs_by_code)
-        linked = await self._linked(request, fetched, today)
+        fetched, found = await asyncio.gather(self._fetch_grouped(needs_by_code), self._marks(list(needs_by_code)))
+        marks = dict(found)
+        linked = await self._linked(request, fetched, marks)
         views: list[View | Withheld] = []
         disclosures: list[Disclosure] = []
         failed: list[tuple[int, SourceOutcome]] = []
@@ -104,8 +114,15 @@ class RecordService:
                 views.append(Withheld(ErrorCode.NOT_FOUND, "no source holds a record for this subject"))
                 continue
             plan = plans[code.kind]
-            views.append(self._view(request, code, plan, rows, allowed_types, linked, disclosure, today, fetched))
-        return ReadResult(views, disclosures, fetched.outcomes, failed)
+            shown = {rt: self.shaper.overlaid(rt, found_rows, marks) for rt, found_rows in rows.items()}
+            views.append(self._view(request, code, plan, shown, allowed_types, linked, disclosure, today, fetched))
+        return ReadResult(views, disclosures, fetched.outcomes, failed, marks)
+
+    async def _marks(self, codes: Sequence[str]) -> Mapping[str, ItemMark]:
+        """Answers the rights overlay of the subjects' items: one batched lookup, run beside the fetch."""
+        if self.overlay is None or not codes:
+            return {}
+        return await self.overlay(codes)
 
     async def _consents(
         self, request: ReadRequest, plans: Mapping[SubjectKind, Plan]
@@ -147,7 +164,9 @@ class RecordService:
                     merged.outcomes[name] = outcome
         return merged
 
-    async def _linked(self, request: ReadRequest, fetched: Fetched, today: date) -> dict[str, dict[str, list[Row]]]:
+    async def _linked(
+        self, request: ReadRequest, fetched: Fetched, marks: dict[str, ItemMark]
+    ) -> dict[str, dict[str, list[Row]]]:
         if not request.linked or REPRESENTATION not in request.requested:
             return {}
         enterprise_codes = sorted(
@@ -161,15 +180,21 @@ class RecordService:
         if not enterprise_codes:
             return {}
         plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
-        linked = await self.federation.fetch(enterprise_codes, plan.fetch)
-        return linked.rows
+        linked, found = await asyncio.gather(
+            self.federation.fetch(enterprise_codes, plan.fetch), self._marks(enterprise_codes)
+        )
+        marks.update(found)
+        return {
+            code: {rt: list(self.shaper.overlaid(rt, rows, found)) for rt, rows in by_type.items()}
+            for code, by_type in linked.rows.items()
+        }
 
     def _view(
         self,
         request: ReadRequest,
         code: SubjectCode,
         plan: Plan,
-        rows: Mapping[str, list[Row]],
+        rows: Mapping[str, Sequence[Row]],
         allowed_types: frozenset[str] | None,
         linked: Mapping[str, Mapping[str, list[Row]]],
         disclosure: Disclosure,

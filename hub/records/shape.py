@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from hub.catalog.model import Catalog, RecordType
@@ -14,6 +14,7 @@ from hub.identity.codes import SubjectKind
 from hub.policy.decision import Action
 from hub.policy.policy import Plan
 from hub.records.view import Disclosure, View, Withheld
+from hub.store.rights_rows import ItemMark
 
 Masker = Callable[[str], str]
 Redact = Callable[[str, Sequence[str]], str]
@@ -88,6 +89,28 @@ class Shaper:
             if isinstance(start, date) and rt.period.ends(start) < today:
                 return False
         return True
+
+    def overlaid(self, record_type: str, rows: Sequence[Row], marks: Mapping[str, ItemMark]) -> Sequence[Row]:
+        """Answers rows under the rights overlay: revoked and repaired items gone, corrections applied, and a
+        rejected objection's suspension added to the item's end date."""
+        if not marks:
+            return rows
+        until = self.catalog.record_types[record_type].period_until
+        shown: list[Row] = []
+        for row in rows:
+            mark = marks.get(row[ITEM])
+            if mark is None:
+                shown.append(row)
+                continue
+            if mark.hidden:
+                continue
+            changed = dict(row)
+            changed.update((name, value) for name, value in mark.corrections.items() if name in row)
+            end = changed.get(until) if until else None
+            if mark.extension_days and until and isinstance(end, date):
+                changed[until] = end + timedelta(days=mark.extension_days)
+            shown.append(changed)
+        return shown
 
     def items(
         self,

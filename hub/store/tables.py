@@ -128,3 +128,100 @@ audit_guard = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("prune", Integer, nullable=False, default=0),
 )
+
+# --- rights and measures: objections, credit repairs, the item overlay, source feedback, executions ------
+# `item_marks` is the overlay every read applies (one indexed lookup by subject codes per request):
+# hidden (revoked by an upheld objection, or repaired), corrected values, an open objection (measures
+# resting on the item are suspended), and the days a rejected objection suspended the punishment clock.
+objections = Table(
+    "objections",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("subject_code", String(18), nullable=False),
+    Column("item_id", String(200), nullable=False),
+    Column("record_type", String(40), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("department", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("outcome", String(16), nullable=True),
+    Column("corrections", Text, nullable=True),
+    Column("decision_note", Text, nullable=True),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", String(64), nullable=True),
+    Column("suspended_days", Integer, nullable=False, default=0),
+    Index("uq_objections_item_id", "item_id", unique=True),
+    Index("ix_objections_subject_code", "subject_code"),
+    Index("ix_objections_department_status", "department", "status"),
+)
+
+credit_repairs = Table(
+    "credit_repairs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("subject_code", String(18), nullable=False),
+    Column("item_id", String(200), nullable=False),
+    Column("record_type", String(40), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("department", String(64), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decision_note", Text, nullable=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", String(64), nullable=True),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Index("ix_credit_repairs_item_id", "item_id"),
+    Index("ix_credit_repairs_subject_code", "subject_code"),
+    Index("ix_credit_repairs_department_status", "department", "status"),
+)
+
+item_marks = Table(
+    "item_marks",
+    metadata,
+    Column("item_id", String(200), primary_key=True),
+    Column("subject_code", String(18), nullable=False),
+    Column("record_type", String(40), nullable=False),
+    Column("hidden_by", String(16), nullable=True),
+    Column("corrections", Text, nullable=True),
+    Column("open_objection", Boolean, nullable=False, default=False),
+    Column("extension_days", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_item_marks_subject_code", "subject_code"),
+)
+
+source_feedback = Table(
+    "source_feedback",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("item_id", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Index("ix_source_feedback_source_delivered", "source", "delivered_at"),
+)
+
+measure_executions = Table(
+    "measure_executions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("report_id", String(36), nullable=False),
+    Column("measure_code", String(40), nullable=False),
+    Column("subject_code", String(18), nullable=False),
+    Column("matter", String(40), nullable=False),
+    Column("executed", Boolean, nullable=False),
+    Column("reason", String(40), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("case_reference", String(100), nullable=True),
+    Column("department", String(64), nullable=False),
+    Column("client_id", String(64), nullable=True),
+    Column("operator", String(120), nullable=True),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Index("ix_measure_executions_measure_reported", "measure_code", "reported_at"),
+    Index("ix_measure_executions_department", "department"),
+)

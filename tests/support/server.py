@@ -73,6 +73,21 @@ class HubFixture:
             f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30
         )
 
+    def self_token(self, code: str) -> str:
+        """Answers a citizen's or enterprise's self token from the development sign-in (`dev_login`)."""
+        if f"self:{code}" not in self._tokens:
+            response = httpx.post(f"{self.base_url}/dev/login", json={"code": code})
+            response.raise_for_status()
+            self._tokens[f"self:{code}"] = response.json()["access_token"]
+        return self._tokens[f"self:{code}"]
+
+    def self_graphql(self, code: str, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
+        """Answers the HTTP response to a GraphQL POST made by the signed-in subject `code`."""
+        headers = {"Authorization": f"Bearer {self.self_token(code)}"}
+        return httpx.post(
+            f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30
+        )
+
 
 async def prepare(hub_url: str, source_urls: dict[str, str]) -> dict[str, dict[str, str]]:
     """Seeds the sources, migrates the hub database and registers the demo clients."""
@@ -116,6 +131,7 @@ def sqlite_urls(folder: Path) -> tuple[str, dict[str, str]]:
 def hub_settings(hub_url: str, source_urls: dict[str, str], **extra: Any) -> Settings:
     """Answers test settings for a hub over the given databases."""
     extra.setdefault("audit_key_path", Path(tempfile.mkdtemp(prefix="hub-audit-")) / "audit-key.pem")
+    extra.setdefault("dev_login", True)  # citizens and enterprises sign in as on the demo
     return Settings(
         database_url=hub_url,
         sources={name: {"url": url} for name, url in source_urls.items()},  # type: ignore[misc]

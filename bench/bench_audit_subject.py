@@ -1,0 +1,182 @@
+"""Benchmark: the `subject` query with the query register on, against the bare-Strawberry baseline.
+
+Every hub response waits for its audit event to be durable in PostgreSQL (group commit, the hub's own
+database as in a default deployment); the baseline (bench/baseline_app.py) runs the same source
+statements with no hub logic and no audit. Both are measured with wrk over real HTTP, in alternating
+rounds. Prints requests/s, p50 and p99, the hub/baseline ratio (aim: at least 0.7), the audit events/s
+the register took during the hub runs, and whether the chain verifies afterwards; writes the figures
+to bench/results/audit-subject-<time>.json. Its databases are bench_auditsubj_*.
+
+    python bench/bench_audit_subject.py [--subjects 100000] [--seconds 10] [--reuse]
+        [--concurrency 1,16,64] [--workers 1] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import asyncpg
+
+from bench.bench_subject import QUERY, SEED
+from bench.common import ROOT, SOURCES, Server, WrkResult, ensure_databases, pg_dsn, run_wrk, start_server, token_for
+from hub.audit.verify import verify_chain
+from hub.demo.generator import subject_facts
+from hub.demo.seed import seed_sources
+from hub.demo.setup import register_demo_clients
+from hub.store.audit_repo import AuditRepository
+from hub.store.clients import ClientRepository
+from hub.store.engine import make_engine
+from hub.store.migrate import upgrade
+
+SECRET = "bench-audit-secret-0123456789"
+PREFIX = "bench_auditsubj_"  # databases of its own: other benchmarks may run on bench_* meanwhile
+HUB_DB = f"{PREFIX}hub"
+
+
+async def _prepare(pg: str, subjects: int, fresh: bool) -> dict[str, dict[str, str]]:
+    await ensure_databases(pg, [f"{PREFIX}{s}" for s in SOURCES] + [HUB_DB], fresh=fresh)
+    if fresh:
+        started = time.perf_counter()
+        await seed_sources({s: f"{pg}/{PREFIX}{s}" for s in SOURCES}, subjects, SEED, None)
+        print(f"seeded {subjects:,} subjects into PostgreSQL in {time.perf_counter() - started:.0f} s")
+    await asyncio.to_thread(upgrade, f"{pg}/{HUB_DB}")
+    engine = make_engine(f"{pg}/{HUB_DB}")
+    try:
+        return await register_demo_clients(ClientRepository(engine), {})
+    finally:
+        await engine.dispose()
+
+
+async def _event_count(pg: str) -> int:
+    connection = await asyncpg.connect(pg_dsn(pg, HUB_DB))
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM audit_events"))
+    finally:
+        await connection.close()
+
+
+async def _verify(pg: str) -> dict[str, Any]:
+    repo = AuditRepository.open(f"{pg}/{HUB_DB}")
+    started = time.perf_counter()
+    try:
+        report = await verify_chain(repo, secret=SECRET)
+    finally:
+        await repo.close()
+    seconds = time.perf_counter() - started
+    return {
+        "verified": report.verified,
+        "events": report.events_checked,
+        "events_per_s": round(report.events_checked / seconds),
+    }
+
+
+def _wrk(url: str, codes: list[str], token: str | None, conc: int, seconds: int) -> WrkResult:
+    """Answers one wrk run; common.run_wrk's percentile regex can trip over a stdev ending in 50%/99%: retry."""
+    for attempt in range(3):
+        try:
+            return run_wrk(url, codes, QUERY, token, conc, seconds)
+        except AttributeError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _measure(
+    hub: Server, baseline: Server, token: str, codes: list[str], conc: int, seconds: int, pg: str
+) -> dict[str, Any]:
+    base = _wrk(baseline.url, codes, None, conc, seconds)
+    before = asyncio.run(_event_count(pg))
+    started = time.perf_counter()
+    mine = _wrk(hub.url, codes, token, conc, seconds)
+    elapsed = time.perf_counter() - started
+    events = asyncio.run(_event_count(pg)) - before
+    return {"baseline": base, "hub": mine, "audit_events_per_s": events / elapsed, "events": events}
+
+
+def _row(workers: int, conc: int, base: WrkResult, mine: WrkResult, events_s: float) -> str:
+    return (
+        f"{workers:>7} {conc:>5} | {base.rps:>12,.0f} {base.p50_ms:>6.1f}ms {base.p99_ms:>6.1f}ms | {mine.rps:>8,.0f} "
+        f"{mine.p50_ms:>6.1f}ms {mine.p99_ms:>6.1f}ms {mine.errors:>6} | {events_s:>8,.0f} | {mine.rps / base.rps:.2f}"
+    )
+
+
+def main() -> None:
+    """Runs the benchmark, prints its table and writes the JSON figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432")
+    parser.add_argument("--subjects", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--concurrency", default="1,16,64")
+    parser.add_argument("--workers", default="1")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true", help="keep already seeded databases")
+    args = parser.parse_args()
+    clients = asyncio.run(_prepare(args.pg, args.subjects, not args.reuse))
+    key_dir = Path(tempfile.mkdtemp(prefix="bench-audit-key-"))
+    env = {f"HUB_SOURCES__{s.upper()}__URL": f"{args.pg}/{PREFIX}{s}" for s in SOURCES}
+    env |= {
+        "HUB_DATABASE_URL": f"{args.pg}/{HUB_DB}",
+        "HUB_TOKEN_TTL_SECONDS": "3600",
+        "HUB_AUDIT_SECRET": SECRET,
+        "HUB_AUDIT_KEY_PATH": str(key_dir / "audit-key.pem"),
+    }
+    rng = random.Random(7)
+    codes = [subject_facts(SEED, rng.randrange(args.subjects)).subject.code for _ in range(2000)]
+    print(
+        f"{'workers':>7} {'conc':>5} | {'baseline rps':>12} {'p50':>8} {'p99':>8} | {'hub rps':>8} {'p50':>8} "
+        f"{'p99':>8} {'errors':>6} | {'events/s':>8} | ratio"
+    )
+    figures: dict[str, Any] = {"subjects": args.subjects, "seconds": args.seconds, "runs": []}
+    for workers in [int(w) for w in args.workers.split(",")]:
+        baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
+        hub = start_server("hub", "hub.app:app_from_environment", env, workers)
+        try:
+            token = token_for(hub.url, clients["approval-bureau"])
+            for url, auth in ((baseline.url, None), (hub.url, token)):
+                with contextlib.suppress(AttributeError, subprocess.CalledProcessError):
+                    run_wrk(url, codes, QUERY, auth, 16, 2)  # warm-up
+            for conc in [int(c) for c in args.concurrency.split(",")]:
+                ratios = []
+                for _ in range(args.rounds):
+                    try:
+                        run = _measure(hub, baseline, token, codes, conc, args.seconds, args.pg)
+                    except (AttributeError, subprocess.CalledProcessError):  # wrk printed no latencies
+                        print(f"{workers:>7} {conc:>5} | wrk measured nothing (machine overloaded?)")
+                        continue
+                    base, mine = run["baseline"], run["hub"]
+                    ratios.append(mine.rps / base.rps)
+                    print(_row(workers, conc, base, mine, run["audit_events_per_s"]))
+                    figures["runs"].append({
+                        "workers": workers, "concurrency": conc, "baseline_rps": round(base.rps),
+                        "hub_rps": round(mine.rps), "hub_p50_ms": mine.p50_ms, "hub_p99_ms": mine.p99_ms,
+                        "hub_errors": mine.errors, "audit_events_per_s": round(run["audit_events_per_s"]),
+                        "ratio": round(mine.rps / base.rps, 3),
+                    })  # fmt: skip
+                if len(ratios) > 1:
+                    print(f"{'':>13} median ratio over {len(ratios)} rounds: {statistics.median(ratios):.2f}")
+            figures.setdefault("hub_peak_rss_mb", {})[workers] = round(hub.peak_rss_mb())
+        finally:
+            baseline.stop()
+            hub.stop()
+    figures["chain"] = asyncio.run(_verify(args.pg))
+    print(f"chain after the runs: {json.dumps(figures['chain'])}")
+    out = ROOT / "bench" / "results" / f"audit-subject-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"figures written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

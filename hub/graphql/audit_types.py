@@ -1,0 +1,151 @@
+"""GraphQL types of the query register: events and their connection, anomalies, integrity, the access log."""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+
+import strawberry
+
+import hub.graphql.types  # noqa: F401 - registers Purpose as a GraphQL enum before the types below use it
+from hub.audit import EventType, Outcome
+from hub.audit.anomaly_types import Severity
+from hub.policy.purposes import Purpose
+
+strawberry.enum(EventType, name="AuditEventType", description="What kind of operation an event registers.")
+strawberry.enum(Outcome, name="AuditOutcome", description="How a registered operation ended for the caller.")
+strawberry.enum(Severity, name="AnomalySeverity", description="How urgently a privacy officer should look.")
+
+
+def purpose_of(value: str | None) -> Purpose | None:
+    """Answers the Purpose a stored purpose names (None when absent or no longer known)."""
+    return Purpose(value) if value is not None and value in Purpose.__members__ else None
+
+
+@strawberry.enum(description="The form in which an item left the hub.")
+class DisclosureForm(Enum):
+    CLEAR = "CLEAR"
+    MASKED = "MASKED"
+
+
+@strawberry.type(description="Where a page ends and whether another follows (pass endCursor as `after`).")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.input(name="AuditFilter", description="Narrows the register; every field given must match.")
+class AuditFilterInput:
+    subject: strawberry.ID | None = strawberry.field(default=None, description="resident ID or USCC queried")
+    client_id: str | None = None
+    organisation: str | None = strawberry.field(default=None, description="the client organisation's USCC")
+    department: str | None = None
+    operator: str | None = None
+    purpose: Purpose | None = None
+    outcome: Outcome | None = None
+    type: EventType | None = None
+    since: datetime.datetime | None = strawberry.field(default=None, description="inclusive, with offset")
+    until: datetime.datetime | None = strawberry.field(default=None, description="exclusive, with offset")
+
+
+@strawberry.type(description="One subject an operation touched and the form each catalogue field left in.")
+class AuditSubject:
+    code: strawberry.ID
+    fields_clear: list[str]
+    fields_masked: list[str]
+    fields_denied: list[str]
+    concealed_until: datetime.date | None = strawberry.field(
+        description="the subject's own access log shows this access from this day on"
+    )
+
+
+@strawberry.type(name="AuditEvent", description="One registered operation: who, why, about whom, what, how it ended.")
+class AuditEventNode:
+    event_id: strawberry.ID
+    seq: int
+    hash: str
+    at: datetime.datetime
+    type: EventType
+    outcome: Outcome
+    request_id: str | None
+    client_id: str | None
+    organisation: str | None = strawberry.field(description="the client organisation's USCC")
+    organisation_name: str | None
+    department: str | None
+    operator: str | None
+    purpose: Purpose | None
+    legal_basis: str | None
+    consent_ids: list[str]
+    subjects: list[AuditSubject]
+    error_codes: list[str]
+    query_hash: str | None
+    operation_name: str | None
+    latency_ms: float | None
+
+
+@strawberry.type
+class AuditEventEdge:
+    cursor: str
+    node: AuditEventNode
+
+
+@strawberry.type(description="A page of the register, newest first.")
+class AuditEventConnection:
+    edges: list[AuditEventEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A finding of the register's anomaly rules, linking its events.")
+class AuditAnomaly:
+    id: strawberry.ID
+    rule: str
+    severity: Severity
+    description: str
+    scope: str = strawberry.field(description="department:<key>, client:<id> or subject:<keyed hash>")
+    window_start: datetime.datetime
+    window_end: datetime.datetime
+    event_ids: list[strawberry.ID]
+
+
+@strawberry.type(description="The outcome of verifying the register's hash chain against its signed checkpoints.")
+class AuditIntegrity:
+    verified: bool
+    events_checked: int
+    checkpoints_checked: int
+    last_seq: int
+    first_bad_event_id: strawberry.ID | None
+    first_bad_seq: int | None
+    reason: str | None
+    detail: str | None
+    checked_at: datetime.datetime
+
+
+@strawberry.type(description="A catalogue item disclosed in an access, and its form.")
+class AccessItem:
+    field: str = strawberry.field(description="catalogue path, record_type.field")
+    title: str | None
+    form: DisclosureForm
+
+
+@strawberry.type(description="One access to your record: who, when, why, and which items in which form.")
+class AccessLogEntry:
+    event_id: strawberry.ID
+    at: datetime.datetime
+    organisation: str | None = strawberry.field(description="the name of the organisation that queried")
+    organisation_code: str | None = strawberry.field(description="its USCC")
+    department: str | None
+    department_title: str | None
+    purpose: Purpose | None
+    legal_basis: str | None
+    items: list[AccessItem]
+
+
+@strawberry.type
+class AccessLogEdge:
+    node: AccessLogEntry
+
+
+@strawberry.type(description="A page of your access log, newest first.")
+class AccessLogConnection:
+    edges: list[AccessLogEdge]
+    page_info: PageInfo

@@ -1,0 +1,111 @@
+"""Which measures of a matter apply to a subject today: pure, on plain facts, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from hub.identity.codes import SubjectKind
+from hub.measures.model import Measure, MeasureKind, MeasureList, MeasuresList
+from hub.measures.results import (
+    AppliedMeasure,
+    Basis,
+    CreditCheck,
+    GreenChannel,
+    GreenReason,
+    Holder,
+    ListStatus,
+    Standing,
+)
+
+
+def years_before(day: date, years: int) -> date:
+    """Answers the same calendar day `years` earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def measure_end(measure: Measure, basis: Basis) -> date | None:
+    """Answers the last day `measure` runs on `basis`: its duration plus suspension, never past the entry."""
+    ends = [basis.ends_on] if basis.ends_on is not None else []
+    if measure.duration is not None and basis.starts_on is not None:
+        own = measure.duration.ends(basis.starts_on) - timedelta(days=1)
+        ends.append(own + timedelta(days=basis.extension_days))
+    return min(ends) if ends else None
+
+
+def list_status(bases: Sequence[Basis]) -> ListStatus:
+    """Answers the most serious list among the subject's own current entries."""
+    own = {b.list for b in bases if b.holder is Holder.SUBJECT}
+    if own & {MeasureList.BLACK, MeasureList.COURT_DISHONESTY}:
+        return ListStatus.BLACK
+    if MeasureList.KEY_ATTENTION in own:
+        return ListStatus.KEY_ATTENTION
+    return ListStatus.RED if MeasureList.RED in own else ListStatus.NONE
+
+
+def green_channel(measures: MeasuresList, standing: Standing, today: date) -> GreenChannel:
+    """Answers green-channel eligibility: on the red list, or `clean_record_years` without a bad record."""
+    own = [b for b in standing.bases if b.holder is Holder.SUBJECT]
+    if any(b.list is MeasureList.RED and not b.suspended for b in own):
+        return GreenChannel(True, GreenReason.RED_LIST, measures.green_channel_basis)
+    since = years_before(today, measures.clean_record_years)
+    clean = (
+        not standing.incomplete
+        and all(b.list is MeasureList.RED for b in own)
+        and (standing.last_bad_record is None or standing.last_bad_record < since)
+        and (standing.registered_on is None or standing.registered_on <= since)
+    )
+    return GreenChannel(clean, GreenReason.CLEAN_RECORD if clean else None, measures.green_channel_basis)
+
+
+def _applied(measure: Measure, bases: Sequence[Basis], today: date) -> AppliedMeasure | None:
+    live = [(b, measure_end(measure, b)) for b in bases]
+    live = [(b, end) for b, end in live if end is None or end >= today]
+    if not live and bases:
+        return None
+    standing = [pair for pair in live if not pair[0].suspended] or live
+    primary, end = max(standing, key=lambda pair: pair[1] or date.max) if standing else (None, None)
+    return AppliedMeasure(
+        code=measure.code, content=measure.content, kind=measure.kind, mandatory=measure.mandatory,
+        suspended=bool(live) and all(b.suspended for b, _ in live), legal_basis=measure.legal_basis,
+        initiating_departments=measure.initiating, implementing_departments=measure.implementing,
+        basis_item_id=primary.item_id if primary else None, basis_item_ids=tuple(b.item_id for b, _ in live),
+        basis_list=primary.list if primary else None, via=primary.holder if primary else None,
+        starts_on=primary.starts_on if primary else None, ends_on=end,
+    )  # fmt: skip
+
+
+def evaluate(
+    measures: MeasuresList, matter: str, standing: Standing, today: date, *, of_matter: Sequence[Measure] = ()
+) -> CreditCheck:
+    """Answers the credit check of one subject for `matter` on `today`."""
+    green = green_channel(measures, standing, today)
+    applied: list[AppliedMeasure] = []
+    for measure in of_matter or measures.for_matter(matter):
+        if standing.kind not in measure.subject_kinds:
+            continue
+        if measure.kind is MeasureKind.REWARD:
+            bases = [b for b in standing.bases if b.list is MeasureList.RED and b.holder is Holder.SUBJECT]
+            bases = [b for b in bases if not b.suspended]
+            if not bases and not (measure.clean_record and green.reason is GreenReason.CLEAN_RECORD):
+                continue
+        else:
+            by_rep = measure.legal_representative and standing.kind is SubjectKind.LEGAL_ENTITY
+            bases = [
+                b for b in standing.bases
+                if b.list in measure.lists and (b.holder is Holder.SUBJECT or by_rep)
+            ]  # fmt: skip
+            if not bases:
+                continue
+        found = _applied(measure, bases, today)
+        if found is not None:
+            applied.append(found)
+    applied.sort(key=lambda m: (not m.mandatory, m.kind is not MeasureKind.PUNISHMENT, m.suspended, m.code))
+    return CreditCheck(
+        code=standing.code, kind=standing.kind, matter=matter, checked_on=today,
+        list_status=list_status(standing.bases), entries=standing.bases, measures=tuple(applied),
+        green_channel=green, incomplete=standing.incomplete,
+    )  # fmt: skip

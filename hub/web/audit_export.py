@@ -1,0 +1,177 @@
+"""GET /audit/export.csv: the register as CSV for privacy officers (scope audit:read), streamed.
+
+Query parameters mirror the GraphQL AuditFilter: subject, clientId, organisation, department,
+operator, purpose, outcome, type, since, until (ISO 8601 with offset, or a date: midnight China time).
+Every export is registered first (an AUDIT_REVIEW event); when that receipt cannot be stored nothing
+is exported (AUDIT_UNAVAILABLE, 503). Refusals are registered too, best effort.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, date, datetime
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from hub.audit import AuditEvent, AuditFilter, EventType, Outcome, query_hash
+from hub.audit.review import LOCAL_ZONE
+from hub.errors import ErrorCode, HubError
+from hub.identity.codes import parse_subject_code
+from hub.identity.principal import Principal
+from hub.policy.purposes import Purpose
+from hub.services import Services
+
+Authenticate = Callable[[str | None], Awaitable[Principal]]
+PATH = "/audit/export.csv"
+_PLAIN = {"clientId": "client_id", "organisation": "org", "department": "department", "operator": "operator"}
+_KNOWN = frozenset({*_PLAIN, "subject", "purpose", "outcome", "type", "since", "until"})
+_STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403, ErrorCode.AUDIT_UNAVAILABLE: 503}
+
+
+def _bad(message: str, fix: str | None = None) -> HubError:
+    return HubError(ErrorCode.BAD_USER_INPUT, message, fix=fix)
+
+
+def _time(name: str, text: str) -> datetime:
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), LOCAL_ZONE).astimezone(UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise _bad(f"{name} is not an ISO 8601 date or time", "e.g. 2026-01-31 or 2026-01-31T08:00:00+08:00") from None
+    if value.tzinfo is None:
+        raise _bad(f"{name} needs a time zone offset", "e.g. 2026-01-31T08:00:00+08:00")
+    return value.astimezone(UTC)
+
+
+def _member(name: str, text: str, allowed: Mapping[str, str]) -> str:
+    value = allowed.get(text.upper())
+    if value is None:
+        raise _bad(f"{name} must be one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def filter_from(params: Mapping[str, str]) -> AuditFilter:
+    """Answers the register filter the query parameters ask for; BAD_USER_INPUT on an unknown or bad one."""
+    unknown = sorted(set(params) - _KNOWN)
+    if unknown:
+        raise _bad(f"unknown parameter '{unknown[0]}'", f"use: {', '.join(sorted(_KNOWN))}")
+    values: dict[str, object] = {_PLAIN[key]: value for key, value in params.items() if key in _PLAIN and value}
+    if params.get("subject"):
+        values["subject_code"] = parse_subject_code(params["subject"]).value
+    enums = {"purpose": Purpose, "outcome": Outcome, "type": EventType}
+    for key, kind in enums.items():
+        if params.get(key):
+            values[key] = _member(key, params[key], {member.name: member.value for member in kind})
+    for key in ("since", "until"):
+        if params.get(key):
+            values[key] = _time(key, params[key])
+    return AuditFilter(**values)  # type: ignore[arg-type]
+
+
+def _operator(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        text = raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        text = raw
+    return unquote(text).strip()[:120] or None
+
+
+def _refusal(error: HubError) -> JSONResponse:
+    extensions: dict[str, object] = {"code": error.code.value}
+    if error.fix:
+        extensions["fix"] = error.fix
+    headers = {"WWW-Authenticate": str(error.extra.get("www_authenticate") or 'Bearer realm="credit-hub"')}
+    status = _STATUS.get(error.code, 400)
+    return JSONResponse(
+        {"errors": [{"message": error.message, "extensions": extensions}]},
+        status_code=status,
+        headers=headers if status == 401 else None,
+    )
+
+
+class _Export:
+    """One export request: who asks, what, and its receipt."""
+
+    def __init__(self, request: Request, services: Services) -> None:
+        self.request, self.services = request, services
+        self.request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        self.operator = _operator(request.headers.get("x-hub-operator"))
+        self.started = time.perf_counter()
+        self.principal: Principal | None = None
+
+    def event(self, outcome: Outcome, codes: tuple[str, ...] = (), client_id: str | None = None) -> AuditEvent:
+        """Answers the receipt of this export with the given outcome."""
+        who = self.principal
+        auth_failed = outcome is Outcome.UNAUTHENTICATED
+        return AuditEvent(
+            type=EventType.AUTH_FAILURE if auth_failed else EventType.AUDIT_REVIEW, outcome=outcome,
+            request_id=self.request_id, client_id=who.client_id if who else client_id, org=who.org if who else None,
+            department=who.department if who else None, operator=None if auth_failed else self.operator,
+            purpose=None if auth_failed else Purpose.AUDIT_REVIEW.value, error_codes=codes,
+            query_hash=query_hash(f"{PATH}?{self.request.url.query}"), operation_name="auditExport",
+            latency_ms=round((time.perf_counter() - self.started) * 1000, 2),
+        )  # fmt: skip
+
+    def check(self, principal: Principal) -> AuditFilter:
+        """Answers the filter asked for once the caller may export; raises FORBIDDEN or BAD_USER_INPUT."""
+        self.principal = principal
+        if not principal.has("audit:read"):
+            raise HubError(ErrorCode.FORBIDDEN, "this export needs the scope 'audit:read'")
+        policy = self.services.policies.get(principal.department)
+        if policy is not None and policy.operator_required and not self.operator:
+            raise HubError(
+                ErrorCode.FORBIDDEN,
+                "your department must name the operator of every register review",
+                fix="send the X-Hub-Operator header with the officer's name or staff number",
+            )
+        return filter_from(self.request.query_params)
+
+    async def refuse(self, error: HubError) -> Response:
+        """Answers the refusal, after registering it (best effort: the caller is refused anyway)."""
+        reader = self.services.audit
+        outcome = {ErrorCode.UNAUTHENTICATED: Outcome.UNAUTHENTICATED, ErrorCode.FORBIDDEN: Outcome.DENIED}
+        codes = (error.code.value, str(error.extra["reason"])) if "reason" in error.extra else (error.code.value,)
+        if reader is not None:
+            try:
+                claimed = error.extra.get("client_id") or error.extra.get("claimed_client_id")
+                event = self.event(outcome.get(error.code, Outcome.ERROR), codes, str(claimed) if claimed else None)
+                await reader.record(event)
+            except HubError:
+                pass
+        return _refusal(error)
+
+
+def audit_export_route(authenticate: Authenticate, services: Callable[[], Services]) -> Route:
+    """Answers the route of GET /audit/export.csv (services are read per request: built at start-up)."""
+
+    async def export(request: Request) -> Response:
+        current = services()
+        work = _Export(request, current)
+        try:
+            where = work.check(await authenticate(request.headers.get("authorization")))
+        except HubError as error:
+            return await work.refuse(error)
+        reader = current.audit
+        try:
+            if reader is None:
+                raise HubError(ErrorCode.AUDIT_UNAVAILABLE, "the audit register is not available")
+            event_id = await reader.record(work.event(Outcome.OK))
+        except HubError as error:
+            return _refusal(error)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        headers = {
+            "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+            "Cache-Control": "no-store",
+            "X-Hub-Audit-Event-Id": event_id,
+        }
+        return StreamingResponse(reader.export(where), media_type="text/csv; charset=utf-8", headers=headers)
+
+    return Route(PATH, export, methods=["GET"])

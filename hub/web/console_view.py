@@ -1,0 +1,183 @@
+"""Turns the console's GraphQL answers into rows, anomalies and charts; subject codes shown masked."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from hub.errors import HubError
+from hub.identity.codes import SubjectKind, parse_subject_code
+from hub.web.charts import Chart, bars, day_bars, stacked_days
+from hub.web.i18n import Translator
+from hub.web.labels import OUTCOMES, PURPOSES
+from hub.web.portal_view import LOCAL_ZONE, when
+
+CHART_DAYS = 14
+TOP_ORGANISATIONS = 8
+REFUSED = ("DENIED", "UNAUTHENTICATED")
+FILTER_KEYS = ("organisation", "department", "purpose", "outcome", "subject")
+
+
+def shown_code(code: str) -> str:
+    """Answers a subject code as the console shows it: a resident ID masked (division and last four kept)."""
+    try:
+        parsed = parse_subject_code(code)
+    except HubError:
+        return code[:6] + "…" if len(code) > 6 else code
+    if parsed.kind is SubjectKind.NATURAL_PERSON:
+        return parsed.value[:6] + "*" * (len(parsed.value) - 10) + parsed.value[-4:]
+    return parsed.value
+
+
+def organisation_of(node: dict[str, Any]) -> str:
+    """Answers who asked, as the console shows it: the client organisation's name, or a masked self code."""
+    if node.get("organisationName"):
+        return str(node["organisationName"])
+    code = node.get("organisation") or node.get("clientId")
+    if not code:
+        return "—"
+    return str(code) if node.get("department") else shown_code(str(code))
+
+
+def event_rows(
+    connection: dict[str, Any] | None, t: Translator, only: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Answers register rows (optionally only the events named) for the register table."""
+    wanted = set(only) if only is not None else None
+    rows = []
+    for edge in (connection or {}).get("edges") or []:
+        node = edge.get("node") or {}
+        if wanted is not None and node.get("eventId") not in wanted:
+            continue
+        iso, local = when(node.get("at"))
+        subjects = node.get("subjects") or []
+        fields = sorted({f for s in subjects for f in s.get("fieldsClear") or []})
+        masked = sorted({f for s in subjects for f in s.get("fieldsMasked") or []})
+        summary = ""
+        if fields or masked:
+            summary = f"{t('form_clear')} {len(fields)} · {t('form_masked')} {len(masked)}"
+        outcome = str(node.get("outcome") or "")
+        rows.append(
+            {
+                "id": node.get("eventId"),
+                "iso": iso,
+                "when": local,
+                "organisation": organisation_of(node),
+                "department": node.get("department") or "—",
+                "operator": node.get("operator") or "—",
+                "purpose": t.label("purpose", node.get("purpose")) if node.get("purpose") else "—",
+                "outcome": t.label("outcome", outcome),
+                "outcome_key": outcome.lower(),
+                "codes": node.get("errorCodes") or [],
+                "subjects": [shown_code(str(s.get("code"))) for s in subjects],
+                "fields": summary,
+            }
+        )
+    return rows
+
+
+def window(start: str | None, end: str | None) -> str:
+    """Answers a time window in China time, the day written once when it does not change."""
+    first, last = when(start)[1], when(end)[1]
+    if first[:10] == last[:10] and len(last) > 11:
+        return f"{first}–{last[11:]}"
+    return f"{first} – {last}"
+
+
+def anomaly_rows(anomalies: list[dict[str, Any]], t: Translator) -> list[dict[str, Any]]:
+    """Answers anomalies as the console lists them, most severe first."""
+    order = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
+    rows = []
+    for anomaly in sorted(anomalies, key=lambda a: order.get(str(a.get("severity")).upper(), 3)):
+        severity = str(anomaly.get("severity") or "")
+        rows.append(
+            {
+                "id": anomaly.get("id"),
+                "rule": t.label("rule", anomaly.get("rule")),
+                "severity": t.label("severity", severity.lower()),
+                "severity_key": severity.lower(),
+                "description": anomaly.get("description"),
+                "scope": anomaly.get("scope"),
+                "window": window(anomaly.get("windowStart"), anomaly.get("windowEnd")),
+                "count": len(anomaly.get("eventIds") or []),
+                "event_ids": list(anomaly.get("eventIds") or []),
+                "window_start": anomaly.get("windowStart"),
+                "window_end": anomaly.get("windowEnd"),
+            }
+        )
+    return rows
+
+
+def _local_day(value: str) -> date | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(LOCAL_ZONE).date()
+    except (ValueError, AttributeError):
+        return None
+
+
+def charts(nodes: list[dict[str, Any]], t: Translator, today: date) -> list[Chart]:
+    """Answers the three charts: queries per day by department, top organisations, denials per day."""
+    days = [today - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
+    self_label = t.label("purpose", "SELF_ACCESS")
+    index = {day: i for i, day in enumerate(days)}
+    per_department: dict[str, list[int]] = defaultdict(lambda: [0] * CHART_DAYS)
+    denials = [0] * CHART_DAYS
+    organisations: Counter[str] = Counter()
+    for node in nodes:
+        day = _local_day(str(node.get("at")))
+        if day not in index:
+            continue
+        assert day is not None
+        if str(node.get("outcome")) in REFUSED:
+            denials[index[day]] += 1
+        if node.get("type") == "AUTH_FAILURE":
+            continue
+        department = node.get("department")
+        per_department[str(department) if department else self_label][index[day]] += 1
+        if department:  # a citizen's own reads are not an organisation's
+            organisations[organisation_of(node)] += 1
+    labels = [day.isoformat() for day in days]
+    ordered = dict(sorted(per_department.items(), key=lambda pair: -sum(pair[1])))
+    return [
+        stacked_days(t("chart_per_day"), labels, ordered, t("chart_day"), t("chart_count")),
+        bars(t("chart_top_orgs"), organisations.most_common(TOP_ORGANISATIONS), t("organisation"), t("chart_count")),
+        day_bars(t("chart_denials"), labels, denials, t("chart_day"), t("chart_count")),
+    ]
+
+
+def filter_choices(nodes: list[dict[str, Any]], filters: dict[str, str], t: Translator) -> dict[str, Any]:
+    """Answers the filter form's options: organisations and departments seen lately, purposes, outcomes."""
+    organisations = {str(n["organisation"]): organisation_of(n)
+                     for n in nodes if n.get("organisation") and n.get("department")}  # fmt: skip
+    if filters.get("organisation") and filters["organisation"] not in organisations:
+        organisations[filters["organisation"]] = filters["organisation"]
+    departments = {str(n["department"]) for n in nodes if n.get("department")}
+    if filters.get("department"):
+        departments.add(filters["department"])
+    return {
+        "organisations": sorted(organisations.items(), key=lambda pair: pair[1]),
+        "departments": sorted(departments),
+        "purposes": [(p, t.label("purpose", p)) for p in PURPOSES],
+        "outcomes": [(o.upper(), t.label("outcome", o)) for o in OUTCOMES],
+    }
+
+
+def graphql_filter(filters: dict[str, str]) -> dict[str, str] | None:
+    """Answers the AuditFilter input for the session's filters (None when nothing is filtered)."""
+    given = {key: value for key, value in filters.items() if key in FILTER_KEYS and value}
+    return given or None
+
+
+def clean_filters(raw: dict[str, str]) -> dict[str, str]:
+    """Answers the filters a form may set: known purposes and outcomes only, bounded lengths."""
+    found = {key: raw.get(key, "").strip() for key in FILTER_KEYS}
+    if found["purpose"] not in PURPOSES:
+        found["purpose"] = ""
+    if found["outcome"].lower() not in OUTCOMES:
+        found["outcome"] = ""
+    found["subject"] = found["subject"].upper()[:18]
+    found["organisation"] = found["organisation"].upper()[:18]
+    found["department"] = found["department"][:64]
+    return {key: value for key, value in found.items() if value}

@@ -1,0 +1,228 @@
+"""The pages' words in 简体中文 (first) and English, and how a request picks its language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from hub.web.labels import GROUPS
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_COOKIE = "hub_lang"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "brand": ("信用中枢", "Credit Hub"),
+    "skip": ("跳到主要内容", "Skip to main content"),
+    "nav_language": ("语言与账户", "Language and account"),
+    "nav_sections": ("本页目录", "On this page"),
+    "footer": (
+        "本页面通过与其他调用方相同的 GraphQL 接口和访问策略获取数据，每次查询均登记在查询登记簿中。",
+        "This page reads data through the same GraphQL API and policies as every other caller; "
+        "every query is registered.",
+    ),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "area_portal": ("个人与企业信用门户", "My credit portal"),
+    "area_console": ("隐私保护控制台", "Privacy console"),
+    "portal_signin_title": ("登录信用门户", "Sign in to your credit portal"),
+    "portal_signin_intro": (
+        "查看本人或本企业的信用记录、谁查询过您的记录，管理授权、异议和信用修复。",
+        "See your own or your enterprise's credit record and who queried it; manage consents, "
+        "objections and credit repair.",
+    ),
+    "portal_code_label": ("居民身份证号或统一社会信用代码", "Resident ID number or Unified Social Credit Code"),
+    "portal_code_help": ("18 位，不区分大小写。", "18 characters, case-insensitive."),
+    "portal_dev_note": (
+        "开发用身份提供方：仅在演示环境中启用，正式部署通过统一身份认证平台登录。",
+        "Development identity provider: enabled only in the demo; deployments sign in through OpenID Connect.",
+    ),
+    "portal_oidc_text": ("请通过统一身份认证平台登录。", "Sign in through the configured identity provider."),
+    "portal_oidc_go": ("前往身份认证平台", "Go to the identity provider"),
+    "portal_no_provider": (
+        "尚未配置身份认证平台（OpenID Connect），暂时无法登录。请联系管理员配置 oidc.issuer 与 oidc.jwks_url。",
+        "No identity provider (OpenID Connect) is configured, so nobody can sign in yet. "
+        "Ask the operator to set oidc.issuer and oidc.jwks_url.",
+    ),
+    "portal_title": ("我的信用", "My credit"),
+    "portal_record": ("我的信用记录", "My record"),
+    "portal_access": ("谁查询了我的记录", "Who queried my record"),
+    "portal_access_help": (
+        "按时间倒序列出查询您记录的机构、部门、用途，以及以明文或脱敏形式提供的信息项。",
+        "Newest first: the organisation, department and purpose of each query, and the items it received "
+        "in clear or masked.",
+    ),
+    "portal_access_empty": ("暂无其他机构查询您的记录。", "Nobody else has queried your record yet."),
+    "portal_nothing_disclosed": ("未提供任何信息项。", "No item was disclosed."),
+    "portal_consents": ("授权管理", "Consents"),
+    "portal_consents_empty": ("您尚未授权任何机构。", "You have not granted any consent."),
+    "portal_grant": ("新增授权", "Grant a consent"),
+    "portal_grant_button": ("授权", "Grant consent"),
+    "portal_grantee": ("被授权机构的统一社会信用代码", "The organisation's Unified Social Credit Code"),
+    "portal_grantee_help": (
+        "授权期限最长一年，可随时撤回，撤回后立即生效。",
+        "At most one year; you may revoke it at any time, with effect on the next query.",
+    ),
+    "portal_consent_people_only": (
+        "授权仅适用于自然人本人的信息。",
+        "Consent is given by natural persons about their own records.",
+    ),
+    "portal_granted": ("已授权。", "Consent granted."),
+    "portal_revoked": (
+        "已撤回授权，该机构的下一次查询将被拒绝。",
+        "Consent revoked: the organisation's next query is refused.",
+    ),
+    "portal_rights": ("异议与信用修复", "Objections and credit repair"),
+    "portal_objections": ("异议申请", "Objections"),
+    "portal_repairs": ("信用修复申请", "Credit repair applications"),
+    "portal_objections_empty": ("暂无异议申请。", "No objections."),
+    "portal_repairs_empty": ("暂无信用修复申请。", "No credit repair applications."),
+    "portal_file_objection": ("提出异议", "File an objection"),
+    "portal_apply_repair": ("申请信用修复", "Apply for credit repair"),
+    "portal_item": ("信息项", "Item"),
+    "portal_reason": ("异议理由", "Reason"),
+    "portal_evidence_kind": ("修复材料类型", "Kind of evidence"),
+    "portal_evidence": ("材料说明", "Evidence"),
+    "portal_filed": ("已提交异议。", "Objection filed."),
+    "portal_applied": ("已提交信用修复申请。", "Credit repair application filed."),
+    "portal_no_items": (
+        "您的记录中没有可提出异议或申请修复的信息项。",
+        "Your record has no item to object to or repair.",
+    ),
+    "portal_source_empty": ("该数据源中没有您的信息项。", "This source holds no item about you."),
+    "portal_filed_at": ("提交时间", "Filed"),
+    "portal_due": ("办理期限", "Deadline"),
+    "portal_overdue": ("已超期", "overdue"),
+    "portal_decision": ("处理结果", "Decision"),
+    "kind_LEGAL_ENTITY": ("法人和非法人组织", "organisation"),
+    "kind_NATURAL_PERSON": ("自然人", "natural person"),
+    "fact_code": ("代码", "Code"),
+    "fact_kind": ("主体类型", "Kind"),
+    "fact_name": ("名称 / 姓名", "Name"),
+    "fact_status": ("登记状态", "Status"),
+    "fact_registered": ("登记日期", "Registered on"),
+    "fact_representative": ("法定代表人", "Legal representative"),
+    "fact_phone": ("联系电话", "Phone"),
+    "fact_address": ("住所", "Address"),
+    "console_signin_title": ("登录隐私保护控制台", "Sign in to the privacy console"),
+    "console_signin_intro": (
+        "使用具有 audit:read 权限的客户端凭据登录，并填写操作人员，操作人员将记入查询登记簿。",
+        "Sign in with the credentials of a client holding audit:read, and name yourself: the operator is registered.",
+    ),
+    "console_client_id": ("客户端 ID", "Client ID"),
+    "console_client_secret": ("客户端密钥", "Client secret"),
+    "console_operator": ("操作人员（姓名或工号）", "Operator (name or staff number)"),
+    "console_operator_help": ("每次查阅登记簿均记录操作人员。", "Every review of the register names its operator."),
+    "console_needs_audit": ("该客户端没有 audit:read 权限。", "This client does not hold audit:read."),
+    "console_title": ("隐私保护控制台", "Privacy console"),
+    "console_signed_in_as": ("当前操作人员：", "Operator:"),
+    "console_integrity": ("登记簿完整性", "Register integrity"),
+    "console_chain_ok": ("哈希链校验通过，未发现篡改。", "The hash chain verifies: no tampering found."),
+    "console_chain_bad": ("哈希链校验失败！", "The hash chain does NOT verify!"),
+    "console_first_bad": ("首个异常事件：", "first bad event:"),
+    "console_events_checked": ("已校验事件", "Events checked"),
+    "console_checkpoints_checked": ("已校验检查点", "Checkpoints checked"),
+    "console_checked_at": ("校验时间", "Checked at"),
+    "console_charts": ("近 14 天概览", "The last 14 days"),
+    "console_chart_data": ("查看数据", "Show the data"),
+    "console_charts_help": (
+        "图表由登记簿中最近的事件在服务器端生成。",
+        "Charts are drawn on the server from the register's recent events.",
+    ),
+    "chart_per_day": ("每日查询量（按部门）", "Queries per day by department"),
+    "chart_top_orgs": ("查询最多的机构", "Top organisations"),
+    "chart_denials": ("每日被拒次数", "Denials per day"),
+    "chart_day": ("日期", "Day"),
+    "chart_count": ("次数", "Count"),
+    "console_anomalies": ("异常提示（近 24 小时）", "Anomalies (last 24 hours)"),
+    "console_anomalies_empty": ("未发现异常。", "No anomaly found."),
+    "console_anomaly": ("异常", "Anomaly"),
+    "console_anomaly_gone": ("该异常已不在近 24 小时的结果中。", "This anomaly is no longer among the last 24 hours'."),
+    "console_rule": ("规则", "Rule"),
+    "console_severity": ("严重程度", "Severity"),
+    "console_description": ("说明", "Description"),
+    "console_window": ("时间范围", "Window"),
+    "console_scope": ("范围", "Scope"),
+    "console_events": ("事件", "Events"),
+    "console_open_events": ("查看 {n} 条事件", "Open {n} events"),
+    "console_back": ("返回控制台", "Back to the console"),
+    "console_register": ("查询登记簿", "Query register"),
+    "console_filter": ("筛选登记簿", "Filter the register"),
+    "console_subject_help": (
+        "主体代码只保存在加密会话中，不会出现在网址里。",
+        "The subject code stays in the encrypted session, never in a URL.",
+    ),
+    "console_apply": ("筛选", "Apply"),
+    "console_clear": ("清除", "Clear"),
+    "console_export": ("导出 CSV", "Export CSV"),
+    "console_export_help": (
+        "按当前筛选条件导出，导出操作同样登记。",
+        "Exports the current filter; the export is registered too.",
+    ),
+    "console_register_empty": ("没有符合条件的事件。", "No event matches."),
+    "console_pages": ("分页", "Pages"),
+    "console_first_page": ("第一页", "First page"),
+    "console_next_page": ("下一页", "Next page"),
+    "console_fields": ("信息项", "Items"),
+    "any": ("全部", "any"),
+    "organisation": ("机构", "Organisation"),
+    "department": ("部门", "Department"),
+    "operator": ("操作人员", "Operator"),
+    "purpose": ("用途", "Purpose"),
+    "outcome": ("结果", "Outcome"),
+    "subject": ("主体", "Subject"),
+    "time": ("时间", "Time"),
+    "status": ("状态", "Status"),
+    "actions": ("操作", "Actions"),
+    "record_types": ("信息类别", "Record types"),
+    "valid_until": ("有效期至", "Valid until"),
+    "revoke": ("撤回", "Revoke"),
+    "form_clear": ("明文", "clear"),
+    "form_masked": ("脱敏", "masked"),
+    "form_denied": ("未提供", "withheld"),
+    "unavailable": ("暂时无法获取：", "Not available right now: "),
+    "csrf_failed": (
+        "表单已过期或来源不明，请重新提交。",
+        "The form expired or did not come from this site; please submit it again.",
+    ),
+    "signin_failed": ("登录失败：", "Sign-in failed: "),
+    "session_expired": ("登录已过期，请重新登录。", "Your session expired; please sign in again."),
+    "failed": ("操作未完成：", "Not done: "),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """Answers the pages' words in one language; templates call it as `t("key")` and `t.label(group, code)`."""
+
+    lang: str
+
+    @property
+    def html_lang(self) -> str:
+        """Answers the value of the `lang` attribute of the page."""
+        return "zh-CN" if self.lang == "zh" else "en"
+
+    def __call__(self, key: str) -> str:
+        """Answers the message `key` in this language (the key itself when unknown)."""
+        pair = MESSAGES.get(key)
+        if pair is None:
+            return key
+        return pair[0] if self.lang == "zh" else pair[1]
+
+    def label(self, group: str, code: object) -> str:
+        """Answers a code (purpose, outcome, state, ...) as people read it; the code itself when unknown."""
+        text = str(code) if code is not None else ""
+        pair = GROUPS.get(group, {}).get(text) or GROUPS.get(group, {}).get(text.lower())
+        if pair is None:
+            return text or "—"
+        return pair[0] if self.lang == "zh" else pair[1]
+
+
+def choose_lang(request: Request) -> tuple[str, bool]:
+    """Answers the request's language (`?lang=`, then the cookie, then Chinese) and whether to remember it."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked, asked != request.cookies.get(LANG_COOKIE)
+    remembered = request.cookies.get(LANG_COOKIE)
+    return (remembered if remembered in LANGS else DEFAULT_LANG), False

@@ -1,0 +1,145 @@
+"""Names of the hub's codes as people read them, in 简体中文 and English: purposes, outcomes, fields, states."""
+
+from __future__ import annotations
+
+Pair = tuple[str, str]
+
+PURPOSES: dict[str, Pair] = {
+    "ADMINISTRATIVE_APPROVAL": ("行政审批", "administrative approval"),
+    "SUPERVISION": ("市场监管", "supervision"),
+    "LAW_ENFORCEMENT": ("行政执法", "law enforcement"),
+    "CREDIT_LENDING": ("信贷审批", "credit lending"),
+    "POST_LOAN_MONITORING": ("贷后监控", "post-loan monitoring"),
+    "PUBLIC_DISCLOSURE": ("信息公示", "public disclosure"),
+    "SELF_ACCESS": ("本人查询", "self access"),
+    "AUDIT_REVIEW": ("审计复核", "audit review"),
+}
+
+OUTCOMES: dict[str, Pair] = {
+    "ok": ("成功", "ok"),
+    "partial": ("部分返回", "partial"),
+    "denied": ("拒绝", "denied"),
+    "error": ("错误", "error"),
+    "unauthenticated": ("未认证", "unauthenticated"),
+}
+
+RECORD_TYPES: dict[str, Pair] = {
+    "registration": ("登记基础信息", "registration"),
+    "representation": ("法定代表人任职", "enterprises represented"),
+    "licence": ("行政许可", "licences"),
+    "penalty": ("行政处罚", "penalties"),
+    "listing": ("红黑名单", "list entries"),
+    "court_dishonesty": ("失信被执行人", "dishonest judgment debtors"),
+    "tax_credit": ("纳税信用", "taxpayer credit"),
+    "report": ("失信举报", "whistle-blower reports"),
+}
+
+FIELDS: dict[str, Pair] = {
+    "name": ("名称", "name"),
+    "status": ("状态", "status"),
+    "registered_on": ("登记日期", "registered on"),
+    "legal_representative.name": ("法定代表人姓名", "legal representative"),
+    "legal_representative.id_number": ("法定代表人证件号", "representative's ID"),
+    "phone": ("电话", "phone"),
+    "address": ("地址", "address"),
+    "decision_number": ("决定书文号", "decision number"),
+    "decision_text": ("决定书内容", "decision text"),
+    "title": ("名称", "title"),
+    "category": ("类别", "category"),
+    "authority": ("决定机关", "authority"),
+    "decided_on": ("决定日期", "decided on"),
+    "amount": ("金额", "amount"),
+    "reason": ("事由", "reason"),
+    "list": ("名单", "list"),
+    "listed_on": ("列入日期", "listed on"),
+    "expires_on": ("到期日期", "expires on"),
+    "case_number": ("案号", "case number"),
+    "court": ("法院", "court"),
+    "obligation": ("义务", "obligation"),
+    "grade": ("等级", "grade"),
+    "year": ("年度", "year"),
+}
+
+LISTS: dict[str, Pair] = {
+    "RED": ("红名单", "red list"),
+    "BLACK": ("黑名单", "black list"),
+    "KEY_ATTENTION": ("重点关注名单", "key-attention list"),
+}
+
+STATES: dict[str, Pair] = {
+    "ACTIVE": ("有效", "active"),
+    "PENDING": ("未生效", "not started"),
+    "EXPIRED": ("已过期", "expired"),
+    "REVOKED": ("已撤回", "revoked"),
+    "OPEN": ("处理中", "open"),
+    "FILED": ("已提交", "filed"),
+    "UPHELD": ("已支持", "upheld"),
+    "REJECTED": ("已驳回", "rejected"),
+    "APPROVED": ("已批准", "approved"),
+    "REFUSED": ("未批准", "refused"),
+    "NOT_QUERIED": ("未查询", "not queried"),
+    "DECIDED": ("已决定", "decided"),
+    "OVERDUE": ("已超期", "overdue"),
+    "OK": ("正常", "OK"),
+    "TIMEOUT": ("超时", "timed out"),
+    "UNAVAILABLE": ("不可用", "unavailable"),
+    "OPEN_CIRCUIT": ("熔断", "circuit open"),
+}
+
+CASES: dict[str, Pair] = {
+    "OPEN": ("处理中", "open"),
+    "UPHELD": ("异议成立", "upheld"),
+    "REJECTED": ("已驳回", "rejected"),
+    "PENDING": ("待决定", "awaiting decision"),
+    "APPROVED": ("已批准", "approved"),
+    "REFUSED": ("未批准", "refused"),
+}
+
+SEVERITIES: dict[str, Pair] = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high")}
+
+RULES: dict[str, Pair] = {
+    "bulk_lookups": ("批量查询异常", "bulk look-ups"),
+    "out_of_hours": ("非工作时间查询", "out-of-hours access"),
+    "foreign_purpose": ("用途与部门不符", "purpose foreign to the department"),
+    "repeated_denials": ("多次被拒", "repeated denials"),
+    "subject_by_many_orgs": ("同一主体被多机构查询", "one subject, many organisations"),
+}
+
+EVIDENCE: dict[str, Pair] = {
+    "COMMITMENT": ("信用承诺", "credit commitment"),
+    "RECTIFICATION": ("整改完成", "rectification"),
+    "TRAINING": ("信用修复培训", "credit repair training"),
+    "PUBLIC_SERVICE": ("公益服务", "public service"),
+}
+
+GROUPS: dict[str, dict[str, Pair]] = {
+    "purpose": PURPOSES,
+    "outcome": OUTCOMES,
+    "record_type": RECORD_TYPES,
+    "field": FIELDS,
+    "list": LISTS,
+    "state": STATES,
+    "case": CASES,
+    "severity": SEVERITIES,
+    "rule": RULES,
+    "evidence": EVIDENCE,
+}
+
+
+def one_language(text: str, lang: str) -> str:
+    """Answers one language of a bilingual title such as `商业银行（金融机构） commercial bank`."""
+    cut = next((i for i, ch in enumerate(text) if ch.isascii() and ch.isalpha()), None)
+    if not cut or not any("\u4e00" <= ch <= "\u9fff" for ch in text[:cut]):
+        return text
+    return text[:cut].strip() if lang == "zh" else text[cut:].strip()
+
+
+def field_label(path: str, lang: str) -> str:
+    """Answers a disclosed field path (`penalty.decision_text`) as `行政处罚·决定书内容` or its English."""
+    record_type, _, name = path.partition(".")
+    index = 0 if lang == "zh" else 1
+    kind = RECORD_TYPES.get(record_type)
+    own = FIELDS.get(name)
+    if kind is None or not name:
+        return path
+    return f"{kind[index]}·{own[index] if own else name}"

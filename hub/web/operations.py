@@ -1,0 +1,80 @@
+"""The GraphQL operations the pages send: the public API's names, nothing page-only."""
+
+from __future__ import annotations
+
+MY_RECORD = """
+query PortalRecord($person: Boolean!) {
+  myRecord {
+    code kind name status registeredOn phone address
+    legalRepresentative { name idNumber }
+    licences { id source decisionNumber title authority decidedOn validUntil }
+    penalties { id source decisionNumber authority decidedOn amount decisionText }
+    listings { id source list reason department listedOn expiresOn status }
+    courtDishonesty { id source caseNumber court filedOn obligation performance }
+    taxCredit @skip(if: $person) { id source year grade }
+    representedEnterprises @include(if: $person) { id source enterpriseName enterpriseCode role }
+    sources { name title status }
+  }
+}"""
+
+MY_ACCESS_LOG = """
+query PortalAccessLog($first: Int!) {
+  myAccessLog(first: $first) {
+    edges { node { eventId at organisation organisationCode department departmentTitle purpose
+                   items { field title form } } }
+  }
+}"""
+
+MY_CONSENTS = """
+query PortalConsents {
+  myConsents { id grantee granteeName purpose recordTypes startsAt expiresAt revokedAt status }
+}"""
+
+GRANT_CONSENT = """
+mutation PortalGrantConsent($input: GrantConsentInput!) { grantConsent(input: $input) { id status } }"""
+
+REVOKE_CONSENT = """
+mutation PortalRevokeConsent($id: ID!) { revokeConsent(id: $id) { id status } }"""
+
+MY_OBJECTIONS = """
+query PortalObjections {
+  myObjections { id itemId recordType source reason status filedAt dueOn overdue outcome decisionNote }
+}"""
+
+MY_REPAIRS = """
+query PortalRepairs {
+  myRepairs { id itemId recordType source status appliedAt dueOn overdue decisionNote publishedAt }
+}"""
+
+FILE_OBJECTION = """
+mutation PortalFileObjection($input: FileObjectionInput!) { fileObjection(input: $input) { id status } }"""
+
+APPLY_REPAIR = """
+mutation PortalApplyCreditRepair($input: CreditRepairInput!) { applyCreditRepair(input: $input) { id status } }"""
+
+AUDIT_EVENTS = """
+query ConsoleRegister($filter: AuditFilter, $first: Int!, $after: String) {
+  auditEvents(filter: $filter, first: $first, after: $after) {
+    edges { node { eventId at type outcome clientId organisation organisationName department operator purpose
+                   errorCodes subjects { code fieldsClear fieldsMasked fieldsDenied } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+AUDIT_ACTIVITY = """
+query ConsoleActivity($filter: AuditFilter, $first: Int!, $after: String) {
+  auditEvents(filter: $filter, first: $first, after: $after) {
+    edges { node { at type outcome organisation organisationName department } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+AUDIT_ANOMALIES = """
+query ConsoleAnomalies { auditAnomalies { id rule severity description scope windowStart windowEnd eventIds } }"""
+
+AUDIT_INTEGRITY = """
+query ConsoleIntegrity {
+  auditIntegrity { verified eventsChecked checkpointsChecked firstBadEventId reason checkedAt }
+}"""
+
+ME = "query Me { me { subject clientId organisation department scopes } }"

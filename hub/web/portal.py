@@ -1,0 +1,220 @@
+"""`/portal`: a citizen's or enterprise's own page — record, who queried it, consents, objections, repairs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from hub.config import Settings
+from hub.errors import HubError
+from hub.identity.codes import SubjectKind, parse_subject_code
+from hub.web import operations as ops
+from hub.web.forms import checked_form, text, texts
+from hub.web.gateway import Answer, Gateway
+from hub.web.i18n import Translator
+from hub.web.portal_view import (
+    access_view,
+    consent_form,
+    consents_view,
+    expiry_instant,
+    local_today,
+    record_items,
+    record_view,
+)
+from hub.web.render import Renderer
+from hub.web.rights_view import RIGHTS_OPERATIONS, rights_view
+from hub.web.sessions import Session, SessionCookies, signed_session
+
+COOKIE = "__Host-hub-portal"
+ACCESS_LOG_ENTRIES = 50
+Action = Callable[[Request, Session, FormData, Gateway, Translator], Awaitable[Answer]]
+
+
+def is_person(code: str) -> bool:
+    """Answers whether a sign-in code is a natural person's resident ID (and not an organisation's USCC)."""
+    try:
+        return parse_subject_code(code).kind is SubjectKind.NATURAL_PERSON
+    except HubError:
+        return False
+
+
+def answer_message(answer: Answer, t: Translator) -> str | None:
+    """Answers the first error of a mutation's answer as a notice, or None when it succeeded."""
+    if not answer.errors:
+        return None
+    return t("failed") + str(answer.errors[0].get("message") or answer.codes[0])
+
+
+class Portal:
+    """The portal's pages and form handlers over one sealed session cookie."""
+
+    def __init__(self, settings: Settings, jinja: Jinja2Templates) -> None:
+        self.cookies = SessionCookies(settings.audit_secret, COOKIE)
+        self.render = Renderer(jinja, self.cookies, "/portal", "area_portal")
+        self.dev_login = settings.dev_login
+        self.oidc_issuer = settings.oidc.issuer if settings.oidc else None
+
+    def routes(self) -> list[Route]:
+        """Answers the portal's routes."""
+        return [
+            Route("/portal", self.show, methods=["GET"]),
+            Route("/portal/login", self.login, methods=["POST"]),
+            Route("/portal/logout", self.logout, methods=["POST"]),
+            Route("/portal/consents", self._post(self._grant), methods=["POST"]),
+            Route("/portal/consents/revoke", self._post(self._revoke), methods=["POST"]),
+            Route("/portal/objections", self._post(self._object), methods=["POST"]),
+            Route("/portal/repairs", self._post(self._repair), methods=["POST"]),
+        ]
+
+    def _sign_in_page(self, request: Request, session: Session, status: int = 200) -> Response:
+        return self.render.page(
+            request, session, "portal_login.html", "portal_signin_title", status,
+            dev_login=self.dev_login, oidc_issuer=self.oidc_issuer,
+        )  # fmt: skip
+
+    async def show(self, request: Request) -> Response:
+        """Answers the sign-in page, or the signed-in subject's own page."""
+        session = self.cookies.load(request)
+        if not session.signed_in or session.token is None:
+            return self._sign_in_page(request, session)
+        t = self.render.translator(request)
+        gateway, token = Gateway(request), session.token
+        record, access, consents, *rights = await asyncio.gather(
+            gateway.graphql(token, ops.MY_RECORD, {"person": session.person}),
+            gateway.graphql(token, ops.MY_ACCESS_LOG, {"first": ACCESS_LOG_ENTRIES}),
+            gateway.graphql(token, ops.MY_CONSENTS),
+            *(gateway.graphql(token, operation) for operation in RIGHTS_OPERATIONS),
+        )
+        if any(answer.status == 401 for answer in (record, access, consents)):
+            fresh = Session()
+            fresh.flash(t("session_expired"), "error")
+            return self.render.redirect(request, fresh)
+        subject = record.part("myRecord")
+        view = record_view(subject, t) if subject else None
+        log, granted = access.part("myAccessLog"), consents.part("myConsents")
+        items = record_items(subject, t) if subject else []
+        own = subject.get("code") if subject else None
+        known_orgs = sorted({(e["node"]["organisationCode"], e["node"]["organisation"] or "")
+                             for e in (log or {}).get("edges", [])
+                             if e["node"].get("organisationCode") not in (None, own)})  # fmt: skip
+        return self.render.page(
+            request, session, "portal.html", "portal_title",
+            record=view,
+            access=access_view(log, t, own=own) if log is not None else None,
+            consents=consents_view(granted, t) if granted is not None else None,
+            can_consent=bool(view and view["kind"] == "NATURAL_PERSON"),
+            known_orgs=known_orgs,
+            items=items,
+            unavailable={
+                "record": _why(record, "myRecord", t),
+                "access": _why(access, "myAccessLog", t),
+                "consents": _why(consents, "myConsents", t),
+            },
+            **consent_form(t, local_today()),
+            **rights_view(rights, t, dict(items)),
+        )  # fmt: skip
+
+    async def login(self, request: Request) -> Response:
+        """Signs in through the development identity provider (`POST /dev/login`) when it is enabled."""
+        session = self.cookies.load(request)
+        t = self.render.translator(request)
+        form = await checked_form(request, session)
+        if form is None:
+            return self._refused(request, session)
+        if not self.dev_login:
+            session.flash(t("portal_no_provider"), "error")
+            return self._sign_in_page(request, session, 404)
+        code = text(form, "code", 40).upper()
+        issued = await Gateway(request).dev_login(code)
+        if issued.token is None:
+            session.flash(t("signin_failed") + str(issued.error), "error")
+            return self._sign_in_page(request, session, 400)
+        return self.render.redirect(request, signed_session(issued.token, issued.expires_in, person=is_person(code)))
+
+    async def logout(self, request: Request) -> Response:
+        """Signs out: forgets the token and starts a fresh anonymous session."""
+        session = self.cookies.load(request)
+        if await checked_form(request, session) is None:
+            return self._refused(request, session)
+        return self.render.redirect(request, Session())
+
+    def _refused(self, request: Request, session: Session) -> Response:
+        t = self.render.translator(request)
+        return self.render.page(
+            request, session, "error.html", "portal_title", 403, heading="403", message=t("csrf_failed")
+        )
+
+    def _post(self, action: Action) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            """Checks the form and the session, runs the action, and goes back to the page."""
+            session = self.cookies.load(request)
+            form = await checked_form(request, session)
+            if form is None:
+                return self._refused(request, session)
+            t = self.render.translator(request)
+            if not session.signed_in:
+                fresh = Session()
+                fresh.flash(t("session_expired"), "error")
+                return self.render.redirect(request, fresh)
+            answer = await action(request, session, form, Gateway(request), t)
+            problem = answer_message(answer, t)
+            if problem:
+                session.flash(problem, "error")
+            return self.render.redirect(request, session, "#" + _anchor(action))
+
+        return endpoint
+
+    async def _grant(self, _r: Request, session: Session, form: FormData, gateway: Gateway, t: Translator) -> Answer:
+        expires = expiry_instant(text(form, "expires", 10)) or text(form, "expires", 40)
+        variables = {
+            "input": {
+                "grantee": text(form, "grantee", 40).upper(),
+                "purpose": text(form, "purpose", 40),
+                "recordTypes": texts(form, "record_types", 40),
+                "expiresAt": expires,
+            }
+        }
+        answer = await gateway.graphql(str(session.token), ops.GRANT_CONSENT, variables)
+        if not answer.errors:
+            session.flash(t("portal_granted"))
+        return answer
+
+    async def _revoke(self, _r: Request, session: Session, form: FormData, gateway: Gateway, t: Translator) -> Answer:
+        answer = await gateway.graphql(str(session.token), ops.REVOKE_CONSENT, {"id": text(form, "id", 80)})
+        if not answer.errors:
+            session.flash(t("portal_revoked"))
+        return answer
+
+    async def _object(self, _r: Request, session: Session, form: FormData, gateway: Gateway, t: Translator) -> Answer:
+        variables = {"input": {"itemId": text(form, "item", 200), "reason": text(form, "reason", 2000)}}
+        answer = await gateway.graphql(str(session.token), ops.FILE_OBJECTION, variables)
+        if not answer.errors:
+            session.flash(t("portal_filed"))
+        return answer
+
+    async def _repair(self, _r: Request, session: Session, form: FormData, gateway: Gateway, t: Translator) -> Answer:
+        evidence = [{"kind": text(form, "evidence_kind", 40), "description": text(form, "evidence", 2000)}]
+        variables = {"input": {"itemId": text(form, "item", 200), "evidence": evidence}}
+        answer = await gateway.graphql(str(session.token), ops.APPLY_REPAIR, variables)
+        if not answer.errors:
+            session.flash(t("portal_applied"))
+        return answer
+
+
+def _anchor(action: Action) -> str:
+    name = getattr(action, "__name__", "")
+    return "consents" if name in ("_grant", "_revoke") else "rights"
+
+
+def _why(answer: Answer, name: str, t: Translator) -> str:
+    for error in answer.errors:
+        path = error.get("path") or []
+        if not path or path[0] == name:
+            return t("unavailable") + str(error.get("message") or "")
+    return t("unavailable") + (answer.codes[0] if answer.codes else f"HTTP {answer.status}")

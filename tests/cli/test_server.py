@@ -1,0 +1,97 @@
+"""`serve`, `migrate`, `schema export` and `demo`: bad input is one clear line and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hub.cli.main import app
+from hub.demo.facts import SOURCES
+
+runner = CliRunner()
+
+
+def _source_env(folder: Path) -> dict[str, str]:
+    return {f"HUB_SOURCES__{name.upper()}__URL": f"sqlite+aiosqlite:///{folder / f'{name}.db'}" for name in SOURCES}
+
+
+def test_serve_refuses_an_unreachable_source_naming_it(tmp_path: Path) -> None:
+    env = _source_env(tmp_path / "no-such-dir")
+    result = runner.invoke(app, ["serve"], env=env)
+    assert result.exit_code == 2
+    assert "source 'court' is unreachable at start-up" in result.output or "unreachable" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_refuses_a_source_without_a_mapping(tmp_path: Path) -> None:
+    env = {**_source_env(tmp_path), "HUB_SOURCES__NOWHERE__URL": "sqlite+aiosqlite:///x.db"}
+    result = runner.invoke(app, ["serve"], env=env)
+    assert result.exit_code == 2
+    assert "nowhere" in result.output
+
+
+def test_serve_refuses_the_development_login(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["serve"], env={**_source_env(tmp_path), "HUB_DEV_LOGIN": "true"})
+    assert result.exit_code == 2
+    assert "dev_login is for `credit-hub demo` only" in result.output
+
+
+def test_serve_names_a_missing_config_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["serve", "--config", str(tmp_path / "hub.toml")])
+    assert result.exit_code == 2
+    assert "configuration file not found" in result.output
+
+
+def test_serve_names_a_bad_setting_and_its_variable(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text('database_url = "mysql://x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["serve", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "database_url" in result.output
+    assert "HUB_DATABASE_URL" in result.output
+
+
+def test_serve_names_a_broken_catalogue_with_its_line(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text("version: 1\nrecord_types:\n  x: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["serve"], env={**_source_env(tmp_path), "HUB_CATALOG_PATH": str(catalog)})
+    assert result.exit_code == 2
+    assert f"{catalog}:" in result.output
+    assert "YAML syntax error" in result.output
+
+
+def test_migrate_reports_an_unusable_database(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'hub.db'}"
+    result = runner.invoke(app, ["migrate", "--database-url", url])
+    assert result.exit_code == 2
+    assert "migration failed" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_migrate_upgrades_a_fresh_database(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["migrate", "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"])
+    assert result.exit_code == 0, result.output
+    assert "migrated" in result.output
+
+
+def test_schema_export_writes_the_sdl(tmp_path: Path) -> None:
+    target = tmp_path / "hub.graphql"
+    result = runner.invoke(app, ["schema", "export", "--output", str(target)])
+    assert result.exit_code == 0
+    assert "type Subject" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "words"), [(["--subjects", "5"], "--subjects"), (["--port", "0"], "--port")])
+def test_demo_rejects_bad_arguments(tmp_path: Path, args: list[str], words: str) -> None:
+    result = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--no-serve", *args])
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_demo_builds_without_serving(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--no-serve", "--subjects", "30"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "demo.json").exists()
+    assert "curl -s http://127.0.0.1:8000/graphql" in result.output

@@ -1,0 +1,107 @@
+"""The whole story over HTTP: a black-listed enterprise's check, its objection, the rejection with the clock
+continued, then an approved credit repair that removes the measures and hides the item from every department."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.conftest import BACKENDS
+from tests.rights.support import APPLY, DECIDE, FILE, MINE, RESOLVE, as_self, backdate_objection, rights_hub
+from tests.support.server import HubFixture
+
+CHECK = """query($c: ID!) { creditCheck(code: $c, matter: "GOVERNMENT_PROCUREMENT", purpose: ADMINISTRATIVE_APPROVAL) {
+  listStatus measures { code mandatory suspended legalBasis basisItemId endsOn } } }"""
+REPRESENTED = """query($c: ID!) { subject(code: $c, purpose: SUPERVISION) {
+  representedEnterprises { enterpriseCode listings { id list } } } }"""
+LISTINGS = "query($c: ID!, $p: Purpose!) { subject(code: $c, purpose: $p) { listings { id expiresOn } } }"
+EVERY_DEPARTMENT = {
+    "approval-bureau": "ADMINISTRATIVE_APPROVAL", "market-regulation": "SUPERVISION", "tax": "SUPERVISION",
+    "court": "LAW_ENFORCEMENT", "bank": "CREDIT_LENDING", "public": "PUBLIC_DISCLOSURE",
+}  # fmt: skip
+SUSPENDED_DAYS = 10
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubFixture]:
+    yield from rights_hub(request.param, tmp_path_factory.mktemp("rights-story"))
+
+
+def _measures(hub: HubFixture, code: str) -> dict[str, dict[str, Any]]:
+    body = hub.graphql("approval-bureau", CHECK, {"c": code}).json()
+    assert "errors" not in body, body
+    return {m["code"]: m for m in body["data"]["creditCheck"]["measures"]}
+
+
+def _listings(hub: HubFixture, department: str, code: str) -> dict[str, str | None]:
+    body = hub.graphql(department, LISTINGS, {"c": code, "p": EVERY_DEPARTMENT[department]}).json()
+    assert "errors" not in body, (department, body)
+    return {item["id"]: item["expiresOn"] for item in body["data"]["subject"]["listings"]}
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def test_objection_rejection_and_repair_of_a_black_listing(hub: HubFixture) -> None:
+    firm = hub.samples["blacklisted"]
+    before = _measures(hub, firm)
+    black = before["GP-01"]
+    assert black["mandatory"]
+    assert not black["suspended"]
+    assert "政府采购法" in black["legalBasis"]
+    item = black["basisItemId"]
+    assert not before["GP-02"]["suspended"]
+
+    filed = as_self(hub, firm, FILE, {"i": {"itemId": item, "reason": "列入依据的税务处理决定已被行政复议撤销"}})
+    objection = filed["data"]["fileObjection"]
+    assert objection["status"] == "OPEN"
+    assert objection["department"] == "market-regulation"
+    assert _day(objection["dueOn"]) >= date.today() + timedelta(days=15)
+    during = _measures(hub, firm)
+    assert during["GP-01"]["suspended"] is True, "suspended while the source verifies"
+    assert during["GP-02"]["suspended"] is False, "the court case is not under objection"
+
+    backdate_objection(hub, objection["id"], SUSPENDED_DAYS)
+    decision = {"id": objection["id"], "decision": "REJECT", "note": "经核实，列入依据有效"}
+    rejected = hub.graphql("market-regulation", RESOLVE, {"i": decision}).json()["data"]["resolveObjection"]
+    assert rejected["status"] == "REJECTED"
+    assert rejected["suspendedDays"] == SUSPENDED_DAYS
+    after = _measures(hub, firm)
+    assert after["GP-01"]["suspended"] is False
+    assert _day(after["GP-01"]["endsOn"]) == _day(black["endsOn"]) + timedelta(days=SUSPENDED_DAYS)
+    expires = _listings(hub, "approval-bureau", firm)[item]
+    assert expires is not None
+    assert _day(expires) == _day(black["endsOn"]) + timedelta(days=SUSPENDED_DAYS)
+
+    evidence = [
+        {"kind": "RECTIFICATION", "description": "已补缴全部税款、滞纳金并缴纳罚款"},
+        {"kind": "COMMITMENT", "description": "书面信用承诺：依法诚信纳税"},
+        {"kind": "TRAINING", "description": "参加信用修复专题培训并取得结业证明"},
+    ]
+    applied = as_self(hub, firm, APPLY, {"i": {"itemId": item, "evidence": evidence}})["data"]["applyCreditRepair"]
+    assert applied["status"] == "PENDING"
+    assert len(applied["evidence"]) == 3
+    approval = {"id": applied["id"], "decision": "APPROVE", "note": "整改到位，准予信用修复"}
+    approved = hub.graphql("market-regulation", DECIDE, {"i": approval}).json()["data"]["decideCreditRepair"]
+    assert approved["status"] == "APPROVED"
+    assert approved["publishedAt"]
+
+    repaired = _measures(hub, firm)
+    assert "GP-01" not in repaired, "punishment on the repaired item stops"
+    assert "GP-02" in repaired, "the court case is not repaired"
+    for department in EVERY_DEPARTMENT:
+        assert item not in _listings(hub, department, firm), f"{department} still sees the repaired item"
+    body = hub.graphql("market-regulation", REPRESENTED, {"c": hub.samples["person"]}).json()
+    linked = {e["enterpriseCode"]: e["listings"] for e in body["data"]["subject"]["representedEnterprises"]}
+    assert linked[firm] == [], "nor does it show under the legal representative's enterprises"
+
+    mine = as_self(hub, firm, MINE)["data"]
+    assert [(o["itemId"], o["status"], o["suspendedDays"]) for o in mine["myObjections"]] == [
+        (item, "REJECTED", SUSPENDED_DAYS)
+    ]
+    assert [(r["itemId"], r["status"]) for r in mine["myRepairs"]] == [(item, "APPROVED")]
+

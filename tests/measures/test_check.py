@@ -1,0 +1,141 @@
+"""CheckService: one batched read for all subjects, one for their legal representatives; views to standing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from hub.catalog.load import load_catalog
+from hub.config import resource_dir
+from hub.demo.generator import samples
+from hub.errors import ErrorCode
+from hub.federation.fetch import Fetched, SourceOutcome, SourceState
+from hub.identity.codes import SubjectCode, parse_subject_code
+from hub.measures.check import CheckService
+from hub.measures.facts import LINKED, REQUESTED
+from hub.measures.load import load_measures, measures_path
+from hub.measures.results import CreditCheck, Holder
+from hub.policy.load import load_policies
+from hub.policy.policy import Policy
+from hub.policy.purposes import Purpose
+from hub.records.view import Withheld
+from hub.store.rights_rows import ItemMark
+
+CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
+POLICY = load_policies(resource_dir("policies"), CATALOG).departments["approval-bureau"]
+MEASURES = load_measures(measures_path(resource_dir("policies")))
+SAMPLES = samples(7, 80)
+FIRM, PERSON, OTHER = SAMPLES["blacklisted"], SAMPLES["person"], SAMPLES["enterprise"]
+TODAY = date(2026, 7, 1)
+LISTING = "datong:listing:21"
+CASE = "court:court_dishonesty:（2025）晋02执9号"
+
+
+def firm_view(**override: Any) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "code": FIRM,
+        "registered_on": date(2012, 3, 1),
+        "listings": [
+            {"id": LISTING, "list": "BLACK", "status": "ACTIVE", "listed_on": date(2026, 2, 1),
+             "expires_on": date(2029, 1, 31)},
+            {"id": "datong:listing:3", "list": "RED", "status": "EXPIRED", "listed_on": date(2020, 1, 1),
+             "expires_on": date(2021, 12, 31)},
+        ],
+        "court_dishonesty": [],
+        "penalties": [{"id": "datong:penalty:4", "decided_on": date(2026, 1, 5)}],
+        "tax_credit": [{"id": "tax:tax_credit:1", "grade": "D", "assessed_on": date(2026, 4, 20)}],
+    }  # fmt: skip
+    view.update(override)
+    return view
+
+
+PERSON_VIEW = {
+    "code": PERSON,
+    "listings": [],
+    "court_dishonesty": [{"id": CASE, "published_on": date(2025, 12, 1), "performance": "全部未履行"}],
+}
+
+
+@dataclass
+class Answer:
+    views: list[object]
+    disclosures: list[object] = field(default_factory=list)
+    marks: dict[str, ItemMark] = field(default_factory=dict)
+    failed_sources: list[tuple[int, SourceOutcome]] = field(default_factory=list)
+
+
+@dataclass
+class Stub:
+    """A reader and a federation that answer from dicts and remember what they were asked."""
+
+    answers: dict[str, object]
+    marks: dict[str, ItemMark] = field(default_factory=dict)
+    failed: list[tuple[int, SourceOutcome]] = field(default_factory=list)
+    reads: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    fetches: list[tuple[list[str], dict[str, frozenset[str]]]] = field(default_factory=list)
+
+    async def __call__(
+        self, policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
+        requested: Mapping[str, frozenset[str]], today: date,
+    ) -> Answer:  # fmt: skip
+        self.reads.append(([c.value for c in codes], sorted(requested)))
+        failed = self.failed if len(self.reads) == 1 else []
+        return Answer([self.answers[c.value] for c in codes], [f"read:{c.value}" for c in codes], self.marks, failed)
+
+    async def fetch(self, codes: Sequence[str], needs: Mapping[str, frozenset[str]]) -> Fetched:
+        self.fetches.append((list(codes), dict(needs)))
+        rows = {FIRM: {"registration": [{"legal_representative.id_number": PERSON}]}}
+        return Fetched(rows={code: rows.get(code, {}) for code in codes})
+
+
+async def check(stub: Stub, matter: str, *codes: str) -> list[object]:
+    service = CheckService(MEASURES, stub, stub)  # type: ignore[arg-type]
+    parsed = [parse_subject_code(code) for code in codes]
+    batch = await service.check(POLICY, "org", Purpose.ADMINISTRATIVE_APPROVAL, parsed, matter, TODAY)
+    return list(batch.results)
+
+
+async def test_procurement_needs_no_second_round_trip() -> None:
+    stub = Stub({FIRM: firm_view()})
+    [found] = await check(stub, "GOVERNMENT_PROCUREMENT", FIRM)
+    assert isinstance(found, CreditCheck)
+    assert [m.code for m in found.measures] == ["GP-01"]
+    assert stub.reads == [([FIRM], sorted(REQUESTED))]
+    assert stub.fetches == []
+    assert found.complete
+    assert not found.green_channel.eligible
+
+
+async def test_honours_count_the_legal_representatives_own_court_case() -> None:
+    stub = Stub({FIRM: firm_view(), PERSON: PERSON_VIEW}, marks={CASE: ItemMark(CASE, PERSON, "court_dishonesty")})
+    [found] = await check(stub, "HONOURS", FIRM)
+    assert isinstance(found, CreditCheck)
+    measure = found.measures[0]
+    assert measure.code == "HO-01"
+    assert measure.via is Holder.SUBJECT
+    assert set(measure.basis_item_ids) == {LISTING, CASE}
+    assert stub.fetches == [([FIRM], {"registration": frozenset({"legal_representative.id_number"})})]
+    assert stub.reads[1] == ([PERSON], sorted(LINKED)), "one read for all representatives"
+
+
+async def test_open_objection_marks_suspend_and_withheld_values_make_the_check_incomplete() -> None:
+    marks = {LISTING: ItemMark(LISTING, FIRM, "listing", open_objection=True)}
+    penalties = [{"id": "datong:penalty:4", "decided_on": Withheld(ErrorCode.FIELD_DENIED, "denied")}]
+    stub = Stub({FIRM: firm_view(penalties=penalties)}, marks=marks)
+    [found] = await check(stub, "GOVERNMENT_PROCUREMENT", FIRM)
+    assert isinstance(found, CreditCheck)
+    assert found.measures[0].suspended
+    assert found.incomplete == ("penalty",)
+    assert not found.complete
+
+
+async def test_refused_subjects_and_failed_sources_keep_their_place() -> None:
+    refused = Withheld(ErrorCode.NOT_FOUND, "no source holds a record for this subject")
+    court = SourceOutcome("court", "法院", SourceState.TIMEOUT, 800.0, frozenset({"court_dishonesty"}))
+    stub = Stub({FIRM: firm_view(), OTHER: refused}, failed=[(0, court)])
+    first, second = await check(stub, "GOVERNMENT_PROCUREMENT", FIRM, OTHER)
+    assert isinstance(first, CreditCheck)
+    assert first.incomplete == ("court_dishonesty",)
+    assert second is refused

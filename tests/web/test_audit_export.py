@@ -1,0 +1,115 @@
+"""GET /audit/export.csv over real HTTP: filters as query parameters, audit:read, a receipt per export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from hub.audit.export import CSV_COLUMNS
+from tests.support.server import HubFixture
+
+RECORD = "query($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) { code name } }"
+
+
+def _export(hub: Any, params: dict[str, str], *, department: str = "privacy-office", operator: str | None = "po-3",
+            token: str | None = "") -> httpx.Response:  # fmt: skip
+    headers = {"X-Hub-Operator": operator} if operator else {}
+    bearer = hub.token(department) if token == "" else token
+    if bearer:
+        headers["Authorization"] = f"Bearer {bearer}"
+    return httpx.get(f"{hub.base_url}/audit/export.csv", params=params, headers=headers, timeout=30)
+
+
+def _rows(response: httpx.Response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.text
+    reader = csv.reader(io.StringIO(response.text))
+    header = next(reader)
+    assert tuple(header) == CSV_COLUMNS
+    return [dict(zip(header, line, strict=True)) for line in reader]
+
+
+def _code(response: httpx.Response) -> str:
+    return str(response.json()["errors"][0]["extensions"]["code"])
+
+
+def test_export_streams_the_filtered_register_as_csv(hub: HubFixture) -> None:
+    enterprise = hub.samples["enterprise"]
+    receipt = hub.graphql("approval-bureau", RECORD, {"c": enterprise}).json()["extensions"]["audit"]["eventId"]
+    today = datetime.now(UTC).date().isoformat()
+    response = _export(hub, {"department": "approval-bureau", "since": today, "subject": enterprise})
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"].startswith('attachment; filename="audit-')
+    assert response.headers["cache-control"] == "no-store"
+    rows = _rows(response)
+    assert receipt in [row["event_id"] for row in rows]
+    assert all(row["department"] == "approval-bureau" for row in rows)
+    assert all(enterprise in row["subjects"].split(" | ") for row in rows)
+    seqs = [int(row["seq"]) for row in rows]
+    assert seqs == sorted(seqs, reverse=True)
+    mine = next(row for row in rows if row["event_id"] == receipt)
+    assert "registration.name" in mine["fields_clear"].split(";")
+    assert (mine["type"], mine["outcome"], mine["operator"]) == ("query", "ok", "clerk-7")
+
+
+def test_every_export_is_registered(hub: HubFixture) -> None:
+    first = _export(hub, {"department": "tax"})
+    assert first.status_code == 200
+    receipt = first.headers["x-hub-audit-event-id"]
+    reviews = _rows(_export(hub, {"type": "AUDIT_REVIEW", "operator": "po-3"}))
+    row = next(row for row in reviews if row["event_id"] == receipt)
+    assert (row["department"], row["purpose"], row["outcome"]) == ("privacy-office", "AUDIT_REVIEW", "ok")
+    assert row["operation_name"] == "auditExport"
+
+
+def test_export_needs_audit_read(hub: HubFixture) -> None:
+    refused = _export(hub, {}, department="bank")
+    assert refused.status_code == 403
+    assert _code(refused) == "FORBIDDEN"
+    assert "audit:read" in refused.json()["errors"][0]["message"]
+    bank = hub.clients["bank"]["client_id"]
+    denials = _rows(_export(hub, {"type": "AUDIT_REVIEW", "outcome": "denied", "clientId": bank}))
+    assert denials, "the refused export is registered"
+
+
+@pytest.mark.parametrize("token", [None, "not-a-token"])
+def test_export_without_a_valid_token_is_unauthenticated(hub: HubFixture, token: str | None) -> None:
+    response = _export(hub, {}, token=token)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert _code(response) == "UNAUTHENTICATED"
+
+
+def test_export_needs_the_officer_named(hub: HubFixture) -> None:
+    response = _export(hub, {}, operator=None)
+    assert response.status_code == 403
+    assert "X-Hub-Operator" in response.json()["errors"][0]["extensions"]["fix"]
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"subjct": "x"}, "BAD_USER_INPUT"),
+        ({"subject": "91140100MA0L12345X"}, "INVALID_SUBJECT_CODE"),
+        ({"since": "2026-01-01T08:00:00"}, "BAD_USER_INPUT"),
+        ({"until": "yesterday"}, "BAD_USER_INPUT"),
+        ({"purpose": "GOSSIP"}, "BAD_USER_INPUT"),
+        ({"outcome": "maybe"}, "BAD_USER_INPUT"),
+    ],
+)
+def test_bad_parameters_are_refused(hub: HubFixture, params: dict[str, str], code: str) -> None:
+    response = _export(hub, params)
+    assert response.status_code == 400
+    assert _code(response) == code
+    assert "91140100MA0L12345X" not in response.text
+
+
+def test_time_window_and_enum_filters(hub: HubFixture) -> None:
+    assert _rows(_export(hub, {"until": "2000-01-01"})) == []
+    rows = _rows(_export(hub, {"since": "2000-01-01T00:00:00+08:00", "purpose": "AUDIT_REVIEW", "outcome": "OK"}))
+    assert rows
+    assert all((row["purpose"], row["outcome"]) == ("AUDIT_REVIEW", "ok") for row in rows)
