@@ -78,7 +78,8 @@ def _explain(data_dir: Path, samples: dict[str, str], tokens: dict[str, str], po
     query = (
         "query($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) { code name "
         "legalRepresentative { name idNumber } penalties { decisionNumber authority decidedOn amount } "
-        "listings { list reason listedOn } taxCredit { year grade } sources { name status } } }"
+        "listings { list reason listedOn } courtDishonesty { caseNumber court } taxCredit { year grade } "
+        "sources { name status } } }"
     )
     body = json.dumps({"query": query, "variables": {"c": samples["enterprise"]}}, ensure_ascii=False)
     console.print("\n[bold]Try it[/] (approval bureau token):", soft_wrap=True)

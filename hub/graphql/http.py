@@ -7,7 +7,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import unquote
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -19,11 +18,11 @@ from strawberry.types import ExecutionResult
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
 from hub.graphql.receipts import Receipts
+from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.services import Services
 
 Authenticate = Callable[[str | None], Awaitable[Principal]]
-OPERATOR_HEADER = "x-hub-operator"
 
 
 class HubGraphQL(GraphQL[HubContext, None]):
@@ -99,17 +98,6 @@ class HubGraphQL(GraphQL[HubContext, None]):
             extensions["audit"] = {"eventId": event_id}
             response["extensions"] = extensions
         return response
-
-
-def operator_name(raw: str | None) -> str | None:
-    """Answers the operator named by X-Hub-Operator: raw UTF-8 or percent-encoded, trimmed to 120 characters."""
-    if raw is None or not raw.strip():
-        return None
-    try:
-        text = raw.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        text = raw
-    return unquote(text).strip()[:120] or None
 
 
 def _unauthenticated(error: HubError) -> JSONResponse:

@@ -12,7 +12,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
-from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -22,6 +21,7 @@ from hub.audit import AuditEvent, AuditFilter, EventType, Outcome, query_hash
 from hub.audit.review import LOCAL_ZONE
 from hub.errors import ErrorCode, HubError
 from hub.identity.codes import parse_subject_code
+from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.policy.purposes import Purpose
 from hub.services import Services
@@ -74,16 +74,6 @@ def filter_from(params: Mapping[str, str]) -> AuditFilter:
     return AuditFilter(**values)  # type: ignore[arg-type]
 
 
-def _operator(raw: str | None) -> str | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        text = raw.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        text = raw
-    return unquote(text).strip()[:120] or None
-
-
 def _refusal(error: HubError) -> JSONResponse:
     extensions: dict[str, object] = {"code": error.code.value}
     if error.fix:
@@ -103,7 +93,7 @@ class _Export:
     def __init__(self, request: Request, services: Services) -> None:
         self.request, self.services = request, services
         self.request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-        self.operator = _operator(request.headers.get("x-hub-operator"))
+        self.operator = operator_name(request.headers.get(OPERATOR_HEADER))
         self.started = time.perf_counter()
         self.principal: Principal | None = None
 
