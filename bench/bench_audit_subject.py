@@ -31,15 +31,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 
 from bench.bench_subject import QUERY, SEED
-from bench.common import ROOT, SOURCES, Server, WrkResult, ensure_databases, pg_dsn, run_wrk, start_server, token_for
+from bench.common import (
+    ROOT,
+    SOURCES,
+    Server,
+    WrkResult,
+    pg_dsn,
+    prepare_databases,
+    run_wrk,
+    start_server,
+    token_for,
+)
 from hub.audit.verify import verify_chain
 from hub.demo.generator import subject_facts
-from hub.demo.seed import seed_sources
-from hub.demo.setup import register_demo_clients
 from hub.store.audit_repo import AuditRepository
-from hub.store.clients import ClientRepository
-from hub.store.engine import make_engine
-from hub.store.migrate import upgrade
 
 SECRET = "bench-audit-secret-0123456789"
 PREFIX = "bench_auditsubj_"  # databases of its own: other benchmarks may run on bench_* meanwhile
@@ -47,17 +52,7 @@ HUB_DB = f"{PREFIX}hub"
 
 
 async def _prepare(pg: str, subjects: int, fresh: bool) -> dict[str, dict[str, str]]:
-    await ensure_databases(pg, [f"{PREFIX}{s}" for s in SOURCES] + [HUB_DB], fresh=fresh)
-    if fresh:
-        started = time.perf_counter()
-        await seed_sources({s: f"{pg}/{PREFIX}{s}" for s in SOURCES}, subjects, SEED, None)
-        print(f"seeded {subjects:,} subjects into PostgreSQL in {time.perf_counter() - started:.0f} s")
-    await asyncio.to_thread(upgrade, f"{pg}/{HUB_DB}")
-    engine = make_engine(f"{pg}/{HUB_DB}")
-    try:
-        return await register_demo_clients(ClientRepository(engine), {})
-    finally:
-        await engine.dispose()
+    return await prepare_databases(pg, PREFIX, subjects, SEED, fresh=fresh)
 
 
 async def _event_count(pg: str) -> int:

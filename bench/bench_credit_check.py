@@ -27,13 +27,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, SOURCES, ensure_databases, start_server, token_for
+from bench.common import ROOT, SOURCES, prepare_databases, start_server, token_for
 from hub.demo.generator import samples, subject_facts
-from hub.demo.seed import seed_sources
-from hub.demo.setup import register_demo_clients
-from hub.store.clients import ClientRepository
-from hub.store.engine import make_engine
-from hub.store.migrate import upgrade
 
 SEED = 42
 PREFIX = "bench_cc"
@@ -48,18 +43,7 @@ ONE = """query($c: ID!) { creditCheck(code: $c, matter: "GOVERNMENT_PROCUREMENT"
 
 
 async def _prepare(pg: str, subjects: int, fresh: bool) -> dict[str, dict[str, str]]:
-    names = [f"{PREFIX}_{s}" for s in SOURCES] + [f"{PREFIX}_hub"]
-    await ensure_databases(pg, names, fresh=fresh)
-    if fresh:
-        started = time.perf_counter()
-        await seed_sources({s: f"{pg}/{PREFIX}_{s}" for s in SOURCES}, subjects, SEED, None)
-        print(f"seeded {subjects:,} subjects into PostgreSQL in {time.perf_counter() - started:.0f} s")
-    await asyncio.to_thread(upgrade, f"{pg}/{PREFIX}_hub")
-    engine = make_engine(f"{pg}/{PREFIX}_hub")
-    try:
-        return await register_demo_clients(ClientRepository(engine), {})
-    finally:
-        await engine.dispose()
+    return await prepare_databases(pg, f"{PREFIX}_", subjects, SEED, fresh=fresh)
 
 
 def _post(client: httpx.Client, body: dict[str, Any]) -> tuple[float, dict[str, Any]]:

@@ -15,19 +15,13 @@ import asyncio
 import json
 import random
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SOURCES, ensure_databases, run_wrk, start_server, timed_posts, token_for
+from bench.common import SOURCES, prepare_databases, run_wrk, start_server, timed_posts, token_for
 from hub.demo.generator import subject_facts
-from hub.demo.seed import seed_sources
-from hub.demo.setup import register_demo_clients
-from hub.store.clients import ClientRepository
-from hub.store.engine import make_engine
-from hub.store.migrate import upgrade
 
 QUERY = (
     "query($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) { code name "
@@ -41,19 +35,7 @@ SEED = 42
 
 
 async def _prepare(pg: str, subjects: int, fresh: bool) -> dict[str, dict[str, str]]:
-    names = [f"bench_{s}" for s in SOURCES] + ["bench_hub"]
-    await ensure_databases(pg, names, fresh=fresh)
-    urls = {s: f"{pg}/bench_{s}" for s in SOURCES}
-    if fresh:
-        started = time.perf_counter()
-        await seed_sources(urls, subjects, SEED, None)
-        print(f"seeded {subjects:,} subjects into PostgreSQL in {time.perf_counter() - started:.0f} s")
-    await asyncio.to_thread(upgrade, f"{pg}/bench_hub")
-    engine = make_engine(f"{pg}/bench_hub")
-    try:
-        return await register_demo_clients(ClientRepository(engine), {})
-    finally:
-        await engine.dispose()
+    return await prepare_databases(pg, "bench_", subjects, SEED, fresh=fresh)
 
 
 @dataclass

@@ -45,6 +45,29 @@ async def ensure_databases(base: str, names: list[str], *, fresh: bool) -> None:
         await connection.close()
 
 
+async def prepare_databases(
+    pg: str, prefix: str, subjects: int, seed: int, *, fresh: bool
+) -> dict[str, dict[str, str]]:
+    """Creates `<prefix><source>` and `<prefix>hub`, seeds them when `fresh`, migrates, registers demo clients."""
+    from hub.demo.seed import seed_sources
+    from hub.demo.setup import register_demo_clients
+    from hub.store.clients import ClientRepository
+    from hub.store.engine import make_engine
+    from hub.store.migrate import upgrade
+
+    await ensure_databases(pg, [f"{prefix}{s}" for s in SOURCES] + [f"{prefix}hub"], fresh=fresh)
+    if fresh:
+        started = time.perf_counter()
+        await seed_sources({s: f"{pg}/{prefix}{s}" for s in SOURCES}, subjects, seed, None)
+        print(f"seeded {subjects:,} subjects into PostgreSQL in {time.perf_counter() - started:.0f} s")
+    await asyncio.to_thread(upgrade, f"{pg}/{prefix}hub")
+    engine = make_engine(f"{pg}/{prefix}hub")
+    try:
+        return await register_demo_clients(ClientRepository(engine), {})
+    finally:
+        await engine.dispose()
+
+
 def free_port() -> int:
     """Answers a free TCP port on 127.0.0.1."""
     with socket.socket() as probe:
