@@ -9,13 +9,13 @@ from datetime import date
 
 from hub.catalog.model import Catalog
 from hub.errors import ErrorCode
-from hub.federation.adapter import Row
+from hub.federation.adapter import ITEM, Row
 from hub.federation.fetch import Federation, Fetched, SourceOutcome
 from hub.identity.codes import SubjectCode, SubjectKind
 from hub.policy.decision import Action
 from hub.policy.policy import Plan, Policy
 from hub.policy.purposes import Purpose
-from hub.records.shape import Shaper
+from hub.records.shape import FieldRule, Shaper
 from hub.records.view import Disclosure, View, Withheld
 from hub.store.rights_rows import ItemMark
 
@@ -92,7 +92,8 @@ class RecordService:
         needs_by_code: dict[str, dict[str, frozenset[str]]] = {}
         for code in request.codes:
             if request.policy.in_scope(code):
-                needs_by_code[code.value] = self._needs(plans[code.kind], consented.get(code.value))
+                consent = consented.get(code.value)
+                needs_by_code[code.value] = self._needs(plans[code.kind], consent, bool(request.linked))
         fetched, found = await asyncio.gather(self._fetch_grouped(needs_by_code), self._marks(list(needs_by_code)))
         marks = dict(found)
         linked = await self._linked(request, fetched, marks)
@@ -136,17 +137,23 @@ class RecordService:
         found = await self.consents(persons, request.org, request.purpose)
         return {code: found.get(code, (frozenset(), frozenset())) for code in persons}
 
+    def _with_periods(self, fetch: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+        """Answers `fetch` plus the date fields that decide whether an item is still in its disclosure period."""
+        return {record_type: fields | self._period_fields[record_type] for record_type, fields in fetch.items()}
+
     def _needs(
-        self, plan: Plan, consent: tuple[frozenset[str] | None, frozenset[str]] | None
+        self, plan: Plan, consent: tuple[frozenset[str] | None, frozenset[str]] | None, linking: bool
     ) -> dict[str, frozenset[str]]:
         allowed_types = consent[0] if consent else None
-        needs = {
-            rt: fields
-            for rt, fields in plan.fetch.items()
-            if allowed_types is None or rt not in plan.consent_record_types or rt in allowed_types
-        }
-        for record_type, fields in needs.items():
-            needs[record_type] = fields | self._period_fields[record_type]
+        needs = self._with_periods(
+            {
+                rt: fields
+                for rt, fields in plan.fetch.items()
+                if allowed_types is None or rt not in plan.consent_record_types or rt in allowed_types
+            }
+        )
+        if linking and REPRESENTATION in needs:
+            needs[REPRESENTATION] |= {"enterprise_code"}
         if any(d.action is Action.MASK for d in plan.decisions.values()):
             needs[REGISTRATION] = needs.get(REGISTRATION, frozenset()) | _NAME_FIELDS
         return needs
@@ -181,7 +188,7 @@ class RecordService:
             return {}
         plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
         linked, found = await asyncio.gather(
-            self.federation.fetch(enterprise_codes, plan.fetch), self._marks(enterprise_codes)
+            self.federation.fetch(enterprise_codes, self._with_periods(plan.fetch)), self._marks(enterprise_codes)
         )
         marks.update(found)
         return {
@@ -226,26 +233,29 @@ class RecordService:
                 self._place(view, record_type, fields, rules[0].withheld if rules else None)
                 continue
             items = self.shaper.items(record_type, rows.get(record_type, []), rules, known_names, disclosure, today)
-            if record_type == REPRESENTATION:
+            if record_type == REPRESENTATION and items:
+                linked_plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
+                linked_rules = {
+                    rt: self.shaper.rules(linked_plan, SubjectKind.LEGAL_ENTITY, rt, sorted(fields))
+                    for rt, fields in request.linked.items()
+                }
+                enterprise_of = {row[ITEM]: row.get("enterprise_code") for row in rows.get(REPRESENTATION, [])}
                 for item in items:
-                    self._attach_linked(request, item, linked, known_names, disclosure, today)
+                    found = linked.get(str(enterprise_of.get(item["id"])), {})
+                    self._attach_linked(item, found, linked_rules, known_names, disclosure, today)
             view[VIEW_KEYS[record_type]] = items
         return view
 
     def _attach_linked(
         self,
-        request: ReadRequest,
         item: View,
-        linked: Mapping[str, Mapping[str, list[Row]]],
+        rows: Mapping[str, list[Row]],
+        linked_rules: Mapping[str, list[FieldRule]],
         known_names: Sequence[str],
         disclosure: Disclosure,
         today: date,
     ) -> None:
-        enterprise = item.get("enterprise_code")
-        rows = linked.get(enterprise, {}) if isinstance(enterprise, str) else {}
-        plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
-        for record_type, fields in request.linked.items():
-            rules = self.shaper.rules(plan, SubjectKind.LEGAL_ENTITY, record_type, sorted(fields))
+        for record_type, rules in linked_rules.items():
             serious = [r for r in rows.get(record_type, []) if record_type != "listing" or r.get("list") == "BLACK"]
             item[VIEW_KEYS[record_type]] = self.shaper.items(
                 record_type, serious, rules, known_names, disclosure, today

@@ -1,0 +1,82 @@
+"""The records service over a real SQLite source: what a person's represented enterprises show."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from hub.catalog.load import load_catalog
+from hub.config import resource_dir
+from hub.federation.adapter import SqlSource
+from hub.federation.fetch import Federation
+from hub.federation.mapping import load_source_map
+from hub.identity.codes import parse_subject_code
+from hub.policy.load import load_policies
+from hub.policy.purposes import Purpose
+from hub.privacy.masking import MASKERS
+from hub.records.service import ReadRequest, RecordService
+from hub.records.shape import Shaper
+from hub.store.engine import make_engine
+
+CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
+POLICIES = load_policies(resource_dir("policies"), CATALOG)
+PERSON = "11010519491231002X"
+CURRENT, EXPIRED = "91110000600037341L", "91140100MA0L00001A"
+MAPPING = """name: minicity
+title: a small municipal platform
+record_types:
+  representation:
+    table: corp
+    subject_key: legal_id
+    item_key: uscc
+    fields:
+      enterprise_code: uscc
+      enterprise_name: name
+      role: {const: 法定代表人}
+  listing:
+    table: lst
+    subject_key: code
+    item_key: id
+    fields:
+      list: {column: kind, values: {"2": BLACK}}
+      listed_on: {column: rq, format: "%Y%m%d"}
+      expires_on: {column: until, format: "%Y%m%d"}
+"""
+
+
+async def test_expired_listings_of_represented_enterprises_stay_hidden_without_their_dates(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'minicity.db'}")
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("CREATE TABLE corp (uscc TEXT PRIMARY KEY, name TEXT, legal_id TEXT)")
+        await connection.exec_driver_sql(
+            "CREATE TABLE lst (id INTEGER PRIMARY KEY, code TEXT, kind TEXT, rq TEXT, until TEXT)"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO corp VALUES (?, '现任公司', ?), (?, '旧公司', ?)", (CURRENT, PERSON, EXPIRED, PERSON)
+        )
+        today = date.today()
+        await connection.exec_driver_sql(
+            "INSERT INTO lst VALUES (1, ?, '2', ?, ?), (2, ?, '2', '20150101', '20180101')",
+            (CURRENT, f"{today.year - 1}0101", f"{today.year + 2}0101", EXPIRED),
+        )
+    (tmp_path / "minicity.yaml").write_text(MAPPING, encoding="utf-8")
+    source = SqlSource(load_source_map(tmp_path / "minicity.yaml", CATALOG), engine)
+    federation = Federation([source], default_timeout_ms=5000, breaker_failures=5, breaker_reset=5)
+    service = RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda text, _names: text))
+    policy = POLICIES.departments["market-regulation"]
+    request = ReadRequest(
+        policy,
+        None,
+        Purpose.SUPERVISION,
+        [parse_subject_code(PERSON)],
+        requested={"representation": frozenset({"enterprise_name"})},
+        linked={"listing": frozenset({"list"})},
+    )
+    result = await service.read(request, date.today())
+    await engine.dispose()
+    view = result.views[0]
+    assert isinstance(view, dict)
+    linked = {e["enterprise_name"]: e["listings"] for e in view["represented_enterprises"]}
+    assert linked == {"现任公司": [linked["现任公司"][0]], "旧公司": []}
+    assert linked["现任公司"][0]["list"] == "BLACK"
+    assert "enterprise_code" not in view["represented_enterprises"][0], "linking reads the code, never shows it"
