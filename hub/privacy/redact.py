@@ -13,7 +13,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from hub.privacy.masking import MASKERS
-from hub.privacy.nlp import build_nlp_engine
+from hub.privacy.nlp import build_nlp_engine, empty_artifacts
 from hub.privacy.recognizers import (
     ENTITY_TYPES,
     LANGUAGE,
@@ -45,6 +45,14 @@ class Redaction:
 
     text: str
     entities: tuple[Entity, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The loaded engine and the NLP artifacts it is handed for every text."""
+
+    engine: AnalyzerEngine
+    artifacts: NlpArtifacts
 
 
 class _CharacterContext(ContextAwareEnhancer):
@@ -113,14 +121,16 @@ class Redactor:
 
     The Presidio engine is loaded on first use (or by `load()`), results are kept in an LRU cache
     keyed by the text and the known names found in it, and a text no recognizer could match (and
-    holding no known name) skips the engine entirely.
+    holding no known name) skips the engine entirely. The engine is handed empty NLP artifacts
+    (`empty_artifacts`) instead of running the blank spaCy pipeline over every text: our
+    recognizers and the context step read characters only.
     """
 
     def __init__(self, *, pipeline_dir: Path | None = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
         self._pipeline_dir = pipeline_dir
         self._cache_size = max(0, cache_size)
         self._recognizers: list[ChinesePatternRecognizer] = build_recognizers()
-        self._engine: AnalyzerEngine | None = None
+        self._state: _Loaded | None = None
         self._engine_lock = threading.Lock()
         self._analysis_lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, tuple[str, ...]], Redaction] = OrderedDict()
@@ -128,17 +138,17 @@ class Redactor:
 
     def load(self) -> None:
         """Answers nothing; loads the engine now rather than on the first text (for start-up)."""
-        self._loaded_engine()
+        self._loaded()
 
     @property
     def loaded(self) -> bool:
         """Answers whether the Presidio engine has been loaded yet."""
-        return self._engine is not None
+        return self._state is not None
 
     @property
     def engine(self) -> AnalyzerEngine:
         """Answers the Presidio engine, loading it first if needed."""
-        return self._loaded_engine()
+        return self._loaded().engine
 
     def redact(self, text: str, known_names: Sequence[str] = ()) -> Redaction:
         """Answers the text with its personal data masked, and what was masked where."""
@@ -161,23 +171,29 @@ class Redactor:
     def _find(self, text: str, present: tuple[str, ...]) -> list[Entity]:
         if not present and not any(r.may_match(text) for r in self._recognizers):
             return []
-        engine = self._loaded_engine()
+        loaded = self._loaded()
         ad_hoc: list[EntityRecognizer] | None = [KnownNamesRecognizer(present)] if present else None
         with self._analysis_lock:
-            results = engine.analyze(
-                text=text, language=LANGUAGE, entities=list(ENTITY_TYPES), ad_hoc_recognizers=ad_hoc
+            results = loaded.engine.analyze(
+                text=text,
+                language=LANGUAGE,
+                entities=list(ENTITY_TYPES),
+                ad_hoc_recognizers=ad_hoc,
+                nlp_artifacts=loaded.artifacts,
             )
         return [Entity(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
 
-    def _loaded_engine(self) -> AnalyzerEngine:
-        if self._engine is None:
+    def _loaded(self) -> _Loaded:
+        if self._state is None:
             with self._engine_lock:
-                if self._engine is None:
+                if self._state is None:
                     registry = RecognizerRegistry(recognizers=self._recognizers, supported_languages=[LANGUAGE])
-                    self._engine = AnalyzerEngine(
+                    nlp_engine = build_nlp_engine(self._pipeline_dir)
+                    engine = AnalyzerEngine(
                         registry=registry,
-                        nlp_engine=build_nlp_engine(self._pipeline_dir),
+                        nlp_engine=nlp_engine,
                         supported_languages=[LANGUAGE],
                         context_aware_enhancer=_CharacterContext(),
                     )
-        return self._engine
+                    self._state = _Loaded(engine, empty_artifacts(nlp_engine))
+        return self._state

@@ -8,7 +8,13 @@ import pytest
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
 from hub.errors import ConfigError
-from hub.privacy.nlp import build_nlp_engine, default_pipeline_dir, ensure_blank_pipeline, is_pipeline_dir
+from hub.privacy.nlp import (
+    build_nlp_engine,
+    default_pipeline_dir,
+    empty_artifacts,
+    ensure_blank_pipeline,
+    is_pipeline_dir,
+)
 
 
 def test_default_location_is_under_the_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -38,6 +44,13 @@ def test_the_engine_uses_the_character_segmenter_by_path(tmp_path: Path) -> None
     artifacts = engine.process_text("太原市138", "zh")
     assert [t.text for t in artifacts.tokens] == ["太", "原", "市", "1", "3", "8"]
     assert engine.get_nlp("zh").config["nlp"]["tokenizer"]["segmenter"] == "char"
+
+
+def test_the_artifacts_handed_to_presidio_hold_nothing(tmp_path: Path) -> None:
+    engine = build_nlp_engine(tmp_path / "p")
+    artifacts = empty_artifacts(engine)
+    assert (len(artifacts.tokens), artifacts.entities, artifacts.lemmas, artifacts.keywords) == (0, [], [], [])
+    assert artifacts.nlp_engine is engine
 
 
 def test_a_foreign_directory_is_refused(tmp_path: Path) -> None:

@@ -74,6 +74,30 @@ def test_a_known_name_inside_an_address_is_masked_too(redactor: Redactor) -> Non
     assert redaction.text == "张*太原市小店区****"
 
 
+def test_names_glued_to_their_role_are_masked(redactor: Redactor) -> None:
+    text = "被执行人王小明应于判决生效之日起十日内支付申请执行人韩楠英工程款363000元及利息，并承担案件受理费。"
+    assert redactor.redact(text).text == (
+        "被执行人王**应于判决生效之日起十日内支付申请执行人韩**工程款363000元及利息，并承担案件受理费。"
+    )
+    company = "被执行人太原市智远大药房股份有限公司应于判决生效之日起十日内支付申请执行人太原某某有限公司货款。"
+    assert redactor.redact(company) == Redaction(company, ())
+
+
+def test_the_spacy_pipeline_does_not_run_per_text(pipeline_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = Redactor(pipeline_dir=pipeline_dir, cache_size=0)
+    nlp_engine = fresh.engine.nlp_engine
+    calls: list[str] = []
+    process_text = nlp_engine.process_text
+
+    def counted(text: str, language: str) -> object:
+        calls.append(language)
+        return process_text(text, language)
+
+    monkeypatch.setattr(nlp_engine, "process_text", counted)
+    assert fresh.redact(DECISION, ["张三"]).text == REDACTED_DECISION
+    assert calls == []
+
+
 def test_a_bad_checksum_id_is_masked_too(redactor: Redactor) -> None:
     bad = wrong_check(ID_VALID)
     assert redactor.redact(f"证件{bad}").text == f"证件{bad[:6]}********{bad[-4:]}"

@@ -40,6 +40,9 @@ _UNIT = r"(?:(?:[0-9]{1,5}|[A-Za-z][0-9]{0,3})(?:号楼|号院|号|栋|幢|座|�
 _BUILDING = rf"(?:[A-Za-z\u4e00-\u9fff]{{1,8}}?(?={_UNIT}))"
 _TAIL = rf"(?:{_BUILDING}?{_UNIT}*(?:(?<=单元|栋|幢|座|楼)[0-9]{{1,5}}(?![0-9年月日元号]))?)"
 _STREET = rf"(?:{_ROAD}{_NUMBER}{_TAIL}|{_COMPOUND}{_UNIT}+{_TAIL})"
+# Implied by _VILLAGE (a match never spans a line): saves trying every split into admin units on
+# the usual text, which has no village.
+_VILLAGE_AHEAD = r"(?=[^\n村社]*+[村社])"
 
 _LEAD_IN = re.compile(
     r"住所地|住所|住址|地址|现住|家住|居住在|居住于|居住|位于|坐落于|坐落在|户籍地|户籍所在地|所在地|"
@@ -47,6 +50,11 @@ _LEAD_IN = re.compile(
 )
 _PROVINCE = re.compile(rf"(?:{'|'.join(PROVINCES)})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)")
 _FIRST_DIGIT = re.compile(r"[0-9]")
+# The patterns above match only CJK, digits, letters and dashes (so never across a _BREAK), and
+# every match holds a house number (`12号`), a compound followed by a unit (`小区3`, `苑A`, `花园院`)
+# or a village (`村`, `社区`), each of which holds an _ANCHOR.
+_BREAK = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff\-－]")
+_ANCHOR = re.compile(r"[0-9][号弄]|[区园寓厦村苑场][0-9A-Za-z院\-－]|村|社区")
 
 
 class AddressRecognizer(ChinesePatternRecognizer):
@@ -55,12 +63,24 @@ class AddressRecognizer(ChinesePatternRecognizer):
     ENTITY = "ADDRESS"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("admin_street", rf"{_ADMIN}{{1,4}}{_TOWN}?{_VILLAGE}?{_STREET}", 0.85),
-        Pattern("admin_village", rf"{_ADMIN}{{1,4}}{_TOWN}?{_VILLAGE}(?:{_NUMBER}{_TAIL})?", 0.7),
+        Pattern("admin_village", rf"{_VILLAGE_AHEAD}{_ADMIN}{{1,4}}{_TOWN}?{_VILLAGE}(?:{_NUMBER}{_TAIL})?", 0.7),
         Pattern("street", _STREET, 0.6),
     )
     CONTEXT = ("住所", "住址", "地址", "住", "位于", "经营场所", "户籍")
     TRIGGER = re.compile(r"[0-9０-９][号弄栋幢座室]|村")
     CONTEXT_BOOST = 0.1
+
+    def pieces(self, text: str) -> list[tuple[int, int]]:
+        """Answers the stretches of CJK, digits and letters that hold an anchor: no address lies outside them."""
+        found: list[tuple[int, int]] = []
+        reverse = text[::-1]
+        for anchor in _ANCHOR.finditer(text):
+            if found and anchor.start() < found[-1][1]:
+                continue
+            before = _BREAK.search(reverse, len(text) - anchor.start())
+            after = _BREAK.search(text, anchor.end())
+            found.append((len(text) - before.start() if before else 0, after.start() if after else len(text)))
+        return found
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Answers the address span with a leading phrase (`住所地`, `位于`, a name) cut off."""

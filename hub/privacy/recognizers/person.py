@@ -2,7 +2,10 @@
 
 There is no Chinese NER model in the hub. A name is found (a) exactly, when the caller passes the
 record's persons as known names, or (b) as 2-4 characters starting with a common surname right
-after a role keyword and a separator: `当事人：张三，`, `法定代表人: 欧阳娜娜（`.
+after a role keyword, with or without a separator: `当事人：张三，`, `法定代表人: 欧阳娜娜（`,
+`申请执行人何洁红工程款` (glued, at most three characters unless the surname is compound). The
+name is the shortest such run that a stop follows (punctuation, a digit, another role keyword, or a
+word that ends a name such as 男, 住, 应 or 工程款); no stop in reach, no name.
 """
 
 from __future__ import annotations
@@ -33,38 +36,79 @@ SINGLE_SURNAMES: frozenset[str] = frozenset(
 )
 ROLE_KEYWORDS = (
     "当事人", "法定代表人", "法人代表", "负责人", "申请人", "经办人", "户名", "开户名", "举报人",
-    "被执行人", "姓名", "联系人", "委托代理人", "投诉人", "持卡人",
+    "被执行人", "姓名", "联系人", "委托代理人", "投诉人", "持卡人", "申请执行人", "被申请人", "经营者",
+    "投资人", "代理人", "诉讼代理人", "法定代理人", "实际控制人", "被举报人", "被投诉人", "收款人",
+    "借款人", "担保人", "原告", "被告", "被告人", "第三人", "上诉人", "被上诉人",
+)
+# Words that begin with a surname but, right after a role keyword, say what the party did.
+NOT_NAME_STARTS = (
+    "陈述", "陈诉", "申请", "申辩", "申报", "申领", "申诉", "应当", "应该", "应于", "应在", "应按", "应自",
+    "应予", "应向", "应依", "应将", "应缴", "应对", "应付", "应承", "于本", "于当", "于其", "于该", "于此",
+    "于同", "于是", "于次", "于上", "于今", "于近", "于前", "向本", "向其", "向该", "向当", "向申", "向被",
+    "向法", "向人", "向有", "曾经", "曾因", "曾被", "曾于", "曾在", "尚未", "尚欠", "尚有", "尚在", "常年",
+    "常住", "任何", "任意", "全部", "全额", "全体", "连续", "高价", "高于", "毛利", "安排", "安全", "施工",
+    "付款", "方面", "卫生", "储存", "迟报", "盖章", "成员", "司机", "董事", "党员", "农民", "班长",
+)
+ORGANISATION_WORDS = (
+    "公司", "集团", "合作社", "商行", "经营部", "门市部", "经销部", "工作室", "事务所", "研究所", "研究院",
+    "协会", "商会", "委员会", "医院", "学校", "幼儿园", "中心", "银行", "分行", "支行", "厂", "店", "超市",
+    "政府", "管理局", "人民法院",
 )
 _NOT_NAMES = frozenset({"公司", "本人", "单位", "个人", "不详", "本单位", "同上", "未知", "暂无"})
 _ORGANISATION_ENDINGS = tuple("店厂司社行部院局所馆场站队组会处室村镇乡县市区省厅委办")
-_FOLLOWERS = (
-    r"[，,。；;、：:\s（()）/]|$|男|女|身份|公民|住|联系|电话|手机|出生|性别|民族|汉族|系|等|于|因|在|的"
+_STOP_WORDS = (
+    "男", "女", "身份", "公民", "住", "联系", "电话", "手机", "出生", "性别", "民族", "汉族", "系", "等", "于",
+    "因", "在", "的", "应", "与", "和", "及", "向", "为", "已", "未", "拒", "将", "自", "从", "对", "称", "现",
+    "经营", "支付", "偿还", "归还", "返还", "赔偿", "承担", "履行", "签订", "借款", "货款", "工程款", "欠款",
+    "本金", "利息", "租金", "房屋", "劳动", "报酬", "违约金",
 )
 
 KNOWN_NAMES = "KnownNamesRecognizer"
+_CJK = r"[\u4e00-\u9fff]"
 _COMPOUND = "|".join(sorted(COMPOUND_SURNAMES))
 _SINGLE = "".join(sorted(SINGLE_SURNAMES))
 _KEYWORDS = "|".join(sorted(ROLE_KEYWORDS, key=len, reverse=True))
-_CJK = r"[\u4e00-\u9fff]"
+_NAME_AFTER_SEPARATOR = rf"(?:(?:{_COMPOUND}){_CJK}{{1,2}}?|[{_SINGLE}]{_CJK}{{1,3}}?)"
+# Glued to the keyword, a four-character name with a one-character surname is too rare to tell from
+# what the party did (`当事人施工工地未…`).
+_NAME_GLUED = rf"(?:(?:{_COMPOUND}){_CJK}{{1,2}}?|[{_SINGLE}]{_CJK}{{1,2}}?)"
+_STOPS = "|".join((r"[^\u4e00-\u9fff]", "$", *sorted((*_STOP_WORDS, *ROLE_KEYWORDS), key=len, reverse=True)))
+# From the name's first character: a run that reaches an organisation word before a clause word,
+# a role keyword or anything but CJK is an organisation's name (`太原市某某有限公司`), not a person's.
+_ORGANISATION = re.compile(
+    rf"(?:(?!{'|'.join((*ROLE_KEYWORDS, '的', '在', '于', '应', '向', '与', '支付'))}){_CJK}){{0,24}}?"
+    rf"(?:{'|'.join(sorted(ORGANISATION_WORDS, key=len, reverse=True))})"
+)
 
 
 class RoleNameRecognizer(ChinesePatternRecognizer):
-    """Finds a name written right after a role keyword such as 当事人 or 法定代表人."""
+    """Finds a name written right after a role keyword such as 当事人 or 申请执行人, separated or not.
+
+    The pattern starts at the keyword (alternatives longest first, so `申请执行人` beats `申请人` and
+    `被告人` beats `被告`) and reports only the name after it (`\\K`).
+    """
 
     ENTITY = "PERSON"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern(
             "role_name",
-            rf"(?<=(?:{_KEYWORDS})[ \t]*[：:，,\s][ \t]*)"
-            rf"(?:(?:{_COMPOUND}){_CJK}{{1,2}}?|[{_SINGLE}]{_CJK}{{1,3}}?)(?={_FOLLOWERS})",
+            rf"(?:{_KEYWORDS})(?:[ \t]*[：:，,\s][ \t]*\K{_NAME_AFTER_SEPARATOR}|\K{_NAME_GLUED})(?={_STOPS})",
             0.85,
         ),
     )
     TRIGGER = re.compile("|".join(ROLE_KEYWORDS))
 
     def invalidate_result(self, pattern_text: str) -> bool | None:
-        """Answers True for words that follow a role keyword but are no name (`公司`, `某某店`)."""
-        return pattern_text in _NOT_NAMES or pattern_text.endswith(_ORGANISATION_ENDINGS)
+        """Answers True for words that follow a role keyword but are no name (`公司`, `某某店`, `陈述`)."""
+        return (
+            pattern_text in _NOT_NAMES
+            or pattern_text.endswith(_ORGANISATION_ENDINGS)
+            or pattern_text.startswith(NOT_NAME_STARTS)
+        )
+
+    def exclude(self, text: str, start: int, end: int) -> bool:
+        """Answers whether the supposed name is the start of an organisation's name."""
+        return _ORGANISATION.match(text, start) is not None or super().exclude(text, start, end)
 
 
 class KnownNamesRecognizer(EntityRecognizer):

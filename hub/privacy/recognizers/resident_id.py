@@ -37,7 +37,7 @@ class ResidentIdRecognizer(ChinesePatternRecognizer):
 
     def exclude(self, text: str, start: int, end: int) -> bool:
         """Answers whether the number is an organisation's code rather than a person's."""
-        if inside_organisation_code(text, start, end) and self.validate_result(text[start:end]) is not True:
+        if self.validate_result(text[start:end]) is not True and inside_organisation_code(text, start, end):
             return True
         before = text[max(0, start - self.CONTEXT_WINDOW) : start]
         return any(word in before for word in _ORGANISATION_CONTEXT) and not self.has_context(text, start)
