@@ -13,15 +13,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hub.audit import AuditWriter, Checkpointer, CheckpointPolicy, CheckpointSigner
+from hub.audit import AnomalyThresholds, AuditWriter, Checkpointer, CheckpointPolicy, CheckpointSigner
+from hub.audit.cases import CaseRegister
 from hub.audit.reader import AuditReader
 from hub.config import Settings, load_settings
-from hub.graphql.http import HubGraphQL
+from hub.graphql.endpoint import HubEndpoint
 from hub.graphql.receipts import Receipts
 from hub.graphql.schema import build_schema
 from hub.services import build_services
 from hub.store.audit_repo import AuditRepository
 from hub.store.clients import ClientRepository
+from hub.store.closed_cases import ClosedCaseRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
 from hub.web.audit_export import audit_export_route
@@ -69,9 +71,10 @@ def create_app(settings: Settings) -> Starlette:
         state["writer"] = writer
         services.audit = AuditReader(
             audit_repo, secret=settings.audit_secret, writer=writer, clients=ClientRepository(hub_engine),
-            trusted_keys=(signer.public_key,),
+            trusted_keys=(signer.public_key,), thresholds=AnomalyThresholds.from_settings(settings.audit_anomalies),
         )  # fmt: skip
-        graphql.app = HubGraphQL(
+        services.cases = CaseRegister(ClosedCaseRepository(audit_repo.engine))
+        graphql.app = HubEndpoint(
             services,
             oauth.verifier.verify,
             Receipts(writer),

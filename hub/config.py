@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -51,6 +53,38 @@ class OidcSettings(BaseModel):
     subject_claim: str = "sub"
 
 
+class AnomalySettings(BaseModel):
+    """The thresholds of the register's anomaly rules (`auditAnomalies`, the console); defaults suit a mid-sized hub."""
+
+    bulk_factor: float = Field(default=5.0, gt=1)
+    bulk_min_history: int = Field(default=3, ge=1)
+    bulk_event_ceiling: int = Field(default=500, ge=1)
+    bulk_subject_ceiling: int = Field(default=1000, ge=1)
+    office_opens: time = time(7, 0)
+    office_closes: time = time(22, 0)
+    weekends_out_of_hours: bool = True
+    local_zone: str = "Asia/Shanghai"
+    denials: int = Field(default=5, ge=2)
+    denial_window_minutes: float = Field(default=10.0, gt=0, le=1440)
+    subject_orgs: int = Field(default=5, ge=2)
+    subject_window_hours: float = Field(default=24.0, gt=0, le=744)
+
+    @field_validator("local_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone; use an IANA name such as Asia/Shanghai") from None
+        return value
+
+    @model_validator(mode="after")
+    def _office_day(self) -> AnomalySettings:
+        if self.office_opens >= self.office_closes:
+            raise ValueError("office_opens must come before office_closes (e.g. 07:00 and 22:00)")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything a running hub needs to know; env vars (HUB_*, `__` for nesting) beat hub.toml."""
 
@@ -77,6 +111,7 @@ class Settings(BaseSettings):
     audit_checkpoint_events: int = Field(default=1000, ge=1)
     audit_checkpoint_seconds: float = Field(default=60.0, gt=0)
     audit_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    audit_anomalies: AnomalySettings = Field(default_factory=AnomalySettings)
     source_timeout_ms: int = Field(default=1000, ge=10, le=60_000)
     breaker_failures: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=10.0, gt=0)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hub.audit.cases import CaseRegister
 from hub.audit.reader import AuditReader
 from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog
@@ -67,6 +68,7 @@ class Services:
     redactor: Redactor
     engines: dict[str, AsyncEngine] = field(default_factory=dict)
     audit: AuditReader | None = None  # the register's read side, set by the app's lifespan
+    cases: CaseRegister | None = None  # closing cases (next to the register), set by the app's lifespan
     credit: CreditServices = field(kw_only=True)
 
     def policy_for(self, principal: Principal) -> Policy:

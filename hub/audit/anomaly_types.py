@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from hub.audit.events import AuditEvent
+from hub.config import AnomalySettings
 
 
 class Severity(StrEnum):
@@ -35,6 +36,16 @@ class AnomalyThresholds:
     denial_window: timedelta = timedelta(minutes=10)  # ... within this window
     subject_orgs: int = 5  # distinct organisations querying one subject ...
     subject_window: timedelta = timedelta(hours=24)  # ... within this window
+
+    @classmethod
+    def from_settings(cls, settings: AnomalySettings) -> AnomalyThresholds:
+        """Answers the thresholds a deployment configured (`audit_anomalies.*`, HUB_AUDIT_ANOMALIES__*)."""
+        values = settings.model_dump(exclude={"denial_window_minutes", "subject_window_hours"})
+        return cls(
+            **values,
+            denial_window=timedelta(minutes=settings.denial_window_minutes),
+            subject_window=timedelta(hours=settings.subject_window_hours),
+        )
 
 
 @dataclass(frozen=True, slots=True)

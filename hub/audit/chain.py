@@ -46,6 +46,8 @@ def index_columns(data: dict[str, Any], at: datetime | None = None) -> dict[str,
         "operator": data.get("operator"),
         "purpose": data.get("purpose"),
         "outcome": data["outcome"],
+        "case_number": data.get("case_number"),
+        "concealed_case": data.get("case_number") if data.get("concealed_until_case_closes") else None,
     }
 
 

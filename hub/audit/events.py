@@ -26,6 +26,7 @@ class EventType(StrEnum):
     REPAIR = "repair"
     MEASURE_FEEDBACK = "measure_feedback"
     AUDIT_REVIEW = "audit_review"
+    CASE = "case"
 
 
 class Outcome(StrEnum):
@@ -102,6 +103,8 @@ class AuditEvent:
     query_hash: str | None = None
     operation_name: str | None = None
     latency_ms: float | None = None
+    case_number: str | None = None
+    concealed_until_case_closes: bool = False
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -111,8 +114,12 @@ class AuditEvent:
         object.__setattr__(self, "outcome", Outcome(self.outcome))
 
     def to_dict(self) -> dict[str, Any]:
-        """Answers the JSON-ready form of this event (the register's record)."""
-        return {
+        """Answers the JSON-ready form of this event (the register's record).
+
+        Keys added after the first release (`case_number`, `concealed_until_case_closes`) are written
+        only when set, so an event without them has the same body as before they existed.
+        """
+        data: dict[str, Any] = {
             "event_id": self.event_id,
             "version": self.version,
             "type": self.type.value,
@@ -133,6 +140,11 @@ class AuditEvent:
             "operation_name": self.operation_name,
             "latency_ms": self.latency_ms,
         }
+        if self.case_number is not None:
+            data["case_number"] = self.case_number
+        if self.concealed_until_case_closes:
+            data["concealed_until_case_closes"] = True
+        return data
 
     def canonical(self) -> str:
         """Answers the canonical JSON text (sorted keys, no whitespace) the chain hashes as UTF-8."""
@@ -161,6 +173,8 @@ class AuditEvent:
             query_hash=data.get("query_hash"),
             operation_name=data.get("operation_name"),
             latency_ms=data.get("latency_ms"),
+            case_number=data.get("case_number"),
+            concealed_until_case_closes=bool(data.get("concealed_until_case_closes", False)),
         )
 
     @classmethod

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import Protocol
 
 from hub.store.audit_rows import Batch, ChainHead, CheckpointRow, EventQuery, EventRow, SubjectRow
@@ -37,6 +38,10 @@ class AuditStore(Protocol):
 
     async def search(self, query: EventQuery) -> list[EventRow]:
         """Answers the events matching `query`, newest first."""
+        ...
+
+    async def case_closures(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+        """Answers (department, case number) -> closed_at for those of `keys` that are closed."""
         ...
 
     async def prune(self, through_seq: int) -> int:

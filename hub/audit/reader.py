@@ -176,7 +176,7 @@ class AuditReader:
 
     def export(self, where: AuditFilter) -> AsyncIterator[str]:
         """Answers the matching register as CSV text, streamed page by page."""
-        return export_csv(self.store, self.secret, where)
+        return export_csv(self.store, self.secret, where, self.clock())
 
     async def record(self, event: AuditEvent) -> str:
         """Answers the event id once the event is durable; raises AUDIT_UNAVAILABLE otherwise."""

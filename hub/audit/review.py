@@ -6,17 +6,21 @@ import base64
 import binascii
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo
 
+from hub.audit.concealment import LOCAL_ZONE, local_date
 from hub.audit.events import AuditEvent, normalise_code, subject_key
 from hub.audit.ports import AuditStore
 from hub.errors import ErrorCode, HubError
 from hub.store.audit_rows import EventQuery, EventRow
 
+__all__ = [
+    "LOCAL_ZONE", "MAX_PAGE", "AccessEntry", "AuditFilter", "AuditRecord", "Page", "access_log", "decode_cursor",
+    "encode_cursor", "iter_records", "local_date", "review",
+]  # fmt: skip
+
 T = TypeVar("T")
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 MAX_PAGE = 500
 SELF_PURPOSES = ("SELF_ACCESS",)
 
@@ -35,15 +39,17 @@ class AuditFilter:
     type: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    case_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
-    """One registered event with its place in the chain."""
+    """One registered event with its place in the chain, and when the case it is concealed until closed."""
 
     seq: int
     hash: str
     event: AuditEvent
+    case_closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,7 @@ def _query(secret: str, where: AuditFilter, first: int, after: str | None) -> Ev
         type=where.type,
         since=where.since,
         until=where.until,
+        case_number=where.case_number,
     )
 
 
@@ -99,7 +106,14 @@ async def review(
 ) -> Page[AuditRecord]:
     """Answers one page of the register matching `where`, newest first (concealed entries included)."""
     rows, cursor = _page(await store.search(_query(secret, where, first, after)), first)
-    return Page([AuditRecord(row.seq, row.hash, AuditEvent.from_json(row.body)) for row in rows], cursor)
+    keys = {(row.department, row.concealed_case) for row in rows if row.department and row.concealed_case}
+    closed = await store.case_closures(keys) if keys else {}
+    records = [
+        AuditRecord(row.seq, row.hash, AuditEvent.from_json(row.body),
+                    closed.get((row.department or "", row.concealed_case or "")))
+        for row in rows
+    ]  # fmt: skip
+    return Page(records, cursor)
 
 
 async def iter_records(
@@ -146,20 +160,21 @@ def _entry(event: AuditEvent, code: str) -> AccessEntry:
     )  # fmt: skip
 
 
-def local_date(now: datetime) -> date:
-    """Answers the calendar date in China at `now` (when disclosure periods end)."""
-    return now.astimezone(LOCAL_ZONE).date()
-
-
 async def access_log(
     store: AuditStore, secret: str, subject_code: str, now: datetime, *, first: int = 20, after: str | None = None
 ) -> Page[AccessEntry]:
-    """Answers who accessed this subject's record, newest first, hiding entries still concealed at `now`."""
+    """Answers who accessed this subject's record, newest first, hiding entries still concealed at `now`.
+
+    The subject's own operations (reading its record, filing an objection) are not accesses by
+    someone else and are left out.
+    """
+    code = normalise_code(subject_code)
     query = replace(
         _query(secret, AuditFilter(subject_code=subject_code), first, after),
         visible_on=local_date(now),
+        visible_at=now.astimezone(UTC),
         exclude_purposes=SELF_PURPOSES,
+        exclude_actor=code,
     )
     rows, cursor = _page(await store.search(query), first)
-    code = normalise_code(subject_code)
     return Page([_entry(AuditEvent.from_json(row.body), code) for row in rows], cursor)

@@ -44,7 +44,7 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
         "court",
         "山西省高级人民法院 执行指挥中心",
         _org("11140000MB1A00040"),
-        ("subject:read", "subject:bulk", "objection:resolve", "repair:decide", "catalog:read"),
+        ("subject:read", "subject:bulk", "objection:resolve", "repair:decide", "case:close", "catalog:read"),
     ),
     DemoDepartment(
         "bank",

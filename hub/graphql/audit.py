@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 import strawberry
 
 from hub.audit import AuditFilter
+from hub.audit.concealment import concealment
 from hub.audit.reader import AuditReader, unavailable
 from hub.audit.review import AccessEntry, AuditRecord, encode_cursor
 from hub.errors import ErrorCode, HubError
@@ -29,6 +30,7 @@ from hub.graphql.audit_types import (
 )
 from hub.graphql.context import HubContext
 from hub.graphql.permissions import HubInfo, require
+from hub.identity.case import canonical_case_number
 from hub.identity.codes import parse_subject_code
 from hub.policy.purposes import Purpose
 
@@ -81,22 +83,25 @@ def audit_filter(given: AuditFilterInput | None) -> AuditFilter:
         type=given.type.value if given.type else None,
         since=_aware(given.since, "since"),
         until=_aware(given.until, "until"),
+        case_number=canonical_case_number(given.case_number, place="filter.caseNumber") if given.case_number else None,
     )
 
 
 async def _node(reader: AuditReader, record: AuditRecord) -> AuditEventNode:
-    event = record.event
+    event, closed_at, now = record.event, record.case_closed_at, reader.clock()
     return AuditEventNode(
         event_id=strawberry.ID(event.event_id), seq=record.seq, hash=record.hash, at=event.at, type=event.type,
         outcome=event.outcome, request_id=event.request_id, client_id=event.client_id, organisation=event.org,
         organisation_name=await reader.name_of(event.org, event.org_name), department=event.department,
         operator=event.operator, purpose=purpose_of(event.purpose), legal_basis=event.legal_basis,
         consent_ids=list(event.consent_ids), error_codes=list(event.error_codes), query_hash=event.query_hash,
-        operation_name=event.operation_name, latency_ms=event.latency_ms,
+        operation_name=event.operation_name, latency_ms=event.latency_ms, case_number=event.case_number,
+        concealed_until_case_closes=event.concealed_until_case_closes, case_closed_at=closed_at,
         subjects=[
             AuditSubject(
                 code=strawberry.ID(s.code), fields_clear=list(s.fields_clear), fields_masked=list(s.fields_masked),
                 fields_denied=list(s.fields_denied), concealed_until=s.concealed_until,
+                concealment=concealment(event, s, closed_at, now),
             )
             for s in event.subjects
         ],

@@ -10,11 +10,16 @@ import strawberry
 import hub.graphql.types  # noqa: F401 - registers Purpose as a GraphQL enum before the types below use it
 from hub.audit import EventType, Outcome
 from hub.audit.anomaly_types import Severity
+from hub.audit.concealment import Concealment
 from hub.policy.purposes import Purpose
 
 strawberry.enum(EventType, name="AuditEventType", description="What kind of operation an event registers.")
 strawberry.enum(Outcome, name="AuditOutcome", description="How a registered operation ended for the caller.")
 strawberry.enum(Severity, name="AnomalySeverity", description="How urgently a privacy officer should look.")
+strawberry.enum(
+    Concealment,
+    description="Whether the subject sees an access in its own log yet: never concealed, still concealed, or revealed.",
+)
 
 
 def purpose_of(value: str | None) -> Purpose | None:
@@ -46,6 +51,9 @@ class AuditFilterInput:
     type: EventType | None = None
     since: datetime.datetime | None = strawberry.field(default=None, description="inclusive, with offset")
     until: datetime.datetime | None = strawberry.field(default=None, description="exclusive, with offset")
+    case_number: str | None = strawberry.field(
+        default=None, description="the case an operation named (X-Hub-Case) or closed (closeCase)"
+    )
 
 
 @strawberry.type(description="One subject an operation touched and the form each catalogue field left in.")
@@ -55,8 +63,9 @@ class AuditSubject:
     fields_masked: list[str]
     fields_denied: list[str]
     concealed_until: datetime.date | None = strawberry.field(
-        description="the subject's own access log shows this access from this day on"
+        description="the subject's own access log shows this access from this day on (at the latest, when case-bound)"
     )
+    concealment: Concealment = strawberry.field(description="whether the subject sees this access in its log now")
 
 
 @strawberry.type(name="AuditEvent", description="One registered operation: who, why, about whom, what, how it ended.")
@@ -81,6 +90,13 @@ class AuditEventNode:
     query_hash: str | None
     operation_name: str | None
     latency_ms: float | None
+    case_number: str | None = strawberry.field(description="the case the operation named (X-Hub-Case) or closed")
+    concealed_until_case_closes: bool = strawberry.field(
+        description="subjects' access logs show this access once its department closes the case (or concealedUntil)"
+    )
+    case_closed_at: datetime.datetime | None = strawberry.field(
+        description="when the case this access is concealed until was closed; null while it is open"
+    )
 
 
 @strawberry.type

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.errors import HubError
 from hub.identity.principal import Principal
+from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
 from hub.records.view import Disclosure
 
@@ -27,3 +28,10 @@ class HubContext:
     soft_errors: list[HubError] = field(default_factory=list)
     data_query: bool = False
     notes: dict[str, Any] = field(default_factory=dict)
+    case_number: str | None = None  # the case the request names (X-Hub-Case), canonical
+    header_error: HubError | None = None  # a malformed header: the whole operation is refused
+
+    def state_purpose(self, policy: Policy, purpose: Purpose) -> None:
+        """Answers nothing; notes the purpose a data query states, refusing a case-bound one that names no case."""
+        self.purpose, self.data_query = purpose, True
+        policy.require_case(purpose, self.case_number)

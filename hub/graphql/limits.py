@@ -31,6 +31,7 @@ class Shape:
     subject_lookups: int
     cost: int
     introspection: bool
+    root_fields: tuple[str, ...] = ()
 
 
 def _codes_count(field: FieldNode, variables: Mapping[str, Any]) -> int:
@@ -100,4 +101,21 @@ def measure(document: DocumentNode, operation_name: str | None, variables: Mappi
         chosen = operations[0]
     walker = _Walker(fragments, variables or {})
     depth, cost = walker.walk(chosen.selection_set if chosen else None, 0, frozenset())
-    return Shape(depth, walker.aliases, walker.lookups, cost, walker.introspection)
+    roots = tuple(dict.fromkeys(_root_fields(chosen.selection_set if chosen else None, fragments, frozenset())))
+    return Shape(depth, walker.aliases, walker.lookups, cost, walker.introspection, roots)
+
+
+def _root_fields(
+    selections: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode], seen: frozenset[str]
+) -> list[str]:
+    """Answers the names (not aliases) of an operation's top-level fields, through fragments."""
+    found: list[str] = []
+    for node in selections.selections if selections else ():
+        if isinstance(node, FieldNode):
+            found.append(node.name.value)
+        elif isinstance(node, InlineFragmentNode):
+            found.extend(_root_fields(node.selection_set, fragments, seen))
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen and node.name.value in fragments:
+            inner = fragments[node.name.value].selection_set
+            found.extend(_root_fields(inner, fragments, seen | {node.name.value}))
+    return found

@@ -152,7 +152,7 @@ async def _checks(info: HubInfo, codes: list[strawberry.ID], matter: str, purpos
     context, services = info.context, info.context.services
     require(context, "check:read")
     policy = services.policy_for(context.principal)
-    context.purpose, context.data_query = purpose, True
+    context.state_purpose(policy, purpose)
     parsed, answers = _parse(codes)
     batch = await services.credit.checks.check(
         policy, context.principal.org, purpose, parsed, matter, datetime.date.today()

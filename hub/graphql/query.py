@@ -23,8 +23,7 @@ async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[A
     context = info.context
     services = context.services
     policy = services.policy_for(context.principal)
-    context.purpose = purpose
-    context.data_query = True
+    context.state_purpose(policy, purpose)
     selections = info.selected_fields[0].selections
     requested, linked = requested_fields(selections).frozen()
     request = ReadRequest(policy, context.principal.org, purpose, codes, requested, linked)

@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.types import ExecutionResult
 
 from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclosure, query_hash
-from hub.audit.review import local_date
+from hub.audit.concealment import local_date
 from hub.errors import HubError
 from hub.graphql.context import HubContext
 
@@ -26,18 +26,42 @@ def _outcome(result: ExecutionResult) -> Outcome:
     return Outcome.DENIED if all(code in _DENIALS for code in codes) else Outcome.ERROR
 
 
-def _concealed_until(context: HubContext) -> date | None:
-    """Answers until when the subjects may not see this access in their log (the policy's concealment)."""
+# Every mutation registers as its own kind of event; a mutation missing here registers as MUTATION.
+MUTATION_EVENTS: dict[str, EventType] = {
+    "grantConsent": EventType.CONSENT,
+    "revokeConsent": EventType.CONSENT,
+    "fileObjection": EventType.OBJECTION,
+    "resolveObjection": EventType.OBJECTION,
+    "applyCreditRepair": EventType.REPAIR,
+    "decideCreditRepair": EventType.REPAIR,
+    "reportMeasureExecution": EventType.MEASURE_FEEDBACK,
+    "closeCase": EventType.CASE,
+}
+
+
+def event_type(notes: dict[str, Any]) -> EventType:
+    """Answers the event type of an operation: QUERY, or the type of its mutation fields (MUTATION if mixed)."""
+    if notes.get("operation_type") != "mutation":
+        return EventType.QUERY
+    names = [name for name in notes.get("root_fields", ()) if name != "__typename"]
+    found = {MUTATION_EVENTS.get(name, EventType.MUTATION) for name in names}
+    return found.pop() if len(found) == 1 else EventType.MUTATION
+
+
+def _concealed_until(context: HubContext) -> tuple[date | None, bool]:
+    """Answers until when the subjects may not see this access in their log, and whether until its case closes."""
     policy = context.services.policies.get(context.principal.department)
     if policy is None or context.purpose is None or not context.disclosures:
-        return None
-    return policy.concealed_until(context.purpose, local_date(datetime.now(UTC)))
+        return None, False
+    until = policy.concealed_until(context.purpose, local_date(datetime.now(UTC)))
+    by_case = context.case_number is not None and policy.conceals_until_case_closes(context.purpose)
+    return until, by_case
 
 
 def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
     """Answers the audit event registering one GraphQL operation and what it disclosed."""
     principal = context.principal
-    hidden = _concealed_until(context)
+    hidden, by_case = _concealed_until(context)
     subjects = tuple(
         SubjectDisclosure(d.code, tuple(sorted(d.clear)), tuple(sorted(d.masked)), tuple(sorted(d.denied)), hidden)
         for d in context.disclosures
@@ -46,7 +70,7 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
     codes = tuple(dict.fromkeys(str((e.extensions or {}).get("code", "")) for e in result.errors or []))
     notes: dict[str, Any] = context.notes
     return AuditEvent(
-        type=EventType.MUTATION if notes.get("operation_type") == "mutation" else EventType.QUERY,
+        type=event_type(notes),
         outcome=_outcome(result),
         request_id=context.request_id,
         client_id=principal.client_id,
@@ -61,6 +85,8 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
         query_hash=query_hash(notes.get("query") or ""),
         operation_name=notes.get("operation_name"),
         latency_ms=round((time.perf_counter() - notes.get("started", time.perf_counter())) * 1000, 2),
+        case_number=context.case_number,
+        concealed_until_case_closes=by_case,
     )
 
 

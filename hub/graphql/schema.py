@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 
 from hub.errors import ErrorCode, HubError
 from hub.graphql.audit import AuditQuery
+from hub.graphql.cases import CaseMutation
 from hub.graphql.consent import ConsentMutation, ConsentQuery
 from hub.graphql.context import HubContext
 from hub.graphql.errors import hub_error, normalise, withheld_error
@@ -32,7 +33,7 @@ from hub.records.view import Withheld
 
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, RightsQuery)
-MUTATIONS: tuple[type, ...] = (ConsentMutation, MeasuresMutation, RightsMutation)
+MUTATIONS: tuple[type, ...] = (ConsentMutation, MeasuresMutation, RightsMutation, CaseMutation)
 
 SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)
 MAX_DEPTH = 10
@@ -88,6 +89,9 @@ class HubOperation(SchemaExtension):
         if document is None:
             return None
         shape = measure(document, self.execution_context.operation_name, self.execution_context.variables)
+        context.notes["root_fields"] = shape.root_fields
+        if context.header_error is not None:
+            return context.header_error
         principal = context.principal
         if shape.introspection and not principal.has("catalog:read"):
             return HubError(

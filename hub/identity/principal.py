@@ -16,6 +16,7 @@ CLIENT_SCOPES = frozenset(
         "objection:resolve",
         "repair:decide",
         "catalog:read",
+        "case:close",
     }
 )
 ALL_SCOPES = SELF_SCOPES | CLIENT_SCOPES

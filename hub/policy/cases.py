@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, TypeAdapter, ValidationError, model_validator
 
 from hub.catalog.yamlfile import YamlDocument, load_yaml
 from hub.errors import ConfigError, ErrorCode, HubError
@@ -16,7 +16,11 @@ from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
 
 _REFUSED = ErrorCode.PURPOSE_NOT_ALLOWED.value
-_FIX = "write each case as {purpose, kind, field, expect} or {purpose, expect: PURPOSE_NOT_ALLOWED}"
+_CONCEALED, _SHOWN = "concealed", "shown"
+_FIX = (
+    "write each case as {purpose, kind, field, expect}, {purpose, expect: PURPOSE_NOT_ALLOWED}, "
+    "{purpose, expect: shown} or {purpose, expect: concealed, conceal_access_days, conceal_until_case_closes}"
+)
 
 
 class CaseSpec(BaseModel):
@@ -28,9 +32,22 @@ class CaseSpec(BaseModel):
     kind: SubjectKind | None = None
     field: str | None = None
     expect: str
+    conceal_access_days: StrictInt | None = None
+    conceal_until_case_closes: StrictBool = False
 
     @model_validator(mode="after")
     def _complete(self) -> CaseSpec:
+        concealment = self.conceal_access_days is not None or self.conceal_until_case_closes
+        if self.expect in (_CONCEALED, _SHOWN):
+            if self.kind is not None or self.field is not None:
+                raise ValueError("a concealment case names a purpose only, no kind or field")
+            if self.expect == _SHOWN and concealment:
+                raise ValueError("a 'shown' case takes no conceal_access_days or conceal_until_case_closes")
+            if self.expect == _CONCEALED and not concealment:
+                raise ValueError("a 'concealed' case needs conceal_access_days, conceal_until_case_closes or both")
+            return self
+        if concealment:
+            raise ValueError("conceal_access_days and conceal_until_case_closes go with expect: concealed")
         if self.expect == _REFUSED:
             return self
         parse_decision(self.expect)
@@ -88,6 +105,9 @@ def run_cases(policy: Policy, loaded: tuple[YamlDocument, list[CaseSpec]]) -> li
     document, cases = loaded
     failures: list[CaseFailure] = []
     for index, case in enumerate(cases):
+        if case.expect in (_CONCEALED, _SHOWN):
+            failures.extend(_concealment_failure(policy, case, document.place((index,))))
+            continue
         got = _outcome(policy, case)
         if not _matches(case.expect, got):
             about = f"{case.purpose}" if case.field is None else f"{case.purpose} {case.kind} {case.field}"
@@ -95,6 +115,24 @@ def run_cases(policy: Policy, loaded: tuple[YamlDocument, list[CaseSpec]]) -> li
                 CaseFailure(document.place((index,)), f"{policy.department} {about}: expected {case.expect}, got {got}")
             )
     return failures
+
+
+def _concealment_text(days: int | None, until_case_closes: bool) -> str:
+    if until_case_closes:
+        return "concealed until the case closes" + (f", at most {days} days" if days else "")
+    return f"concealed for {days} days" if days else "shown at once"
+
+
+def _concealment_failure(policy: Policy, case: CaseSpec, place: str) -> list[CaseFailure]:
+    if case.purpose not in policy.purposes:
+        got = _REFUSED
+    else:
+        days = policy.conceal_access_days.get(case.purpose)
+        got = _concealment_text(days, policy.conceals_until_case_closes(case.purpose))
+    expected = _concealment_text(case.conceal_access_days, case.conceal_until_case_closes)
+    if got == expected:
+        return []
+    return [CaseFailure(place, f"{policy.department} {case.purpose}: expected {expected}, got {got}")]
 
 
 def _outcome(policy: Policy, case: CaseSpec) -> str:

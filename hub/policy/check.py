@@ -65,6 +65,24 @@ def _check_purposes(document: YamlDocument, spec: PolicySpec) -> None:
                 place=document.place(("conceal_access_days", purpose.value)),
                 fix=f"add {purpose} to purposes or remove the entry",
             )
+    _check_case_concealment(document, spec)
+
+
+def _check_case_concealment(document: YamlDocument, spec: PolicySpec) -> None:
+    key = "conceal_until_case_closes"
+    for index, purpose in enumerate(spec.conceal_until_case_closes):
+        if purpose in spec.conceal_until_case_closes[:index]:
+            raise ConfigError(
+                f"{key} lists {purpose} twice",
+                place=document.place((key, index)),
+                fix="list each purpose once",
+            )
+        if purpose not in spec.purposes:
+            raise ConfigError(
+                f"{key} conceals {purpose} until its case closes, but {purpose} is not in the department's purposes",
+                place=document.place((key, index)),
+                fix=f"add {purpose} to purposes or remove it from {key}",
+            )
 
 
 def _check_kind(document: YamlDocument, spec: PolicySpec) -> None:

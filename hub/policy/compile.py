@@ -51,6 +51,7 @@ def compile_policy(spec: PolicySpec, catalog: Catalog) -> Policy:
         limits=Limits(**spec.limits.model_dump()),
         table=table,
         conceal_access_days=dict(spec.conceal_access_days),
+        conceal_until_case_closes=frozenset(spec.conceal_until_case_closes),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from hub.catalog.model import Sharing
 from hub.errors import ErrorCode, HubError
+from hub.identity.case import CASE_EXAMPLE
 from hub.identity.codes import SubjectCode, SubjectKind
 from hub.policy.decision import NOT_IN_CATALOGUE, OUTSIDE_PURPOSE, Action, Decision, deny
 from hub.policy.purposes import DepartmentKind, Purpose
@@ -67,6 +68,7 @@ class Policy:
     limits: Limits
     table: Table = field(repr=False, compare=False)
     conceal_access_days: Mapping[Purpose, int] = field(default_factory=dict, compare=False)
+    conceal_until_case_closes: frozenset[Purpose] = field(default=frozenset(), compare=False)
 
     def decide(self, purpose: Purpose, kind: SubjectKind, field_path: str) -> Decision:
         """Answers the decision for one `record_type.field` about a subject of `kind` under `purpose`."""
@@ -99,6 +101,20 @@ class Policy:
         """Answers the first day the subject may see an access made for `purpose` today (None: at once)."""
         days = self.conceal_access_days.get(purpose)
         return today + timedelta(days=days) if days else None
+
+    def conceals_until_case_closes(self, purpose: Purpose) -> bool:
+        """Answers whether an access for `purpose` stays concealed until the case it names closes."""
+        return purpose in self.conceal_until_case_closes
+
+    def require_case(self, purpose: Purpose, case_number: str | None) -> None:
+        """Answers nothing; refuses (BAD_USER_INPUT) a case-bound purpose stated without naming the case."""
+        if case_number is None and self.conceals_until_case_closes(purpose):
+            raise HubError(
+                ErrorCode.BAD_USER_INPUT,
+                f"department '{self.department}' conceals {purpose} queries until their case closes, "
+                "and this request names no case",
+                fix=f"send the X-Hub-Case header with the case number, e.g. {CASE_EXAMPLE} (percent-encoded)",
+            )
 
     def in_scope(self, code: SubjectCode) -> bool:
         """Answers whether the subject lies in the department's jurisdiction (its division prefixes)."""

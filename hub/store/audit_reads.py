@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, text
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.audit_rows import CheckpointRow, EventQuery, EventRow, SubjectRow
-from hub.store.tables import audit_checkpoints, audit_events, audit_subjects
+from hub.store.closed_cases import closures_among
+from hub.store.tables import audit_checkpoints, audit_events, audit_subjects, closed_cases
 
 _E = audit_events.c
-_EQUALS = ("client_id", "org", "department", "operator", "purpose", "outcome", "type")
+_EQUALS = ("client_id", "org", "department", "operator", "purpose", "outcome", "type", "case_number")
 
 
 def utc(value: datetime) -> datetime:
@@ -35,13 +37,26 @@ def checkpoint_row(row: RowMapping) -> CheckpointRow:
     return CheckpointRow(**values)
 
 
+def _visible(query: EventQuery) -> ColumnElement[bool]:
+    """What the subject may see: never concealed, its date come, or its case closed (by `visible_at`)."""
+    subjects, closed = audit_subjects.c, closed_cases.c
+    closure = exists().where(closed.department == _E.department, closed.case_number == _E.concealed_case)
+    if query.visible_at is not None:
+        closure = closure.where(closed.closed_at <= query.visible_at)
+    return or_(
+        and_(subjects.concealed_until.is_(None), _E.concealed_case.is_(None)),
+        subjects.concealed_until <= query.visible_on,
+        and_(_E.concealed_case.is_not(None), closure),
+    )
+
+
 def _filtered(query: EventQuery) -> Select[Any]:
     stmt = select(audit_events)
     if query.subject_key is not None:
         subjects = audit_subjects.c
         stmt = stmt.join(audit_subjects, subjects.seq == _E.seq).where(subjects.subject_key == query.subject_key)
         if query.visible_on is not None:
-            stmt = stmt.where(or_(subjects.concealed_until.is_(None), subjects.concealed_until <= query.visible_on))
+            stmt = stmt.where(_visible(query))
     for name in _EQUALS:
         value = getattr(query, name)
         if value is not None:
@@ -54,6 +69,8 @@ def _filtered(query: EventQuery) -> Select[Any]:
         stmt = stmt.where(_E.seq < query.before_seq)
     if query.exclude_purposes:
         stmt = stmt.where(or_(_E.purpose.is_(None), _E.purpose.not_in(query.exclude_purposes)))
+    if query.exclude_actor is not None:
+        stmt = stmt.where(or_(_E.department.is_not(None), _E.org.is_(None), _E.org != query.exclude_actor))
     return stmt.order_by(_E.seq.desc()).limit(query.limit)
 
 
@@ -97,6 +114,13 @@ class AuditReads:
         async with self.engine.connect() as conn:
             rows = (await conn.execute(_filtered(query))).mappings().all()
         return [event_row(row) for row in rows]
+
+    async def case_closures(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+        """Answers (department, case number) -> closed_at for those of `keys` that are closed."""
+        if not keys:
+            return {}
+        async with self.engine.connect() as conn:
+            return await closures_among(conn, keys)
 
     async def ping(self) -> bool:
         """Answers whether the audit database answers a trivial query."""

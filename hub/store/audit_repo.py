@@ -13,11 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.audit_pg import CHAIN_LOCK_KEY, pg_extend
 from hub.store.audit_reads import AuditReads
-from hub.store.audit_rows import GENESIS_HASH, Batch, ChainHead, CheckpointRow, EventRow, SubjectRow
+from hub.store.audit_rows import (
+    DERIVED_EVENT_COLUMNS,
+    GENESIS_HASH,
+    Batch,
+    ChainHead,
+    CheckpointRow,
+    EventRow,
+    SubjectRow,
+)
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.tables import audit_checkpoints, audit_events, audit_guard, audit_subjects
 
-_EVENT_FIELDS = tuple(field.name for field in fields(EventRow))
+_EVENT_FIELDS = tuple(field.name for field in fields(EventRow) if field.name not in DERIVED_EVENT_COLUMNS)
 _SUBJECT_FIELDS = tuple(field.name for field in fields(SubjectRow))
 _CHECKPOINT_FIELDS = tuple(field.name for field in fields(CheckpointRow))
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 GENESIS_HASH = "0" * 64
+# Columns the database derives from an event's body (generated columns, migration 0004): read, never written.
+DERIVED_EVENT_COLUMNS = ("case_number", "concealed_case")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +20,11 @@ class ChainHead:
 
 @dataclass(frozen=True, slots=True)
 class EventRow:
-    """One stored audit event: the canonical body, its chain link and the columns derived from it."""
+    """One stored audit event: the canonical body, its chain link and the columns derived from it.
+
+    `case_number` is the case the operation named; `concealed_case` the same number when the
+    subjects' access logs hide the event until that case closes. The database derives both.
+    """
 
     seq: int
     event_id: str
@@ -33,6 +39,8 @@ class EventRow:
     body: str
     prev_hash: str
     hash: str
+    case_number: str | None = None
+    concealed_case: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +75,22 @@ class Batch:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosedCaseRow:
+    """A case its department closed: accesses it concealed until then show in subjects' access logs."""
+
+    department: str
+    case_number: str
+    closed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class EventQuery:
-    """Filters over the register, newest first below `before_seq`; None means no filter."""
+    """Filters over the register, newest first below `before_seq`; None means no filter.
+
+    `visible_on` (a local date) keeps only what the subject may see then: entries whose concealment
+    date has come, or whose case was closed by `visible_at`. `exclude_actor` leaves out what a
+    subject did itself (events without a department whose organisation is that code).
+    """
 
     limit: int = 50
     before_seq: int | None = None
@@ -84,3 +106,6 @@ class EventQuery:
     until: datetime | None = None
     exclude_purposes: tuple[str, ...] = ()
     visible_on: date | None = None
+    visible_at: datetime | None = None
+    case_number: str | None = None
+    exclude_actor: str | None = None

@@ -1,7 +1,7 @@
 """GET /audit/export.csv: the register as CSV for privacy officers (scope audit:read), streamed.
 
 Query parameters mirror the GraphQL AuditFilter: subject, clientId, organisation, department,
-operator, purpose, outcome, type, since, until (ISO 8601 with offset, or a date: midnight China time).
+operator, purpose, outcome, type, caseNumber, since, until (ISO 8601 with offset, or a date: midnight China time).
 Every export is registered first (an AUDIT_REVIEW event); when that receipt cannot be stored nothing
 is exported (AUDIT_UNAVAILABLE, 503). Refusals are registered too, best effort.
 """
@@ -20,6 +20,7 @@ from starlette.routing import Route
 from hub.audit import AuditEvent, AuditFilter, EventType, Outcome, query_hash
 from hub.audit.review import LOCAL_ZONE
 from hub.errors import ErrorCode, HubError
+from hub.identity.case import canonical_case_number
 from hub.identity.codes import parse_subject_code
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
@@ -29,7 +30,7 @@ from hub.services import Services
 Authenticate = Callable[[str | None], Awaitable[Principal]]
 PATH = "/audit/export.csv"
 _PLAIN = {"clientId": "client_id", "organisation": "org", "department": "department", "operator": "operator"}
-_KNOWN = frozenset({*_PLAIN, "subject", "purpose", "outcome", "type", "since", "until"})
+_KNOWN = frozenset({*_PLAIN, "subject", "purpose", "outcome", "type", "since", "until", "caseNumber"})
 _STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403, ErrorCode.AUDIT_UNAVAILABLE: 503}
 
 
@@ -64,6 +65,8 @@ def filter_from(params: Mapping[str, str]) -> AuditFilter:
     values: dict[str, object] = {_PLAIN[key]: value for key, value in params.items() if key in _PLAIN and value}
     if params.get("subject"):
         values["subject_code"] = parse_subject_code(params["subject"]).value
+    if params.get("caseNumber"):
+        values["case_number"] = canonical_case_number(params["caseNumber"], place="caseNumber")
     enums = {"purpose": Purpose, "outcome": Outcome, "type": EventType}
     for key, kind in enums.items():
         if params.get(key):

@@ -59,6 +59,8 @@ def event_rows(
         if fields or masked:
             summary = f"{t('form_clear')} {len(fields)} · {t('form_masked')} {len(masked)}"
         outcome = str(node.get("outcome") or "")
+        states = {str(s.get("concealment") or "NONE").lower() for s in subjects}
+        hidden = next((state for state in ("concealed", "revealed") if state in states), None)
         rows.append(
             {
                 "id": node.get("eventId"),
@@ -73,6 +75,9 @@ def event_rows(
                 "codes": node.get("errorCodes") or [],
                 "subjects": [shown_code(str(s.get("code"))) for s in subjects],
                 "fields": summary,
+                "case": node.get("caseNumber"),
+                "concealment": hidden,
+                "concealment_label": t(f"concealment_{hidden}") if hidden else "",
             }
         )
     return rows

@@ -56,7 +56,7 @@ AUDIT_EVENTS = """
 query ConsoleRegister($filter: AuditFilter, $first: Int!, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
     edges { node { eventId at type outcome clientId organisation organisationName department operator purpose
-                   errorCodes subjects { code fieldsClear fieldsMasked fieldsDenied } } }
+                   errorCodes caseNumber subjects { code fieldsClear fieldsMasked fieldsDenied concealment } } }
     pageInfo { hasNextPage endCursor }
   }
 }"""

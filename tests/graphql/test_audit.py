@@ -50,8 +50,11 @@ def audit_hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         yield hub
 
 
-def _ask(hub: HubFixture, department: str, code: str, purpose: str, operator: str = "clerk-7") -> dict[str, Any]:
-    body: dict[str, Any] = hub.graphql(department, SUBJECT, {"c": code, "p": purpose}, operator=operator).json()
+def _ask(
+    hub: HubFixture, department: str, code: str, purpose: str, operator: str = "clerk-7", case: str | None = None
+) -> dict[str, Any]:
+    variables = {"c": code, "p": purpose}
+    body: dict[str, Any] = hub.graphql(department, SUBJECT, variables, operator=operator, case=case).json()
     return body
 
 
@@ -104,7 +107,7 @@ def test_access_log_pages_newest_first(audit_hub: HubFixture) -> None:
 
 def test_court_enforcement_search_is_concealed_from_the_person_but_not_the_officer(audit_hub: HubFixture) -> None:
     person = audit_hub.samples["person"]
-    body = _ask(audit_hub, "court", person, "LAW_ENFORCEMENT")
+    body = _ask(audit_hub, "court", person, "LAW_ENFORCEMENT", case="（2026）晋01执181号")  # never closed
     assert body["data"]["subject"]["code"] == person
     receipt = event_id(body)
     token = self_token(audit_hub, person)

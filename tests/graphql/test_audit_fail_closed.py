@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import PG_URL
 from tests.graphql.audit_hub import PRIVACY, all_events, backends, codes, event_id, run_apart, running_hub
-from tests.support.server import HubFixture
+from tests.support.server import COURT_CASE, HubFixture
 
 QUERIES: list[tuple[str, str, str]] = [
     ("approval-bureau", "enterprise", "ADMINISTRATIVE_APPROVAL"),
@@ -95,7 +95,8 @@ def _blocker(hub: HubFixture) -> _PgBlock | _SqliteBlock:
 def _data_queries(hub: HubFixture) -> list[httpx.Response]:
     def one(item: tuple[str, str, str]) -> httpx.Response:
         department, sample, purpose = item
-        return hub.graphql(department, RECORD, {"c": hub.samples[sample], "p": purpose})
+        case = COURT_CASE if department == "court" else None
+        return hub.graphql(department, RECORD, {"c": hub.samples[sample], "p": purpose}, case=case)
 
     bulk = [hub.samples["enterprise"], hub.samples["blacklisted"]]
     with ThreadPoolExecutor(len(QUERIES) + 1) as pool:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from hub.demo.facts import SOURCES
+from tests.support.server import COURT_CASE
 
 RECORD = """
 query($c: ID!, $p: Purpose!) {
@@ -63,7 +64,7 @@ def test_person_record_shows_serious_dishonesty_of_represented_enterprises(hub: 
 
 def test_enterprise_names_its_legal_representative(hub: Any) -> None:
     query = "query($c: ID!) { subject(code: $c, purpose: LAW_ENFORCEMENT) { legalRepresentative { idNumber } } }"
-    body = hub.graphql("court", query, {"c": hub.samples["blacklisted"]}).json()
+    body = hub.graphql("court", query, {"c": hub.samples["blacklisted"]}, case=COURT_CASE).json()
     assert body["data"]["subject"]["legalRepresentative"]["idNumber"] == hub.samples["person"]
 
 

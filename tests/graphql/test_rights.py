@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import BACKENDS
 from tests.rights.support import APPLY, DECIDE, FILE, MINE, RESOLVE, as_self, backdate_objection, rights_hub
-from tests.support.server import HubFixture
+from tests.support.server import COURT_CASE, HubFixture
 
 CHECK = """query($c: ID!) { creditCheck(code: $c, matter: "GOVERNMENT_PROCUREMENT", purpose: ADMINISTRATIVE_APPROVAL) {
   listStatus measures { code mandatory suspended legalBasis basisItemId endsOn } } }"""
@@ -37,7 +37,8 @@ def _measures(hub: HubFixture, code: str) -> dict[str, dict[str, Any]]:
 
 
 def _listings(hub: HubFixture, department: str, code: str) -> dict[str, str | None]:
-    body = hub.graphql(department, LISTINGS, {"c": code, "p": EVERY_DEPARTMENT[department]}).json()
+    case = COURT_CASE if department == "court" else None  # the court's searches name their case
+    body = hub.graphql(department, LISTINGS, {"c": code, "p": EVERY_DEPARTMENT[department]}, case=case).json()
     assert "errors" not in body, (department, body)
     return {item["id"]: item["expiresOn"] for item in body["data"]["subject"]["listings"]}
 

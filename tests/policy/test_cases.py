@@ -73,6 +73,10 @@ def test_missing_and_stray_cases_files_fail(copied: Path, catalog: Catalog) -> N
         ("- {purpose: SUPERVISION, expect: allow}\n", 1, "needs kind and field"),
         ("- {purpose: SUPERVISION, kind: LEGAL_ENTITY, field: penalty.amount, expect: maybe}\n", 1, "unknown decision"),
         ("- {purpose: SUPERVISION, purpose: AUDIT_REVIEW, expect: PURPOSE_NOT_ALLOWED}\n", 1, "written twice"),
+        ("- {purpose: SUPERVISION, expect: concealed}\n", 1, "needs conceal_access_days"),
+        ("- {purpose: SUPERVISION, expect: shown, conceal_access_days: 3}\n", 1, "takes no conceal_access_days"),
+        ("- {purpose: SUPERVISION, kind: LEGAL_ENTITY, expect: shown}\n", 1, "no kind or field"),
+        ("- {purpose: SUPERVISION, expect: deny, conceal_until_case_closes: true}\n", 1, "go with expect: concealed"),
     ],
 )
 def test_malformed_cases_name_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
@@ -82,3 +86,18 @@ def test_malformed_cases_name_file_and_line(tmp_path: Path, text: str, line: int
         load_cases(path)
     assert str(caught.value).startswith(f"{path}:{line}: ")
     assert fragment in str(caught.value)
+
+
+def test_a_concealment_case_that_does_not_hold_is_reported_at_its_line(copied: Path, catalog: Catalog) -> None:
+    cases = copied / "cases" / "court.yaml"
+    lines = cases.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, text in enumerate(lines) if "expect: concealed" in text)
+    lines[index] = "- {purpose: LAW_ENFORCEMENT, expect: concealed, conceal_access_days: 90}"
+    lines.append("- {purpose: SUPERVISION, expect: shown}")
+    cases.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    failures = check_cases(load_policies(copied, catalog), copied / "cases")
+    assert [f.render() for f in failures] == [
+        f"{cases}:{index + 1}: court LAW_ENFORCEMENT: expected concealed for 90 days, "
+        "got concealed until the case closes, at most 180 days",
+        f"{cases}:{len(lines)}: court SUPERVISION: expected shown at once, got PURPOSE_NOT_ALLOWED",
+    ]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import uvicorn
@@ -28,6 +29,7 @@ from hub.store.migrate import upgrade
 
 SUBJECTS = 80
 SEED = 7
+COURT_CASE = "（2026）晋01执100号"  # the enforcement case tests name when the court searches
 
 
 def free_port() -> int:
@@ -63,12 +65,20 @@ class HubFixture:
         return self._tokens[key]
 
     def graphql(
-        self, department: str, query: str, variables: dict[str, Any] | None = None, *, operator: str | None = "clerk-7"
+        self,
+        department: str,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        operator: str | None = "clerk-7",
+        case: str | None = None,
     ) -> httpx.Response:
-        """Answers the HTTP response to a GraphQL POST made with a department's token."""
+        """Answers the HTTP response to a GraphQL POST made with a department's token (`case`: X-Hub-Case)."""
         headers = {"Authorization": f"Bearer {self.token(department)}"}
         if operator:
             headers["X-Hub-Operator"] = operator
+        if case:
+            headers["X-Hub-Case"] = quote(case)
         return httpx.post(
             f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30
         )

@@ -99,6 +99,7 @@ def test_export_needs_the_officer_named(hub: HubFixture) -> None:
         ({"until": "yesterday"}, "BAD_USER_INPUT"),
         ({"purpose": "GOSSIP"}, "BAD_USER_INPUT"),
         ({"outcome": "maybe"}, "BAD_USER_INPUT"),
+        ({"caseNumber": "drop table"}, "BAD_USER_INPUT"),
     ],
 )
 def test_bad_parameters_are_refused(hub: HubFixture, params: dict[str, str], code: str) -> None:
@@ -113,3 +114,16 @@ def test_time_window_and_enum_filters(hub: HubFixture) -> None:
     rows = _rows(_export(hub, {"since": "2000-01-01T00:00:00+08:00", "purpose": "AUDIT_REVIEW", "outcome": "OK"}))
     assert rows
     assert all((row["purpose"], row["outcome"]) == ("AUDIT_REVIEW", "ok") for row in rows)
+
+
+def test_a_case_filter_exports_concealed_searches_with_their_state(hub: HubFixture) -> None:
+    search = "query($c: ID!) { subject(code: $c, purpose: LAW_ENFORCEMENT) { code } }"
+    body = hub.graphql("court", search, {"c": hub.samples["person"]}, case="（2026）晋01执700号").json()
+    receipt = body["extensions"]["audit"]["eventId"]
+    rows = _rows(_export(hub, {"caseNumber": "(2026)晋01执700号"}))
+    assert [row["event_id"] for row in rows] == [receipt]
+    row = rows[0]
+    assert (row["case_number"], row["concealed_until_case_closes"], row["case_closed_at"]) == (
+        "（2026）晋01执700号", "true", "")  # fmt: skip
+    assert row["concealment"] == "concealed"
+    assert row["concealed_until"]
