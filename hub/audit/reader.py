@@ -99,6 +99,7 @@ class AuditReader:
         self._verifying: asyncio.Task[IntegrityStatus] | None = None
         self._names: dict[str, str] = {}
         self._names_at = -names_ttl
+        self._loading_names: asyncio.Task[dict[str, str]] | None = None
 
     async def events(self, where: AuditFilter, first: int, after: str | None) -> Page[AuditRecord]:
         """Answers one page of the register matching `where`, newest first, concealed entries included."""
@@ -132,18 +133,26 @@ class AuditReader:
         now = time.monotonic()
         stale = now - self._names_at > self.names_ttl
         unknown = refresh_for not in self._names and now - self._names_at > min(10.0, self.names_ttl)
-        if self.clients is not None and (stale or unknown):
+        if self.clients is not None and (stale or unknown) and self._loading_names is None:
             self._names_at = now
+            self._loading_names = asyncio.create_task(self._load_names(self.clients))
+        if self._loading_names is not None:  # every caller meanwhile waits for the same load
+            loading = self._loading_names
             try:
-                rows = await self.clients.list_all()
+                self._names = await asyncio.shield(loading)
             except Exception as exc:  # names are a courtesy: fall back to the organisation code
                 log.warning("client names unavailable (%s)", type(exc).__name__)
-                return self._names
-            names: dict[str, str] = {}
-            for row in rows:  # oldest first: an organisation's first client names it
-                names.setdefault(row.org, row.name)
-            self._names = names
+            finally:
+                if self._loading_names is loading:
+                    self._loading_names = None
         return self._names
+
+    @staticmethod
+    async def _load_names(clients: ClientDirectory) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for row in await clients.list_all():  # oldest first: an organisation's first client names it
+            names.setdefault(row.org, row.name)
+        return names
 
     async def integrity(self) -> IntegrityStatus:
         """Answers the chain's integrity, verified at most once per `integrity_ttl` seconds, one run at a time.

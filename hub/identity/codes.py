@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -89,7 +90,12 @@ def _reason(exc: ValidationError) -> str:
 
 def parse_subject_code(raw: str) -> SubjectCode:
     """Answers the validated code, or raises INVALID_SUBJECT_CODE saying why (without echoing it)."""
-    text = raw.strip().translate(_FULLWIDTH).upper()
+    return _parsed(raw.strip().translate(_FULLWIDTH).upper())
+
+
+@functools.lru_cache(maxsize=65536)
+def _parsed(text: str) -> SubjectCode:
+    # Checksums are pure: a code seen before (every request names some) is not validated again.
     if len(text) != 18:
         raise HubError(
             ErrorCode.INVALID_SUBJECT_CODE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from hub.identity.principal import CLIENT_SCOPES, SELF_SCOPES, Principal
 
 REALM = "credit-hub"
 TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
+VERIFIED_TOKENS_KEPT = 4096
 
 
 def unauthenticated(
@@ -144,6 +146,9 @@ class TokenVerifier:
         leeway: int = 30,
     ) -> None:
         self._keys, self._revocations, self._external = keys, revocations, external
+        # Tokens whose signature was checked: a client repeats its token on every request, and the
+        # signature is most of the cost. Key, claims, expiry and revocation are checked every time.
+        self._verified: OrderedDict[str, None] = OrderedDict()
         essential: ClaimsOption = {"essential": True}
         self._registry = jwt.JWTClaimsRegistry(
             now=lambda: int(clock()),
@@ -196,13 +201,22 @@ class TokenVerifier:
             raise unauthenticated("unknown_key", "token signed by an unknown key", details=claimed)
         if header.get("alg") != key.algorithm:
             raise unauthenticated("bad_algorithm", "token algorithm does not match its key", details=claimed)
-        try:
-            valid = jws.validate_compact(obj, key.public, algorithms=[key.algorithm])
-        except JoseError:
-            valid = False
-        if not valid:
-            raise unauthenticated("bad_signature", "token signature is invalid", details=claimed)
+        if token not in self._verified:
+            try:
+                valid = jws.validate_compact(obj, key.public, algorithms=[key.algorithm])
+            except JoseError:
+                valid = False
+            if not valid:
+                raise unauthenticated("bad_signature", "token signature is invalid", details=claimed)
+            self._remember(token)
+        else:
+            self._verified.move_to_end(token)
         return await self._checked(payload, {"client_id": client_id} if client_id else {}, check_revoked)
+
+    def _remember(self, token: str) -> None:
+        self._verified[token] = None
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
 
     async def _checked(self, payload: dict[str, Any], verified: dict[str, str], revocable: bool) -> Principal:
         try:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from hub.store.audit_pg import CHAIN_LOCK_KEY, pg_extend
+from hub.store.audit_pg import CHAIN_LOCK_KEY, PgChain
 from hub.store.audit_reads import AuditReads
 from hub.store.audit_rows import (
     DERIVED_EVENT_COLUMNS,
@@ -41,6 +41,7 @@ class AuditRepository(AuditReads):
         super().__init__(engine)
         self._sqlite = engine.dialect.name == "sqlite"
         self._owns_engine = owns_engine
+        self._pg_chain = None if self._sqlite else PgChain(engine)
 
     @classmethod
     def open(cls, url: str, *, pool_size: int = 4) -> AuditRepository:
@@ -69,8 +70,8 @@ class AuditRepository(AuditReads):
 
     async def extend(self, build: Callable[[ChainHead], Batch]) -> Batch:
         """Answers the batch `build` made from the chain head, committed durably under the chain lock."""
-        if not self._sqlite:
-            return await pg_extend(self.engine, build)
+        if self._pg_chain is not None:
+            return await self._pg_chain.extend(build)
         async with self.engine.connect() as conn:
             await self._lock(conn)
             batch = build(await self._head(conn))

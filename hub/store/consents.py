@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.errors import ErrorCode, HubError
 from hub.store.clients import aware
+from hub.store.engine import single_statements
 from hub.store.tables import clients, consents
 
 _UNAVAILABLE = "the consent register is unavailable"
@@ -69,6 +70,7 @@ class ConsentRepository:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._lookups = single_statements(engine)
 
     async def add(self, row: ConsentRow) -> None:
         """Answers nothing; stores one consent in one insert."""
@@ -136,7 +138,7 @@ class ConsentRepository:
         """Answers the departments of the organisation's enabled clients (empty: not a registered client)."""
         query = select(clients.c.department).where(clients.c.org == org, clients.c.disabled.is_(False)).distinct()
         try:
-            async with self._engine.connect() as conn:
+            async with self._lookups.connect() as conn:
                 return frozenset(str(value) for value in (await conn.execute(query)).scalars())
         except (SQLAlchemyError, OSError):
             raise _unavailable() from None
@@ -151,14 +153,14 @@ class ConsentRepository:
             .order_by(clients.c.created_at.desc(), clients.c.client_id.desc())
         )
         try:
-            async with self._engine.connect() as conn:
+            async with self._lookups.connect() as conn:
                 return {str(org): str(name) for org, name in (await conn.execute(query)).all()}
         except (SQLAlchemyError, OSError):
             raise _unavailable() from None
 
     async def _all(self, query: Select[Any]) -> list[ConsentRow]:
         try:
-            async with self._engine.connect() as conn:
+            async with self._lookups.connect() as conn:
                 return [_row(record) for record in (await conn.execute(query)).mappings()]
         except (SQLAlchemyError, OSError):
             raise _unavailable() from None

@@ -31,3 +31,12 @@ def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> AsyncEngine:
 def is_sqlite(url: str) -> bool:
     """Answers whether a database URL names the embedded SQLite backend."""
     return url.startswith("sqlite")
+
+
+def single_statements(engine: AsyncEngine) -> AsyncEngine:
+    """Answers the engine in autocommit mode, for lookups of one statement each.
+
+    A lookup then costs one round trip: no BEGIN before it and no ROLLBACK when its connection
+    returns to the pool.
+    """
+    return engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.clients import aware
+from hub.store.engine import single_statements
 from hub.store.tables import revoked_tokens, signing_keys
 
 
@@ -80,6 +81,7 @@ class RevocationRepository:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._lookups = single_statements(engine)
 
     async def revoke(self, jti: str, expires_at: datetime, revoked_at: datetime) -> None:
         """Answers nothing; records `jti` as revoked (idempotent)."""
@@ -91,7 +93,7 @@ class RevocationRepository:
 
     async def is_revoked(self, jti: str) -> bool:
         """Answers whether `jti` was revoked (one primary-key lookup)."""
-        async with self._engine.connect() as conn:
+        async with self._lookups.connect() as conn:
             result = await conn.execute(select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == jti))
             return result.first() is not None
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.clients import aware
+from hub.store.engine import single_statements
 from hub.store.rights_rows import ItemMark, ObjectionRow, decode_values, encode_values
 from hub.store.tables import item_marks, objections, source_feedback
 
@@ -86,18 +87,19 @@ class RightsRepository:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._lookups = single_statements(engine)
 
     async def marks(self, codes: Sequence[str]) -> dict[str, ItemMark]:
         """Answers the overlay marks of every item of the given subjects, by item id (one statement)."""
         if not codes:
             return {}
-        async with self.engine.connect() as conn:
+        async with self._lookups.connect() as conn:
             result = await conn.execute(_MARKS_BY_CODES, {"codes": list(codes)})
             return {record["item_id"]: _mark(record) for record in result.mappings()}
 
     async def mark(self, item_id: str) -> ItemMark | None:
         """Answers the overlay mark of one item, or None when the hub has none."""
-        async with self.engine.connect() as conn:
+        async with self._lookups.connect() as conn:
             record = (await conn.execute(select(item_marks).where(item_marks.c.item_id == item_id))).mappings().first()
         return _mark(record) if record is not None else None
 
@@ -137,7 +139,7 @@ class RightsRepository:
 
     async def _select(self, table: Table, conditions: Any, today: date) -> list[ObjectionRow]:
         statement = select(table).where(*(conditions if isinstance(conditions, list) else [conditions]))
-        async with self.engine.connect() as conn:
+        async with self._lookups.connect() as conn:
             result = await conn.execute(statement.order_by(table.c.filed_at.desc(), table.c.id))
             return [_objection(record, today) for record in result.mappings()]
 

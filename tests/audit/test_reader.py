@@ -98,6 +98,20 @@ async def test_organisation_names_come_from_the_client_register_and_are_cached(r
     assert await reader.name_of(None) is None
 
 
+class SlowClients(Clients):
+    async def list_all(self) -> Sequence[Client]:
+        await asyncio.sleep(0.05)
+        return await super().list_all()
+
+
+async def test_concurrent_first_look_ups_all_wait_for_the_one_load_of_names(repo: AuditRepository) -> None:
+    clients = SlowClients([Client("91110000100000000A", "示例银行 信贷系统")])
+    reader = AuditReader(repo, secret=SECRET, clients=clients)
+    names = await asyncio.gather(*(reader.name_of("91110000100000000A") for _ in range(20)))
+    assert names == ["示例银行 信贷系统"] * 20
+    assert clients.calls == 1
+
+
 class BrokenStore:
     """A store whose every read fails with text that must never reach a caller."""
 

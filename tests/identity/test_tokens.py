@@ -182,3 +182,33 @@ async def test_hot_path_uses_cached_keys(stack: Stack) -> None:
     for _ in range(20):
         await verifier.verify(f"Bearer {token}")
     assert counting.loads == 1
+
+
+async def test_a_remembered_token_still_expires(stack: Stack) -> None:
+    now = [time.time()]
+    verifier = TokenVerifier(stack.settings, stack.keys, stack.revocations, clock=lambda: now[0], leeway=0)
+    token = await issue(stack)
+    assert (await verifier.verify(f"Bearer {token}")).subject == "ch_1"
+    now[0] += 601
+    assert (await refusal(verifier, f"Bearer {token}")).extra["reason"] == "expired"
+
+
+async def test_only_the_signature_check_is_remembered(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    checks: list[str] = []
+    original = jws.validate_compact
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        checks.append("signature")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(jws, "validate_compact", counted)
+    token = await issue(stack)
+    principal = await stack.verifier.verify(f"Bearer {token}")
+    await stack.verifier.verify(f"Bearer {token}")
+    assert checks == ["signature"]
+    assert principal.token_id
+    assert principal.expires_at
+    await stack.revocations.revoke(principal.token_id, principal.expires_at, principal.expires_at)
+    assert (await refusal(stack.verifier, f"Bearer {token}")).extra["reason"] == "revoked"
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert (await refusal(stack.verifier, f"Bearer {tampered}")).extra["reason"] == "bad_signature"

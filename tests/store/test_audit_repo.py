@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -126,3 +127,49 @@ async def test_a_connection_the_server_dropped_is_replaced_without_an_error(
         params={"db": database},
     )
     assert (await _extend(repo, event())).events[0].seq == 2
+
+
+def _unbroken(rows: list[tuple[int, str, str]]) -> bool:
+    """Answers whether (seq, prev_hash, hash) rows, oldest first, form one gap-free chain from genesis."""
+    prev = GENESIS_HASH
+    for expected_seq, (seq, prev_hash, digest) in enumerate(rows, start=1):
+        if seq != expected_seq or prev_hash != prev:
+            return False
+        prev = digest
+    return True
+
+
+async def _links(audit_url: str) -> list[tuple[int, str, str]]:
+    rows = await execute(audit_url, "SELECT seq, prev_hash, hash FROM audit_events ORDER BY seq")
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+async def test_writers_of_several_processes_keep_one_unbroken_chain(repo: AuditRepository, audit_url: str) -> None:
+    other = AuditRepository.open(audit_url)  # its own engine and remembered head, as in another worker
+    try:
+        await _extend(repo, event(), event())
+        await _extend(other, event())  # `repo` now remembers a head that is no longer the newest
+        heads: list[ChainHead] = []
+        batch = await _extend(repo, event(), heads=heads)
+        assert batch.events[0].seq == 4
+        assert heads[-1].seq == 3
+        assert _unbroken(await _links(audit_url))
+    finally:
+        await other.close()
+
+
+async def test_concurrent_writers_never_fork_the_chain(audit_url: str) -> None:
+    repositories = [AuditRepository.open(audit_url) for _ in range(4)]
+    try:
+
+        async def write(repository: AuditRepository) -> None:
+            for _ in range(15):
+                await _extend(repository, event(), event())
+
+        await asyncio.gather(*(write(repository) for repository in repositories))
+        links = await _links(audit_url)
+        assert len(links) == 4 * 15 * 2
+        assert _unbroken(links)
+    finally:
+        for repository in repositories:
+            await repository.close()
