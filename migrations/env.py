@@ -1,10 +1,16 @@
-"""Alembic environment: runs migrations on the async engine named by `-x url=` or the caller."""
+"""Alembic environment: runs migrations on the database named by `-x url=` or the caller.
+
+PostgreSQL goes through the hub's async engine (asyncpg); SQLite through the standard library's
+driver, since Alembic works synchronously and aiosqlite's worker thread could outlive the event loop
+of a failed run and print a traceback.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from alembic import context
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
 from hub.store.engine import make_engine
@@ -30,12 +36,24 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _run_sqlite(url: str) -> None:
+    engine = create_engine(url.replace("sqlite+aiosqlite:", "sqlite:", 1))
+    try:
+        with engine.connect() as connection:
+            _run(connection)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
 async def _run_async() -> None:
     engine = make_engine(_url())
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-        await connection.commit()
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+            await connection.commit()
+    finally:
+        await engine.dispose()
 
 
 if context.is_offline_mode():
@@ -46,5 +64,7 @@ else:
     existing = context.config.attributes.get("connection")
     if existing is not None:
         _run(existing)
+    elif _url().startswith("sqlite"):
+        _run_sqlite(_url())
     else:
         asyncio.run(_run_async())

@@ -73,6 +73,7 @@ def migrate(
         settings = load_settings(config, **({"database_url": database_url} if database_url else {}))
         targets = dict.fromkeys([settings.database_url, settings.audit_url])
         for url in targets:
+            _check_sqlite_directory(url)
             upgrade(url)
             typer.echo(f"migrated {url.split('@')[-1]}")
     except HubError as error:
@@ -84,6 +85,21 @@ def migrate(
                 place="database_url",
                 fix="check that the database exists and is reachable",
             )
+        )
+
+
+def _check_sqlite_directory(url: str) -> None:
+    """Answers nothing; raises ConfigError when an SQLite URL's file lies in a directory that does not exist."""
+    from sqlalchemy.engine import make_url
+
+    from hub.store.engine import is_sqlite
+
+    database = make_url(url).database if is_sqlite(url) else None
+    if database and database != ":memory:" and not Path(database).parent.is_dir():
+        raise ConfigError(
+            f"migration failed: the directory {Path(database).parent} does not exist",
+            place="database_url",
+            fix="create the directory first, or point database_url at an existing one",
         )
 
 

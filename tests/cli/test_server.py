@@ -70,6 +70,21 @@ def test_migrate_reports_an_unusable_database(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_migrate_names_a_missing_directory(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["migrate", "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'hub.db'}"])
+    assert result.exit_code == 2
+    assert f"the directory {tmp_path / 'missing'} does not exist" in result.output
+    assert "database_url" in result.output
+
+
+def test_migrate_reports_a_database_that_cannot_be_opened(tmp_path: Path) -> None:
+    (tmp_path / "hub.db").mkdir()
+    result = runner.invoke(app, ["migrate", "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"])
+    assert result.exit_code == 2
+    assert "migration failed" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_migrate_upgrades_a_fresh_database(tmp_path: Path) -> None:
     result = runner.invoke(app, ["migrate", "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"])
     assert result.exit_code == 0, result.output
