@@ -44,11 +44,12 @@ class _Lazy:
 def create_app(settings: Settings) -> Starlette:
     """Answers the ASGI application for `settings`; sources and policies are loaded at start-up."""
     hub_engine = make_engine(settings.database_url)
+    revocations = RevocationRepository(hub_engine)
     oauth = build_oauth_service(
         settings,
         clients=ClientRepository(hub_engine),
         signing_keys=SigningKeyRepository(hub_engine),
-        revocations=RevocationRepository(hub_engine),
+        revocations=revocations,
     )
     schema = build_schema()
     graphql = _Lazy()
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         services = await build_services(settings)
         state["services"] = services
+        await asyncio.gather(services.start(), revocations.start())
         audit_repo = AuditRepository.open(settings.audit_url)
         signer = await asyncio.to_thread(CheckpointSigner.load_or_create, settings.audit_key_path)
         cadence = CheckpointPolicy(settings.audit_checkpoint_events, settings.audit_checkpoint_seconds)
@@ -90,6 +92,7 @@ def create_app(settings: Settings) -> Starlette:
             await services.audit.aclose()
             await writer.stop()
             await audit_repo.close()
+            await revocations.stop()
             await services.close()
             await oauth.verifier.aclose()
             await hub_engine.dispose()

@@ -41,6 +41,7 @@ from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.executions import ExecutionRepository
+from hub.store.mirror import Mirror
 from hub.store.repairs import RepairRepository
 from hub.store.rights import RightsRepository
 
@@ -70,6 +71,7 @@ class Services:
     audit: AuditReader | None = None  # the register's read side, set by the app's lifespan
     cases: CaseRegister | None = None  # closing cases (next to the register), set by the app's lifespan
     credit: CreditServices = field(kw_only=True)
+    mirrors: list[Mirror[Any]] = field(default_factory=list, kw_only=True)
 
     def policy_for(self, principal: Principal) -> Policy:
         """Answers the caller's department policy, or FORBIDDEN when it has none."""
@@ -116,8 +118,13 @@ class Services:
         elapsed = (time.perf_counter() - started) * 1000
         return SourceOutcome(source.name, source.mapping.title, state, elapsed, frozenset(source.mapping.record_types))
 
+    async def start(self) -> None:
+        """Answers nothing; starts the mirrors of small tables the request path reads (hub.store.mirror)."""
+        await asyncio.gather(*(mirror.start() for mirror in self.mirrors))
+
     async def close(self) -> None:
-        """Answers nothing; disposes every engine."""
+        """Answers nothing; stops the mirrors and disposes every engine."""
+        await asyncio.gather(*(mirror.stop() for mirror in self.mirrors))
         await asyncio.gather(*(engine.dispose() for engine in self.engines.values()))
 
 
@@ -168,7 +175,9 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
     rights = RightsRepository(engines.get("hub") or engines.setdefault("hub", make_engine(settings.database_url)))
     records = RecordService(catalog, federation, shaper, consents, overlay=rights.marks)
     credit = _credit(load_measures(measures_path(settings.policies_dir)), catalog, federation, records, rights)
-    return Services(settings, catalog, policies, federation, records, redactor, engines, credit=credit)
+    return Services(
+        settings, catalog, policies, federation, records, redactor, engines, credit=credit, mirrors=[rights.mirror]
+    )
 
 
 def _credit(
@@ -186,7 +195,7 @@ def _credit(
         checks=CheckService(measures, read, federation),
         feedback=FeedbackService(measures, ExecutionRepository(rights.engine)),
         objections=ObjectionService(items, rights),
-        repairs=RepairService(items, RepairRepository(rights.engine), rights),
+        repairs=RepairService(items, RepairRepository(rights.engine, rights.mirror), rights),
     )
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import RowMapping, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.clients import aware
 from hub.store.engine import single_statements
+from hub.store.mirror import Mirror, announce
 from hub.store.tables import revoked_tokens, signing_keys
 
 
@@ -76,29 +77,62 @@ class SigningKeyRepository:
             return int(result.rowcount)
 
 
+REVOKED_CHANNEL = "credit_hub_revoked"
+# A revocation outlives its token by more than any verifier's leeway, so a token accepted a little
+# after its expiry is still refused once revoked.
+KEPT_AFTER_EXPIRY = timedelta(minutes=5)
+
+
+async def _revoked_ids(conn: AsyncConnection) -> frozenset[str]:
+    cutoff = datetime.now(UTC) - KEPT_AFTER_EXPIRY
+    result = await conn.execute(select(revoked_tokens.c.jti).where(revoked_tokens.c.expires_at >= cutoff))
+    return frozenset(result.scalars())
+
+
 class RevocationRepository:
-    """Reads and writes the `revoked_tokens` table (token ids only, never tokens)."""
+    """Reads and writes the `revoked_tokens` table (token ids only, never tokens).
+
+    On PostgreSQL, once started, `is_revoked` answers from a mirror of the table (hub.store.mirror)
+    that every process's `revoke` refreshes; otherwise it asks the table.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._lookups = single_statements(engine)
+        self.mirror: Mirror[frozenset[str]] = Mirror(engine, REVOKED_CHANNEL, _revoked_ids)
+
+    async def start(self) -> None:
+        """Answers nothing; starts mirroring the table (PostgreSQL only)."""
+        await self.mirror.start()
+
+    async def stop(self) -> None:
+        """Answers nothing; stops mirroring."""
+        await self.mirror.stop()
 
     async def revoke(self, jti: str, expires_at: datetime, revoked_at: datetime) -> None:
-        """Answers nothing; records `jti` as revoked (idempotent)."""
-        try:
-            async with self._engine.begin() as conn:
-                await conn.execute(insert(revoked_tokens).values(jti=jti, expires_at=expires_at, revoked_at=revoked_at))
-        except IntegrityError:
-            return
+        """Answers nothing; records `jti` as revoked (idempotent) and tells every process."""
+        async with self.mirror.changing():
+            try:
+                async with self._engine.begin() as conn:
+                    await conn.execute(
+                        insert(revoked_tokens).values(jti=jti, expires_at=expires_at, revoked_at=revoked_at)
+                    )
+                    await announce(conn, REVOKED_CHANNEL)
+            except IntegrityError:
+                return
 
     async def is_revoked(self, jti: str) -> bool:
-        """Answers whether `jti` was revoked (one primary-key lookup)."""
+        """Answers whether `jti` was revoked (from the mirror, else one primary-key lookup)."""
+        mirrored = self.mirror.current
+        if mirrored is not None:
+            return jti in mirrored
         async with self._lookups.connect() as conn:
             result = await conn.execute(select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == jti))
             return result.first() is not None
 
     async def purge_expired(self, now: datetime) -> int:
-        """Answers how many revocations of tokens that have expired anyway were deleted."""
+        """Answers how many revocations were deleted: those of tokens expired more than KEPT_AFTER_EXPIRY ago."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(delete(revoked_tokens).where(revoked_tokens.c.expires_at < now))
+            expired = revoked_tokens.c.expires_at < now - KEPT_AFTER_EXPIRY
+            result = await conn.execute(delete(revoked_tokens).where(expired))
             return int(result.rowcount)

@@ -9,7 +9,8 @@ from sqlalchemy import RowMapping, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.clients import aware
-from hub.store.rights import queue_feedback, upsert_mark
+from hub.store.mirror import Mirror
+from hub.store.rights import marks_mirror, queue_feedback, upsert_mark
 from hub.store.rights_rows import HIDDEN_REPAIRED, ItemMark, RepairRow, decode_evidence, encode_evidence
 from hub.store.tables import credit_repairs
 
@@ -32,8 +33,9 @@ def _repair(record: RowMapping, today: date) -> RepairRow:
 class RepairRepository:
     """Reads and writes credit repair applications."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, marks: Mirror[Any] | None = None) -> None:
         self.engine = engine
+        self._marks = marks if marks is not None else marks_mirror(engine)
 
     async def add(self, row: RepairRow) -> bool:
         """Answers False when the item already has a pending application; else stores this one."""
@@ -76,7 +78,7 @@ class RepairRepository:
     ) -> bool:
         """Answers False when decided meanwhile; else records the decision (approval: hidden, published, queued)."""
         approved = status == APPROVED
-        async with self.engine.begin() as conn:
+        async with self._marks.changing(), self.engine.begin() as conn:
             done = await conn.execute(
                 update(credit_repairs)
                 .where(credit_repairs.c.id == row.id, credit_repairs.c.status == PENDING)

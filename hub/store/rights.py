@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.clients import aware
 from hub.store.engine import single_statements
+from hub.store.mirror import Mirror, announce
 from hub.store.rights_rows import ItemMark, ObjectionRow, decode_values, encode_values
 from hub.store.tables import item_marks, objections, source_feedback
 
 OPEN = "OPEN"
+MARKS_CHANNEL = "credit_hub_marks"
 _MARKS_BY_CODES = select(item_marks).where(item_marks.c.subject_code.in_(bindparam("codes", expanding=True)))
 
 
@@ -33,6 +35,18 @@ def _mark(record: RowMapping) -> ItemMark:
         open_objection=bool(record["open_objection"]),
         extension_days=int(record["extension_days"]),
     )
+
+
+async def _marks_by_subject(conn: AsyncConnection) -> dict[str, tuple[ItemMark, ...]]:
+    found: dict[str, list[ItemMark]] = {}
+    for record in (await conn.execute(select(item_marks))).mappings():
+        found.setdefault(record["subject_code"], []).append(_mark(record))
+    return {code: tuple(marks) for code, marks in found.items()}
+
+
+def marks_mirror(engine: AsyncEngine) -> Mirror[dict[str, tuple[ItemMark, ...]]]:
+    """Answers a mirror of the rights overlay by subject code, refreshed by every `upsert_mark`."""
+    return Mirror(engine, MARKS_CHANNEL, _marks_by_subject)
 
 
 def _objection(record: RowMapping, today: date) -> ObjectionRow:
@@ -69,6 +83,7 @@ async def upsert_mark(
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = dialect_insert(item_marks).values(**values)
     await conn.execute(statement.on_conflict_do_update(index_elements=["item_id"], set_=changes))
+    await announce(conn, MARKS_CHANNEL)
 
 
 async def queue_feedback(conn: AsyncConnection, source: str, item_id: str, kind: str, payload: dict[str, Any],
@@ -83,16 +98,32 @@ async def queue_feedback(conn: AsyncConnection, source: str, item_id: str, kind:
 
 
 class RightsRepository:
-    """Reads and writes objections and the overlay marks every read applies."""
+    """Reads and writes objections and the overlay marks every read applies.
+
+    On PostgreSQL, once started, `marks` answers from a mirror of the overlay (hub.store.mirror)
+    that every process's writes refresh; otherwise it asks the table.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._lookups = single_statements(engine)
+        self.mirror = marks_mirror(engine)
+
+    async def start(self) -> None:
+        """Answers nothing; starts mirroring the overlay (PostgreSQL only)."""
+        await self.mirror.start()
+
+    async def stop(self) -> None:
+        """Answers nothing; stops mirroring."""
+        await self.mirror.stop()
 
     async def marks(self, codes: Sequence[str]) -> dict[str, ItemMark]:
-        """Answers the overlay marks of every item of the given subjects, by item id (one statement)."""
+        """Answers the overlay marks of every item of the given subjects, by item id (mirror, else one statement)."""
         if not codes:
             return {}
+        mirrored = self.mirror.current
+        if mirrored is not None:
+            return {mark.item_id: mark for code in codes for mark in mirrored.get(code, ())}
         async with self._lookups.connect() as conn:
             result = await conn.execute(_MARKS_BY_CODES, {"codes": list(codes)})
             return {record["item_id"]: _mark(record) for record in result.mappings()}
@@ -108,7 +139,7 @@ class RightsRepository:
         values = {k: getattr(row, k) for k in ("id", "subject_code", "item_id", "record_type", "source")}
         values |= {k: getattr(row, k) for k in ("department", "reason", "status", "filed_at", "due_on")}
         try:
-            async with self.engine.begin() as conn:
+            async with self.mirror.changing(), self.engine.begin() as conn:
                 await conn.execute(insert(objections).values(**values, suspended_days=0))
                 mark = ItemMark(row.item_id, row.subject_code, row.record_type)
                 await upsert_mark(conn, mark, row.filed_at, open_objection=True)
@@ -149,7 +180,7 @@ class RightsRepository:
         feedback: dict[str, Any] | None,
     ) -> bool:  # fmt: skip
         """Answers False when the objection was decided meanwhile; else records the decision and its overlay."""
-        async with self.engine.begin() as conn:
+        async with self.mirror.changing(), self.engine.begin() as conn:
             done = await conn.execute(
                 update(objections)
                 .where(objections.c.id == row.id, objections.c.status == OPEN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -166,3 +167,42 @@ async def test_execution_counts_by_measure_reason_and_department(engine: AsyncEn
     assert departments == {"GP-01": 2, "GP-02": 1}
     mine, _ = await executions.counts(NOW + timedelta(minutes=2), None, "approval-bureau")
     assert sorted((c.measure_code, c.count) for c in mine) == [("GP-01", 1), ("GP-02", 1)]
+
+
+@pytest.fixture
+async def mirrored(engine: AsyncEngine) -> AsyncIterator[RightsRepository]:
+    """Answers a rights repository whose overlay is mirrored (PostgreSQL) and trusted."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the overlay is mirrored on PostgreSQL only")
+    rights = RightsRepository(engine)
+    await rights.start()
+    async with asyncio.timeout(5):
+        await rights.mirror.trusted()
+    yield rights
+    await rights.stop()
+
+
+async def test_marks_written_by_another_process_reach_the_mirror(
+    engine: AsyncEngine, mirrored: RightsRepository
+) -> None:
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        repairs = RepairRepository(other)
+        await repairs.add(repair())
+        row = await repairs.repair("rep-1", TODAY)
+        assert row is not None
+        assert await repairs.decide(row, status=APPROVED, note="整改到位", decided_at=NOW, decided_by=None)
+        async with asyncio.timeout(5):
+            while FIRM not in await mirrored.mirror.trusted():  # noqa: ASYNC110 - polls a copy
+                await asyncio.sleep(0.01)
+        assert (await mirrored.marks([FIRM]))[ITEM].hidden_by == HIDDEN_REPAIRED
+    finally:
+        await other.dispose()
+
+
+async def test_this_process_s_objection_suspends_the_item_at_once(mirrored: RightsRepository) -> None:
+    assert await mirrored.marks([FIRM]) == {}
+    assert await mirrored.add_objection(objection())
+    assert (await mirrored.marks([FIRM]))[ITEM].open_objection  # from the table until the mirror reloads
+    async with asyncio.timeout(5):
+        assert (await mirrored.mirror.trusted())[FIRM][0].open_objection

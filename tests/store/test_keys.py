@@ -1,0 +1,77 @@
+"""Revoked token ids mirrored in memory on PostgreSQL: every process's revocation reaches every process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.store.engine import make_engine
+from hub.store.keys import KEPT_AFTER_EXPIRY, RevocationRepository
+from hub.store.tables import revoked_tokens
+from tests.identity.support import BACKENDS, migrated_database
+
+POSTGRES = [backend for backend in BACKENDS if backend != "sqlite"]
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture(params=POSTGRES)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    async with migrated_database(request.param, tmp_path) as url:
+        made = make_engine(url)
+        yield made
+        await made.dispose()
+
+
+@pytest.fixture
+async def revocations(engine: AsyncEngine) -> AsyncIterator[RevocationRepository]:
+    repository = RevocationRepository(engine)
+    await repository.start()
+    async with asyncio.timeout(5):
+        await repository.mirror.trusted()
+    yield repository
+    await repository.stop()
+
+
+async def test_lookups_answer_from_the_mirror(engine: AsyncEngine, revocations: RevocationRepository) -> None:
+    async with engine.begin() as conn:  # written behind the hub's back: no announcement
+        row = {"jti": "quiet", "expires_at": NOW + timedelta(minutes=5), "revoked_at": NOW}
+        await conn.execute(insert(revoked_tokens).values(**row))
+    assert not await revocations.is_revoked("quiet")
+
+
+async def test_a_revocation_in_another_process_reaches_this_one(
+    engine: AsyncEngine, revocations: RevocationRepository
+) -> None:
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        await RevocationRepository(other).revoke("elsewhere", NOW + timedelta(minutes=5), NOW)
+        async with asyncio.timeout(5):
+            while "elsewhere" not in await revocations.mirror.trusted():  # noqa: ASYNC110 - polls a copy
+                await asyncio.sleep(0.01)
+        assert await revocations.is_revoked("elsewhere")
+    finally:
+        await other.dispose()
+
+
+async def test_this_process_s_revocation_holds_from_the_next_request(revocations: RevocationRepository) -> None:
+    await revocations.revoke("mine", NOW + timedelta(minutes=5), NOW)
+    assert await revocations.is_revoked("mine")  # asked of the table until the mirror has reloaded
+    async with asyncio.timeout(5):
+        assert "mine" in await revocations.mirror.trusted()
+
+
+async def test_the_mirror_keeps_revocations_of_tokens_within_any_leeway(
+    engine: AsyncEngine, revocations: RevocationRepository
+) -> None:
+    await revocations.revoke("just-expired", NOW - timedelta(seconds=40), NOW)
+    await revocations.revoke("long-expired", NOW - KEPT_AFTER_EXPIRY - timedelta(minutes=1), NOW)
+    async with asyncio.timeout(5):
+        mirrored = await revocations.mirror.trusted()
+    assert "just-expired" in mirrored
+    assert "long-expired" not in mirrored
