@@ -43,7 +43,7 @@ class _Lazy:
 
 def create_app(settings: Settings) -> Starlette:
     """Answers the ASGI application for `settings`; sources and policies are loaded at start-up."""
-    hub_engine = make_engine(settings.database_url)
+    hub_engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     revocations = RevocationRepository(hub_engine)
     oauth = build_oauth_service(
         settings,

@@ -42,6 +42,7 @@ class SourceSettings(BaseModel):
 
     url: str
     timeout_ms: int | None = Field(default=None, ge=10, le=60_000)
+    pool_size: int = Field(default=5, ge=1, le=100)
 
 
 class OidcSettings(BaseModel):
@@ -97,6 +98,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./credit-hub.db"
     audit_database_url: str | None = None
+    database_pool_size: int = Field(default=5, ge=1, le=100)
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
     catalog_path: Path = Field(default_factory=lambda: resource_dir("schema") / "catalog.yaml")
     sources_dir: Path = Field(default_factory=lambda: resource_dir("schema") / "sources")

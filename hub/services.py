@@ -31,7 +31,7 @@ from hub.measures.model import MeasuresList
 from hub.policy.load import PolicySet, load_policies
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
-from hub.privacy.consent import consent_service
+from hub.privacy.consent import HUB_ENGINE, consent_service
 from hub.privacy.masking import MASKERS
 from hub.privacy.redact import Redactor
 from hub.records.service import ReadRequest, ReadResult, RecordService
@@ -157,7 +157,7 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
                 place=str(mapping.path),
                 fix=f"set HUB_SOURCES__{name.upper()}__URL or [sources.{name}] url in hub.toml",
             )
-        engine = make_engine(configured.url, isolation_level="AUTOCOMMIT")
+        engine = make_engine(configured.url, pool_size=configured.pool_size, isolation_level="AUTOCOMMIT")
         engines[f"source:{name}"] = engine
         source = SqlSource(mapping, engine, configured.timeout_ms)
         if check_sources:
@@ -172,7 +172,7 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
     redactor = Redactor()
     shaper = Shaper(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text)
     consents = consent_service(settings, catalog, policies, engines)
-    rights = RightsRepository(engines.get("hub") or engines.setdefault("hub", make_engine(settings.database_url)))
+    rights = RightsRepository(engines[HUB_ENGINE])  # opened by consent_service
     records = RecordService(catalog, federation, shaper, consents, overlay=rights.marks)
     credit = _credit(load_measures(measures_path(settings.policies_dir)), catalog, federation, records, rights)
     return Services(

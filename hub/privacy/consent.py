@@ -316,5 +316,5 @@ def consent_service(
     """Answers the consent service over the hub's database; its engine joins `engines`, disposed with them."""
     engine = engines.get(HUB_ENGINE)
     if engine is None:
-        engine = engines[HUB_ENGINE] = make_engine(settings.database_url)
+        engine = engines[HUB_ENGINE] = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     return ConsentService(ConsentRepository(engine), ConsentRules(catalog), purposes_of(policies))

@@ -20,12 +20,17 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> AsyncEngine:
-    """Answers an async engine for a sqlite+aiosqlite or postgresql+asyncpg URL."""
+    """Answers an async engine for a sqlite+aiosqlite or postgresql+asyncpg URL.
+
+    On PostgreSQL at most `pool_size` connections are open, and more callers wait their turn: a
+    connection opened beyond the pool for a burst would be closed again right after (a new backend,
+    statements prepared again), which costs more than the wait.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, **kwargs)
+    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=False, **kwargs)
 
 
 def is_sqlite(url: str) -> bool:

@@ -53,6 +53,14 @@ def test_serve_names_a_bad_setting_and_its_variable(tmp_path: Path) -> None:
     assert "HUB_DATABASE_URL" in result.output
 
 
+def test_serve_names_a_pool_size_out_of_range(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text('[sources.tax]\nurl = "postgresql+asyncpg://db/tax"\npool_size = 0\n', encoding="utf-8")
+    result = runner.invoke(app, ["serve", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "sources.tax.pool_size" in result.output
+
+
 def test_serve_names_a_broken_catalogue_with_its_line(tmp_path: Path) -> None:
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text("version: 1\nrecord_types:\n  x: [\n", encoding="utf-8")

@@ -1,0 +1,55 @@
+"""Engines for the hub's databases: bounded PostgreSQL pools, SQLite pragmas, autocommit lookups."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from hub.store.engine import make_engine, single_statements
+from tests.identity.support import BACKENDS, migrated_database
+
+POSTGRES = [backend for backend in BACKENDS if backend != "sqlite"]
+
+
+@pytest.mark.parametrize("backend", POSTGRES)
+async def test_a_postgresql_pool_never_opens_more_than_its_size(backend: str, tmp_path: Path) -> None:
+    async with migrated_database(backend, tmp_path, migrate=False) as url:
+        engine = make_engine(url, pool_size=2)
+        try:
+
+            async def busy() -> int:
+                async with engine.connect() as conn:
+                    return int((await conn.execute(text("SELECT pg_backend_pid() FROM pg_sleep(0.05)"))).scalar_one())
+
+            backends = await asyncio.gather(*(busy() for _ in range(8)))
+            assert len(set(backends)) == 2  # the other six waited for one of the two
+        finally:
+            await engine.dispose()
+
+
+async def test_sqlite_engines_use_the_write_ahead_log(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}")
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
+            assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_single_statements_are_each_committed_at_once(backend: str, tmp_path: Path) -> None:
+    async with migrated_database(backend, tmp_path, migrate=False) as url:
+        engine = make_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE said (word VARCHAR(10))"))
+            async with single_statements(engine).connect() as lookups:
+                await lookups.execute(text("INSERT INTO said VALUES ('once')"))  # no commit asked for
+                async with engine.connect() as other:
+                    assert (await other.execute(text("SELECT word FROM said"))).scalars().all() == ["once"]
+        finally:
+            await engine.dispose()
