@@ -5,16 +5,17 @@ The usual path costs one round trip and one commit. Each process remembers the h
 never fork the chain: a stale head inserts nothing (or collides on `seq`) and the batch is rebuilt on
 the head read afresh. After a few lost races the batch takes the chain's exclusive advisory lock.
 SQLAlchemy's per-statement overhead (about 0.2 ms here) would dominate, so this talks to asyncpg
-directly, on a connection checked out from the hub's engine.
+directly, on a connection of its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.audit_rows import GENESIS_HASH, Batch, ChainHead
 
@@ -82,34 +83,52 @@ def _arguments(head: ChainHead, batch: Batch) -> list[Any]:
 
 
 class PgChain:
-    """Extends the chain on PostgreSQL from the head this process last wrote, safe against other writers."""
+    """Extends the chain on PostgreSQL from the head this process last wrote, safe against other writers.
+
+    It keeps one connection of its own (the writer commits one batch at a time), so a commit costs
+    no pool checkout; a connection that fails is closed and the next batch opens another.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._head: ChainHead | None = None
+        self._conn: Any = None
+        self._lock = asyncio.Lock()
 
     async def extend(self, build: Callable[[ChainHead], Batch]) -> Batch:
         """Answers the committed batch `build` made from the stored head."""
-        try:
-            return await self._extend_on_pooled(build, locked=False)
-        except _DROPPED:
-            # The pooled connection was gone. Whether a statement ran is unknown; event_id is
-            # unique, so running it again can never register an event twice.
-            return await self._extend_on_pooled(build, locked=True)
-
-    async def _extend_on_pooled(self, build: Callable[[ChainHead], Batch], *, locked: bool) -> Batch:
-        async with self._engine.connect() as conn:
-            driver = await _driver(conn)
+        async with self._lock:
             try:
-                if not locked:
-                    for _ in range(_OPTIMISTIC_ATTEMPTS):
-                        if (batch := await self._extend_optimistic(driver, build)) is not None:
-                            return self._remember(batch)
-                return self._remember(await _extend_locked(driver, build))
-            except BaseException:
-                self._head = None
-                await conn.invalidate()  # the server rolls back; the connection's state is unknown
-                raise
+                return await self._extend(build, locked=False)
+            except _DROPPED:
+                # The connection was gone. Whether a statement ran is unknown; event_id is unique,
+                # so running it again can never register an event twice.
+                return await self._extend(build, locked=True)
+
+    async def close(self) -> None:
+        """Answers nothing; closes the chain's connection."""
+        async with self._lock:
+            await self._drop()
+
+    async def _extend(self, build: Callable[[ChainHead], Batch], *, locked: bool) -> Batch:
+        if self._conn is None or self._conn.is_closed():
+            self._conn = await asyncpg.connect(self._dsn)
+        driver = self._conn
+        try:
+            if not locked:
+                for _ in range(_OPTIMISTIC_ATTEMPTS):
+                    if (batch := await self._extend_optimistic(driver, build)) is not None:
+                        return self._remember(batch)
+            return self._remember(await _extend_locked(driver, build))
+        except BaseException:
+            self._head = None
+            await self._drop()  # the server rolls back; the connection's state is unknown
+            raise
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.terminate()
 
     async def _extend_optimistic(self, driver: Any, build: Callable[[ChainHead], Batch]) -> Batch | None:
         head = self._head or await _stored_head(driver)
@@ -137,11 +156,6 @@ async def _extend_locked(driver: Any, build: Callable[[ChainHead], Batch]) -> Ba
         raise RuntimeError("the chain moved while its exclusive lock was held")
     await driver.execute("COMMIT")
     return batch
-
-
-async def _driver(conn: AsyncConnection) -> Any:
-    raw = await conn.get_raw_connection()
-    return raw.driver_connection
 
 
 async def _stored_head(driver: Any) -> ChainHead:

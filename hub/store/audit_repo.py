@@ -51,6 +51,8 @@ class AuditRepository(AuditReads):
 
     async def close(self) -> None:
         """Answers nothing; disposes the engine if this repository created it."""
+        if self._pg_chain is not None:
+            await self._pg_chain.close()
         if self._owns_engine:
             await self.engine.dispose()
 
