@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -201,6 +202,7 @@ def subject_key(secret: str, code: str) -> str:
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=512)
 def query_hash(query: str) -> str:
     """Answers sha256 of a GraphQL document with whitespace runs collapsed (pass a printed AST if any)."""
     return hashlib.sha256(_SPACE.sub(" ", query).strip().encode()).hexdigest()
