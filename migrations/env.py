@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection
 
-from hub.store.engine import make_engine
+from hub.store.engine import make_engine, sqlite_pragmas
 from hub.store.tables import metadata
 
 target_metadata = metadata
@@ -38,6 +38,7 @@ def _run(connection: Connection) -> None:
 
 def _run_sqlite(url: str) -> None:
     engine = create_engine(url.replace("sqlite+aiosqlite:", "sqlite:", 1))
+    event.listen(engine, "connect", sqlite_pragmas)  # the file is left in WAL mode, as the hub opens it
     try:
         with engine.connect() as connection:
             _run(connection)
