@@ -54,6 +54,12 @@ class Fetched:
     rows: dict[str, dict[str, list[Row]]] = field(default_factory=dict)
     outcomes: dict[str, SourceOutcome] = field(default_factory=dict)
 
+    def unanswered(self, record_type: str) -> list[str]:
+        """Answers the sources of a record type that were asked and failed, when none of them answered."""
+        holders = (o for o in self.outcomes.values() if record_type in o.record_types)
+        asked = [o for o in holders if o.state is not SourceState.NOT_QUERIED]
+        return [o.name for o in asked] if asked and all(o.failed for o in asked) else []
+
     def failed_record_types(self) -> set[str]:
         """Answers the record types for which some asked source did not answer."""
         return {rt for outcome in self.outcomes.values() if outcome.failed for rt in outcome.record_types}

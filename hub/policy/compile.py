@@ -19,7 +19,7 @@ from hub.policy.decision import (
 from hub.policy.model import PolicySpec
 from hub.policy.policy import ConsentRule, Limits, Policy
 from hub.policy.purposes import Purpose
-from hub.policy.rules import ceiling, rule_for
+from hub.policy.rules import ceiling, rule_for, shown_as
 
 _ALLOW = Decision(Action.ALLOW)
 
@@ -65,13 +65,13 @@ def _decide(
     rule = rule_for(spec, purpose, record_type.name)
     if rule is None:
         return deny(NOT_IN_RULES)
-    action, masker = parse_decision(rule.fields.get(found.name, rule.default))
-    if action is Action.DENY:
+    written, masker = parse_decision(rule.fields.get(found.name, rule.default))
+    if written is Action.DENY:
         return deny(DENIED_BY_RULE)
+    action = shown_as(written, masker, found, kind)
     # Enforced here as well as by the checks, so the table alone never exceeds the ceiling.
     if found.sharing.rank > ceiling(spec, record_type, found, action).rank:
         return deny(ABOVE_LEVEL)
     if action is Action.ALLOW:
         return _ALLOW
-    masker = masker or MASKER_FOR_CLASS[found.pd_class(kind)]
-    return Decision(Action.MASK, masker) if masker else _ALLOW
+    return Decision(Action.MASK, masker or MASKER_FOR_CLASS[found.pd_class(kind)])

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from hub.catalog.model import Catalog, CatalogField, RecordType, Sharing
 from hub.catalog.yamlfile import Key, YamlDocument
 from hub.errors import ConfigError
-from hub.policy.decision import Action, parse_decision
+from hub.identity.codes import SubjectKind
+from hub.policy.decision import MASKER_FOR_CLASS, Action, parse_decision
 from hub.policy.model import PolicySpec, Rules, RuleSpec
 from hub.policy.purposes import DepartmentKind, Purpose
 
@@ -42,6 +43,13 @@ def ceiling(spec: PolicySpec, record_type: RecordType, field: CatalogField, acti
     if capped(spec, record_type, field):
         return Sharing.PUBLIC
     return spec.max_sharing if action is Action.ALLOW else spec.masked_ceiling
+
+
+def shown_as(action: Action, masker: str | None, field: CatalogField, kind: SubjectKind) -> Action:
+    """Answers how the value really leaves: `mask` of a field with nothing personal to mask shows it in clear."""
+    if action is Action.MASK and masker is None and MASKER_FOR_CLASS[field.pd_class(kind)] is None:
+        return Action.ALLOW
+    return action
 
 
 def capped(spec: PolicySpec, record_type: RecordType, field: CatalogField) -> bool:
@@ -80,8 +88,8 @@ def check_rules(document: YamlDocument, spec: PolicySpec, catalog: Catalog) -> N
 
 
 def _check_entry(document: YamlDocument, spec: PolicySpec, record_type: RecordType, entry: Entry) -> None:
-    action, _ = parse_decision(entry.text)
-    if action is Action.DENY:
+    written, masker = parse_decision(entry.text)
+    if written is Action.DENY:
         return
     found, place = entry.field, document.place(entry.key)
     deny_it = f"write `{found.name}: deny` under {record_type.name}.fields"
@@ -91,18 +99,21 @@ def _check_entry(document: YamlDocument, spec: PolicySpec, record_type: RecordTy
             place=place,
             fix=deny_it,
         )
-    top = ceiling(spec, record_type, found, action)
-    if found.sharing.rank > top.rank:
-        raise ConfigError(
-            f"'{found.path}' is {found.sharing} in the catalogue, above the {top} level "
-            f"'{spec.department}' may see {'in clear' if action is Action.ALLOW else 'masked'}"
-            + (" in another department's records (own_records_only)" if capped(spec, record_type, found) else ""),
-            place=place,
-            fix=deny_it,
-        )
-    if spec.kind is DepartmentKind.PUBLIC and action is Action.ALLOW and found.personal:
-        raise ConfigError(
-            f"'{found.path}' holds personal data: the public may only see it masked",
-            place=place,
-            fix=f"write `{found.name}: mask` under {record_type.name}.fields",
-        )
+    for kind in sorted(record_type.subject_kinds):
+        action = shown_as(written, masker, found, kind)
+        top = ceiling(spec, record_type, found, action)
+        if found.sharing.rank > top.rank:
+            raise ConfigError(
+                f"'{found.path}' is {found.sharing} in the catalogue, above the {top} level "
+                f"'{spec.department}' may see {'in clear' if action is Action.ALLOW else 'masked'}"
+                + (" (it holds no personal data, so `mask` shows it as it is)" if action is not written else "")
+                + (" in another department's records (own_records_only)" if capped(spec, record_type, found) else ""),
+                place=place,
+                fix=deny_it,
+            )
+        if spec.kind is DepartmentKind.PUBLIC and action is Action.ALLOW and found.pd_class(kind) != "none":
+            raise ConfigError(
+                f"'{found.path}' holds personal data: the public may only see it masked",
+                place=place,
+                fix=f"write `{found.name}: mask` under {record_type.name}.fields",
+            )

@@ -223,6 +223,11 @@ class RecordService:
                 disclosure.denied.update(f"{record_type}.{f}" for f in fields)
                 self._place(view, record_type, fields, withheld)
                 continue
+            if record_type != REGISTRATION and (failed := fetched.unanswered(record_type)):
+                # an empty list would read as "none on record"; the record is unknown, not empty
+                message = f"no source of {record_type} answered ({', '.join(sorted(failed))}); it is unknown, not empty"
+                self._place(view, record_type, fields, Withheld(ErrorCode.SOURCE_UNAVAILABLE, message))
+                continue
             rules = self.shaper.rules(plan, code.kind, record_type, sorted(fields))
             if record_type == REGISTRATION:
                 for name, value in self.shaper.single(registration, rules, known_names, disclosure).items():

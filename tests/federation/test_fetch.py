@@ -15,7 +15,7 @@ from hub.config import resource_dir
 from hub.errors import ConfigError
 from hub.federation.adapter import SqlSource
 from hub.federation.breaker import BreakerState
-from hub.federation.fetch import Federation, SourceState
+from hub.federation.fetch import Federation, Fetched, SourceOutcome, SourceState
 from hub.federation.mapping import load_source_map
 from hub.store.engine import make_engine
 
@@ -158,3 +158,22 @@ def test_bad_mapping_is_refused_with_file_and_line(
         load_source_map(path, CATALOG)
     assert words in caught.value.render()
     assert f"{path}:" in caught.value.render()
+
+
+def test_a_record_type_is_unanswered_only_when_every_source_asked_for_it_failed() -> None:
+    def outcome(name: str, state: SourceState, *types: str) -> SourceOutcome:
+        return SourceOutcome(name, name, state, 0.0, frozenset(types))
+
+    fetched = Fetched(
+        outcomes={
+            "taiyuan": outcome("taiyuan", SourceState.OK, "penalty", "registration"),
+            "datong": outcome("datong", SourceState.TIMEOUT, "penalty", "listing"),
+            "court": outcome("court", SourceState.UNAVAILABLE, "court_dishonesty"),
+            "tax": outcome("tax", SourceState.NOT_QUERIED, "tax_credit"),
+        }
+    )
+    assert fetched.unanswered("penalty") == []  # taiyuan answered: the list is partial, not unknown
+    assert fetched.unanswered("listing") == ["datong"]
+    assert fetched.unanswered("court_dishonesty") == ["court"]
+    assert fetched.unanswered("tax_credit") == []  # not asked at all
+    assert fetched.unanswered("licence") == []

@@ -56,6 +56,13 @@ BROKEN: dict[str, tuple[dict[str, str], str]] = {
         {"rules": "rules:\n  registration:\n    fields:\n      legal_representative.id_number: mask  # <-"},
         "above the shared level 'demo' may see masked",
     ),
+    "mask of a field with nothing personal, above max_sharing": (
+        {
+            "max_sharing": "max_sharing: public\nmax_sharing_masked: shared",
+            "rules": "rules:\n  representation: mask  # <-",
+        },
+        "(it holds no personal data, so `mask` shows it as it is)",
+    ),
     "confidential allowed by a default": (
         {"max_sharing": "max_sharing: restricted", "rules": "rules:\n  report: allow  # <-"},
         "'report.reporter_name' is confidential",
