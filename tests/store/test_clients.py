@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,17 +12,9 @@ from hub.errors import HubError
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
-from tests.identity.support import BACKENDS, ORG, migrated_database
+from tests.identity.support import ORG, migrated_database
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with migrated_database(request.param, tmp_path) as url:
-        made = make_engine(url)
-        yield made
-        await made.dispose()
 
 
 async def add(repository: ClientRepository, client_id: str, created_at: datetime = NOW) -> None:

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.clients import ClientRepository
 from hub.store.consents import ConsentRepository, ConsentRow
-from hub.store.engine import make_engine
 from hub.store.tables import clients
-from tests.identity.support import BACKENDS, ORG, OTHER_ORG, PERSON, migrated_database
+from tests.identity.support import ORG, OTHER_ORG, PERSON
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 OTHER_PERSON = "110101199003070011"
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with migrated_database(request.param, tmp_path) as url:
-        made = make_engine(url)
-        yield made
-        await made.dispose()
 
 
 def consent(consent_id: str, **changes: Any) -> ConsentRow:

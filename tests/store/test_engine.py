@@ -10,8 +10,7 @@ from sqlalchemy import text
 
 from hub.store.engine import make_engine, single_statements
 from tests.identity.support import BACKENDS, migrated_database
-
-POSTGRES = [backend for backend in BACKENDS if backend != "sqlite"]
+from tests.store.conftest import POSTGRES
 
 
 @pytest.mark.parametrize("backend", POSTGRES)

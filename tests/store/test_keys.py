@@ -14,18 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hub.store.engine import make_engine
 from hub.store.keys import KEPT_AFTER_EXPIRY, RevocationRepository
 from hub.store.tables import revoked_tokens
-from tests.identity.support import BACKENDS, migrated_database
+from tests.store.conftest import POSTGRES, migrated_engine
 
-POSTGRES = [backend for backend in BACKENDS if backend != "sqlite"]
 NOW = datetime.now(UTC)
 
 
 @pytest.fixture(params=POSTGRES)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with migrated_database(request.param, tmp_path) as url:
-        made = make_engine(url)
+    async with migrated_engine(request.param, tmp_path) as made:
         yield made
-        await made.dispose()
 
 
 @pytest.fixture

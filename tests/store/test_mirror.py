@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.engine import make_engine
 from hub.store.mirror import Mirror, announce
-from tests.identity.support import BACKENDS, migrated_database
+from tests.identity.support import migrated_database
+from tests.store.conftest import POSTGRES
 
 CHANNEL = "credit_hub_test_mirror"
 WAIT = 5.0
@@ -22,7 +23,6 @@ async def _names(conn: AsyncConnection) -> frozenset[str]:
     return frozenset((await conn.execute(text("SELECT name FROM mirrored"))).scalars())
 
 
-POSTGRES = [backend for backend in BACKENDS if backend != "sqlite"]
 
 
 @pytest.fixture(params=POSTGRES)

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,20 +15,11 @@ from hub.store.executions import ExecutionRepository, ExecutionRow
 from hub.store.repairs import APPROVED, PENDING, RepairRepository
 from hub.store.rights import OPEN, RightsRepository
 from hub.store.rights_rows import HIDDEN_REPAIRED, HIDDEN_REVOKED, Evidence, ObjectionRow, RepairRow
-from tests.identity.support import BACKENDS, migrated_database
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
 FIRM = "91140200MA0L000011"
 ITEM = "datong:listing:17"
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with migrated_database(request.param, tmp_path) as url:
-        made = make_engine(url)
-        yield made
-        await made.dispose()
 
 
 def objection(item: str = ITEM, due: date = TODAY + timedelta(days=21), **extra: object) -> ObjectionRow:

@@ -1,0 +1,33 @@
+"""Fixtures of the store tests: an engine on a freshly migrated hub database, on every backend."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.store.engine import make_engine
+from tests.identity.support import BACKENDS, migrated_database
+
+POSTGRES = [backend for backend in BACKENDS if backend != "sqlite"]
+
+
+@contextlib.asynccontextmanager
+async def migrated_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """Yields an engine on a freshly migrated hub database of `backend`, disposed afterwards."""
+    async with migrated_database(backend, tmp_path) as url:
+        made = make_engine(url)
+        try:
+            yield made
+        finally:
+            await made.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """Answers an engine on a migrated hub database (SQLite, and PostgreSQL when configured)."""
+    async with migrated_engine(request.param, tmp_path) as made:
+        yield made
