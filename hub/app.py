@@ -17,7 +17,7 @@ from hub.audit import AnomalyThresholds, AuditWriter, Checkpointer, CheckpointPo
 from hub.audit.cases import CaseRegister
 from hub.audit.reader import AuditReader
 from hub.config import Settings, load_settings
-from hub.graphql.endpoint import HubEndpoint
+from hub.graphql.http import HubGraphQL
 from hub.graphql.receipts import Receipts
 from hub.graphql.schema import build_schema
 from hub.services import build_services
@@ -76,7 +76,7 @@ def create_app(settings: Settings) -> Starlette:
             trusted_keys=(signer.public_key,), thresholds=AnomalyThresholds.from_settings(settings.audit_anomalies),
         )  # fmt: skip
         services.cases = CaseRegister(ClosedCaseRepository(audit_repo.engine))
-        graphql.app = HubEndpoint(
+        graphql.app = HubGraphQL(
             services,
             oauth.verifier.verify,
             Receipts(writer),

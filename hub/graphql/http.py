@@ -18,6 +18,7 @@ from strawberry.types import ExecutionResult
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
 from hub.graphql.receipts import Receipts
+from hub.identity.case import CASE_HEADER, case_number
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.services import Services
@@ -78,6 +79,10 @@ class HubGraphQL(GraphQL[HubContext, None]):
             operator=operator_name(request.headers.get(OPERATOR_HEADER)),
         )
         context.notes["started"] = time.perf_counter()
+        try:  # a malformed X-Hub-Case refuses the operation (hub.graphql.schema.HubOperation), never a 500
+            context.case_number = case_number(request.headers.get(CASE_HEADER))
+        except HubError as error:
+            context.header_error = error
         request.state.hub_context = context
         return context
 
