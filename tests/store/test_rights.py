@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,6 +16,7 @@ from hub.store.executions import ExecutionRepository, ExecutionRow
 from hub.store.repairs import APPROVED, PENDING, RepairRepository
 from hub.store.rights import OPEN, RightsRepository
 from hub.store.rights_rows import HIDDEN_REPAIRED, HIDDEN_REVOKED, Evidence, ObjectionRow, RepairRow
+from tests.store.conftest import POSTGRES, migrated_engine
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -159,12 +161,17 @@ async def test_execution_counts_by_measure_reason_and_department(engine: AsyncEn
     assert sorted((c.measure_code, c.count) for c in mine) == [("GP-01", 1), ("GP-02", 1)]
 
 
+@pytest.fixture(params=POSTGRES)
+async def pg_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """Answers an engine on a migrated PostgreSQL hub database (the overlay is mirrored there only)."""
+    async with migrated_engine(request.param, tmp_path) as made:
+        yield made
+
+
 @pytest.fixture
-async def mirrored(engine: AsyncEngine) -> AsyncIterator[RightsRepository]:
-    """Answers a rights repository whose overlay is mirrored (PostgreSQL) and trusted."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the overlay is mirrored on PostgreSQL only")
-    rights = RightsRepository(engine)
+async def mirrored(pg_engine: AsyncEngine) -> AsyncIterator[RightsRepository]:
+    """Answers a rights repository whose overlay is mirrored and trusted."""
+    rights = RightsRepository(pg_engine)
     await rights.start()
     async with asyncio.timeout(5):
         await rights.mirror.trusted()
@@ -173,9 +180,9 @@ async def mirrored(engine: AsyncEngine) -> AsyncIterator[RightsRepository]:
 
 
 async def test_marks_written_by_another_process_reach_the_mirror(
-    engine: AsyncEngine, mirrored: RightsRepository
+    pg_engine: AsyncEngine, mirrored: RightsRepository
 ) -> None:
-    other = make_engine(engine.url.render_as_string(hide_password=False))
+    other = make_engine(pg_engine.url.render_as_string(hide_password=False))
     try:
         repairs = RepairRepository(other)
         await repairs.add(repair())
