@@ -18,6 +18,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.audit_rows import GENESIS_HASH, Batch, ChainHead
+from hub.store.engine import driver_dsn
 
 # pg_advisory_xact_lock key serialising chain extension across processes ("CHAUDIT" in ASCII).
 CHAIN_LOCK_KEY = 0x43484155444954
@@ -90,7 +91,7 @@ class PgChain:
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._dsn = driver_dsn(engine)
         self._head: ChainHead | None = None
         self._conn: Any = None
         self._lock = asyncio.Lock()

@@ -34,6 +34,11 @@ def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=False, **kwargs)
 
 
+def driver_dsn(engine: AsyncEngine) -> str:
+    """Answers the engine's PostgreSQL URL as asyncpg.connect takes it, for connections kept apart from the pool."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def is_sqlite(url: str) -> bool:
     """Answers whether a database URL names the embedded SQLite backend."""
     return url.startswith("sqlite")

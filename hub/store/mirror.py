@@ -24,6 +24,8 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hub.store.engine import driver_dsn
+
 log = logging.getLogger("hub.store.mirror")
 
 T = TypeVar("T")
@@ -121,8 +123,7 @@ class Mirror(Generic[T]):
                     await self._wake.wait()
 
     async def _connect(self) -> None:
-        dsn = self._engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        listener = await asyncpg.connect(dsn)
+        listener = await asyncpg.connect(driver_dsn(self._engine))
         try:
             await listener.add_listener(self._channel, self._notified)
             listener.add_termination_listener(self._terminated)

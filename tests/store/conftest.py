@@ -31,3 +31,10 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     """Answers an engine on a migrated hub database (SQLite, and PostgreSQL when configured)."""
     async with migrated_engine(request.param, tmp_path) as made:
         yield made
+
+
+@pytest.fixture(params=POSTGRES)
+async def pg_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """Answers an engine on a migrated PostgreSQL hub database (for what only PostgreSQL does: mirrors)."""
+    async with migrated_engine(request.param, tmp_path) as made:
+        yield made

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
@@ -14,20 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hub.store.engine import make_engine
 from hub.store.keys import KEPT_AFTER_EXPIRY, RevocationRepository
 from hub.store.tables import revoked_tokens
-from tests.store.conftest import POSTGRES, migrated_engine
 
 NOW = datetime.now(UTC)
 
 
-@pytest.fixture(params=POSTGRES)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async with migrated_engine(request.param, tmp_path) as made:
-        yield made
-
-
 @pytest.fixture
-async def revocations(engine: AsyncEngine) -> AsyncIterator[RevocationRepository]:
-    repository = RevocationRepository(engine)
+async def revocations(pg_engine: AsyncEngine) -> AsyncIterator[RevocationRepository]:
+    repository = RevocationRepository(pg_engine)
     await repository.start()
     async with asyncio.timeout(5):
         await repository.mirror.trusted()
@@ -35,17 +27,17 @@ async def revocations(engine: AsyncEngine) -> AsyncIterator[RevocationRepository
     await repository.stop()
 
 
-async def test_lookups_answer_from_the_mirror(engine: AsyncEngine, revocations: RevocationRepository) -> None:
-    async with engine.begin() as conn:  # written behind the hub's back: no announcement
+async def test_lookups_answer_from_the_mirror(pg_engine: AsyncEngine, revocations: RevocationRepository) -> None:
+    async with pg_engine.begin() as conn:  # written behind the hub's back: no announcement
         row = {"jti": "quiet", "expires_at": NOW + timedelta(minutes=5), "revoked_at": NOW}
         await conn.execute(insert(revoked_tokens).values(**row))
     assert not await revocations.is_revoked("quiet")
 
 
 async def test_a_revocation_in_another_process_reaches_this_one(
-    engine: AsyncEngine, revocations: RevocationRepository
+    pg_engine: AsyncEngine, revocations: RevocationRepository
 ) -> None:
-    other = make_engine(engine.url.render_as_string(hide_password=False))
+    other = make_engine(pg_engine.url.render_as_string(hide_password=False))
     try:
         await RevocationRepository(other).revoke("elsewhere", NOW + timedelta(minutes=5), NOW)
         async with asyncio.timeout(5):
@@ -64,7 +56,7 @@ async def test_this_process_s_revocation_holds_from_the_next_request(revocations
 
 
 async def test_the_mirror_keeps_revocations_of_tokens_within_any_leeway(
-    engine: AsyncEngine, revocations: RevocationRepository
+    pg_engine: AsyncEngine, revocations: RevocationRepository
 ) -> None:
     await revocations.revoke("just-expired", NOW - timedelta(seconds=40), NOW)
     await revocations.revoke("long-expired", NOW - KEPT_AFTER_EXPIRY - timedelta(minutes=1), NOW)

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,7 +15,6 @@ from hub.store.executions import ExecutionRepository, ExecutionRow
 from hub.store.repairs import APPROVED, PENDING, RepairRepository
 from hub.store.rights import OPEN, RightsRepository
 from hub.store.rights_rows import HIDDEN_REPAIRED, HIDDEN_REVOKED, Evidence, ObjectionRow, RepairRow
-from tests.store.conftest import POSTGRES, migrated_engine
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -159,13 +157,6 @@ async def test_execution_counts_by_measure_reason_and_department(engine: AsyncEn
     assert departments == {"GP-01": 2, "GP-02": 1}
     mine, _ = await executions.counts(NOW + timedelta(minutes=2), None, "approval-bureau")
     assert sorted((c.measure_code, c.count) for c in mine) == [("GP-01", 1), ("GP-02", 1)]
-
-
-@pytest.fixture(params=POSTGRES)
-async def pg_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """Answers an engine on a migrated PostgreSQL hub database (the overlay is mirrored there only)."""
-    async with migrated_engine(request.param, tmp_path) as made:
-        yield made
 
 
 @pytest.fixture
