@@ -169,6 +169,7 @@ def main() -> None:
     figures["chain"] = asyncio.run(_verify(args.pg))
     print(f"chain after the runs: {json.dumps(figures['chain'])}")
     out = ROOT / "bench" / "results" / f"audit-subject-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print(f"figures written to {out.relative_to(ROOT)}")
 

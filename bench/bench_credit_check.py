@@ -117,6 +117,7 @@ def main() -> None:
     finally:
         hub.stop()
     out = ROOT / "bench" / "results" / f"credit-check-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")
 

@@ -24,6 +24,11 @@ def _unavailable(message: str) -> HubError:
     return HubError(ErrorCode.AUDIT_UNAVAILABLE, message, fix="retry later; no data left the hub")
 
 
+def _expire(future: asyncio.Future[int]) -> None:
+    if not future.done():  # the writer skips it if it has not taken it yet
+        future.set_exception(_unavailable("the audit store did not confirm in time"))
+
+
 class AuditWriter:
     """Appends events to the chain; each `append` returns once its event is durably committed."""
 
@@ -79,13 +84,16 @@ class AuditWriter:
         """Answers the event's seq once it is durable; raises HubError(AUDIT_UNAVAILABLE) otherwise."""
         if self._task is None or self._task.done() or self._closing:
             raise _unavailable("the audit register is not accepting events")
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[int] = loop.create_future()
         self._pending.append((prepare(event, self._secret), future))
         self._wake.set()
+        # One timer on the future itself: asyncio.wait_for would add a second future and a callback.
+        expiry = loop.call_later(self._timeout, _expire, future)
         try:
-            return await asyncio.wait_for(future, self._timeout)
-        except TimeoutError:
-            raise _unavailable("the audit store did not confirm in time") from None
+            return await future
+        finally:
+            expiry.cancel()
 
     async def _run(self) -> None:
         while True:

@@ -132,6 +132,15 @@ def _principal(claims: dict[str, Any]) -> Principal:
     )
 
 
+@dataclass(slots=True)
+class _Verified:
+    """A token whose signature was checked: its header and claims, and who it names once its claims held."""
+
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    principal: Principal | None = None
+
+
 class TokenVerifier:
     """Turns an Authorization header into a Principal, or raises UNAUTHENTICATED with a challenge."""
 
@@ -146,9 +155,10 @@ class TokenVerifier:
         leeway: int = 30,
     ) -> None:
         self._keys, self._revocations, self._external = keys, revocations, external
-        # Tokens whose signature was checked: a client repeats its token on every request, and the
-        # signature is most of the cost. Key, claims, expiry and revocation are checked every time.
-        self._verified: OrderedDict[str, None] = OrderedDict()
+        # Tokens whose signature was checked, with their decoded header and claims: a client repeats
+        # its token on every request, and the signature is most of the cost. Key, claims, expiry and
+        # revocation are checked every time.
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()
         essential: ClaimsOption = {"essential": True}
         self._registry = jwt.JWTClaimsRegistry(
             now=lambda: int(clock()),
@@ -181,13 +191,18 @@ class TokenVerifier:
 
     async def verify_token(self, token: str, *, check_revoked: bool = True) -> Principal:
         """Answers who a bare access token belongs to, or raises UNAUTHENTICATED saying why."""
-        try:
-            obj = jws.extract_compact(token.encode("ascii"))
-            header, payload = obj.headers(), json.loads(obj.payload or b"")
-        except (JoseError, ValueError, UnicodeError):
-            raise unauthenticated("malformed", "token is not a signed JWT") from None
-        if not isinstance(payload, dict):
-            raise unauthenticated("malformed", "token payload is not a JSON object")
+        known = self._verified.get(token)
+        if known is not None:
+            self._verified.move_to_end(token)
+            header, payload, obj = known.header, known.payload, None
+        else:
+            try:
+                obj = jws.extract_compact(token.encode("ascii"))
+                header, payload = obj.headers(), json.loads(obj.payload or b"")
+            except (JoseError, ValueError, UnicodeError):
+                raise unauthenticated("malformed", "token is not a signed JWT") from None
+            if not isinstance(payload, dict):
+                raise unauthenticated("malformed", "token payload is not a JSON object")
         if self._external is not None and payload.get("iss") == self._external.issuer:
             return await self._external.verify(token)
         said = payload.get("client_id")
@@ -201,27 +216,28 @@ class TokenVerifier:
             raise unauthenticated("unknown_key", "token signed by an unknown key", details=claimed)
         if header.get("alg") != key.algorithm:
             raise unauthenticated("bad_algorithm", "token algorithm does not match its key", details=claimed)
-        if token not in self._verified:
+        if known is None:
+            assert obj is not None  # parsed above whenever the token was not known
             try:
                 valid = jws.validate_compact(obj, key.public, algorithms=[key.algorithm])
             except JoseError:
                 valid = False
             if not valid:
                 raise unauthenticated("bad_signature", "token signature is invalid", details=claimed)
-            self._remember(token)
-        else:
-            self._verified.move_to_end(token)
-        return await self._checked(payload, {"client_id": client_id} if client_id else {}, check_revoked)
+            known = self._remember(token, header, payload)
+        return await self._checked(known, {"client_id": client_id} if client_id else {}, check_revoked)
 
-    def _remember(self, token: str) -> None:
-        self._verified[token] = None
+    def _remember(self, token: str, header: dict[str, Any], payload: dict[str, Any]) -> _Verified:
+        known = self._verified[token] = _Verified(header, payload)
         if len(self._verified) > VERIFIED_TOKENS_KEPT:
             self._verified.popitem(last=False)
+        return known
 
-    async def _checked(self, payload: dict[str, Any], verified: dict[str, str], revocable: bool) -> Principal:
+    async def _checked(self, known: _Verified, verified: dict[str, str], revocable: bool) -> Principal:
+        payload = known.payload
         try:
             self._registry.validate(payload)
-            principal = _principal(payload)
+            principal = known.principal or _principal(payload)
         except ExpiredTokenError:
             raise unauthenticated("expired", "token has expired", details=verified) from None
         except JoseError as exc:
@@ -233,4 +249,5 @@ class TokenVerifier:
             raise
         if revocable and await self._revocations.is_revoked(str(payload["jti"])):
             raise unauthenticated("revoked", "token has been revoked", details=verified)
+        known.principal = principal
         return principal

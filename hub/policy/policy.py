@@ -17,6 +17,8 @@ _OUTSIDE_PURPOSE = deny(OUTSIDE_PURPOSE)
 _NOT_IN_CATALOGUE = deny(NOT_IN_CATALOGUE)
 
 Table = Mapping[tuple[Purpose, SubjectKind, str], Decision]
+# Plans are pure functions of the request's shape, and clients repeat a few shapes: keep this many.
+PLANS_KEPT = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class ConsentRule:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What one query may see: a decision per requested field, what to fetch, what needs consent."""
+    """What one query may see: per requested field a decision, what to fetch, what needs consent (shared: read only)."""
 
     decisions: dict[str, Decision]
     fetch: dict[str, frozenset[str]]
@@ -69,6 +71,7 @@ class Policy:
     table: Table = field(repr=False, compare=False)
     conceal_access_days: Mapping[Purpose, int] = field(default_factory=dict, compare=False)
     conceal_until_case_closes: frozenset[Purpose] = field(default=frozenset(), compare=False)
+    _plans: dict[tuple[object, ...], Plan] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def decide(self, purpose: Purpose, kind: SubjectKind, field_path: str) -> Decision:
         """Answers the decision for one `record_type.field` about a subject of `kind` under `purpose`."""
@@ -85,6 +88,15 @@ class Policy:
                 f"department '{self.department}' may not query for purpose {purpose}",
                 fix=f"state one of: {', '.join(sorted(self.purposes))}",
             )
+        key = (purpose, kind, *((rt, frozenset(names)) for rt, names in requested.items()))
+        known = self._plans.get(key)
+        if known is None:
+            if len(self._plans) >= PLANS_KEPT:
+                self._plans.clear()
+            known = self._plans[key] = self._new_plan(purpose, kind, requested)
+        return known
+
+    def _new_plan(self, purpose: Purpose, kind: SubjectKind, requested: Mapping[str, Iterable[str]]) -> Plan:
         decisions: dict[str, Decision] = {}
         fetch: dict[str, set[str]] = {}
         for record_type, names in requested.items():

@@ -92,3 +92,23 @@ def test_divisions_bound_the_subjects(write_policy: Writer, catalog: Catalog) ->
     assert not policy.in_scope(SubjectCode("91410200MA3X5Y7A1K", LE))
     everywhere = load_policy(write_policy(), catalog)
     assert everywhere.in_scope(SubjectCode("110101199003071238", NP))
+
+
+def test_a_repeated_shape_reuses_its_plan_and_other_shapes_do_not(
+    policy_set: PolicySet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hub.policy.policy as policy_module
+
+    bank = policy_set.departments["bank"]
+    first = bank.plan(Purpose.CREDIT_LENDING, LE, REQUEST)
+    assert bank.plan(Purpose.CREDIT_LENDING, LE, {k: list(v) for k, v in REQUEST.items()}) is first
+    assert bank.plan(Purpose.CREDIT_LENDING, NP, REQUEST) is not first
+    assert bank.plan(Purpose.CREDIT_LENDING, LE, {"penalty": ["authority"]}).fetch == {"penalty": {"authority"}}
+    monkeypatch.setattr(policy_module, "PLANS_KEPT", 2)
+    shapes = [{"penalty": ["authority"]}, {"penalty": ["decided_on"]}, {"tax_credit": ["grade"]}]
+    plans = [bank.plan(Purpose.CREDIT_LENDING, LE, shape) for shape in shapes]
+    assert [set(p.fetch) for p in plans] == [{"penalty"}, {"penalty"}, {"tax_credit"}]
+    assert bank.plan(Purpose.CREDIT_LENDING, LE, REQUEST) == first  # rebuilt after the memo was cleared
+    with pytest.raises(HubError) as refused:
+        bank.plan(Purpose.SUPERVISION, LE, REQUEST)  # a foreign purpose is refused even for a known shape
+    assert refused.value.code is ErrorCode.PURPOSE_NOT_ALLOWED
