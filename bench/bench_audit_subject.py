@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +33,18 @@ from bench.bench_subject import QUERY, SEED
 from bench.common import (
     ROOT,
     SOURCES,
+    TABLE_HEAD,
     Server,
+    Turn,
     WrkResult,
+    alternate,
     pg_dsn,
     prepare_databases,
-    run_wrk,
+    print_median,
     start_server,
     token_for,
+    turn_row,
+    warm_up,
 )
 from hub.audit.verify import verify_chain
 from hub.demo.generator import subject_facts
@@ -78,34 +82,20 @@ async def _verify(pg: str) -> dict[str, Any]:
     }
 
 
-def _wrk(url: str, codes: list[str], token: str | None, conc: int, seconds: int) -> WrkResult:
-    """Answers one wrk run; common.run_wrk's percentile regex can trip over a stdev ending in 50%/99%: retry."""
-    for attempt in range(3):
-        try:
-            return run_wrk(url, codes, QUERY, token, conc, seconds)
-        except AttributeError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+def _turn(hub: Server, baseline: Server, token: str, codes: list[str], conc: int, seconds: int, pg: str) -> Turn:
+    """Answers one turn, and notes the audit events/s the register took while the hub ran."""
+    counted: dict[str, float] = {}
 
+    def counting(measure: Callable[[], WrkResult]) -> WrkResult:
+        before = asyncio.run(_event_count(pg))
+        started = time.perf_counter()
+        result = measure()
+        counted["events_per_s"] = (asyncio.run(_event_count(pg)) - before) / (time.perf_counter() - started)
+        return result
 
-def _measure(
-    hub: Server, baseline: Server, token: str, codes: list[str], conc: int, seconds: int, pg: str
-) -> dict[str, Any]:
-    base = _wrk(baseline.url, codes, None, conc, seconds)
-    before = asyncio.run(_event_count(pg))
-    started = time.perf_counter()
-    mine = _wrk(hub.url, codes, token, conc, seconds)
-    elapsed = time.perf_counter() - started
-    events = asyncio.run(_event_count(pg)) - before
-    return {"baseline": base, "hub": mine, "audit_events_per_s": events / elapsed, "events": events}
-
-
-def _row(workers: int, conc: int, base: WrkResult, mine: WrkResult, events_s: float) -> str:
-    return (
-        f"{workers:>7} {conc:>5} | {base.rps:>12,.0f} {base.p50_ms:>6.1f}ms {base.p99_ms:>6.1f}ms | {mine.rps:>8,.0f} "
-        f"{mine.p50_ms:>6.1f}ms {mine.p99_ms:>6.1f}ms {mine.errors:>6} | {events_s:>8,.0f} | {mine.rps / base.rps:.2f}"
-    )
+    turn = alternate(baseline.url, hub.url, token, codes, QUERY, conc, seconds, counting)
+    turn.extra = counted
+    return turn
 
 
 def main() -> None:
@@ -130,38 +120,32 @@ def main() -> None:
     }
     rng = random.Random(7)
     codes = [subject_facts(SEED, rng.randrange(args.subjects)).subject.code for _ in range(2000)]
-    print(
-        f"{'workers':>7} {'conc':>5} | {'baseline rps':>12} {'p50':>8} {'p99':>8} | {'hub rps':>8} {'p50':>8} "
-        f"{'p99':>8} {'errors':>6} | {'events/s':>8} | ratio"
-    )
+    print(f"{TABLE_HEAD} {'events/s':>8} | ratio")
     figures: dict[str, Any] = {"subjects": args.subjects, "seconds": args.seconds, "runs": []}
     for workers in [int(w) for w in args.workers.split(",")]:
         baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
         hub = start_server("hub", "hub.app:app_from_environment", env, workers)
         try:
             token = token_for(hub.url, clients["approval-bureau"])
-            for url, auth in ((baseline.url, None), (hub.url, token)):
-                with contextlib.suppress(AttributeError, subprocess.CalledProcessError):
-                    run_wrk(url, codes, QUERY, auth, 16, 2)  # warm-up
+            warm_up([(baseline.url, None), (hub.url, token)], codes, QUERY)
             for conc in [int(c) for c in args.concurrency.split(",")]:
                 ratios = []
                 for _ in range(args.rounds):
                     try:
-                        run = _measure(hub, baseline, token, codes, conc, args.seconds, args.pg)
+                        turn = _turn(hub, baseline, token, codes, conc, args.seconds, args.pg)
                     except (AttributeError, subprocess.CalledProcessError):  # wrk printed no latencies
                         print(f"{workers:>7} {conc:>5} | wrk measured nothing (machine overloaded?)")
                         continue
-                    base, mine = run["baseline"], run["hub"]
-                    ratios.append(mine.rps / base.rps)
-                    print(_row(workers, conc, base, mine, run["audit_events_per_s"]))
+                    events_s = turn.extra["events_per_s"]
+                    ratios.append(turn.ratio)
+                    print(turn_row(workers, conc, turn, f" {events_s:>8,.0f} |"))
                     figures["runs"].append({
-                        "workers": workers, "concurrency": conc, "baseline_rps": round(base.rps),
-                        "hub_rps": round(mine.rps), "hub_p50_ms": mine.p50_ms, "hub_p99_ms": mine.p99_ms,
-                        "hub_errors": mine.errors, "audit_events_per_s": round(run["audit_events_per_s"]),
-                        "ratio": round(mine.rps / base.rps, 3),
+                        "workers": workers, "concurrency": conc, "baseline_rps": round(turn.baseline.rps),
+                        "hub_rps": round(turn.hub.rps), "hub_p50_ms": turn.hub.p50_ms, "hub_p99_ms": turn.hub.p99_ms,
+                        "hub_errors": turn.hub.errors, "audit_events_per_s": round(events_s),
+                        "ratio": round(turn.ratio, 3),
                     })  # fmt: skip
-                if len(ratios) > 1:
-                    print(f"{'':>13} median ratio over {len(ratios)} rounds: {statistics.median(ratios):.2f}")
+                print_median(ratios)
             figures.setdefault("hub_peak_rss_mb", {})[workers] = round(hub.peak_rss_mb())
         finally:
             baseline.stop()

@@ -2,10 +2,12 @@
 
 Seeds N subjects (default 100,000) into four PostgreSQL source databases, starts the hub and the
 baseline (bench/baseline_app.py: same source statements, no hub logic) under uvicorn with uvloop
-and httptools, and measures them in turn with wrk at each concurrency and worker count. Also times
-`subjects` with 1,000 codes. Prints requests/s, p50 and p99, the hub/baseline ratio, and peak RSS.
+and httptools, and measures them with wrk in alternating turns (baseline, hub, baseline, hub, ...)
+at each concurrency and worker count. Also times `subjects` with 1,000 codes. Prints requests/s,
+p50 and p99 and the hub/baseline ratio of every turn, the median ratio per cell, and peak RSS.
 
-    python bench/bench_subject.py [--subjects 100000] [--seconds 10] [--reuse]
+    python bench/bench_subject.py [--subjects 100000] [--seconds 10] [--rounds 3] [--reuse]
+        [--concurrency 1,16,64] [--workers 1,2]
 """
 
 from __future__ import annotations
@@ -15,12 +17,22 @@ import asyncio
 import json
 import random
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SOURCES, prepare_databases, run_wrk, start_server, timed_posts, token_for
+from bench.common import (
+    SOURCES,
+    TABLE_HEAD,
+    alternate,
+    prepare_databases,
+    print_median,
+    start_server,
+    timed_posts,
+    token_for,
+    turn_row,
+    warm_up,
+)
 from hub.demo.generator import subject_facts
 
 QUERY = (
@@ -38,38 +50,6 @@ async def _prepare(pg: str, subjects: int, fresh: bool) -> dict[str, dict[str, s
     return await prepare_databases(pg, "bench_", subjects, SEED, fresh=fresh)
 
 
-@dataclass
-class Measured:
-    """One server's wrk figures and its peak memory."""
-
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-    peak_rss_mb: float
-
-
-def _measure(
-    name: str,
-    factory: str,
-    env: dict[str, str],
-    workers: int,
-    codes: list[str],
-    client: dict[str, str] | None,
-    connections: int,
-    seconds: int,
-) -> Measured:
-    """Starts one server, warms it up, measures it with wrk, stops it."""
-    server = start_server(name, factory, env, workers)
-    try:
-        token = token_for(server.url, client) if client else None
-        run_wrk(server.url, codes, QUERY, token, connections, 2)
-        result = run_wrk(server.url, codes, QUERY, token, connections, seconds)
-        return Measured(result.rps, result.p50_ms, result.p99_ms, result.errors, server.peak_rss_mb())
-    finally:
-        server.stop()
-
-
 def main() -> None:
     """Runs the benchmark and prints its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -78,6 +58,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--concurrency", default="1,16,64")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating turns per cell; the median ratio is quoted")
     parser.add_argument("--reuse", action="store_true", help="keep already seeded databases")
     args = parser.parse_args()
     clients = asyncio.run(_prepare(args.pg, args.subjects, not args.reuse))
@@ -89,40 +70,25 @@ def main() -> None:
     }
     rng = random.Random(7)
     codes = [subject_facts(SEED, rng.randrange(args.subjects)).subject.code for _ in range(2000)]
-    print(
-        f"{'workers':>7} {'conc':>5} | {'baseline rps':>12} {'p50':>7} {'p99':>7} | {'hub rps':>8} {'p50':>7} "
-        f"{'p99':>7} {'errors':>6} | ratio"
-    )
+    print(f"{TABLE_HEAD} ratio")
     peak = 0.0
     for workers in [int(w) for w in args.workers.split(",")]:
-        for connections in [int(c) for c in args.concurrency.split(",")]:
-            base = _measure(
-                "baseline",
-                "bench.baseline_app:app_from_environment",
-                env,
-                workers,
-                codes,
-                None,
-                connections,
-                args.seconds,
-            )
-            mine = _measure(
-                "hub",
-                "hub.app:app_from_environment",
-                env,
-                workers,
-                codes,
-                clients["approval-bureau"],
-                connections,
-                args.seconds,
-            )
-            peak = max(peak, mine.peak_rss_mb)
-            print(
-                f"{workers:>7} {connections:>5} | {base.rps:>12,.0f} {base.p50_ms:>6.1f}ms {base.p99_ms:>5.1f}ms | "
-                f"{mine.rps:>8,.0f} {mine.p50_ms:>6.1f}ms {mine.p99_ms:>5.1f}ms {mine.errors:>6} | "
-                f"{mine.rps / base.rps:.2f}",
-                flush=True,
-            )
+        baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
+        hub = start_server("hub", "hub.app:app_from_environment", env, workers)
+        try:
+            token = token_for(hub.url, clients["approval-bureau"])
+            warm_up([(baseline.url, None), (hub.url, token)], codes, QUERY)
+            for connections in [int(c) for c in args.concurrency.split(",")]:
+                ratios = []
+                for _ in range(args.rounds):
+                    turn = alternate(baseline.url, hub.url, token, codes, QUERY, connections, args.seconds)
+                    ratios.append(turn.ratio)
+                    print(turn_row(workers, connections, turn), flush=True)
+                print_median(ratios)
+            peak = max(peak, hub.peak_rss_mb())
+        finally:
+            baseline.stop()
+            hub.stop()
     hub = start_server("hub", "hub.app:app_from_environment", env, 1)
     try:
         token = token_for(hub.url, clients["approval-bureau"])

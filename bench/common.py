@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -15,7 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +232,79 @@ def run_wrk(url: str, codes: list[str], query: str, token: str | None, connectio
     p99 = _ms(re.search(r"^\s*99%\s+(\S+)", distribution, re.M).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return WrkResult(rps, p50, p99, int(bad.group(1)) if bad else 0)
+
+
+def wrk_figures(url: str, codes: list[str], query: str, token: str | None, connections: int, seconds: int) -> WrkResult:
+    """Answers one wrk run; wrk's latency table is now and then unparsable (a stdev ending in 50%/99%): retry."""
+    for attempt in range(3):
+        try:
+            return run_wrk(url, codes, query, token, connections, seconds)
+        except AttributeError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class Turn:
+    """One round at one concurrency: the baseline measured, then the hub right after it."""
+
+    baseline: WrkResult
+    hub: WrkResult
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        """Answers the hub's requests/s over the baseline's."""
+        return self.hub.rps / self.baseline.rps
+
+
+def alternate(
+    baseline_url: str,
+    hub_url: str,
+    token: str,
+    codes: list[str],
+    query: str,
+    connections: int,
+    seconds: int,
+    hub_run: Callable[[Callable[[], WrkResult]], WrkResult] = lambda measure: measure(),
+) -> Turn:
+    """Answers one turn: the baseline, then the hub (through `hub_run`, which may count around it).
+
+    Absolute figures drift by up to 25% between runs on these machines; turns taken in alternation
+    keep the ratio within a few percent, so callers repeat turns and quote the median ratio.
+    """
+    base = wrk_figures(baseline_url, codes, query, None, connections, seconds)
+    mine = hub_run(lambda: wrk_figures(hub_url, codes, query, token, connections, seconds))
+    return Turn(base, mine)
+
+
+def warm_up(servers: list[tuple[str, str | None]], codes: list[str], query: str) -> None:
+    """Answers nothing; runs each (url, token) for 2 s at concurrency 16 so caches and pools are filled."""
+    for url, token in servers:
+        with contextlib.suppress(AttributeError, subprocess.CalledProcessError):
+            run_wrk(url, codes, query, token, 16, 2)
+
+
+def turn_row(workers: int, connections: int, turn: Turn, extra: str = "") -> str:
+    """Answers one printed table row: baseline and hub requests/s, p50, p99, errors, ratio."""
+    base, mine = turn.baseline, turn.hub
+    return (
+        f"{workers:>7} {connections:>5} | {base.rps:>12,.0f} {base.p50_ms:>6.1f}ms {base.p99_ms:>6.1f}ms | "
+        f"{mine.rps:>8,.0f} {mine.p50_ms:>6.1f}ms {mine.p99_ms:>6.1f}ms {mine.errors:>6} |{extra} {turn.ratio:.2f}"
+    )
+
+
+def print_median(ratios: list[float]) -> None:
+    """Answers nothing; prints the median ratio of a cell's turns when there were several."""
+    if len(ratios) > 1:
+        print(f"{'':>13} median ratio over {len(ratios)} rounds: {statistics.median(ratios):.2f}", flush=True)
+
+
+TABLE_HEAD = (
+    f"{'workers':>7} {'conc':>5} | {'baseline rps':>12} {'p50':>8} {'p99':>8} | {'hub rps':>8} {'p50':>8} "
+    f"{'p99':>8} {'errors':>6} |"
+)
 
 
 def token_for(base_url: str, client: dict[str, str]) -> str:

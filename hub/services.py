@@ -173,7 +173,9 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
     shaper = Shaper(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text)
     consents = consent_service(settings, catalog, policies, engines)
     rights = RightsRepository(engines[HUB_ENGINE])  # opened by consent_service
-    records = RecordService(catalog, federation, shaper, consents, overlay=rights.marks)
+    records = RecordService(
+        catalog, federation, shaper, consents, overlay=rights.marks, overlay_at_hand=rights.mirrored_marks
+    )
     credit = _credit(load_measures(measures_path(settings.policies_dir)), catalog, federation, records, rights)
     return Services(
         settings, catalog, policies, federation, records, redactor, engines, credit=credit, mirrors=[rights.mirror]

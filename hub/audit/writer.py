@@ -116,10 +116,15 @@ class AuditWriter:
     async def _idle(self) -> None:
         self._wake.clear()
         due = self._checkpointer.due_in() if self._checkpointer else None
+        # A timer that wakes the loop, rather than asyncio.wait_for, which wraps the wait in a task each time.
+        alarm = asyncio.get_running_loop().call_later(due, self._wake.set) if due is not None else None
         try:
-            await asyncio.wait_for(self._wake.wait(), due)
-        except TimeoutError:
-            await self._anchor_tail(force=False)
+            await self._wake.wait()
+        finally:
+            if alarm is not None:
+                alarm.cancel()
+        if not self._pending and not self._closing:
+            await self._anchor_tail(force=False)  # anchors only when the checkpoint is due
 
     async def _commit(self, batch: list[_Waiter]) -> None:
         checkpointer = self._checkpointer

@@ -82,7 +82,13 @@ async def read_own(info: HubInfo, code: SubjectCode) -> View | Withheld:
     requested, linked = requested_fields(info.selected_fields[0].selections).frozen()
     redaction = OwnDataRedaction(services.redactor, await own_values(services.federation, code))
     shaper = Shaper(services.catalog, MASKERS, redaction)
-    records = RecordService(services.catalog, services.federation, shaper, overlay=services.records.overlay)
+    records = RecordService(
+        services.catalog,
+        services.federation,
+        shaper,
+        overlay=services.records.overlay,
+        overlay_at_hand=services.records.overlay_at_hand,
+    )
     policy = self_access_policy(services.catalog)
     request = ReadRequest(policy, None, Purpose.SELF_ACCESS, [code], requested, linked)
     result = await records.read(request, date.today())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from hub.catalog.model import Sharing
 from hub.errors import ErrorCode, HubError
@@ -50,6 +51,8 @@ class Plan:
     decisions: dict[str, Decision]
     fetch: dict[str, frozenset[str]]
     consent_record_types: frozenset[str]
+    # What consumers derive from the plan alone (the shaper's field rules), kept with the shared plan.
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

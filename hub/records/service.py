@@ -36,6 +36,8 @@ _NAME_FIELDS = frozenset({"name", "legal_representative.name"})
 Requested = Mapping[str, frozenset[str]]
 ConsentLookup = Callable[[Sequence[str], str, Purpose], Awaitable[dict[str, tuple[frozenset[str], frozenset[str]]]]]
 OverlayLookup = Callable[[Sequence[str]], Awaitable[Mapping[str, ItemMark]]]
+# The overlay at hand without I/O (an in-memory mirror), or None when only the lookup can tell.
+OverlayAtHand = Callable[[Sequence[str]], Mapping[str, ItemMark] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +73,14 @@ class RecordService:
         shaper: Shaper,
         consents: ConsentLookup | None = None,
         overlay: OverlayLookup | None = None,
+        overlay_at_hand: OverlayAtHand | None = None,
     ) -> None:
         self.catalog = catalog
         self.federation = federation
         self.shaper = shaper
         self.consents = consents
         self.overlay = overlay
+        self.overlay_at_hand = overlay_at_hand
         self._period_fields = {
             name: frozenset(f for f in (rt.period_from, rt.period_until) if f)
             for name, rt in catalog.record_types.items()
@@ -94,8 +98,7 @@ class RecordService:
             if request.policy.in_scope(code):
                 consent = consented.get(code.value)
                 needs_by_code[code.value] = self._needs(plans[code.kind], consent, bool(request.linked))
-        fetched, found = await asyncio.gather(self._fetch_grouped(needs_by_code), self._marks(list(needs_by_code)))
-        marks = dict(found)
+        fetched, marks = await self._with_marks(self._fetch_grouped(needs_by_code), list(needs_by_code))
         linked = await self._linked(request, fetched, marks)
         views: list[View | Withheld] = []
         disclosures: list[Disclosure] = []
@@ -119,11 +122,17 @@ class RecordService:
             views.append(self._view(request, code, plan, shown, allowed_types, linked, disclosure, today, fetched))
         return ReadResult(views, disclosures, fetched.outcomes, failed, marks)
 
-    async def _marks(self, codes: Sequence[str]) -> Mapping[str, ItemMark]:
-        """Answers the rights overlay of the subjects' items: one batched lookup, run beside the fetch."""
+    async def _with_marks(
+        self, fetching: Awaitable[Fetched], codes: Sequence[str]
+    ) -> tuple[Fetched, dict[str, ItemMark]]:
+        """Answers the fetch and the subjects' overlay marks: from memory when at hand, else looked up beside it."""
         if self.overlay is None or not codes:
-            return {}
-        return await self.overlay(codes)
+            return await fetching, {}
+        at_hand = self.overlay_at_hand(codes) if self.overlay_at_hand else None
+        if at_hand is not None:
+            return await fetching, dict(at_hand)
+        fetched, found = await asyncio.gather(fetching, self.overlay(codes))
+        return fetched, dict(found)
 
     async def _consents(
         self, request: ReadRequest, plans: Mapping[SubjectKind, Plan]
@@ -162,7 +171,11 @@ class RecordService:
         groups: dict[tuple[tuple[str, frozenset[str]], ...], list[str]] = {}
         for code, needs in needs_by_code.items():
             groups.setdefault(tuple(sorted(needs.items())), []).append(code)
-        results = await asyncio.gather(*(self.federation.fetch(codes, dict(key)) for key, codes in groups.items()))
+        if len(groups) == 1:  # the usual case: no task to gather
+            [(key, codes)] = groups.items()
+            results = [await self.federation.fetch(codes, dict(key))]
+        else:
+            results = await asyncio.gather(*(self.federation.fetch(codes, dict(key)) for key, codes in groups.items()))
         merged = Fetched()
         for part in results:
             merged.rows.update(part.rows)
@@ -187,8 +200,8 @@ class RecordService:
         if not enterprise_codes:
             return {}
         plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
-        linked, found = await asyncio.gather(
-            self.federation.fetch(enterprise_codes, self._with_periods(plan.fetch)), self._marks(enterprise_codes)
+        linked, found = await self._with_marks(
+            self.federation.fetch(enterprise_codes, self._with_periods(plan.fetch)), enterprise_codes
         )
         marks.update(found)
         return {
@@ -255,7 +268,7 @@ class RecordService:
         self,
         item: View,
         rows: Mapping[str, list[Row]],
-        linked_rules: Mapping[str, list[FieldRule]],
+        linked_rules: Mapping[str, Sequence[FieldRule]],
         known_names: Sequence[str],
         disclosure: Disclosure,
         today: date,

@@ -42,8 +42,16 @@ class Shaper:
         self.maskers = maskers
         self.redact = redact
 
-    def rules(self, plan: Plan, kind: SubjectKind, record_type: str, fields: Sequence[str]) -> list[FieldRule]:
-        """Answers the rule for each requested field of a record type under a plan."""
+    def rules(self, plan: Plan, kind: SubjectKind, record_type: str, fields: Sequence[str]) -> tuple[FieldRule, ...]:
+        """Answers the rule for each requested field of a record type under a plan (worked out once per plan)."""
+        # The rules hold this shaper's maskers: shapers with other maskers keep rules of their own.
+        key = ("rules", id(self.maskers), kind, record_type, tuple(fields))
+        known: tuple[FieldRule, ...] | None = plan.derived.get(key)
+        if known is None:
+            known = plan.derived[key] = tuple(self._rules(plan, kind, record_type, fields))
+        return known
+
+    def _rules(self, plan: Plan, kind: SubjectKind, record_type: str, fields: Sequence[str]) -> list[FieldRule]:
         rt = self.catalog.record_types[record_type]
         found: list[FieldRule] = []
         for name in fields:

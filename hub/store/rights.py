@@ -117,13 +117,19 @@ class RightsRepository:
         """Answers nothing; stops mirroring."""
         await self.mirror.stop()
 
+    def mirrored_marks(self, codes: Sequence[str]) -> dict[str, ItemMark] | None:
+        """Answers the subjects' overlay marks by item id from the mirror, or None when it cannot be trusted now."""
+        mirrored = self.mirror.current
+        if mirrored is None:
+            return None
+        return {mark.item_id: mark for code in codes for mark in mirrored.get(code, ())}
+
     async def marks(self, codes: Sequence[str]) -> dict[str, ItemMark]:
         """Answers the overlay marks of every item of the given subjects, by item id (mirror, else one statement)."""
         if not codes:
             return {}
-        mirrored = self.mirror.current
-        if mirrored is not None:
-            return {mark.item_id: mark for code in codes for mark in mirrored.get(code, ())}
+        if (mirrored := self.mirrored_marks(codes)) is not None:
+            return mirrored
         async with self._lookups.connect() as conn:
             result = await conn.execute(_MARKS_BY_CODES, {"codes": list(codes)})
             return {record["item_id"]: _mark(record) for record in result.mappings()}

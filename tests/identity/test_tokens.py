@@ -185,9 +185,9 @@ async def test_hot_path_uses_cached_keys(stack: Stack) -> None:
 
 
 async def test_a_remembered_token_still_expires(stack: Stack) -> None:
-    now = [time.time()]
-    verifier = TokenVerifier(stack.settings, stack.keys, stack.revocations, clock=lambda: now[0], leeway=0)
     token = await issue(stack)
+    now = [time.time()]  # after issuing: with no leeway, a clock behind the token's iat would refuse it
+    verifier = TokenVerifier(stack.settings, stack.keys, stack.revocations, clock=lambda: now[0], leeway=0)
     assert (await verifier.verify(f"Bearer {token}")).subject == "ch_1"
     now[0] += 601
     assert (await refusal(verifier, f"Bearer {token}")).extra["reason"] == "expired"

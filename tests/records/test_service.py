@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.catalog.load import load_catalog
 from hub.config import resource_dir
@@ -17,6 +20,7 @@ from hub.privacy.masking import MASKERS
 from hub.records.service import ReadRequest, RecordService
 from hub.records.shape import Shaper
 from hub.store.engine import make_engine
+from hub.store.rights_rows import ItemMark
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
 POLICIES = load_policies(resource_dir("policies"), CATALOG)
@@ -44,7 +48,7 @@ record_types:
 """
 
 
-async def test_expired_listings_of_represented_enterprises_stay_hidden_without_their_dates(tmp_path: Path) -> None:
+async def _minicity(tmp_path: Path) -> tuple[AsyncEngine, Federation]:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'minicity.db'}")
     async with engine.begin() as connection:
         await connection.exec_driver_sql("CREATE TABLE corp (uscc TEXT PRIMARY KEY, name TEXT, legal_id TEXT)")
@@ -61,18 +65,24 @@ async def test_expired_listings_of_represented_enterprises_stay_hidden_without_t
         )
     (tmp_path / "minicity.yaml").write_text(MAPPING, encoding="utf-8")
     source = SqlSource(load_source_map(tmp_path / "minicity.yaml", CATALOG), engine)
-    federation = Federation([source], default_timeout_ms=5000, breaker_failures=5, breaker_reset=5)
-    service = RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda text, _names: text))
-    policy = POLICIES.departments["market-regulation"]
-    request = ReadRequest(
-        policy,
+    return engine, Federation([source], default_timeout_ms=5000, breaker_failures=5, breaker_reset=5)
+
+
+def _request(linked: bool = True) -> ReadRequest:
+    return ReadRequest(
+        POLICIES.departments["market-regulation"],
         None,
         Purpose.SUPERVISION,
         [parse_subject_code(PERSON)],
         requested={"representation": frozenset({"enterprise_name"})},
-        linked={"listing": frozenset({"list"})},
+        linked={"listing": frozenset({"list"})} if linked else {},
     )
-    result = await service.read(request, date.today())
+
+
+async def test_expired_listings_of_represented_enterprises_stay_hidden_without_their_dates(tmp_path: Path) -> None:
+    engine, federation = await _minicity(tmp_path)
+    service = RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda text, _names: text))
+    result = await service.read(_request(), date.today())
     await engine.dispose()
     view = result.views[0]
     assert isinstance(view, dict)
@@ -80,3 +90,32 @@ async def test_expired_listings_of_represented_enterprises_stay_hidden_without_t
     assert linked == {"现任公司": [linked["现任公司"][0]], "旧公司": []}
     assert linked["现任公司"][0]["list"] == "BLACK"
     assert "enterprise_code" not in view["represented_enterprises"][0], "linking reads the code, never shows it"
+
+
+async def test_overlay_marks_at_hand_are_used_without_a_lookup_else_looked_up_beside_the_fetch(tmp_path: Path) -> None:
+    engine, federation = await _minicity(tmp_path)
+    hidden = ItemMark(f"minicity:representation:{EXPIRED}", PERSON, "representation", hidden_by="repair-1")
+    looked_up: list[list[str]] = []
+
+    async def lookup(codes: Sequence[str]) -> dict[str, ItemMark]:
+        looked_up.append(list(codes))
+        return {hidden.item_id: hidden} if PERSON in codes else {}
+
+    shaper = Shaper(CATALOG, MASKERS, lambda text, _names: text)
+    try:
+        in_memory = RecordService(
+            CATALOG, federation, shaper, overlay=lookup, overlay_at_hand=lambda codes: {hidden.item_id: hidden}
+        )
+        remembered = await in_memory.read(_request(linked=False), date.today())
+        assert looked_up == []
+        untrusted = RecordService(CATALOG, federation, shaper, overlay=lookup, overlay_at_hand=lambda codes: None)
+        fetched = await untrusted.read(_request(), date.today())
+        assert [sorted(codes) for codes in looked_up] == [[PERSON], sorted([CURRENT, EXPIRED])]
+    finally:
+        await engine.dispose()
+    for result in (remembered, fetched):
+        assert result.marks[hidden.item_id] is hidden
+        view = result.views[0]
+        assert isinstance(view, dict)
+        shown = [e["enterprise_name"] for e in view["represented_enterprises"]]
+        assert shown == ["现任公司"], "the repaired item is hidden"

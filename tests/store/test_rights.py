@@ -184,8 +184,17 @@ async def test_marks_written_by_another_process_reach_the_mirror(
             while FIRM not in await mirrored.mirror.trusted():  # noqa: ASYNC110 - polls a copy
                 await asyncio.sleep(0.01)
         assert (await mirrored.marks([FIRM]))[ITEM].hidden_by == HIDDEN_REPAIRED
+        at_hand = mirrored.mirrored_marks([FIRM, "91140100MA0L000022"])
+        assert at_hand is not None
+        assert at_hand[ITEM].hidden_by == HIDDEN_REPAIRED
     finally:
         await other.dispose()
+
+
+async def test_marks_are_at_hand_only_while_the_mirror_is_trusted(engine: AsyncEngine) -> None:
+    rights = RightsRepository(engine)
+    assert rights.mirrored_marks([FIRM]) is None  # not started (and never on SQLite): only the lookup can tell
+    assert await rights.marks([FIRM]) == {}
 
 
 async def test_this_process_s_objection_suspends_the_item_at_once(mirrored: RightsRepository) -> None:
