@@ -38,13 +38,11 @@ from bench.common import (
     Turn,
     WrkResult,
     alternate,
+    hub_and_baseline,
     pg_dsn,
     prepare_databases,
     print_median,
-    start_server,
-    token_for,
     turn_row,
-    warm_up,
 )
 from hub.audit.verify import verify_chain
 from hub.demo.generator import subject_facts
@@ -123,11 +121,7 @@ def main() -> None:
     print(f"{TABLE_HEAD} {'events/s':>8} | ratio")
     figures: dict[str, Any] = {"subjects": args.subjects, "seconds": args.seconds, "runs": []}
     for workers in [int(w) for w in args.workers.split(",")]:
-        baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
-        hub = start_server("hub", "hub.app:app_from_environment", env, workers)
-        try:
-            token = token_for(hub.url, clients["approval-bureau"])
-            warm_up([(baseline.url, None), (hub.url, token)], codes, QUERY)
+        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as (baseline, hub, token):
             for conc in [int(c) for c in args.concurrency.split(",")]:
                 ratios = []
                 for _ in range(args.rounds):
@@ -147,9 +141,6 @@ def main() -> None:
                     })  # fmt: skip
                 print_median(ratios)
             figures.setdefault("hub_peak_rss_mb", {})[workers] = round(hub.peak_rss_mb())
-        finally:
-            baseline.stop()
-            hub.stop()
     figures["chain"] = asyncio.run(_verify(args.pg))
     print(f"chain after the runs: {json.dumps(figures['chain'])}")
     out = ROOT / "bench" / "results" / f"audit-subject-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -25,13 +25,13 @@ from bench.common import (
     SOURCES,
     TABLE_HEAD,
     alternate,
+    hub_and_baseline,
     prepare_databases,
     print_median,
     start_server,
     timed_posts,
     token_for,
     turn_row,
-    warm_up,
 )
 from hub.demo.generator import subject_facts
 
@@ -73,11 +73,7 @@ def main() -> None:
     print(f"{TABLE_HEAD} ratio")
     peak = 0.0
     for workers in [int(w) for w in args.workers.split(",")]:
-        baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
-        hub = start_server("hub", "hub.app:app_from_environment", env, workers)
-        try:
-            token = token_for(hub.url, clients["approval-bureau"])
-            warm_up([(baseline.url, None), (hub.url, token)], codes, QUERY)
+        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as (baseline, hub, token):
             for connections in [int(c) for c in args.concurrency.split(",")]:
                 ratios = []
                 for _ in range(args.rounds):
@@ -86,9 +82,6 @@ def main() -> None:
                     print(turn_row(workers, connections, turn), flush=True)
                 print_median(ratios)
             peak = max(peak, hub.peak_rss_mb())
-        finally:
-            baseline.stop()
-            hub.stop()
     hub = start_server("hub", "hub.app:app_from_environment", env, 1)
     try:
         token = token_for(hub.url, clients["approval-bureau"])

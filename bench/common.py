@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,6 +284,24 @@ def warm_up(servers: list[tuple[str, str | None]], codes: list[str], query: str)
     for url, token in servers:
         with contextlib.suppress(AttributeError, subprocess.CalledProcessError):
             run_wrk(url, codes, query, token, 16, 2)
+
+
+@contextlib.contextmanager
+def hub_and_baseline(
+    env: dict[str, str], workers: int, client: dict[str, str], codes: list[str], query: str
+) -> Iterator[tuple[Server, Server, str]]:
+    """Yields the baseline and the hub, each serving with `workers` and warmed up, and a token of `client`."""
+    baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
+    try:
+        hub = start_server("hub", "hub.app:app_from_environment", env, workers)
+        try:
+            token = token_for(hub.url, client)
+            warm_up([(baseline.url, None), (hub.url, token)], codes, query)
+            yield baseline, hub, token
+        finally:
+            hub.stop()
+    finally:
+        baseline.stop()
 
 
 def turn_row(workers: int, connections: int, turn: Turn, extra: str = "") -> str:
