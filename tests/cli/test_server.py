@@ -44,21 +44,21 @@ def test_serve_names_a_missing_config_file(tmp_path: Path) -> None:
     assert "configuration file not found" in result.output
 
 
-def test_serve_names_a_bad_setting_and_its_variable(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('database_url = "mysql://x"\n', ("database_url", "HUB_DATABASE_URL")),
+        ('[sources.tax]\nurl = "postgresql+asyncpg://db/tax"\npool_size = 0\n', ("sources.tax.pool_size",)),
+    ],
+    ids=["bad-url", "pool-size-out-of-range"],
+)
+def test_serve_names_a_bad_setting_and_its_variable(tmp_path: Path, text: str, named: tuple[str, ...]) -> None:
     config = tmp_path / "hub.toml"
-    config.write_text('database_url = "mysql://x"\n', encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["serve", "--config", str(config)])
     assert result.exit_code == 2
-    assert "database_url" in result.output
-    assert "HUB_DATABASE_URL" in result.output
-
-
-def test_serve_names_a_pool_size_out_of_range(tmp_path: Path) -> None:
-    config = tmp_path / "hub.toml"
-    config.write_text('[sources.tax]\nurl = "postgresql+asyncpg://db/tax"\npool_size = 0\n', encoding="utf-8")
-    result = runner.invoke(app, ["serve", "--config", str(config)])
-    assert result.exit_code == 2
-    assert "sources.tax.pool_size" in result.output
+    for name in named:
+        assert name in result.output
 
 
 def test_serve_names_a_broken_catalogue_with_its_line(tmp_path: Path) -> None:

@@ -13,18 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hub.store.engine import make_engine
 from hub.store.keys import KEPT_AFTER_EXPIRY, RevocationRepository
 from hub.store.tables import revoked_tokens
+from tests.store.conftest import trusted
 
 NOW = datetime.now(UTC)
 
 
 @pytest.fixture
 async def revocations(pg_engine: AsyncEngine) -> AsyncIterator[RevocationRepository]:
-    repository = RevocationRepository(pg_engine)
-    await repository.start()
-    async with asyncio.timeout(5):
-        await repository.mirror.trusted()
-    yield repository
-    await repository.stop()
+    async with trusted(RevocationRepository(pg_engine)) as repository:
+        yield repository
 
 
 async def test_lookups_answer_from_the_mirror(pg_engine: AsyncEngine, revocations: RevocationRepository) -> None:

@@ -15,6 +15,7 @@ from hub.store.executions import ExecutionRepository, ExecutionRow
 from hub.store.repairs import APPROVED, PENDING, RepairRepository
 from hub.store.rights import OPEN, RightsRepository
 from hub.store.rights_rows import HIDDEN_REPAIRED, HIDDEN_REVOKED, Evidence, ObjectionRow, RepairRow
+from tests.store.conftest import trusted
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -162,12 +163,8 @@ async def test_execution_counts_by_measure_reason_and_department(engine: AsyncEn
 @pytest.fixture
 async def mirrored(pg_engine: AsyncEngine) -> AsyncIterator[RightsRepository]:
     """Answers a rights repository whose overlay is mirrored and trusted."""
-    rights = RightsRepository(pg_engine)
-    await rights.start()
-    async with asyncio.timeout(5):
-        await rights.mirror.trusted()
-    yield rights
-    await rights.stop()
+    async with trusted(RightsRepository(pg_engine)) as rights:
+        yield rights
 
 
 async def test_marks_written_by_another_process_reach_the_mirror(
