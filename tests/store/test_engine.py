@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from hub.store.engine import make_engine, single_statements
+from hub.store.engine import driver_dsn, make_engine, single_statements
 from tests.identity.support import BACKENDS, migrated_database
 from tests.store.conftest import POSTGRES
 
@@ -52,3 +52,22 @@ async def test_single_statements_are_each_committed_at_once(backend: str, tmp_pa
                     assert (await other.execute(text("SELECT word FROM said"))).scalars().all() == ["once"]
         finally:
             await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "dsn"),
+    [
+        ("postgresql+asyncpg://hub:s%40cret@db.example:6432/hub", "postgresql://hub:s%40cret@db.example:6432/hub"),
+        (
+            "postgresql+asyncpg://hub@/hub?host=/var/run/postgresql",
+            "postgresql://hub@/hub?host=%2Fvar%2Frun%2Fpostgresql",
+        ),
+    ],
+    ids=["tcp-with-password", "unix-socket"],
+)
+async def test_connections_apart_from_the_pool_use_the_engine_s_url_as_asyncpg_takes_it(url: str, dsn: str) -> None:
+    engine = make_engine(url)
+    try:
+        assert driver_dsn(engine) == dsn
+    finally:
+        await engine.dispose()
