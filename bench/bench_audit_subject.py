@@ -80,8 +80,10 @@ async def _verify(pg: str) -> dict[str, Any]:
     }
 
 
-def _turn(hub: Server, baseline: Server, token: str, codes: list[str], conc: int, seconds: int, pg: str) -> Turn:
-    """Answers one turn, and notes the audit events/s the register took while the hub ran."""
+def _turn(
+    hub: Server, baseline: Server, token: str, codes: list[str], conc: int, seconds: int, pg: str
+) -> tuple[Turn, float]:
+    """Answers one turn and the audit events/s the register took while the hub ran."""
     counted: dict[str, float] = {}
 
     def counting(measure: Callable[[], WrkResult]) -> WrkResult:
@@ -92,8 +94,7 @@ def _turn(hub: Server, baseline: Server, token: str, codes: list[str], conc: int
         return result
 
     turn = alternate(baseline.url, hub.url, token, codes, QUERY, conc, seconds, counting)
-    turn.extra = counted
-    return turn
+    return turn, counted["events_per_s"]
 
 
 def main() -> None:
@@ -126,11 +127,10 @@ def main() -> None:
                 ratios = []
                 for _ in range(args.rounds):
                     try:
-                        turn = _turn(hub, baseline, token, codes, conc, args.seconds, args.pg)
+                        turn, events_s = _turn(hub, baseline, token, codes, conc, args.seconds, args.pg)
                     except (AttributeError, subprocess.CalledProcessError):  # wrk printed no latencies
                         print(f"{workers:>7} {conc:>5} | wrk measured nothing (machine overloaded?)")
                         continue
-                    events_s = turn.extra["events_per_s"]
                     ratios.append(turn.ratio)
                     print(turn_row(workers, conc, turn, f" {events_s:>8,.0f} |"))
                     figures["runs"].append({

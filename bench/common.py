@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -251,7 +251,6 @@ class Turn:
 
     baseline: WrkResult
     hub: WrkResult
-    extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
