@@ -121,7 +121,7 @@ async def demo_tokens(demo: Demo, departments: list[str]) -> dict[str, str]:
         ring = KeyRing(SigningKeyRepository(engine), demo.settings)
         key = await ring.signer()
         issuer = TokenIssuer(demo.settings)
-        scopes = {d.key: d.scopes for d in DEPARTMENTS}
+        known = {d.key: d for d in DEPARTMENTS}
         tokens: dict[str, str] = {}
         for key_name in departments:
             client = demo.clients[key_name]
@@ -129,9 +129,10 @@ async def demo_tokens(demo: Demo, departments: list[str]) -> dict[str, str]:
                 key,
                 subject=client["client_id"],
                 client_id=client["client_id"],
-                scopes=scopes[key_name],
+                scopes=known[key_name].scopes,
                 org=client["org"],
                 dept=key_name,
+                client_name=known[key_name].name,
             ).access_token
         return tokens
     finally:

@@ -34,6 +34,8 @@ class ClientRecord(Protocol):
     @property
     def client_id(self) -> str: ...
     @property
+    def name(self) -> str: ...
+    @property
     def org(self) -> str: ...
     @property
     def department(self) -> str: ...
@@ -243,6 +245,7 @@ class ExchangeServer(AuthorizationServer):  # type: ignore[misc]
             scopes=wanted,
             org=record.org,
             dept=record.department,
+            client_name=record.name,
         )
         self.exchange.issued, self.exchange.authenticated = issued, record.client_id
         return {

@@ -34,7 +34,7 @@ class Principal:
     self_code: str | None = None
     token_id: str | None = None
     expires_at: datetime | None = None
-    client_name: str | None = None
+    client_name: str | None = None  # the client's registered name when its token was issued
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

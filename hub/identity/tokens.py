@@ -65,6 +65,7 @@ class TokenIssuer:
         scopes: Iterable[str],
         org: str | None = None,
         dept: str | None = None,
+        client_name: str | None = None,
     ) -> IssuedToken:
         """Answers a freshly signed token (synchronous: callable from authlib's token generator)."""
         now = int(self._clock())
@@ -79,7 +80,8 @@ class TokenIssuer:
             "client_id": client_id,
             "scope": scope,
         }
-        claims.update({name: value for name, value in (("org", org), ("dept", dept)) if value})
+        named = (("org", org), ("dept", dept), ("client_name", client_name))
+        claims.update({name: value for name, value in named if value})
         header = {"alg": key.algorithm, "kid": key.kid, "typ": "at+jwt"}
         token = jwt.encode(header, claims, key.private, algorithms=[key.algorithm])
         return IssuedToken(token, claims["jti"], self._ttl, claims["exp"], scope)
@@ -121,6 +123,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
         )
     if not isinstance(claims.get("org"), str) or not isinstance(claims.get("dept"), str):
         raise unauthenticated("bad_claims", "token lacks org or dept")
+    name = claims.get("client_name")
     return Principal(
         subject=str(claims["sub"]),
         scopes=scopes & CLIENT_SCOPES,
@@ -129,6 +132,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
         client_id=client_id,
         token_id=token_id,
         expires_at=expires_at,
+        client_name=name if isinstance(name, str) and name else None,  # tokens issued before it was a claim lack it
     )
 
 

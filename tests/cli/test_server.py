@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
+from joserfc import jws
 from typer.testing import CliRunner
 
 from hub.cli.main import app
+from hub.demo.departments import DEPARTMENTS
 from hub.demo.facts import SOURCES
 
 runner = CliRunner()
@@ -118,3 +122,8 @@ def test_demo_builds_without_serving(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "demo.json").exists()
     assert "curl -s http://127.0.0.1:8000/graphql" in result.output
+    printed = re.search(r"bank token \(15 min\):\s+(\S+)", result.output)
+    assert printed is not None, result.output
+    claims = json.loads(jws.extract_compact(printed.group(1).encode()).payload or b"")
+    bank = next(department for department in DEPARTMENTS if department.key == "bank")
+    assert (claims["dept"], claims["org"], claims["client_name"]) == ("bank", bank.org, bank.name)

@@ -11,6 +11,9 @@ from typing import Any
 
 import httpx
 
+from hub.identity.credentials import new_client
+from hub.store.clients import ClientRepository
+from hub.store.engine import make_engine
 from hub.store.migrate import upgrade
 from tests.conftest import PG_URL, create_pg_database, drop_pg_database
 from tests.support import server
@@ -25,6 +28,20 @@ ACCESS_LOG = """query($first: Int, $after: String) { myAccessLog(first: $first, 
   edges { node { eventId at organisation organisationCode department departmentTitle purpose
     items { field title form } } }
   pageInfo { hasNextPage endCursor } } }"""
+
+
+async def register_client(url: str, name: str, org: str, department: str, scopes: tuple[str, ...]) -> dict[str, str]:
+    """Answers the credentials of a client registered straight in the hub's database at `url`."""
+    client = new_client(name=name, org=org, department=department, scopes=scopes)
+    engine = make_engine(url)
+    try:
+        await ClientRepository(engine).add(
+            client_id=client.client_id, name=client.name, org=client.org, department=client.department,
+            scopes=client.scopes, secret_hash=client.secret_hash, created_at=client.created_at,
+        )  # fmt: skip
+    finally:
+        await engine.dispose()
+    return {"client_id": client.client_id, "client_secret": client.secret, "org": client.org}
 
 
 def run_apart(coroutine: Coroutine[Any, Any, Any]) -> Any:

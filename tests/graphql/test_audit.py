@@ -21,6 +21,7 @@ from tests.graphql.audit_hub import (
     backends,
     codes,
     event_id,
+    register_client,
     run_apart,
     running_hub,
     self_graphql,
@@ -87,6 +88,30 @@ def test_bank_query_about_a_person_shows_in_their_access_log(audit_hub: HubFixtu
         **dict.fromkeys(disclosed["fieldsMasked"], "MASKED"),
     }
     assert all(item["title"] for item in mine["items"])
+
+
+def test_the_access_log_names_the_client_that_asked_not_the_first_of_its_organisation(
+    audit_hub: HubFixture,
+) -> None:
+    person = audit_hub.samples["person"]
+    bank = audit_hub.clients["bank"]
+    second = "中国工商银行股份有限公司山西省分行 贷后管理系统"
+    audit_hub.clients["bank-aftercare"] = run_apart(
+        register_client(audit_hub.settings.database_url, second, bank["org"], "bank", ("subject:read",))
+    )
+    token = self_token(audit_hub, person)
+    until = (datetime.now(UTC) + timedelta(days=90)).isoformat()
+    assert "errors" not in self_graphql(audit_hub, token, GRANT, {"o": bank["org"], "until": until})
+    receipts = {
+        client: event_id(audit_hub.graphql(client, BANK_QUERY, {"c": person}).json())
+        for client in ("bank", "bank-aftercare")
+    }
+    log = self_graphql(audit_hub, token, ACCESS_LOG, {"first": 50})["data"]["myAccessLog"]["edges"]
+    named = {edge["node"]["eventId"]: edge["node"]["organisation"] for edge in log}
+    assert named[receipts["bank"]] == BANK_NAME
+    assert named[receipts["bank-aftercare"]] == second
+    registered = {e["eventId"]: e["organisationName"] for e in all_events(audit_hub, {"subject": person})}
+    assert registered[receipts["bank-aftercare"]] == second
 
 
 def test_access_log_pages_newest_first(audit_hub: HubFixture) -> None:

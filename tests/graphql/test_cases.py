@@ -18,10 +18,7 @@ from hub.cli.main import app as cli
 from hub.demo.departments import DEPARTMENTS
 from hub.graphql.receipts import MUTATION_EVENTS
 from hub.graphql.schema import build_schema
-from hub.identity.credentials import new_client
 from hub.store.audit_repo import AuditRepository
-from hub.store.clients import ClientRepository
-from hub.store.engine import make_engine
 from tests.graphql.audit_hub import (
     ACCESS_LOG,
     PRIVACY,
@@ -29,6 +26,7 @@ from tests.graphql.audit_hub import (
     backends,
     codes,
     event_id,
+    register_client,
     run_apart,
     running_hub,
     self_graphql,
@@ -59,16 +57,7 @@ def case_hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 async def _register_closer(url: str) -> dict[str, str]:
     tax = next(department for department in DEPARTMENTS if department.key == "tax")
-    client = new_client(name="税务 结案系统", org=tax.org, department="tax", scopes=("subject:read", "case:close"))
-    engine = make_engine(url)
-    try:
-        await ClientRepository(engine).add(
-            client_id=client.client_id, name=client.name, org=client.org, department=client.department,
-            scopes=client.scopes, secret_hash=client.secret_hash, created_at=client.created_at,
-        )  # fmt: skip
-    finally:
-        await engine.dispose()
-    return {"client_id": client.client_id, "client_secret": client.secret, "org": client.org}
+    return await register_client(url, "税务 结案系统", tax.org, "tax", ("subject:read", "case:close"))
 
 
 def _register(hub: HubFixture, where: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -78,6 +78,13 @@ async def test_malformed_token_requests_get_oauth_errors(
     assert response.status in {400, 401}
 
 
+async def test_a_token_names_its_client_as_registered(stack: Stack) -> None:
+    client_id, secret = await add_client(stack.clients)
+    response = await stack.service.token(FormRequest(GRANT, basic(client_id, secret)))
+    principal = await stack.verifier.verify(f"Bearer {response.body['access_token']}")
+    assert (principal.client_id, principal.client_name) == (client_id, "测试审批系统")
+
+
 async def test_tokens_never_exceed_the_registered_scopes(stack: Stack) -> None:
     client_id, secret = await add_client(stack.clients, "check:read")
     refused = await stack.service.token(

@@ -65,6 +65,21 @@ async def test_self_tokens_carry_no_org_or_dept(stack: Stack) -> None:
     assert principal.scopes == SELF_SCOPES
 
 
+async def test_the_client_name_travels_in_the_token_to_the_principal(stack: Stack) -> None:
+    token = await issue(stack, client_name="太原市审批局 审批系统")
+    claims = json.loads(jws.extract_compact(token.encode()).payload or b"")
+    assert claims["client_name"] == "太原市审批局 审批系统"
+    assert (await stack.verifier.verify(f"Bearer {token}")).client_name == "太原市审批局 审批系统"
+
+
+@pytest.mark.parametrize("name", [None, "", 7, ["a"]])
+async def test_a_token_without_a_usable_client_name_still_verifies(stack: Stack, name: object) -> None:
+    token = await forge(stack, claims_for(stack.settings, client_name=name))
+    principal = await stack.verifier.verify(f"Bearer {token}")
+    assert principal.client_name is None
+    assert principal.client_id == "ch_forged"
+
+
 async def test_client_token_becomes_a_principal(stack: Stack) -> None:
     principal = await stack.verifier.verify(f"bearer {await issue(stack)}")
     assert principal.subject == principal.client_id == "ch_1"
