@@ -2,16 +2,23 @@
 
 Same types, variables, ParserCache and ValidationCache, same federation statements to the same
 databases; no authentication, policy, consent, masking, disclosure periods or audit.
+
+`receipted_app_from_environment` is the same baseline plus one durable INSERT per request into a
+plain table of the hub's database: what any receipt committed before the response costs, with no
+chain, no event and no hub logic. It tells the receipt's own price apart from the hub's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
+import asyncpg
 import strawberry
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -28,9 +35,18 @@ from hub.federation.mapping import load_source_maps
 from hub.graphql.selection import requested_fields
 from hub.graphql.types import Subject
 from hub.policy.purposes import Purpose
-from hub.store.engine import make_engine
+from hub.store.engine import driver_dsn, make_engine
 
 STATE: dict[str, Any] = {}
+RECEIPTS_DDL = (
+    "CREATE TABLE IF NOT EXISTS bench_baseline_receipts "
+    "(event_id uuid PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), body text NOT NULL)"
+)
+RECEIPT = "INSERT INTO bench_baseline_receipts (event_id, body) VALUES ($1, $2)"
+
+
+async def _keep_session(_connection: asyncpg.Connection) -> None:
+    """Answers nothing: a receipt leaves no session state, so the pool's reset round trip is skipped."""
 
 
 def _plain(source: Any, name: str) -> object:
@@ -58,7 +74,12 @@ class Query:
     async def subject(self, info: Info, code: strawberry.ID, purpose: Purpose) -> Subject | None:
         requested, _ = requested_fields(info.selected_fields[0].selections).frozen()
         fetched = await STATE["federation"].fetch([code], requested)
-        return _view(code, fetched.rows.get(code, {}))  # type: ignore[return-value]
+        view = _view(code, fetched.rows.get(code, {}))
+        receipts = STATE.get("receipts")
+        if receipts is not None:  # committed (synchronous_commit on) before the response leaves
+            items = sorted(str(r["_item"]) for rows in fetched.rows.get(code, {}).values() for r in rows)
+            await receipts.execute(RECEIPT, uuid.uuid4(), json.dumps({"code": code, "items": items}))
+        return view  # type: ignore[return-value]
 
 
 schema = strawberry.Schema(
@@ -70,6 +91,15 @@ schema = strawberry.Schema(
 
 def app_from_environment() -> Starlette:
     """Answers the baseline app over the sources configured by HUB_* variables."""
+    return _app(receipted=False)
+
+
+def receipted_app_from_environment() -> Starlette:
+    """Answers the baseline app that also commits one receipt row per request to HUB_DATABASE_URL."""
+    return _app(receipted=True)
+
+
+def _app(*, receipted: bool) -> Starlette:
     settings = load_settings()
     catalog = load_catalog(settings.catalog_path)
     maps = load_source_maps(settings.sources_dir, catalog)
@@ -82,7 +112,15 @@ def app_from_environment() -> Starlette:
         await asyncio.gather(*(s.check_schema() for s in sources))
         STATE["federation"] = Federation(sources, default_timeout_ms=5000, breaker_failures=10**6, breaker_reset=1)
         STATE["today"] = date.today()
+        if receipted:
+            hub_engine = make_engine(settings.audit_database_url or settings.database_url)
+            dsn = driver_dsn(hub_engine)
+            await hub_engine.dispose()
+            STATE["receipts"] = await asyncpg.create_pool(dsn, min_size=4, max_size=64, reset=_keep_session)
+            await STATE["receipts"].execute(RECEIPTS_DDL)
         yield
+        if receipted:
+            await STATE.pop("receipts").close()
         await asyncio.gather(*(s.engine.dispose() for s in sources))
 
     return Starlette(routes=[Route("/graphql", GraphQL(schema, graphql_ide=None))], lifespan=lifespan)

@@ -31,13 +31,13 @@ import asyncpg
 
 from bench.bench_subject import QUERY, SEED
 from bench.common import (
+    RATIO_HEAD,
     ROOT,
     SOURCES,
     TABLE_HEAD,
-    Server,
+    Lineup,
     Turn,
     WrkResult,
-    alternate,
     hub_and_baseline,
     pg_dsn,
     prepare_databases,
@@ -80,9 +80,7 @@ async def _verify(pg: str) -> dict[str, Any]:
     }
 
 
-def _turn(
-    hub: Server, baseline: Server, token: str, codes: list[str], conc: int, seconds: int, pg: str
-) -> tuple[Turn, float]:
+def _turn(lineup: Lineup, codes: list[str], conc: int, seconds: int, pg: str) -> tuple[Turn, float]:
     """Answers one turn and the audit events/s the register took while the hub ran."""
     counted: dict[str, float] = {}
 
@@ -93,7 +91,7 @@ def _turn(
         counted["events_per_s"] = (asyncio.run(_event_count(pg)) - before) / (time.perf_counter() - started)
         return result
 
-    turn = alternate(baseline.url, hub.url, token, codes, QUERY, conc, seconds, counting)
+    turn = lineup.turn(codes, QUERY, conc, seconds, counting)
     return turn, counted["events_per_s"]
 
 
@@ -119,28 +117,30 @@ def main() -> None:
     }
     rng = random.Random(7)
     codes = [subject_facts(SEED, rng.randrange(args.subjects)).subject.code for _ in range(2000)]
-    print(f"{TABLE_HEAD} {'events/s':>8} | ratio")
+    print(f"{TABLE_HEAD} {'events/s':>8} | {RATIO_HEAD}")
     figures: dict[str, Any] = {"subjects": args.subjects, "seconds": args.seconds, "runs": []}
     for workers in [int(w) for w in args.workers.split(",")]:
-        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as (baseline, hub, token):
+        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as lineup:
             for conc in [int(c) for c in args.concurrency.split(",")]:
-                ratios = []
+                turns = []
                 for _ in range(args.rounds):
                     try:
-                        turn, events_s = _turn(hub, baseline, token, codes, conc, args.seconds, args.pg)
+                        turn, events_s = _turn(lineup, codes, conc, args.seconds, args.pg)
                     except (AttributeError, subprocess.CalledProcessError):  # wrk printed no latencies
                         print(f"{workers:>7} {conc:>5} | wrk measured nothing (machine overloaded?)")
                         continue
-                    ratios.append(turn.ratio)
+                    turns.append(turn)
                     print(turn_row(workers, conc, turn, f" {events_s:>8,.0f} |"))
                     figures["runs"].append({
                         "workers": workers, "concurrency": conc, "baseline_rps": round(turn.baseline.rps),
                         "hub_rps": round(turn.hub.rps), "hub_p50_ms": turn.hub.p50_ms, "hub_p99_ms": turn.hub.p99_ms,
                         "hub_errors": turn.hub.errors, "audit_events_per_s": round(events_s),
                         "ratio": round(turn.ratio, 3),
+                        "receipted_rps": round(turn.receipted.rps) if turn.receipted else None,
+                        "receipted_ratio": round(turn.receipted_ratio, 3) if turn.receipted_ratio else None,
                     })  # fmt: skip
-                print_median(ratios)
-            figures.setdefault("hub_peak_rss_mb", {})[workers] = round(hub.peak_rss_mb())
+                print_median(turns)
+            figures.setdefault("hub_peak_rss_mb", {})[workers] = round(lineup.hub.peak_rss_mb())
     figures["chain"] = asyncio.run(_verify(args.pg))
     print(f"chain after the runs: {json.dumps(figures['chain'])}")
     out = ROOT / "bench" / "results" / f"audit-subject-{time.strftime('%Y%m%d-%H%M%S')}.json"

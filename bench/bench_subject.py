@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
+    RATIO_HEAD,
     SOURCES,
     TABLE_HEAD,
-    alternate,
     hub_and_baseline,
     prepare_databases,
     print_median,
@@ -70,18 +70,17 @@ def main() -> None:
     }
     rng = random.Random(7)
     codes = [subject_facts(SEED, rng.randrange(args.subjects)).subject.code for _ in range(2000)]
-    print(f"{TABLE_HEAD} ratio")
+    print(f"{TABLE_HEAD} {RATIO_HEAD}")
     peak = 0.0
     for workers in [int(w) for w in args.workers.split(",")]:
-        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as (baseline, hub, token):
+        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as lineup:
             for connections in [int(c) for c in args.concurrency.split(",")]:
-                ratios = []
+                turns = []
                 for _ in range(args.rounds):
-                    turn = alternate(baseline.url, hub.url, token, codes, QUERY, connections, args.seconds)
-                    ratios.append(turn.ratio)
-                    print(turn_row(workers, connections, turn), flush=True)
-                print_median(ratios)
-            peak = max(peak, hub.peak_rss_mb())
+                    turns.append(lineup.turn(codes, QUERY, connections, args.seconds))
+                    print(turn_row(workers, connections, turns[-1]), flush=True)
+                print_median(turns)
+            peak = max(peak, lineup.hub.peak_rss_mb())
     hub = start_server("hub", "hub.app:app_from_environment", env, 1)
     try:
         token = token_for(hub.url, clients["approval-bureau"])

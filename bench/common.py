@@ -247,35 +247,50 @@ def wrk_figures(url: str, codes: list[str], query: str, token: str | None, conne
 
 @dataclass
 class Turn:
-    """One round at one concurrency: the baseline measured, then the hub right after it."""
+    """One round at one concurrency: the baseline, the receipted baseline if any, then the hub."""
 
     baseline: WrkResult
     hub: WrkResult
+    receipted: WrkResult | None = None
 
     @property
     def ratio(self) -> float:
         """Answers the hub's requests/s over the baseline's."""
         return self.hub.rps / self.baseline.rps
 
+    @property
+    def receipted_ratio(self) -> float | None:
+        """Answers the hub's requests/s over the receipted baseline's (None when it was not measured)."""
+        return self.hub.rps / self.receipted.rps if self.receipted else None
 
-def alternate(
-    baseline_url: str,
-    hub_url: str,
-    token: str,
-    codes: list[str],
-    query: str,
-    connections: int,
-    seconds: int,
-    hub_run: Callable[[Callable[[], WrkResult]], WrkResult] = lambda measure: measure(),
-) -> Turn:
-    """Answers one turn: the baseline, then the hub (through `hub_run`, which may count around it).
 
-    Absolute figures drift by up to 25% between runs on these machines; turns taken in alternation
-    keep the ratio within a few percent, so callers repeat turns and quote the median ratio.
-    """
-    base = wrk_figures(baseline_url, codes, query, None, connections, seconds)
-    mine = hub_run(lambda: wrk_figures(hub_url, codes, query, token, connections, seconds))
-    return Turn(base, mine)
+@dataclass
+class Lineup:
+    """The servers measured in turn: the baseline, the receipted baseline (optional), the hub, and a token."""
+
+    baseline: Server
+    hub: Server
+    token: str
+    receipted: Server | None = None
+
+    def turn(
+        self,
+        codes: list[str],
+        query: str,
+        connections: int,
+        seconds: int,
+        hub_run: Callable[[Callable[[], WrkResult]], WrkResult] = lambda measure: measure(),
+    ) -> Turn:
+        """Answers one turn: the baseline, the receipted baseline, then the hub (through `hub_run`).
+
+        Absolute figures drift by up to 25% between runs on these machines; turns taken in
+        alternation keep the ratio within a few percent, so callers repeat turns and quote the
+        median ratio.
+        """
+        base = wrk_figures(self.baseline.url, codes, query, None, connections, seconds)
+        receipted = self.receipted and wrk_figures(self.receipted.url, codes, query, None, connections, seconds)
+        mine = hub_run(lambda: wrk_figures(self.hub.url, codes, query, self.token, connections, seconds))
+        return Turn(base, mine, receipted or None)
 
 
 def warm_up(servers: list[tuple[str, str | None]], codes: list[str], query: str) -> None:
@@ -287,41 +302,60 @@ def warm_up(servers: list[tuple[str, str | None]], codes: list[str], query: str)
 
 @contextlib.contextmanager
 def hub_and_baseline(
-    env: dict[str, str], workers: int, client: dict[str, str], codes: list[str], query: str
-) -> Iterator[tuple[Server, Server, str]]:
-    """Yields the baseline and the hub, each serving with `workers` and warmed up, and a token of `client`."""
-    baseline = start_server("baseline", "bench.baseline_app:app_from_environment", env, workers)
+    env: dict[str, str], workers: int, client: dict[str, str], codes: list[str], query: str, *, receipted: bool = True
+) -> Iterator[Lineup]:
+    """Yields the baseline, the receipted baseline (when asked) and the hub, each serving with `workers`, warmed up."""
+    with contextlib.ExitStack() as started:
+        baseline = started.enter_context(_serving("baseline", "bench.baseline_app:app_from_environment", env, workers))
+        receipts = (
+            started.enter_context(
+                _serving("receipted", "bench.baseline_app:receipted_app_from_environment", env, workers)
+            )
+            if receipted
+            else None
+        )
+        hub = started.enter_context(_serving("hub", "hub.app:app_from_environment", env, workers))
+        token = token_for(hub.url, client)
+        warm_up([(s.url, None) for s in (baseline, receipts) if s] + [(hub.url, token)], codes, query)
+        yield Lineup(baseline, hub, token, receipts)
+
+
+@contextlib.contextmanager
+def _serving(name: str, factory: str, env: dict[str, str], workers: int) -> Iterator[Server]:
+    server = start_server(name, factory, env, workers)
     try:
-        hub = start_server("hub", "hub.app:app_from_environment", env, workers)
-        try:
-            token = token_for(hub.url, client)
-            warm_up([(baseline.url, None), (hub.url, token)], codes, query)
-            yield baseline, hub, token
-        finally:
-            hub.stop()
+        yield server
     finally:
-        baseline.stop()
+        server.stop()
 
 
 def turn_row(workers: int, connections: int, turn: Turn, extra: str = "") -> str:
-    """Answers one printed table row: baseline and hub requests/s, p50, p99, errors, ratio."""
-    base, mine = turn.baseline, turn.hub
+    """Answers one printed table row: baseline, receipted baseline and hub requests/s, p50, p99, ratios."""
+    base, mine, receipted = turn.baseline, turn.hub, turn.receipted
+    with_receipt = f"{receipted.rps:>9,.0f} {receipted.p50_ms:>6.1f}ms |" if receipted else f"{'-':>9} {'-':>8} |"
+    over_receipted = f" {turn.receipted_ratio:.2f}" if turn.receipted_ratio else "    -"
     return (
         f"{workers:>7} {connections:>5} | {base.rps:>12,.0f} {base.p50_ms:>6.1f}ms {base.p99_ms:>6.1f}ms | "
-        f"{mine.rps:>8,.0f} {mine.p50_ms:>6.1f}ms {mine.p99_ms:>6.1f}ms {mine.errors:>6} |{extra} {turn.ratio:.2f}"
+        f"{with_receipt} {mine.rps:>8,.0f} {mine.p50_ms:>6.1f}ms {mine.p99_ms:>6.1f}ms {mine.errors:>6} |{extra} "
+        f"{turn.ratio:.2f}{over_receipted}"
     )
 
 
-def print_median(ratios: list[float]) -> None:
-    """Answers nothing; prints the median ratio of a cell's turns when there were several."""
-    if len(ratios) > 1:
-        print(f"{'':>13} median ratio over {len(ratios)} rounds: {statistics.median(ratios):.2f}", flush=True)
+def print_median(turns: list[Turn]) -> None:
+    """Answers nothing; prints a cell's median ratios (hub/baseline, hub/receipted) when it had several turns."""
+    if len(turns) > 1:
+        line = f"median over {len(turns)} rounds: hub/baseline {statistics.median(t.ratio for t in turns):.2f}"
+        over_receipted = [r for t in turns if (r := t.receipted_ratio) is not None]
+        if over_receipted:
+            line += f", hub/receipted baseline {statistics.median(over_receipted):.2f}"
+        print(f"{'':>13} {line}", flush=True)
 
 
 TABLE_HEAD = (
-    f"{'workers':>7} {'conc':>5} | {'baseline rps':>12} {'p50':>8} {'p99':>8} | {'hub rps':>8} {'p50':>8} "
-    f"{'p99':>8} {'errors':>6} |"
+    f"{'workers':>7} {'conc':>5} | {'baseline rps':>12} {'p50':>8} {'p99':>8} | {'receipted':>9} {'p50':>8} | "
+    f"{'hub rps':>8} {'p50':>8} {'p99':>8} {'errors':>6} |"
 )
+RATIO_HEAD = "hub/baseline hub/receipted"
 
 
 def token_for(base_url: str, client: dict[str, str]) -> str:
