@@ -149,8 +149,13 @@ def start_server(name: str, factory: str, env: dict[str, str], workers: int) -> 
         "warning",
         "--no-access-log",
     ]
-    key = Path(tempfile.gettempdir()) / "credit-hub-bench-audit-key.pem"
-    environment = {"HUB_AUDIT_KEY_PATH": str(key), **os.environ, **env}
+    keys = Path(tempfile.gettempdir())
+    environment = {
+        "HUB_AUDIT_KEY_PATH": str(keys / "credit-hub-bench-audit-key.pem"),
+        "HUB_SIGNING_KEY_WRAP_PATH": str(keys / "credit-hub-bench-signing-wrap.jwk"),
+        **os.environ,
+        **env,
+    }
     process = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
     server = Server(name, process, port)
     deadline = time.monotonic() + 120

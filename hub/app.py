@@ -20,12 +20,13 @@ from hub.config import Settings, load_settings
 from hub.graphql.http import HubGraphQL
 from hub.graphql.receipts import Receipts
 from hub.graphql.schema import build_schema
+from hub.privacy.consent import HUB_ENGINE
 from hub.services import build_services
 from hub.store.audit_repo import AuditRepository
 from hub.store.clients import ClientRepository
 from hub.store.closed_cases import ClosedCaseRepository
 from hub.store.engine import make_engine
-from hub.store.keys import RevocationRepository, SigningKeyRepository
+from hub.store.keys import RevocationRepository, SigningKeyRepository, check_signing_keys
 from hub.web.audit_export import audit_export_route
 from hub.web.oauth import build_oauth_service, oauth_routes
 from hub.web.pages import page_routes
@@ -59,7 +60,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         services = await build_services(settings)
         state["services"] = services
-        await asyncio.gather(services.start(), revocations.start())
+        await asyncio.gather(services.start(), revocations.start(), oauth.keys.check())
         audit_repo = AuditRepository.open(settings.audit_url)
         signer = await asyncio.to_thread(CheckpointSigner.load_or_create, settings.audit_key_path)
         cadence = CheckpointPolicy(settings.audit_checkpoint_events, settings.audit_checkpoint_seconds)
@@ -133,4 +134,7 @@ def app_from_environment() -> Starlette:
 async def check_deployment(settings: Settings) -> None:
     """Answers nothing; raises ConfigError when files, policies or sources would stop start-up."""
     services = await build_services(settings)
-    await services.close()
+    try:
+        await check_signing_keys(services.engines[HUB_ENGINE], settings)
+    finally:
+        await services.close()

@@ -107,6 +107,7 @@ class Settings(BaseSettings):
     audience: str = "credit-hub"
     token_ttl_seconds: int = Field(default=900, ge=60, le=3600)
     signing_key_days: int = Field(default=30, ge=1)
+    signing_key_wrap_path: Path = Path("credit-hub-signing-wrap.jwk")
     audit_secret: str = Field(default="change-me-audit-pepper", min_length=16)
     audit_key_path: Path = Path("credit-hub-audit-key.pem")
     audit_retention_years: int = Field(default=3, ge=3)

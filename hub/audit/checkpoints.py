@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hub.audit.events import canonical_json
+from hub.identity.secret_file import create_once
 from hub.store.audit_rows import CheckpointRow
 
 _RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -64,16 +62,7 @@ class CheckpointSigner:
             pem = key.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ckpt-key-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(pem)
-                # link() is atomic and refuses to overwrite: a concurrent worker's key wins, ours goes.
-                with contextlib.suppress(FileExistsError):
-                    os.link(tmp, path)
-            finally:
-                os.unlink(tmp)
+            create_once(path, pem)
         return cls.load(path)
 
     def sign(self, seq: int, hash_: str, event_id: str, at: datetime) -> CheckpointRow:

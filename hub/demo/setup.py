@@ -16,6 +16,7 @@ from hub.demo.generator import samples
 from hub.demo.seed import seed_sources
 from hub.identity.credentials import new_client
 from hub.identity.keys import KeyRing
+from hub.identity.keywrap import KeyWrap
 from hub.identity.tokens import TokenIssuer
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
@@ -46,6 +47,7 @@ def demo_settings(data_dir: Path, port: int) -> Settings:
         graphiql=True,
         audit_secret="credit-hub-demo-audit-secret",  # noqa: S106 - the demo is public by design
         audit_key_path=data_dir / "audit-key.pem",
+        signing_key_wrap_path=data_dir / "signing-wrap.jwk",
         port=port,
     )
 
@@ -118,7 +120,8 @@ async def demo_tokens(demo: Demo, departments: list[str]) -> dict[str, str]:
     """Answers fresh access tokens for some demo clients, signed as the token endpoint signs them."""
     engine = make_engine(demo.settings.database_url)
     try:
-        ring = KeyRing(SigningKeyRepository(engine), demo.settings)
+        wrap = KeyWrap.load_or_create(demo.settings.signing_key_wrap_path)
+        ring = KeyRing(SigningKeyRepository(engine), demo.settings, wrap=wrap)
         key = await ring.signer()
         issuer = TokenIssuer(demo.settings)
         known = {d.key: d for d in DEPARTMENTS}

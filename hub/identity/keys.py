@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -14,8 +15,11 @@ from typing import Protocol
 from joserfc.jwk import ECKey
 
 from hub.config import Settings
+from hub.errors import ConfigError
+from hub.identity.keywrap import KeyWrap, is_sealed
 
 ALGORITHM = "ES256"
+log = logging.getLogger("hub.identity.keys")
 
 
 class KeyRecord(Protocol):
@@ -43,6 +47,7 @@ class KeyStore(Protocol):
         self, *, kid: str, algorithm: str, private_jwk: str, public_jwk: str, created_at: datetime
     ) -> None: ...
     async def delete_retired_before(self, cutoff: datetime) -> int: ...
+    async def replace_private(self, kid: str, private_jwk: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +62,11 @@ class SigningKey:
     retired_at: datetime | None
 
 
-def _load(record: KeyRecord) -> SigningKey:
+def _load(record: KeyRecord, wrap: KeyWrap) -> SigningKey:
     return SigningKey(
         kid=record.kid,
         algorithm=record.algorithm,
-        private=ECKey.import_key(json.loads(record.private_jwk)),
+        private=ECKey.import_key(json.loads(wrap.open(record.kid, record.private_jwk))),
         public=ECKey.import_key(json.loads(record.public_jwk)),
         created_at=record.created_at,
         retired_at=record.retired_at,
@@ -69,18 +74,20 @@ def _load(record: KeyRecord) -> SigningKey:
 
 
 class KeyRing:
-    """The signing keys of this hub, cached in memory and reloaded when stale or on an unknown kid."""
+    """The hub's signing keys, sealed at rest by `wrap`, cached in memory, reloaded when stale or on an unknown kid."""
 
     def __init__(
         self,
         store: KeyStore,
         settings: Settings,
         *,
+        wrap: KeyWrap,
         refresh_seconds: float = 60.0,
         min_reload_seconds: float = 2.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store = store
+        self._wrap = wrap
         self._rotate_after = timedelta(days=settings.signing_key_days)
         self._refresh = refresh_seconds
         self._min_reload = min_reload_seconds
@@ -99,9 +106,23 @@ class KeyRing:
             if time.monotonic() - self._loaded_at < older_than:
                 return
             now = self._clock()
-            loaded = [_load(record) for record in await self._store.all()]
+            loaded: list[SigningKey] = []
+            for record in await self._store.all():
+                try:
+                    loaded.append(_load(record, self._wrap))
+                except ConfigError:  # start-up refuses this (check); while serving, its tokens are refused
+                    log.error("signing key %s cannot be opened with this worker's wrap key; skipped", record.kid)
             self._keys = {key.kid: key for key in loaded if self._usable(key, now)}
             self._loaded_at = time.monotonic()
+
+    async def check(self) -> None:
+        """Answers nothing; opens every stored key, sealing those stored in the clear, or raises ConfigError."""
+        for record in await self._store.all():
+            opened = self._wrap.open(record.kid, record.private_jwk)
+            if not is_sealed(record.private_jwk):
+                await self._store.replace_private(record.kid, self._wrap.seal(record.kid, opened))
+        # The ring itself still loads on first use: a load now would hold off, for min_reload_seconds,
+        # the look-up of a key another worker creates meanwhile.
 
     def _active(self) -> SigningKey | None:
         live = [key for key in self._keys.values() if key.retired_at is None]
@@ -126,7 +147,7 @@ class KeyRing:
         await self._store.add(
             kid=kid,
             algorithm=ALGORITHM,
-            private_jwk=json.dumps(private.as_dict(private=True)),
+            private_jwk=self._wrap.seal(kid, json.dumps(private.as_dict(private=True))),
             public_jwk=json.dumps(private.as_dict(private=False)),
             created_at=now,
         )

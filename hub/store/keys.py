@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import RowMapping, and_, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from hub.store.clients import aware
+from hub.config import Settings
+from hub.identity.keys import KeyRing
+from hub.identity.keywrap import KeyWrap
+from hub.store.clients import aware, unusable_database
 from hub.store.engine import single_statements
 from hub.store.mirror import Mirror, announce
 from hub.store.tables import revoked_tokens, signing_keys
@@ -17,7 +20,7 @@ from hub.store.tables import revoked_tokens, signing_keys
 
 @dataclass(frozen=True, slots=True)
 class SigningKeyRow:
-    """One signing key as stored: JWKs as JSON text, retired once a newer key signs."""
+    """One signing key as stored: the private JWK sealed (hub.identity.keywrap), the public one as JSON text."""
 
     kid: str
     algorithm: str
@@ -70,11 +73,29 @@ class SigningKeyRepository:
                 .values(retired_at=created_at)
             )
 
+    async def replace_private(self, kid: str, private_jwk: str) -> None:
+        """Answers nothing; stores key `kid`'s private JWK in a new form (sealing one written in the clear)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(update(signing_keys).where(signing_keys.c.kid == kid).values(private_jwk=private_jwk))
+
     async def delete_retired_before(self, cutoff: datetime) -> int:
         """Answers how many keys retired before `cutoff` (no token of theirs still valid) were deleted."""
         async with self._engine.begin() as conn:
             result = await conn.execute(delete(signing_keys).where(signing_keys.c.retired_at < cutoff))
             return int(result.rowcount)
+
+
+async def check_signing_keys(engine: AsyncEngine, settings: Settings) -> None:
+    """Answers nothing; opens every stored signing key with the configured wrap (sealing any in the clear).
+
+    Raises HubError naming the wrap file when a key was sealed with another one, or the database when
+    it cannot be read.
+    """
+    ring = KeyRing(SigningKeyRepository(engine), settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
+    try:
+        await ring.check()
+    except (SQLAlchemyError, OSError):
+        raise unusable_database("read the signing keys") from None
 
 
 REVOKED_CHANNEL = "credit_hub_revoked"

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from hub.config import Settings
 from hub.errors import HubError
 from hub.identity.keys import KeyRing
+from hub.identity.keywrap import KeyWrap
 from hub.identity.oauth import FormRequest, OAuthResponse
 from hub.identity.oidc import OidcVerifier
 from hub.identity.service import EventSink, OAuthService
@@ -33,7 +34,7 @@ def build_oauth_service(
     on_event: EventSink | None = None,
 ) -> OAuthService:
     """Answers the OAuth service over the hub's repositories; its `.verifier` checks every request's token."""
-    keys = KeyRing(signing_keys, settings)
+    keys = KeyRing(signing_keys, settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
     external = OidcVerifier(settings.oidc) if settings.oidc is not None else None
     verifier = TokenVerifier(settings, keys, revocations, external=external)
     return OAuthService(

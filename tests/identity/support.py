@@ -7,6 +7,7 @@ import base64
 import json
 import os
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -31,6 +32,7 @@ from hub.config import Settings
 from hub.errors import HubError
 from hub.identity.credentials import new_client
 from hub.identity.keys import KeyRing
+from hub.identity.keywrap import KeyWrap
 from hub.identity.service import AuthEvent, OAuthService
 from hub.identity.tokens import TokenVerifier
 from hub.store.clients import ClientRepository
@@ -117,10 +119,12 @@ class Stack:
     verifier: TokenVerifier
     service: OAuthService
     events: list[AuthEvent]
+    wrap: KeyWrap
 
 
 def make_settings(url: str, issuer: str = "http://127.0.0.1:8000", **overrides: Any) -> Settings:
-    """Answers settings for a test hub, independent of the caller's environment."""
+    """Answers settings for a test hub, independent of the caller's environment (its wrap key in a temp dir)."""
+    overrides.setdefault("signing_key_wrap_path", Path(tempfile.mkdtemp(prefix="hub-wrap-")) / "wrap.jwk")
     return Settings(database_url=url, issuer=issuer, audience="credit-hub", **overrides)
 
 
@@ -139,7 +143,8 @@ def build_stack(settings: Settings, **verifier_options: Any) -> Stack:
     """Answers a wired identity stack on a new engine (create it in the loop that will use it)."""
     engine = make_engine(settings.database_url)
     clients, revocations = ClientRepository(engine), RevocationRepository(engine)
-    keys = KeyRing(SigningKeyRepository(engine), settings, min_reload_seconds=0.0)
+    wrap = KeyWrap.load_or_create(settings.signing_key_wrap_path)  # stacks over one settings share it
+    keys = KeyRing(SigningKeyRepository(engine), settings, wrap=wrap, min_reload_seconds=0.0)
     verifier = TokenVerifier(settings, keys, revocations, **verifier_options)
     events: list[AuthEvent] = []
 
@@ -149,7 +154,7 @@ def build_stack(settings: Settings, **verifier_options: Any) -> Stack:
     service = OAuthService(
         settings, clients=clients, keys=keys, revocations=revocations, verifier=verifier, on_event=record
     )
-    return Stack(settings, engine, clients, keys, revocations, verifier, service, events)
+    return Stack(settings, engine, clients, keys, revocations, verifier, service, events, wrap)
 
 
 async def add_client(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from joserfc.jwk import ECKey
 
 from hub.config import Settings
+from hub.errors import ConfigError
 from hub.identity.keys import KeyRing
+from hub.identity.keywrap import KeyWrap, is_sealed
 from hub.identity.tokens import TokenIssuer, TokenVerifier
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
@@ -45,15 +50,20 @@ class CountingStore:
     async def delete_retired_before(self, cutoff: datetime) -> int:
         return await self.inner.delete_retired_before(cutoff)
 
+    async def replace_private(self, kid: str, private_jwk: str) -> None:
+        await self.inner.replace_private(kid, private_jwk)
+
 
 @dataclass
 class Rig:
     settings: Settings
     store: CountingStore
     clock: Clock
+    wrap: KeyWrap
 
     def ring(self, **options: Any) -> KeyRing:
         options.setdefault("refresh_seconds", 0.0)
+        options.setdefault("wrap", self.wrap)
         return KeyRing(self.store, self.settings, clock=self.clock, **options)
 
 
@@ -62,7 +72,7 @@ async def rig(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[R
     async with migrated_database(request.param, tmp_path) as url:
         engine = make_engine(url)
         settings = make_settings(url, signing_key_days=30, token_ttl_seconds=TTL)
-        yield Rig(settings, CountingStore(SigningKeyRepository(engine)), Clock())
+        yield Rig(settings, CountingStore(SigningKeyRepository(engine)), Clock(), KeyWrap.generate())
         await engine.dispose()
 
 
@@ -133,3 +143,44 @@ async def test_a_key_made_by_another_worker_is_found_by_kid(rig: Rig) -> None:
     await mine.signer()
     theirs = await rig.ring().rotate()
     assert await mine.verification_key(theirs.kid) is not None
+
+
+async def test_the_database_holds_private_keys_only_sealed(rig: Rig) -> None:
+    key = await rig.ring().signer()
+    (row,) = await rig.store.inner.all()
+    assert is_sealed(row.private_jwk)
+    assert key.private.as_dict(private=True)["d"] not in row.private_jwk
+    assert json.loads(rig.wrap.open(row.kid, row.private_jwk))["d"] == key.private.as_dict(private=True)["d"]
+    assert "d" not in json.loads(row.public_jwk)
+
+
+async def test_a_worker_with_another_wrap_refuses_to_start_and_never_uses_the_key(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = await rig.ring().signer()
+    stranger = rig.ring(wrap=KeyWrap.generate())
+    with pytest.raises(ConfigError, match=f"signing key {key.kid} was sealed with another wrap key"):
+        await stranger.check()
+    with caplog.at_level(logging.ERROR, logger="hub.identity.keys"):
+        assert await stranger.verification_key(key.kid) is None
+    assert key.kid in caplog.text
+    assert key.private.as_dict(private=True)["d"] not in caplog.text
+
+
+async def test_keys_stored_in_the_clear_are_sealed_at_start_and_still_verify(rig: Rig) -> None:
+    private = ECKey.generate_key("P-256", parameters={"kid": "legacy-1", "alg": "ES256", "use": "sig"})
+    await rig.store.add(
+        kid="legacy-1", algorithm="ES256", private_jwk=json.dumps(private.as_dict(private=True)),
+        public_jwk=json.dumps(private.as_dict(private=False)), created_at=rig.clock.now,
+    )  # fmt: skip
+    ring = rig.ring()
+    signer = await ring.signer()
+    now = rig.clock.now.timestamp()
+    token = TokenIssuer(rig.settings, clock=lambda: now).issue(
+        signer, subject="c", client_id="c", scopes=["check:read"], org="o", dept="d"
+    )
+    await ring.check()
+    (row,) = await rig.store.inner.all()
+    assert is_sealed(row.private_jwk)
+    verifier = TokenVerifier(rig.settings, rig.ring(), RevocationRepository(rig.store.inner._engine), clock=lambda: now)
+    assert (await verifier.verify(f"Bearer {token.access_token}")).client_id == "c"

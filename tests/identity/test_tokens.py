@@ -191,7 +191,7 @@ async def test_hot_path_uses_cached_keys(stack: Stack) -> None:
     from hub.store.keys import SigningKeyRepository
 
     counting = CountingStore(SigningKeyRepository(stack.engine))
-    ring = KeyRing(counting, stack.settings)
+    ring = KeyRing(counting, stack.settings, wrap=stack.wrap)
     verifier = TokenVerifier(stack.settings, ring, stack.revocations)
     token = await issue(stack)
     for _ in range(20):

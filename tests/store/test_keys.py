@@ -1,17 +1,24 @@
-"""Revoked token ids mirrored in memory on PostgreSQL: every process's revocation reaches every process."""
+"""Revoked token ids mirrored in memory on PostgreSQL: every process's revocation reaches every process;
+the start-up check of the sealed signing keys."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hub.config import Settings
+from hub.errors import ConfigError, HubError
+from hub.identity.keys import KeyRing
+from hub.identity.keywrap import KeyWrap
 from hub.store.engine import make_engine
-from hub.store.keys import KEPT_AFTER_EXPIRY, RevocationRepository
+from hub.store.keys import KEPT_AFTER_EXPIRY, RevocationRepository, SigningKeyRepository, check_signing_keys
+from hub.store.migrate import upgrade
 from hub.store.tables import revoked_tokens
 from tests.store.conftest import trusted
 
@@ -61,3 +68,32 @@ async def test_the_mirror_keeps_revocations_of_tokens_within_any_leeway(
         mirrored = await revocations.mirror.trusted()
     assert "just-expired" in mirrored
     assert "long-expired" not in mirrored
+
+
+async def test_start_up_names_a_database_without_the_signing_keys_table(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    settings = Settings(database_url="sqlite+aiosqlite:///unused.db", signing_key_wrap_path=tmp_path / "wrap.jwk")
+    try:
+        with pytest.raises(HubError, match="cannot read the signing keys") as caught:
+            await check_signing_keys(engine, settings)
+    finally:
+        await engine.dispose()
+    assert "credit-hub migrate" in (caught.value.fix or "")
+
+
+async def test_start_up_refuses_keys_sealed_with_another_wrap_file(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url)
+    first = Settings(database_url=url, signing_key_wrap_path=tmp_path / "first.jwk")
+    try:
+        await check_signing_keys(engine, first)  # nothing stored yet: nothing to open
+        ring = KeyRing(SigningKeyRepository(engine), first, wrap=KeyWrap.load_or_create(first.signing_key_wrap_path))
+        await ring.signer()
+        await check_signing_keys(engine, first)
+        other = first.model_copy(update={"signing_key_wrap_path": tmp_path / "other.jwk"})
+        with pytest.raises(ConfigError, match="sealed with another wrap key") as caught:
+            await check_signing_keys(engine, other)
+    finally:
+        await engine.dispose()
+    assert caught.value.place == str(tmp_path / "other.jwk")

@@ -140,7 +140,9 @@ def sqlite_urls(folder: Path) -> tuple[str, dict[str, str]]:
 
 def hub_settings(hub_url: str, source_urls: dict[str, str], **extra: Any) -> Settings:
     """Answers test settings for a hub over the given databases."""
-    extra.setdefault("audit_key_path", Path(tempfile.mkdtemp(prefix="hub-audit-")) / "audit-key.pem")
+    keys = Path(tempfile.mkdtemp(prefix="hub-keys-"))
+    extra.setdefault("audit_key_path", keys / "audit-key.pem")
+    extra.setdefault("signing_key_wrap_path", keys / "signing-wrap.jwk")
     extra.setdefault("dev_login", True)  # citizens and enterprises sign in as on the demo
     return Settings(
         database_url=hub_url,

@@ -286,7 +286,7 @@ async def test_rotation_keeps_old_tokens_valid_and_publishes_both_keys(hub: Hub)
 async def test_dev_login_is_off_unless_enabled(hub: Hub) -> None:
     async with httpx.AsyncClient() as http:
         assert (await http.post(f"{hub.base}/dev/login", json={"code": PERSON})).status_code == 404
-    settings = make_settings(hub.local.settings.database_url, issuer=hub.local.settings.issuer, dev_login=True)
+    settings = hub.local.settings.model_copy(update={"dev_login": True})  # the same database and wrap key
     stack = build_stack(settings)
     transport = httpx.ASGITransport(app=protected_app(stack))
     async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
