@@ -116,7 +116,7 @@ def _app(*, receipted: bool) -> Starlette:
             hub_engine = make_engine(settings.audit_database_url or settings.database_url)
             dsn = driver_dsn(hub_engine)
             await hub_engine.dispose()
-            STATE["receipts"] = await asyncpg.create_pool(dsn, min_size=4, max_size=64, reset=_keep_session)
+            STATE["receipts"] = await asyncpg.create_pool(dsn, min_size=2, max_size=8, reset=_keep_session)
             await STATE["receipts"].execute(RECEIPTS_DDL)
         yield
         if receipted:

@@ -120,7 +120,7 @@ def main() -> None:
     print(f"{TABLE_HEAD} {'events/s':>8} | {RATIO_HEAD}")
     figures: dict[str, Any] = {"subjects": args.subjects, "seconds": args.seconds, "runs": []}
     for workers in [int(w) for w in args.workers.split(",")]:
-        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as lineup:
+        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY, receipted=workers == 1) as lineup:
             for conc in [int(c) for c in args.concurrency.split(",")]:
                 turns = []
                 for _ in range(args.rounds):

@@ -73,7 +73,7 @@ def main() -> None:
     print(f"{TABLE_HEAD} {RATIO_HEAD}")
     peak = 0.0
     for workers in [int(w) for w in args.workers.split(",")]:
-        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY) as lineup:
+        with hub_and_baseline(env, workers, clients["approval-bureau"], codes, QUERY, receipted=workers == 1) as lineup:
             for connections in [int(c) for c in args.concurrency.split(",")]:
                 turns = []
                 for _ in range(args.rounds):

@@ -309,7 +309,11 @@ def warm_up(servers: list[tuple[str, str | None]], codes: list[str], query: str)
 def hub_and_baseline(
     env: dict[str, str], workers: int, client: dict[str, str], codes: list[str], query: str, *, receipted: bool = True
 ) -> Iterator[Lineup]:
-    """Yields the baseline, the receipted baseline (when asked) and the hub, each serving with `workers`, warmed up."""
+    """Yields the baseline, the receipted baseline (when asked) and the hub, each serving with `workers`, warmed up.
+
+    Three servers of two workers each would hold more than PostgreSQL's default 100 connections once
+    their pools are full, so the benchmarks ask for the receipted baseline with one worker only.
+    """
     with contextlib.ExitStack() as started:
         baseline = started.enter_context(_serving("baseline", "bench.baseline_app:app_from_environment", env, workers))
         receipts = (
