@@ -14,7 +14,15 @@ from hub.records.view import Withheld
 log = logging.getLogger(__name__)
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
-_LIMIT_WORDS = ("exceeds maximum", "max depth", "maximum allowed", "too many", "token limit", "aliases")
+_LIMIT_WORDS = (
+    "exceeds maximum",
+    "max depth",
+    "maximum allowed",
+    "too many",
+    "token limit",
+    "aliases",
+    "tokens. parsing aborted",
+)
 
 
 def hub_error(error: HubError) -> GraphQLError:

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionResult
 
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
+from hub.graphql.errors import normalise
 from hub.graphql.receipts import Receipts
 from hub.identity.case import CASE_HEADER, case_number
 from hub.identity.operator import OPERATOR_HEADER, operator_name
@@ -88,6 +89,10 @@ class HubGraphQL(GraphQL[HubContext, None]):
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         context: HubContext = request.state.hub_context
+        if result.errors and any("code" not in (error.extensions or {}) for error in result.errors):
+            # Strawberry skips the operation hooks' exit for a document that does not parse
+            hints = context.principal.has("catalog:read")
+            result.errors = [normalise(error, context.request_id, hints=hints) for error in result.errors]
         try:
             context.notes["event_id"] = await self.receipts.for_query(context, result)
         except HubError as error:

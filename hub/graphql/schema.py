@@ -8,12 +8,7 @@ from typing import Any, cast
 import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -72,6 +67,8 @@ class HubOperation(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         execution = self.execution_context
+        # what strawberry's MaxTokensLimiter does, without an extension of its own on every request
+        execution.parse_options["max_tokens"] = MAX_TOKENS
         if isinstance(execution.context, HubContext):
             execution.context.notes["query"] = execution.query
             execution.context.notes["operation_name"] = execution.operation_name
@@ -138,7 +135,6 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             HubOperation,
         ],
     )

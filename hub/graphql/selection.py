@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ ITEM_META = frozenset({"id", "source", "__typename"})
 LINKED_LISTS = {"listings": "listing", "court_dishonesty": "court_dishonesty"}
 
 
+@functools.lru_cache(maxsize=1024)
 def snake(name: str) -> str:
     """Answers the Python name of a GraphQL field name."""
     return _CAMEL.sub("_", name).lower()

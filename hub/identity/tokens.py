@@ -160,8 +160,8 @@ class TokenVerifier:
     ) -> None:
         self._keys, self._revocations, self._external = keys, revocations, external
         # Tokens whose signature was checked, with their decoded header and claims: a client repeats
-        # its token on every request, and the signature is most of the cost. Key, claims, expiry and
-        # revocation are checked every time.
+        # its token on every request, and the signature is most of the cost. Key, expiry and
+        # revocation are checked every time; the other claims once, as they cannot change.
         self._verified: OrderedDict[str, _Verified] = OrderedDict()
         essential: ClaimsOption = {"essential": True}
         self._registry = jwt.JWTClaimsRegistry(
@@ -240,8 +240,12 @@ class TokenVerifier:
     async def _checked(self, known: _Verified, verified: dict[str, str], revocable: bool) -> Principal:
         payload = known.payload
         try:
-            self._registry.validate(payload)
-            principal = known.principal or _principal(payload)
+            if known.principal is None:
+                self._registry.validate(payload)
+                principal = _principal(payload)
+            else:  # its other claims held when first checked and are signed: only time moves on
+                self._registry.validate_exp(payload["exp"])
+                principal = known.principal
         except ExpiredTokenError:
             raise unauthenticated("expired", "token has expired", details=verified) from None
         except JoseError as exc:

@@ -75,3 +75,21 @@ def test_operator_is_required_where_the_policy_says_so(hub: Any) -> None:
     assert "X-Hub-Operator" in body["errors"][0]["extensions"]["fix"]
     named = hub.graphql("bank", query, {"c": hub.samples["enterprise"]}, operator="%E7%8E%8B%E4%BF%A1%E8%B4%B7").json()
     assert named["data"]["subject"]["code"] == hub.samples["enterprise"]
+
+
+def test_a_document_of_too_many_tokens_is_refused_before_it_is_parsed(hub: Any) -> None:
+    within = "{ me { subject " + "__typename " * 100 + "} }"
+    assert "errors" not in hub.graphql("public", within).json()
+    flood = "{ me { subject " + "__typename " * 4000 + "} }"
+    body = hub.graphql("public", flood).json()
+    assert body["data"] is None
+    assert _codes(body) == ["QUERY_TOO_COMPLEX"]
+    assert "more than 4000 tokens" in body["errors"][0]["message"]
+
+
+def test_a_document_that_does_not_parse_gets_a_code_and_is_registered(hub: Any) -> None:
+    body = hub.graphql("public", "{ me { ").json()
+    assert body["data"] is None
+    assert _codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"].startswith("Syntax Error")
+    assert body["extensions"]["audit"]["eventId"]
