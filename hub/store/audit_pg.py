@@ -34,7 +34,8 @@ SELECT seq, hash FROM (
 """.replace(":genesis", GENESIS_HASH)
 # The batch, inserted only when the stored head is ($1, $2). The shared advisory lock keeps it out
 # of the exclusive sections (the locked path below, and pruning); concurrent statements are kept
-# apart by the primary key on seq.
+# apart by the primary key on seq. It answers how many events it inserted and the stored head it
+# saw, so a writer whose head was stale retries on that one without asking for it again.
 _INSERT_LINKED = """
 WITH locked AS (SELECT pg_advisory_xact_lock_shared(:chain_lock_key)),
 head AS (SELECT seq, hash FROM (:stored_head) AS stored, locked),
@@ -56,7 +57,7 @@ checkpoint AS (
     SELECT $19::bigint, $20::text, $21::text, $22::timestamptz, $23::text, $24::text, $25::text
     FROM matches WHERE $19::bigint IS NOT NULL
 )
-SELECT count(*) FROM events
+SELECT (SELECT count(*) FROM events) AS inserted, head.seq, head.hash FROM head
 """.replace(":chain_lock_key", str(CHAIN_LOCK_KEY)).replace(":stored_head", _STORED_HEAD)
 # Simple-protocol text: BEGIN and taking the lock cost one round trip.
 _BEGIN_AND_LOCK = f"BEGIN; SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY})"
@@ -135,12 +136,13 @@ class PgChain:
         head = self._head or await _stored_head(driver)
         batch = build(head)
         try:
-            inserted = await driver.fetchval(_INSERT_LINKED, *_arguments(head, batch))
+            answer = await driver.fetchrow(_INSERT_LINKED, *_arguments(head, batch))
         except asyncpg.exceptions.UniqueViolationError:
-            inserted = 0  # another process wrote these seqs first
-        if inserted:
+            self._head = None  # another process wrote these seqs first: read the head afresh
+            return None
+        if answer["inserted"]:
             return batch
-        self._head = None
+        self._head = ChainHead(answer["seq"], answer["hash"])  # another process moved the chain on
         return None
 
     def _remember(self, batch: Batch) -> Batch:
@@ -153,7 +155,7 @@ async def _extend_locked(driver: Any, build: Callable[[ChainHead], Batch]) -> Ba
     await driver.execute(_BEGIN_AND_LOCK)
     batch = build(await _stored_head(driver))
     head = ChainHead(batch.events[0].seq - 1, batch.events[0].prev_hash)
-    if not await driver.fetchval(_INSERT_LINKED, *_arguments(head, batch)):
+    if not (await driver.fetchrow(_INSERT_LINKED, *_arguments(head, batch)))["inserted"]:
         raise RuntimeError("the chain moved while its exclusive lock was held")
     await driver.execute("COMMIT")
     return batch

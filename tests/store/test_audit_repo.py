@@ -6,11 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hub.audit.chain import link, prepare
 from hub.audit.checkpoints import CheckpointSigner
+from hub.store import audit_pg
 from hub.store.audit_repo import AuditRepository
 from hub.store.audit_rows import GENESIS_HASH, Batch, ChainHead, EventQuery
 from tests.audit.support import BACKENDS, SECRET, concealed, event, execute, fresh_database
@@ -153,6 +155,33 @@ async def test_writers_of_several_processes_keep_one_unbroken_chain(repo: AuditR
         batch = await _extend(repo, event(), heads=heads)
         assert batch.events[0].seq == 4
         assert heads[-1].seq == 3
+        assert _unbroken(await _links(audit_url))
+    finally:
+        await other.close()
+
+
+async def test_a_stale_writer_retries_on_the_head_its_refused_statement_saw(
+    repo: AuditRepository, audit_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not audit_url.startswith("postgresql"):
+        pytest.skip("SQLite reads the head under its write lock every time")
+    other = AuditRepository.open(audit_url)
+    try:
+        await _extend(repo, event())
+        await _extend(other, event(), event())
+        reads: list[int] = []
+        real = audit_pg._stored_head
+
+        async def counted(driver: Any) -> ChainHead:
+            reads.append(1)
+            return await real(driver)
+
+        monkeypatch.setattr(audit_pg, "_stored_head", counted)
+        heads: list[ChainHead] = []
+        batch = await _extend(repo, event(), heads=heads)
+        assert [head.seq for head in heads] == [1, 3]
+        assert batch.events[0].seq == 4
+        assert reads == []  # the refused statement told the head: no separate read
         assert _unbroken(await _links(audit_url))
     finally:
         await other.close()
