@@ -74,7 +74,7 @@ class KeyWrap:
             opened = None
         if opened is None or opened.protected.get("kid") != kid:
             raise ConfigError(
-                f"signing key {kid} was sealed with another wrap key",
+                f"signing key {kid} cannot be opened with this wrap key (sealed with another, or altered)",
                 place=self.place,
                 fix="give every worker the wrap key file that sealed the keys; if it is lost, delete the rows of "
                 "signing_keys (the hub makes a new key; clients fetch new tokens)",

@@ -159,7 +159,7 @@ async def test_a_worker_with_another_wrap_refuses_to_start_and_never_uses_the_ke
 ) -> None:
     key = await rig.ring().signer()
     stranger = rig.ring(wrap=KeyWrap.generate())
-    with pytest.raises(ConfigError, match=f"signing key {key.kid} was sealed with another wrap key"):
+    with pytest.raises(ConfigError, match=f"signing key {key.kid} cannot be opened with this wrap key"):
         await stranger.check()
     with caplog.at_level(logging.ERROR, logger="hub.identity.keys"):
         assert await stranger.verification_key(key.kid) is None

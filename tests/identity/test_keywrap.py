@@ -27,7 +27,7 @@ def test_another_wrap_cannot_open_it_and_says_which_key_and_file() -> None:
     sealed = KeyWrap.generate().seal("k1", PRIVATE)
     with pytest.raises(ConfigError) as caught:
         KeyWrap(OctKey.generate_key(256), place="/etc/hub/wrap.jwk").open("k1", sealed)
-    assert "signing key k1 was sealed with another wrap key" in caught.value.message
+    assert "signing key k1 cannot be opened with this wrap key" in caught.value.message
     assert caught.value.place == "/etc/hub/wrap.jwk"
     assert "the wrap key file that sealed the keys" in (caught.value.fix or "")
 
@@ -36,6 +36,14 @@ def test_a_sealed_key_moved_to_another_kid_is_refused() -> None:
     wrap = KeyWrap.generate()
     with pytest.raises(ConfigError, match="k2"):
         wrap.open("k2", wrap.seal("k1", PRIVATE))
+
+
+def test_an_altered_sealed_key_is_refused() -> None:
+    wrap = KeyWrap.generate()
+    header, key, iv, ciphertext, tag = wrap.seal("k1", PRIVATE).split(".")
+    flipped = ("A" if ciphertext[5] != "A" else "B").join((ciphertext[:5], ciphertext[6:]))
+    with pytest.raises(ConfigError, match="sealed with another, or altered"):
+        wrap.open("k1", ".".join((header, key, iv, flipped, tag)))
 
 
 def test_a_key_stored_before_sealing_reads_as_it_is() -> None:

@@ -92,7 +92,7 @@ async def test_start_up_refuses_keys_sealed_with_another_wrap_file(tmp_path: Pat
         await ring.signer()
         await check_signing_keys(engine, first)
         other = first.model_copy(update={"signing_key_wrap_path": tmp_path / "other.jwk"})
-        with pytest.raises(ConfigError, match="sealed with another wrap key") as caught:
+        with pytest.raises(ConfigError, match="cannot be opened with this wrap key") as caught:
             await check_signing_keys(engine, other)
     finally:
         await engine.dispose()
