@@ -293,9 +293,10 @@ class Lineup:
         median ratio.
         """
         base = wrk_figures(self.baseline.url, codes, query, None, connections, seconds)
-        receipted = self.receipted and wrk_figures(self.receipted.url, codes, query, None, connections, seconds)
+        other = self.receipted
+        receipted = wrk_figures(other.url, codes, query, None, connections, seconds) if other else None
         mine = hub_run(lambda: wrk_figures(self.hub.url, codes, query, self.token, connections, seconds))
-        return Turn(base, mine, receipted or None)
+        return Turn(base, mine, receipted)
 
 
 def warm_up(servers: list[tuple[str, str | None]], codes: list[str], query: str) -> None:
