@@ -14,7 +14,7 @@ from rich.table import Table
 from hub.cli.common import fail
 from hub.config import load_settings
 from hub.errors import ErrorCode, HubError
-from hub.identity.credentials import DepartmentCheck, NewClient, default_department_check, new_client
+from hub.identity.credentials import DepartmentCheck, default_department_check, new_client
 from hub.store.clients import ClientRepository, ClientRow
 from hub.store.engine import make_engine
 
@@ -45,18 +45,6 @@ def _with_repository(url: str | None, work: Callable[[ClientRepository], Awaitab
     return asyncio.run(run())
 
 
-async def _store(repository: ClientRepository, client: NewClient) -> None:
-    await repository.add(
-        client_id=client.client_id,
-        name=client.name,
-        org=client.org,
-        department=client.department,
-        scopes=client.scopes,
-        secret_hash=client.secret_hash,
-        created_at=client.created_at,
-    )
-
-
 def register(app: typer.Typer, *, department_check: DepartmentCheck = default_department_check) -> None:
     """Answers nothing; adds the `client` command group (`create`, `list`) to `app`."""
     group = typer.Typer(help="Register and list OAuth clients.", no_args_is_help=True)
@@ -80,7 +68,7 @@ def register(app: typer.Typer, *, department_check: DepartmentCheck = default_de
                 scopes=[scopes.replace(",", " ")],
                 department_ok=department_check,
             )
-            _with_repository(database_url, lambda repository: _store(repository, client))
+            _with_repository(database_url, lambda repository: repository.register(client))
         except HubError as exc:
             fail(exc)
         if as_json:

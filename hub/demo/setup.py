@@ -103,15 +103,7 @@ async def register_demo_clients(
         client = new_client(
             name=department.name, org=department.org, department=department.key, scopes=department.scopes
         )
-        await repository.add(
-            client_id=client.client_id,
-            name=client.name,
-            org=client.org,
-            department=client.department,
-            scopes=client.scopes,
-            secret_hash=client.secret_hash,
-            created_at=client.created_at,
-        )
+        await repository.register(client)
         found[department.key] = {"client_id": client.client_id, "client_secret": client.secret, "org": client.org}
     return found
 

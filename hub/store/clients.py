@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.errors import ErrorCode, HubError
+from hub.identity.credentials import NewClient
 from hub.store.tables import clients
 
 
@@ -90,6 +91,18 @@ class ClientRepository:
             raise HubError(ErrorCode.BAD_USER_INPUT, "a client with this id already exists") from None
         except (SQLAlchemyError, OSError):
             raise unusable_database("register the client") from None
+
+    async def register(self, client: NewClient) -> None:
+        """Answers nothing; stores a registration made by `new_client` (its secret only as the hash)."""
+        await self.add(
+            client_id=client.client_id,
+            name=client.name,
+            org=client.org,
+            department=client.department,
+            scopes=client.scopes,
+            secret_hash=client.secret_hash,
+            created_at=client.created_at,
+        )
 
     async def get(self, client_id: str) -> ClientRow | None:
         """Answers the client registered under `client_id`, or None."""

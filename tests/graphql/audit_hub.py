@@ -35,10 +35,7 @@ async def register_client(url: str, name: str, org: str, department: str, scopes
     client = new_client(name=name, org=org, department=department, scopes=scopes)
     engine = make_engine(url)
     try:
-        await ClientRepository(engine).add(
-            client_id=client.client_id, name=client.name, org=client.org, department=client.department,
-            scopes=client.scopes, secret_hash=client.secret_hash, created_at=client.created_at,
-        )  # fmt: skip
+        await ClientRepository(engine).register(client)
     finally:
         await engine.dispose()
     return {"client_id": client.client_id, "client_secret": client.secret, "org": client.org}

@@ -162,15 +162,7 @@ async def add_client(
 ) -> tuple[str, str]:
     """Answers (client_id, secret) of a newly registered client."""
     client = new_client(name="测试审批系统", org=org, department=dept, scopes=[scopes])
-    await clients.add(
-        client_id=client.client_id,
-        name=client.name,
-        org=client.org,
-        department=client.department,
-        scopes=client.scopes,
-        secret_hash=client.secret_hash,
-        created_at=client.created_at,
-    )
+    await clients.register(client)
     return client.client_id, client.secret
 
 
