@@ -2,9 +2,12 @@
 
 A receipt committed before the response is one such commit per request when requests come one at a
 time. This measures a plain one-row INSERT in autocommit (synchronous_commit on, as the register
-runs) after gaps of 0 to 4 ms, the gap spent sleeping or busy in this process, beside `SELECT 1`
-and the same INSERT with synchronous_commit off (no flush wait: not durable, for comparison only).
-Prints the median latency of each. The table lives in a scratch database and is dropped afterwards.
+runs) after gaps of 0 to 4 ms, the gap spent sleeping or busy in this process, beside `SELECT 1`,
+the same INSERT with synchronous_commit off (no flush wait: not durable, for comparison only), and
+the hub's own receipt: `AuditWriter.append` of a query event naming one subject and 13 fields, through
+the register's PostgreSQL chain (its indexes, the subject's keyed hash, the chain link and the check of
+the stored head), in a database migrated like the hub's. Prints the median latency of each. Everything
+lives in a scratch database that is dropped afterwards.
 
     python bench/bench_commit_latency.py [--pg postgresql+asyncpg://postgres@127.0.0.1:5432] [--samples 300]
 """
@@ -26,10 +29,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 
 from bench.common import ensure_databases, pg_dsn
+from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclosure
+from hub.store.audit_repo import AuditRepository
+from hub.store.migrate import upgrade
 
 DATABASE = "bench_commit_latency"
 GAPS_MS = (0.0, 0.2, 0.5, 1.0, 2.0, 4.0)
 BODY = json.dumps({"event": "x" * 600})
+FIELDS = (
+    *(f"penalty.{name}" for name in ("amount", "authority", "decidedOn", "decisionNumber", "kind", "source")),
+    *(f"listing.{name}" for name in ("list", "listedOn", "status", "source")),
+    "code",
+    "kind",
+    "name",
+)
+
+
+def _query_event() -> AuditEvent:
+    """Answers an event like the `subject` benchmark's: one enterprise, 13 fields in clear, one denied."""
+    return AuditEvent(
+        type=EventType.QUERY,
+        outcome=Outcome.OK,
+        request_id=str(uuid.uuid4()),
+        client_id="ch_bench",
+        org="11140000MB0000001X",
+        org_name="approval bureau",
+        department="approval-bureau",
+        operator="bench",
+        purpose="ADMINISTRATIVE_APPROVAL",
+        subjects=(SubjectDisclosure("91140202079320698K", FIELDS, (), ("taxCredit",)),),
+        query_hash="0" * 64,
+        latency_ms=2.0,
+    )
 
 
 async def _pause(gap: float, busy: bool) -> None:
@@ -65,17 +96,21 @@ async def _measure(pg: str, samples: int) -> list[dict[str, float]]:
         def select() -> Awaitable[object]:
             return connection.fetchval("SELECT 1")
 
+        await asyncio.to_thread(upgrade, f"{pg.rstrip('/')}/{DATABASE}")
+        register = AuditRepository.open(f"{pg.rstrip('/')}/{DATABASE}")
+        writer = AuditWriter(register, secret="bench-commit-latency-secret")
+        await writer.start()
+
+        def receipt() -> Awaitable[object]:
+            return writer.append(_query_event())
+
         rows = []
-        for gap_ms in GAPS_MS:
-            gap = gap_ms / 1000
-            row = {"gap_ms": gap_ms}
-            row["select_1"] = await _median_ms(select, samples, gap, busy=False)
-            row["commit_sleeping"] = await _median_ms(insert, samples, gap, busy=False)
-            row["commit_busy"] = await _median_ms(insert, samples, gap, busy=True)
-            await connection.execute("SET synchronous_commit = off")
-            row["not_durable"] = await _median_ms(insert, samples, gap, busy=False)
-            await connection.execute("SET synchronous_commit = on")
-            rows.append(row)
+        try:
+            for gap_ms in GAPS_MS:
+                rows.append(await _row(gap_ms, samples, connection, insert, select, receipt))
+        finally:
+            await writer.stop()
+            await register.close()
         return rows
     finally:
         await connection.close()
@@ -86,6 +121,26 @@ async def _measure(pg: str, samples: int) -> list[dict[str, float]]:
             await admin.close()
 
 
+async def _row(
+    gap_ms: float,
+    samples: int,
+    connection: asyncpg.Connection,
+    insert: Callable[[], Awaitable[object]],
+    select: Callable[[], Awaitable[object]],
+    receipt: Callable[[], Awaitable[object]],
+) -> dict[str, float]:
+    gap = gap_ms / 1000
+    row = {"gap_ms": gap_ms}
+    row["select_1"] = await _median_ms(select, samples, gap, busy=False)
+    row["commit_sleeping"] = await _median_ms(insert, samples, gap, busy=False)
+    row["commit_busy"] = await _median_ms(insert, samples, gap, busy=True)
+    row["receipt"] = await _median_ms(receipt, samples, gap, busy=False)
+    await connection.execute("SET synchronous_commit = off")
+    row["not_durable"] = await _median_ms(insert, samples, gap, busy=False)
+    await connection.execute("SET synchronous_commit = on")
+    return row
+
+
 def main() -> None:
     """Runs the measurement and prints its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -94,11 +149,12 @@ def main() -> None:
     args = parser.parse_args()
     rows = asyncio.run(_measure(args.pg, args.samples))
     print("median ms per statement after an idle gap (the gap spent sleeping, or busy in this process)")
-    print(f"{'gap':>6} | {'SELECT 1':>8} | {'commit':>8} | {'commit, busy':>12} | {'not durable':>11}")
+    heads = f"{'gap':>6} | {'SELECT 1':>8} | {'commit':>8} | {'commit, busy':>12} | {'not durable':>11}"
+    print(f"{heads} | {'hub receipt':>11}")
     for row in rows:
         print(
             f"{row['gap_ms']:>4.1f}ms | {row['select_1']:>8.3f} | {row['commit_sleeping']:>8.3f} | "
-            f"{row['commit_busy']:>12.3f} | {row['not_durable']:>11.3f}"
+            f"{row['commit_busy']:>12.3f} | {row['not_durable']:>11.3f} | {row['receipt']:>11.3f}"
         )
 
 
