@@ -57,7 +57,7 @@ def create_app(settings: Settings) -> Starlette:
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = await build_services(settings)
         state["services"] = services
         await asyncio.gather(services.start(), revocations.start(), oauth.keys.check())
@@ -69,9 +69,10 @@ def create_app(settings: Settings) -> Starlette:
             secret=settings.audit_secret,
             checkpointer=Checkpointer(signer, cadence),
             timeout=settings.audit_timeout_seconds,
+            max_wait=settings.audit_max_wait_ms / 1000,
         )
         await writer.start()
-        state["writer"] = writer
+        state["writer"] = app.state.audit_writer = writer
         services.audit = AuditReader(
             audit_repo, secret=settings.audit_secret, writer=writer, clients=ClientRepository(hub_engine),
             trusted_keys=(signer.public_key,), thresholds=AnomalyThresholds.from_settings(settings.audit_anomalies),

@@ -114,6 +114,7 @@ class Settings(BaseSettings):
     audit_checkpoint_events: int = Field(default=1000, ge=1)
     audit_checkpoint_seconds: float = Field(default=60.0, gt=0)
     audit_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    audit_max_wait_ms: float = Field(default=2.0, ge=0, le=1000)
     audit_anomalies: AnomalySettings = Field(default_factory=AnomalySettings)
     source_timeout_ms: int = Field(default=1000, ge=10, le=60_000)
     breaker_failures: int = Field(default=5, ge=1)

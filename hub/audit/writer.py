@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Iterator
+from contextvars import ContextVar
 from types import TracebackType
 
 from hub.audit.cadence import Checkpointer
@@ -18,6 +20,8 @@ from hub.store.audit_rows import Batch, ChainHead
 log = logging.getLogger("hub.audit.writer")
 
 _Waiter = tuple[PreparedEvent, "asyncio.Future[int]"]
+# The current request's expectation: [True] once its event has been handed to the writer.
+_EXPECTED: ContextVar[list[bool] | None] = ContextVar("audit_expected", default=None)
 
 
 def _unavailable(message: str) -> HubError:
@@ -30,7 +34,11 @@ def _expire(future: asyncio.Future[int]) -> None:
 
 
 class AuditWriter:
-    """Appends events to the chain; each `append` returns once its event is durably committed."""
+    """Appends events to the chain; each `append` returns once its event is durably committed.
+
+    A batch may wait up to `max_wait` seconds for the events of requests still running (announced with
+    `expecting`), so that concurrent requests share a commit; a request alone never waits.
+    """
 
     def __init__(
         self,
@@ -50,9 +58,11 @@ class AuditWriter:
         self._timeout = timeout
         self._pending: deque[_Waiter] = deque()
         self._wake = asyncio.Event()
+        self._expected = 0  # requests announced whose event is not yet queued
+        self.commits = 0  # batches committed since start: with the events, how well commits are shared
+        self._all_in = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
-        self._last_batch = 0
         self.available = True
 
     async def start(self) -> None:
@@ -80,6 +90,29 @@ class AuditWriter:
     ) -> None:
         await self.stop()
 
+    @contextlib.contextmanager
+    def expecting(self) -> Iterator[None]:
+        """Answers nothing; while open, the current request's coming event may be waited for by a batch."""
+        arrived = [False]
+        token = _EXPECTED.set(arrived)
+        self._expected += 1
+        try:
+            yield
+        finally:
+            _EXPECTED.reset(token)
+            if not arrived[0]:
+                self._arrived()
+
+    @property
+    def expected(self) -> int:
+        """Answers how many announced requests have not handed over their event yet."""
+        return self._expected
+
+    def _arrived(self) -> None:
+        self._expected -= 1
+        if self._expected <= 0:
+            self._all_in.set()
+
     async def append(self, event: AuditEvent) -> int:
         """Answers the event's seq once it is durable; raises HubError(AUDIT_UNAVAILABLE) otherwise."""
         if self._task is None or self._task.done() or self._closing:
@@ -87,6 +120,10 @@ class AuditWriter:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[int] = loop.create_future()
         self._pending.append((prepare(event, self._secret), future))
+        expected = _EXPECTED.get()
+        if expected is not None and not expected[0]:
+            expected[0] = True
+            self._arrived()
         self._wake.set()
         # One timer on the future itself: asyncio.wait_for would add a second future and a callback.
         expiry = loop.call_later(self._timeout, _expire, future)
@@ -103,8 +140,8 @@ class AuditWriter:
                     return
                 await self._idle()
                 continue
-            if self._max_wait and self._last_batch > 1 and len(self._pending) < self._max_batch:
-                await asyncio.sleep(self._max_wait)
+            if self._max_wait and self._expected > 0 and len(self._pending) < self._max_batch:
+                await self._gather_expected()
             batch: list[_Waiter] = []
             while self._pending and len(batch) < self._max_batch:
                 waiter = self._pending.popleft()
@@ -112,6 +149,15 @@ class AuditWriter:
                     batch.append(waiter)
             if batch:
                 await self._commit(batch)
+
+    async def _gather_expected(self) -> None:
+        """Waits until every announced request has queued its event, or `max_wait` has passed."""
+        self._all_in.clear()
+        alarm = asyncio.get_running_loop().call_later(self._max_wait, self._all_in.set)
+        try:
+            await self._all_in.wait()
+        finally:
+            alarm.cancel()
 
     async def _idle(self) -> None:
         self._wake.clear()
@@ -134,7 +180,6 @@ class AuditWriter:
             checkpoint = checkpointer.for_batch(rows[0].seq, rows[-1]) if checkpointer else None
             return Batch(tuple(rows), tuple(subjects), checkpoint)
 
-        self._last_batch = len(batch)
         try:
             async with asyncio.timeout(self._timeout):
                 done = await self._store.extend(build)
@@ -145,6 +190,7 @@ class AuditWriter:
                     future.set_exception(_unavailable("the audit store is unavailable"))
             return
         self._set_available(True, None)
+        self.commits += 1
         if checkpointer:
             checkpointer.committed(done.checkpoint)
         for (_, future), row in zip(batch, done.events, strict=True):

@@ -51,7 +51,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        with contextlib.suppress(ClientDisconnect):
+        with contextlib.suppress(ClientDisconnect), self.receipts.writer.expecting():
             await super().__call__(scope, receive, send)
 
     def _refuse_content_type(self, request: Request) -> Response | None:

@@ -166,3 +166,66 @@ async def test_a_caller_who_gave_up_before_its_commit_is_not_registered(audit_ur
         assert "gave-up" not in {row.operator for row in await repo.event_page(0, 10)}
     finally:
         await repo.close()
+
+
+async def _append_expected(writer: AuditWriter, delay: float, operator: str) -> int:
+    """One request as the hub runs it: announced first, its event handed over `delay` seconds later."""
+    with writer.expecting():
+        await asyncio.sleep(delay)
+        return await writer.append(event(operator=operator))
+
+
+async def test_requests_in_flight_share_one_commit_when_all_have_arrived(audit_url: str) -> None:
+    repo = CountingRepository.open(audit_url)
+    try:
+        async with AuditWriter(repo, secret=SECRET, max_wait=30.0) as writer:
+            async with asyncio.timeout(10):  # early: the batch leaves once the last announced event is in
+                seqs = await asyncio.gather(*(_append_expected(writer, 0.01 * n, f"clerk-{n}") for n in range(10)))
+        assert sorted(seqs) == list(range(1, 11))
+        assert repo.transactions == 1
+        assert (await verify_chain(repo, secret=SECRET)).verified
+    finally:
+        await repo.close()
+
+
+async def test_a_request_alone_is_never_held_back(audit_url: str) -> None:
+    repo = CountingRepository.open(audit_url)
+    try:
+        async with AuditWriter(repo, secret=SECRET, max_wait=30.0) as writer:
+            async with asyncio.timeout(10):
+                assert await _append_expected(writer, 0, "alone") == 1
+                assert await writer.append(event(operator="unannounced")) == 2
+        assert repo.transactions == 2
+    finally:
+        await repo.close()
+
+
+async def test_a_request_that_leaves_without_an_event_releases_the_batch(audit_url: str) -> None:
+    repo = CountingRepository.open(audit_url)
+    try:
+        async with AuditWriter(repo, secret=SECRET, max_wait=30.0) as writer:
+
+            async def refused() -> None:
+                with writer.expecting():
+                    await asyncio.sleep(0.05)  # a request refused before it reached its receipt
+
+            async with asyncio.timeout(10):
+                seq, _ = await asyncio.gather(_append_expected(writer, 0, "answered"), refused())
+        assert seq == 1
+    finally:
+        await repo.close()
+
+
+async def test_a_slow_request_delays_the_others_by_max_wait_at_most(audit_url: str) -> None:
+    repo = CountingRepository.open(audit_url)
+    try:
+        async with AuditWriter(repo, secret=SECRET, max_wait=0.05) as writer:
+            slow = asyncio.ensure_future(_append_expected(writer, 30, "slow"))
+            await asyncio.sleep(0.01)
+            async with asyncio.timeout(10):
+                assert await _append_expected(writer, 0, "quick") == 1
+            assert not slow.done()
+            slow.cancel()
+        assert [row.operator for row in await repo.event_page(0, 10)] == ["quick"]
+    finally:
+        await repo.close()
