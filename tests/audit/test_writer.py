@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,14 @@ class CountingRepository(AuditRepository):
     async def extend(self, build: Callable[[ChainHead], Batch]) -> Batch:
         self.transactions += 1
         return await super().extend(build)
+
+
+@pytest.fixture
+async def counting(audit_url: str) -> AsyncIterator[CountingRepository]:
+    """A counting repository on its own engine over `audit_url`."""
+    repository = CountingRepository.open(audit_url)
+    yield repository
+    await repository.close()
 
 
 async def test_concurrent_appends_share_commits_and_chain_without_gaps(audit_url: str) -> None:
@@ -175,57 +183,41 @@ async def _append_expected(writer: AuditWriter, delay: float, operator: str) -> 
         return await writer.append(event(operator=operator))
 
 
-async def test_requests_in_flight_share_one_commit_when_all_have_arrived(audit_url: str) -> None:
-    repo = CountingRepository.open(audit_url)
-    try:
-        async with AuditWriter(repo, secret=SECRET, max_wait=30.0) as writer:
-            async with asyncio.timeout(10):  # early: the batch leaves once the last announced event is in
-                seqs = await asyncio.gather(*(_append_expected(writer, 0.01 * n, f"clerk-{n}") for n in range(10)))
-        assert sorted(seqs) == list(range(1, 11))
-        assert repo.transactions == 1
-        assert (await verify_chain(repo, secret=SECRET)).verified
-    finally:
-        await repo.close()
+async def test_requests_in_flight_share_one_commit_when_all_have_arrived(counting: CountingRepository) -> None:
+    async with AuditWriter(counting, secret=SECRET, max_wait=30.0) as writer:
+        async with asyncio.timeout(10):  # early: the batch leaves once the last announced event is in
+            seqs = await asyncio.gather(*(_append_expected(writer, 0.01 * n, f"clerk-{n}") for n in range(10)))
+    assert sorted(seqs) == list(range(1, 11))
+    assert counting.transactions == 1
+    assert (await verify_chain(counting, secret=SECRET)).verified
 
 
-async def test_a_request_alone_is_never_held_back(audit_url: str) -> None:
-    repo = CountingRepository.open(audit_url)
-    try:
-        async with AuditWriter(repo, secret=SECRET, max_wait=30.0) as writer:
-            async with asyncio.timeout(10):
-                assert await _append_expected(writer, 0, "alone") == 1
-                assert await writer.append(event(operator="unannounced")) == 2
-        assert repo.transactions == 2
-    finally:
-        await repo.close()
+async def test_a_request_alone_is_never_held_back(counting: CountingRepository) -> None:
+    async with AuditWriter(counting, secret=SECRET, max_wait=30.0) as writer:
+        async with asyncio.timeout(10):
+            assert await _append_expected(writer, 0, "alone") == 1
+            assert await writer.append(event(operator="unannounced")) == 2
+    assert counting.transactions == 2
 
 
-async def test_a_request_that_leaves_without_an_event_releases_the_batch(audit_url: str) -> None:
-    repo = CountingRepository.open(audit_url)
-    try:
-        async with AuditWriter(repo, secret=SECRET, max_wait=30.0) as writer:
+async def test_a_request_that_leaves_without_an_event_releases_the_batch(counting: CountingRepository) -> None:
+    async with AuditWriter(counting, secret=SECRET, max_wait=30.0) as writer:
 
-            async def refused() -> None:
-                with writer.expecting():
-                    await asyncio.sleep(0.05)  # a request refused before it reached its receipt
+        async def refused() -> None:
+            with writer.expecting():
+                await asyncio.sleep(0.05)  # a request refused before it reached its receipt
 
-            async with asyncio.timeout(10):
-                seq, _ = await asyncio.gather(_append_expected(writer, 0, "answered"), refused())
-        assert seq == 1
-    finally:
-        await repo.close()
+        async with asyncio.timeout(10):
+            seq, _ = await asyncio.gather(_append_expected(writer, 0, "answered"), refused())
+    assert seq == 1
 
 
-async def test_a_slow_request_delays_the_others_by_max_wait_at_most(audit_url: str) -> None:
-    repo = CountingRepository.open(audit_url)
-    try:
-        async with AuditWriter(repo, secret=SECRET, max_wait=0.05) as writer:
-            slow = asyncio.ensure_future(_append_expected(writer, 30, "slow"))
-            await asyncio.sleep(0.01)
-            async with asyncio.timeout(10):
-                assert await _append_expected(writer, 0, "quick") == 1
-            assert not slow.done()
-            slow.cancel()
-        assert [row.operator for row in await repo.event_page(0, 10)] == ["quick"]
-    finally:
-        await repo.close()
+async def test_a_slow_request_delays_the_others_by_max_wait_at_most(counting: CountingRepository) -> None:
+    async with AuditWriter(counting, secret=SECRET, max_wait=0.05) as writer:
+        slow = asyncio.ensure_future(_append_expected(writer, 30, "slow"))
+        await asyncio.sleep(0.01)
+        async with asyncio.timeout(10):
+            assert await _append_expected(writer, 0, "quick") == 1
+        assert not slow.done()
+        slow.cancel()
+    assert [row.operator for row in await counting.event_page(0, 10)] == ["quick"]
