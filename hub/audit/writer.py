@@ -59,7 +59,7 @@ class AuditWriter:
         self._pending: deque[_Waiter] = deque()
         self._wake = asyncio.Event()
         self._expected = 0  # requests announced whose event is not yet queued
-        self.commits = 0  # batches committed since start: with the events, how well commits are shared
+        self.commits = 0  # batches committed since start: how well requests share commits
         self._all_in = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
