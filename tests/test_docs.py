@@ -68,7 +68,7 @@ def test_compose_uses_only_existing_commands_options_and_settings() -> None:
 def test_dockerfile_entrypoint_is_the_console_script() -> None:
     dockerfile = (ROOT / "docker" / "Dockerfile").read_text(encoding="utf-8")
     assert 'ENTRYPOINT ["credit-hub"]' in dockerfile
-    cmd = re.search(r'CMD \[(.*)\]', dockerfile)
+    cmd = re.search(r"CMD \[(.*)\]", dockerfile)
     assert cmd is not None
     words = [w.strip().strip('"') for w in cmd.group(1).split(",")]
     assert words[0] in _commands()

@@ -67,9 +67,7 @@ def load_yaml(path: Path) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(
-            f"cannot read file: {exc.strerror}", place=str(path), fix="check the path"
-        ) from None
+        raise ConfigError(f"cannot read file: {exc.strerror}", place=str(path), fix="check the path") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -37,7 +37,9 @@ def source_urls(data_dir: Path, overrides: list[str]) -> tuple[dict[str, str], d
         name = name.strip()
         if not sep or not name or not url.strip():
             raise ConfigError(
-                "expected NAME=URL", place=f"--source-url '{_shown(text)}'", fix="write e.g. datong=sqlite+aiosqlite:///d.db"
+                "expected NAME=URL",
+                place=f"--source-url '{_shown(text)}'",
+                fix="write e.g. datong=sqlite+aiosqlite:///d.db",
             )
         if name not in SOURCES:
             raise ConfigError(

@@ -65,7 +65,12 @@ def person(seed: int, index: int) -> Person:
     district = district_in(rng, DATONG if rng.random() < 0.6 else TAIYUAN)
     return Person(
         resident_id(birth_division(rng, district.city, born.year), born, sequence),
-        person_name(rng, male), male, born, mobile(rng), home_address(rng, district), district,
+        person_name(rng, male),
+        male,
+        born,
+        mobile(rng),
+        home_address(rng, district),
+        district,
     )
 
 
@@ -197,8 +202,10 @@ class _OrganisationFacts:
         if category == "91":
             sector = SECTORS[0] if self.index == 0 else rng.choice(SECTORS)
             name = company_name(rng, city, rng.choice(sector.industries))
-            form = "股份有限公司（非上市、自然人投资或控股）" if name.endswith("股份有限公司") else rng.choice(
-                ("有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）")
+            form = (
+                "股份有限公司（非上市、自然人投资或控股）"
+                if name.endswith("股份有限公司")
+                else rng.choice(("有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）"))
             )
             capital = rng.choice((10, 30, 50, 100, 200, 500, 1000, 3000, 5000))
         elif category == "92":
@@ -214,8 +221,17 @@ class _OrganisationFacts:
         phone = landline(rng, CITY_AREA_CODE[city]) if roll < 0.5 else rep.mobile if roll < 0.8 else mobile(rng)
         code = unified_code(category, district.code_in(registered_on.year), org_code)
         organisation = Organisation(
-            code, name, category, form, district, registered_on, status, phone, office_address(rng, district),
-            Decimal(capital).quantize(Decimal("0.01")), rep,
+            code,
+            name,
+            category,
+            form,
+            district,
+            registered_on,
+            status,
+            phone,
+            office_address(rng, district),
+            Decimal(capital).quantize(Decimal("0.01")),
+            rep,
         )
         return organisation, sector
 

@@ -37,8 +37,7 @@ REFERENCE_DATE = date(2026, 6, 30)
 _LIST_YEARS: dict[ListKind, int] = {"BLACK": 3, "KEY_ATTENTION": 1, "RED": 2}
 EXIT_CONDITIONS: dict[ListKind, str] = {
     "BLACK": (
-        "自列入之日起满三年且已履行相关义务的，自动移出；"
-        "期间主动纠正失信行为并经认定部门同意信用修复的，可提前移出。"
+        "自列入之日起满三年且已履行相关义务的，自动移出；期间主动纠正失信行为并经认定部门同意信用修复的，可提前移出。"
     ),
     "KEY_ATTENTION": "自列入之日起满一年且未再发生同类失信行为的，自动移出。",
     "RED": "有效期两年；有效期内发生严重失信行为的，即时移出。",
@@ -63,14 +62,25 @@ def _party(subject: Subject) -> str:
         return party_of_person(subject.name, subject.male, subject.code, subject.address, subject.mobile)
     rep = subject.representative
     return party_of_organisation(
-        subject.name, subject.code, subject.address, rep.name, rep.code, rep.mobile,
+        subject.name,
+        subject.code,
+        subject.address,
+        rep.name,
+        rep.code,
+        rep.mobile,
         operator=subject.is_individual_business,
     )
 
 
 def penalty(
-    rng: Random, serial: int, subject: Subject, city: str, violation: Violation, decided_on: date,
-    *, published: bool = True,
+    rng: Random,
+    serial: int,
+    subject: Subject,
+    city: str,
+    violation: Violation,
+    decided_on: date,
+    *,
+    published: bool = True,
 ) -> Penalty:
     """Answers a penalty decision by `city`'s authority for `violation`, with its full text."""
     authority = violation.agency.format(city=city)
@@ -79,28 +89,56 @@ def penalty(
     confiscated = Decimal(rng.randint(2, 300) * 100) if "没收" in violation.category else None
     outcome = penalty_outcome(violation.category, amount, confiscated)
     text = penalty_text(
-        authority=authority, number=number, party=_party(subject), violation=violation,
-        inspected_on=decided_on - timedelta(days=rng.randint(20, 90)), outcome=outcome, city=city,
+        authority=authority,
+        number=number,
+        party=_party(subject),
+        violation=violation,
+        inspected_on=decided_on - timedelta(days=rng.randint(20, 90)),
+        outcome=outcome,
+        city=city,
         court=CITY_DISTRICTS[city][0].court,
     )
     return Penalty(
-        serial, number, authority, violation.category, f"{subject.name}{violation.fact}案", violation.fact,
-        violation.basis, amount.quantize(Decimal("0.01")),
-        confiscated.quantize(Decimal("0.01")) if confiscated else None, decided_on, text, published,
+        serial,
+        number,
+        authority,
+        violation.category,
+        f"{subject.name}{violation.fact}案",
+        violation.fact,
+        violation.basis,
+        amount.quantize(Decimal("0.01")),
+        confiscated.quantize(Decimal("0.01")) if confiscated else None,
+        decided_on,
+        text,
+        published,
     )
 
 
 def licence(
-    rng: Random, serial: int, subject: Subject, city: str, kind: LicenceKind, decided_on: date,
-    *, published: bool = True,
+    rng: Random,
+    serial: int,
+    subject: Subject,
+    city: str,
+    kind: LicenceKind,
+    decided_on: date,
+    *,
+    published: bool = True,
 ) -> Licence:
     """Answers a licence decision by `city`'s authority."""
     valid_until = add_years(decided_on, kind.years) - timedelta(days=1) if kind.years else None
     certificate_no = f"{kind.number_prefix}{subject.district.code}{serial:07d}"
     return Licence(
-        serial, f"{CITY_SHORT[city]}{kind.doc}〔{decided_on.year}〕{serial}号", kind.title, kind.category,
-        kind.certificate, certificate_no, kind.agency.format(city=city), decided_on, valid_until,
-        licence_content(subject.name, kind.title, certificate_no, subject.address, valid_until), published,
+        serial,
+        f"{CITY_SHORT[city]}{kind.doc}〔{decided_on.year}〕{serial}号",
+        kind.title,
+        kind.category,
+        kind.certificate,
+        certificate_no,
+        kind.agency.format(city=city),
+        decided_on,
+        valid_until,
+        licence_content(subject.name, kind.title, certificate_no, subject.address, valid_until),
+        published,
     )
 
 
@@ -121,8 +159,14 @@ def recent_listing_dates(rng: Random, kind: ListKind) -> tuple[date, date]:
 
 
 def listing(
-    serial: int, kind: ListKind, status: ListStatus, listed_on: date, expires_on: date,
-    department: str, basis_document: str, reason: str,
+    serial: int,
+    kind: ListKind,
+    status: ListStatus,
+    listed_on: date,
+    expires_on: date,
+    department: str,
+    basis_document: str,
+    reason: str,
 ) -> Listing:
     """Answers a list entry with the exit conditions of its list."""
     return Listing(

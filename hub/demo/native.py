@@ -24,7 +24,8 @@ def _name() -> String:
 # taiyuan: the national 双公示 data standard's upper-case pinyin abbreviations, real DATE columns.
 _taiyuan = NATIVE_SCHEMAS["taiyuan"]
 Table(
-    "QYJBXX", _taiyuan,
+    "QYJBXX",
+    _taiyuan,
     Column("TYSHXYDM", _code(), primary_key=True, comment="统一社会信用代码"),
     Column("QYMC", _name(), nullable=False, comment="企业名称"),
     Column("QYLX", String(60), comment="企业类型"),
@@ -55,7 +56,8 @@ def _party_columns(prefix: str) -> list[Column[object]]:
 
 
 Table(
-    "XZCF", _taiyuan,
+    "XZCF",
+    _taiyuan,
     Column("CF_WSH", String(64), primary_key=True, comment="行政处罚决定书文号"),
     Column("CF_AJMC", String(300), comment="案件名称"),
     *_party_columns("CF"),
@@ -72,7 +74,8 @@ Table(
     comment="行政处罚",
 )
 Table(
-    "XZXK", _taiyuan,
+    "XZXK",
+    _taiyuan,
     Column("XK_WSH", String(64), primary_key=True, comment="行政许可决定文书号"),
     Column("XK_XMMC", String(200), comment="许可项目名称"),
     *_party_columns("XK"),
@@ -88,7 +91,8 @@ Table(
     comment="行政许可",
 )
 Table(
-    "HHMD", _taiyuan,
+    "HHMD",
+    _taiyuan,
     Column("MD_ID", String(40), primary_key=True, comment="名单记录编号"),
     Column("MD_LX", String(20), nullable=False, comment="名单类型：红名单/黑名单/重点关注名单"),
     Column("MD_ZTMC", _name(), comment="主体名称"),
@@ -114,7 +118,8 @@ def _ymd(name: str) -> Column[str]:
 
 
 _corp = Table(
-    "t_corp", _datong,
+    "t_corp",
+    _datong,
     Column("corp_id", Integer, primary_key=True, autoincrement=False),
     Column("uscc", _code(), nullable=False, unique=True),
     Column("corp_name", _name(), nullable=False),
@@ -129,7 +134,8 @@ _corp = Table(
     Column("area_code", String(6)),
 )
 _person = Table(
-    "t_person", _datong,
+    "t_person",
+    _datong,
     Column("person_id", Integer, primary_key=True, autoincrement=False),
     Column("id_no", _code(), nullable=False, unique=True),
     Column("person_name", String(50), nullable=False),
@@ -151,7 +157,8 @@ def _obj_columns() -> list[Column[object]]:
 
 
 Table(
-    "t_punish", _datong,
+    "t_punish",
+    _datong,
     Column("pun_id", Integer, primary_key=True, autoincrement=False),
     Column("doc_no", String(64), nullable=False, unique=True),
     *_obj_columns(),
@@ -165,7 +172,8 @@ Table(
     Column("del_flag", String(1), nullable=False, comment="0 正常 1 已删除"),
 )
 Table(
-    "t_permit", _datong,
+    "t_permit",
+    _datong,
     Column("per_id", Integer, primary_key=True, autoincrement=False),
     Column("doc_no", String(64), nullable=False, unique=True),
     *_obj_columns(),
@@ -179,7 +187,8 @@ Table(
     Column("del_flag", String(1), nullable=False, comment="0 正常 1 已删除"),
 )
 Table(
-    "t_credit_list", _datong,
+    "t_credit_list",
+    _datong,
     Column("rec_id", Integer, primary_key=True, autoincrement=False),
     *_obj_columns(),
     Column("mdlx", String(1), nullable=False, comment="1 红名单 2 黑名单 3 重点关注名单"),
@@ -192,7 +201,8 @@ Table(
     Column("zt", String(1), comment="1 有效 2 已移出 3 已过期"),
 )
 Table(
-    "t_report", _datong,
+    "t_report",
+    _datong,
     Column("rpt_id", Integer, primary_key=True, autoincrement=False),
     Column("rpt_no", String(20), nullable=False, unique=True),
     Column("obj_code", _code(), nullable=False, index=True),
@@ -208,12 +218,26 @@ Table(
 # One view gives the hub a single registration table for datong's enterprises and persons.
 _subject_view = CreateView(
     select(
-        _corp.c.uscc.label("code"), _corp.c.corp_name.label("name"), literal("1").label("kind"),
-        _corp.c.legal_name, _corp.c.legal_id, _corp.c.tel, _corp.c.addr, _corp.c.state, _corp.c.reg_date,
+        _corp.c.uscc.label("code"),
+        _corp.c.corp_name.label("name"),
+        literal("1").label("kind"),
+        _corp.c.legal_name,
+        _corp.c.legal_id,
+        _corp.c.tel,
+        _corp.c.addr,
+        _corp.c.state,
+        _corp.c.reg_date,
     ).union_all(
         select(
-            _person.c.id_no, _person.c.person_name, literal("2"), null().cast(String(50)), null().cast(String(18)),
-            _person.c.mobile, _person.c.addr, null().cast(String(2)), null().cast(String(8)),
+            _person.c.id_no,
+            _person.c.person_name,
+            literal("2"),
+            null().cast(String(50)),
+            null().cast(String(18)),
+            _person.c.mobile,
+            _person.c.addr,
+            null().cast(String(2)),
+            null().cast(String(8)),
         )
     ),
     "v_subject_info",
@@ -221,7 +245,8 @@ _subject_view = CreateView(
 )
 
 Table(
-    "nsrxydj", NATIVE_SCHEMAS["tax"],
+    "nsrxydj",
+    NATIVE_SCHEMAS["tax"],
     Column("lsh", String(32), primary_key=True, comment="流水号"),
     Column("nsrsbh", _code(), nullable=False, index=True, comment="纳税人识别号（统一社会信用代码）"),
     Column("nsrmc", _name(), comment="纳税人名称"),
@@ -234,7 +259,8 @@ Table(
 )
 
 Table(
-    "sxbzxr", NATIVE_SCHEMAS["court"],
+    "sxbzxr",
+    NATIVE_SCHEMAS["court"],
     Column("ah", String(64), primary_key=True, comment="案号"),
     Column("bzxrmc", _name(), nullable=False, comment="被执行人姓名/名称"),
     Column("zjhm", _code(), nullable=False, index=True, comment="身份证号码/统一社会信用代码"),

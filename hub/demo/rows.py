@@ -45,40 +45,69 @@ def _ymd(day: date | None) -> str | None:
 def _party(prefix: str, subject: Subject) -> Row:
     if isinstance(subject, Person):
         return {
-            f"{prefix}_XDR_LB": "自然人", f"{prefix}_XDR_MC": subject.name,
-            f"{prefix}_XDR_ZJLX": "身份证", f"{prefix}_XDR_ZJHM": subject.code,
+            f"{prefix}_XDR_LB": "自然人",
+            f"{prefix}_XDR_MC": subject.name,
+            f"{prefix}_XDR_ZJLX": "身份证",
+            f"{prefix}_XDR_ZJHM": subject.code,
         }
     rep = subject.representative
     return {
         f"{prefix}_XDR_LB": "个体工商户" if subject.is_individual_business else "法人及非法人组织",
-        f"{prefix}_XDR_MC": subject.name, f"{prefix}_XDR_SHXYM": subject.code,
-        f"{prefix}_FRDB": rep.name, f"{prefix}_FR_ZJHM": rep.code,
+        f"{prefix}_XDR_MC": subject.name,
+        f"{prefix}_XDR_SHXYM": subject.code,
+        f"{prefix}_FRDB": rep.name,
+        f"{prefix}_FR_ZJHM": rep.code,
     }
 
 
 def _taiyuan(subject: Subject, item: Item) -> tuple[str, Row]:
     if isinstance(item, Penalty):
         return "XZCF", {
-            "CF_WSH": item.number, "CF_AJMC": item.case_name, **_party("CF", subject), "CF_CFLB": item.category,
-            "CF_SY": item.fact, "CF_YJ": item.basis, "CF_NR": item.text, "CF_FKJE": item.amount,
-            "CF_MSJE": item.confiscated, "CF_JDRQ": item.decided_on, "CF_GSJZQ": add_years(item.decided_on, 3),
-            "CF_CFJG": item.authority, "CF_GSZT": "1" if item.published else "0",
+            "CF_WSH": item.number,
+            "CF_AJMC": item.case_name,
+            **_party("CF", subject),
+            "CF_CFLB": item.category,
+            "CF_SY": item.fact,
+            "CF_YJ": item.basis,
+            "CF_NR": item.text,
+            "CF_FKJE": item.amount,
+            "CF_MSJE": item.confiscated,
+            "CF_JDRQ": item.decided_on,
+            "CF_GSJZQ": add_years(item.decided_on, 3),
+            "CF_CFJG": item.authority,
+            "CF_GSZT": "1" if item.published else "0",
         }
     if isinstance(item, Licence):
         return "XZXK", {
-            "XK_WSH": item.number, "XK_XMMC": item.title, **_party("XK", subject), "XK_XKLB": item.category,
-            "XK_XKZS": item.certificate, "XK_XKBH": item.certificate_no, "XK_NR": item.content,
-            "XK_JDRQ": item.decided_on, "XK_YXQZ": item.decided_on, "XK_JZQ": item.valid_until,
-            "XK_XKJG": item.authority, "XK_GSZT": "1" if item.published else "0",
+            "XK_WSH": item.number,
+            "XK_XMMC": item.title,
+            **_party("XK", subject),
+            "XK_XKLB": item.category,
+            "XK_XKZS": item.certificate,
+            "XK_XKBH": item.certificate_no,
+            "XK_NR": item.content,
+            "XK_JDRQ": item.decided_on,
+            "XK_YXQZ": item.decided_on,
+            "XK_JZQ": item.valid_until,
+            "XK_XKJG": item.authority,
+            "XK_GSZT": "1" if item.published else "0",
         }
     if isinstance(item, Listing):
         rep = subject.representative if isinstance(subject, Organisation) else None
         return "HHMD", {
-            "MD_ID": f"HHMD{item.listed_on.year}{item.serial:09d}", "MD_LX": _TY_LIST[item.list],
-            "MD_ZTMC": subject.name, "MD_ZTDM": subject.code, "MD_FRDB": rep.name if rep else None,
-            "MD_FR_ZJHM": rep.code if rep else None, "MD_RDBM": item.department, "MD_RDYJ": item.basis_document,
-            "MD_LRYY": item.reason, "MD_LRRQ": item.listed_on, "MD_YCTJ": item.exit_conditions,
-            "MD_YXQZ": item.expires_on, "MD_ZT": _TY_STATUS[item.status],
+            "MD_ID": f"HHMD{item.listed_on.year}{item.serial:09d}",
+            "MD_LX": _TY_LIST[item.list],
+            "MD_ZTMC": subject.name,
+            "MD_ZTDM": subject.code,
+            "MD_FRDB": rep.name if rep else None,
+            "MD_FR_ZJHM": rep.code if rep else None,
+            "MD_RDBM": item.department,
+            "MD_RDYJ": item.basis_document,
+            "MD_LRYY": item.reason,
+            "MD_LRRQ": item.listed_on,
+            "MD_YCTJ": item.exit_conditions,
+            "MD_YXQZ": item.expires_on,
+            "MD_ZT": _TY_STATUS[item.status],
         }
     raise TypeError(f"taiyuan keeps no {type(item).__name__}")
 
@@ -88,36 +117,67 @@ def _obj(subject: Subject) -> Row:
         return {"obj_type": "2", "obj_code": subject.code, "obj_name": subject.name}
     rep = subject.representative
     return {
-        "obj_type": "1", "obj_code": subject.code, "obj_name": subject.name,
-        "legal_name": rep.name, "legal_id": rep.code,
+        "obj_type": "1",
+        "obj_code": subject.code,
+        "obj_name": subject.name,
+        "legal_name": rep.name,
+        "legal_id": rep.code,
     }
 
 
 def _datong(subject: Subject, item: Item) -> tuple[str, Row]:
     if isinstance(item, Penalty):
         return "t_punish", {
-            "pun_id": item.serial, "doc_no": item.number, **_obj(subject), "pun_type": item.category,
-            "reason": item.fact, "basis": item.basis, "content": item.text, "fine": item.amount,
-            "pun_date": _ymd(item.decided_on), "dept_name": item.authority, "del_flag": "0" if item.published else "1",
+            "pun_id": item.serial,
+            "doc_no": item.number,
+            **_obj(subject),
+            "pun_type": item.category,
+            "reason": item.fact,
+            "basis": item.basis,
+            "content": item.text,
+            "fine": item.amount,
+            "pun_date": _ymd(item.decided_on),
+            "dept_name": item.authority,
+            "del_flag": "0" if item.published else "1",
         }
     if isinstance(item, Licence):
         return "t_permit", {
-            "per_id": item.serial, "doc_no": item.number, **_obj(subject), "item_name": item.title,
-            "per_type": item.category, "cert_no": item.certificate_no, "content": item.content,
-            "dept_name": item.authority, "per_date": _ymd(item.decided_on), "valid_to": _ymd(item.valid_until),
+            "per_id": item.serial,
+            "doc_no": item.number,
+            **_obj(subject),
+            "item_name": item.title,
+            "per_type": item.category,
+            "cert_no": item.certificate_no,
+            "content": item.content,
+            "dept_name": item.authority,
+            "per_date": _ymd(item.decided_on),
+            "valid_to": _ymd(item.valid_until),
             "del_flag": "0" if item.published else "1",
         }
     if isinstance(item, Listing):
         return "t_credit_list", {
-            "rec_id": item.serial, **_obj(subject), "mdlx": _DT_LIST[item.list], "dept": item.department,
-            "basis_doc": item.basis_document, "reason": item.reason, "rq": _ymd(item.listed_on),
-            "exit_cond": item.exit_conditions, "end_date": _ymd(item.expires_on), "zt": _DT_STATUS[item.status],
+            "rec_id": item.serial,
+            **_obj(subject),
+            "mdlx": _DT_LIST[item.list],
+            "dept": item.department,
+            "basis_doc": item.basis_document,
+            "reason": item.reason,
+            "rq": _ymd(item.listed_on),
+            "exit_cond": item.exit_conditions,
+            "end_date": _ymd(item.expires_on),
+            "zt": _DT_STATUS[item.status],
         }
     if isinstance(item, Report):
         return "t_report", {
-            "rpt_id": item.serial, "rpt_no": item.number, "obj_code": subject.code, "obj_name": subject.name,
-            "rpt_date": _ymd(item.received_on), "rpt_content": item.topic, "reporter": item.reporter_name,
-            "reporter_tel": item.reporter_phone, "state": "1",
+            "rpt_id": item.serial,
+            "rpt_no": item.number,
+            "obj_code": subject.code,
+            "obj_name": subject.name,
+            "rpt_date": _ymd(item.received_on),
+            "rpt_content": item.topic,
+            "reporter": item.reporter_name,
+            "reporter_tel": item.reporter_phone,
+            "state": "1",
         }
     raise TypeError(f"datong keeps no {type(item).__name__}")
 
@@ -126,8 +186,14 @@ def _tax(subject: Subject, item: Item) -> tuple[str, Row]:
     if not isinstance(item, TaxGrade):
         raise TypeError(f"tax keeps no {type(item).__name__}")
     return "nsrxydj", {
-        "lsh": f"{item.year}{subject.code}", "nsrsbh": subject.code, "nsrmc": subject.name, "pjnd": item.year,
-        "xydj": item.grade, "pjfs": item.score, "pdrq": item.assessed_on, "zgswjg": item.office,
+        "lsh": f"{item.year}{subject.code}",
+        "nsrsbh": subject.code,
+        "nsrmc": subject.name,
+        "pjnd": item.year,
+        "xydj": item.grade,
+        "pjfs": item.score,
+        "pdrq": item.assessed_on,
+        "zgswjg": item.office,
     }
 
 
@@ -135,9 +201,18 @@ def _court(subject: Subject, item: Item) -> tuple[str, Row]:
     if not isinstance(item, CourtCase):
         raise TypeError(f"court keeps no {type(item).__name__}")
     row: Row = {
-        "ah": item.number, "bzxrmc": subject.name, "zjhm": subject.code, "zxfy": item.court, "sf": "山西",
-        "zxyjwh": item.basis_number, "zczxyjdw": item.court, "yw": item.obligation, "lxqk": item.performance,
-        "sxjtqx": item.situation, "lasj": item.filed_on, "fbsj": item.published_on,
+        "ah": item.number,
+        "bzxrmc": subject.name,
+        "zjhm": subject.code,
+        "zxfy": item.court,
+        "sf": "山西",
+        "zxyjwh": item.basis_number,
+        "zczxyjdw": item.court,
+        "yw": item.obligation,
+        "lxqk": item.performance,
+        "sxjtqx": item.situation,
+        "lasj": item.filed_on,
+        "fbsj": item.published_on,
     }
     if isinstance(subject, Person):
         row["xb"] = "男" if subject.male else "女"
@@ -155,26 +230,52 @@ def _registration(facts: SubjectFacts, rows: Rows) -> None:
     if isinstance(subject, Organisation):
         rep = subject.representative
         if facts.home == "taiyuan":
-            rows["taiyuan"]["QYJBXX"].append({
-                "TYSHXYDM": subject.code, "QYMC": subject.name, "QYLX": subject.form, "FDDBR": rep.name,
-                "FDDBR_ZJLX": "身份证", "FDDBR_ZJHM": rep.code, "LXDH": subject.phone, "ZS": subject.address,
-                "ZCZB": subject.capital, "CLRQ": subject.registered_on, "DJZT": subject.status,
-                "DJJG": f"{subject.district.city}{subject.district.name}行政审批服务管理局",
-                "XZQHDM": subject.district.code,
-            })
+            rows["taiyuan"]["QYJBXX"].append(
+                {
+                    "TYSHXYDM": subject.code,
+                    "QYMC": subject.name,
+                    "QYLX": subject.form,
+                    "FDDBR": rep.name,
+                    "FDDBR_ZJLX": "身份证",
+                    "FDDBR_ZJHM": rep.code,
+                    "LXDH": subject.phone,
+                    "ZS": subject.address,
+                    "ZCZB": subject.capital,
+                    "CLRQ": subject.registered_on,
+                    "DJZT": subject.status,
+                    "DJJG": f"{subject.district.city}{subject.district.name}行政审批服务管理局",
+                    "XZQHDM": subject.district.code,
+                }
+            )
         else:
-            rows["datong"]["t_corp"].append({
-                "corp_id": facts.index + 1, "uscc": subject.code, "corp_name": subject.name,
-                "corp_type": subject.form, "legal_name": rep.name, "legal_id": rep.code, "tel": subject.phone,
-                "addr": subject.address, "state": _DT_STATE[subject.status], "reg_date": _ymd(subject.registered_on),
-                "reg_capital": subject.capital, "area_code": subject.district.code,
-            })
+            rows["datong"]["t_corp"].append(
+                {
+                    "corp_id": facts.index + 1,
+                    "uscc": subject.code,
+                    "corp_name": subject.name,
+                    "corp_type": subject.form,
+                    "legal_name": rep.name,
+                    "legal_id": rep.code,
+                    "tel": subject.phone,
+                    "addr": subject.address,
+                    "state": _DT_STATE[subject.status],
+                    "reg_date": _ymd(subject.registered_on),
+                    "reg_capital": subject.capital,
+                    "area_code": subject.district.code,
+                }
+            )
     for person in facts.persons:
-        rows["datong"]["t_person"].append({
-            "person_id": facts.index + 1, "id_no": person.code, "person_name": person.name,
-            "gender": "1" if person.male else "2", "birth": _ymd(person.born), "mobile": person.mobile,
-            "addr": person.address,
-        })
+        rows["datong"]["t_person"].append(
+            {
+                "person_id": facts.index + 1,
+                "id_no": person.code,
+                "person_name": person.name,
+                "gender": "1" if person.male else "2",
+                "birth": _ymd(person.born),
+                "mobile": person.mobile,
+                "addr": person.address,
+            }
+        )
 
 
 def encode(facts: SubjectFacts, rows: Rows) -> None:

@@ -180,9 +180,7 @@ class MeasuresQuery:
     """Credit checks for approval systems, the measures list, and execution statistics."""
 
     @strawberry.field(description="The subject's list status and the measures that apply to this matter.")
-    async def credit_check(
-        self, info: HubInfo, code: strawberry.ID, matter: str, purpose: Purpose
-    ) -> CreditCheck:
+    async def credit_check(self, info: HubInfo, code: strawberry.ID, matter: str, purpose: Purpose) -> CreditCheck:
         found = (await _checks(info, [code], matter, purpose))[0]
         if isinstance(found, GraphQLError):
             raise found

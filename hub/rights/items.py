@@ -41,9 +41,7 @@ def text(value: str, name: str, low: int, high: int) -> str:
     """Answers `value` trimmed; BAD_USER_INPUT when shorter than `low` or longer than `high` characters."""
     trimmed = value.strip()
     if not low <= len(trimmed) <= high:
-        raise HubError(
-            ErrorCode.BAD_USER_INPUT, f"{name} must be {low} to {high} characters", fix=f"write a {name}"
-        )
+        raise HubError(ErrorCode.BAD_USER_INPUT, f"{name} must be {low} to {high} characters", fix=f"write a {name}")
     return trimmed
 
 

@@ -117,9 +117,7 @@ def upgrade() -> None:
         sa.Column("operator", sa.String(120), nullable=True),
         sa.Column("reported_at", _TS, nullable=False),
     )
-    op.create_index(
-        "ix_measure_executions_measure_reported", "measure_executions", ["measure_code", "reported_at"]
-    )
+    op.create_index("ix_measure_executions_measure_reported", "measure_executions", ["measure_code", "reported_at"])
     op.create_index("ix_measure_executions_department", "measure_executions", ["department"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_GRANT.format(tables=", ".join(_TABLES)))

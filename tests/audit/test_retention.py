@@ -16,7 +16,7 @@ from hub.errors import ConfigError
 from hub.store.audit_repo import AuditRepository
 from tests.audit.support import SECRET, event, tamper
 
-NOW = datetime.now(UTC)
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)  # a fixed instant: every clock the tests use is injected
 LONG_AGO = NOW - timedelta(days=5 * 365)
 
 

@@ -111,8 +111,11 @@ def test_jsonl_bad_line(app: typer.Typer, pipeline: str, bad_line: str, message:
     assert "fix:" in result.stderr
     assert "Traceback" not in result.output
     assert "13812345678" not in result.stderr
-    assert result.stdout.splitlines() == ['{"text": "电话139****5678", "entities": [{"type": "PHONE_NUMBER", '
-                                          '"start": 2, "end": 13, "score": 0.95}]}'] * 2
+    assert (
+        result.stdout.splitlines()
+        == ['{"text": "电话139****5678", "entities": [{"type": "PHONE_NUMBER", "start": 2, "end": 13, "score": 0.95}]}']
+        * 2
+    )
 
 
 def test_bad_line_in_a_file_names_the_file(app: typer.Typer, pipeline: str, tmp_path: Path) -> None:

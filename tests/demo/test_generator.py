@@ -104,7 +104,8 @@ def test_samples_hold_their_promises_without_a_database() -> None:
     assert isinstance(blacklisted.subject, Organisation)
     assert codes["blacklisted"] == blacklisted.subject.code
     current_black = [
-        item for _, item in blacklisted.items
+        item
+        for _, item in blacklisted.items
         if isinstance(item, Listing) and item.list == "BLACK" and item.status == "ACTIVE"
     ]
     assert current_black
@@ -127,9 +128,7 @@ def test_samples_refuse_runs_too_small_to_hold_them() -> None:
 
 def test_list_shares_are_roughly_as_intended(population: list[SubjectFacts]) -> None:
     organisations = [facts for facts in population if isinstance(facts.subject, Organisation)]
-    kinds = Counter(
-        item.list for facts in organisations for _, item in facts.items if isinstance(item, Listing)
-    )
+    kinds = Counter(item.list for facts in organisations for _, item in facts.items if isinstance(item, Listing))
     share = {kind: count / len(organisations) for kind, count in kinds.items()}
     assert 0.015 < share["BLACK"] < 0.05
     assert 0.03 < share["KEY_ATTENTION"] < 0.08

@@ -13,8 +13,17 @@ from hub.demo.native import NATIVE_SCHEMAS, loaded_tables
 from tests.demo.support import SOURCE_NAMES, SOURCES_DIR, mapping
 
 CATALOG: dict[str, Any] = yaml.safe_load((resource_dir("schema") / "catalog.yaml").read_text(encoding="utf-8"))
-DATE_FIELDS = {"registered_on", "decided_on", "valid_until", "listed_on", "expires_on", "filed_on", "published_on",
-               "assessed_on", "received_on"}
+DATE_FIELDS = {
+    "registered_on",
+    "decided_on",
+    "valid_until",
+    "listed_on",
+    "expires_on",
+    "filed_on",
+    "published_on",
+    "assessed_on",
+    "received_on",
+}
 LIST_VALUES = {"RED", "BLACK", "KEY_ATTENTION"}
 
 
@@ -31,9 +40,7 @@ def _column_of(spec: object) -> str | None:
 
 def _indexed(table: Table, column: str) -> bool:
     col = table.c[column]
-    return col.primary_key or bool(col.unique) or any(
-        index.columns.keys()[0] == column for index in table.indexes
-    )
+    return col.primary_key or bool(col.unique) or any(index.columns.keys()[0] == column for index in table.indexes)
 
 
 def test_there_is_one_mapping_per_demo_source() -> None:

@@ -145,9 +145,7 @@ async def test_create_source_schema_drops_and_recreates_with_indexes(urls: dict[
         async with engine.connect() as conn:
             indexed = await conn.run_sync(
                 lambda sync: {
-                    column
-                    for index in inspect(sync).get_indexes("t_punish")
-                    for column in index["column_names"]
+                    column for index in inspect(sync).get_indexes("t_punish") for column in index["column_names"]
                 }
             )
             views = await conn.run_sync(lambda sync: inspect(sync).get_view_names())

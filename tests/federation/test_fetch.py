@@ -62,9 +62,7 @@ async def test_fetch_reads_only_planned_columns_and_converts(tmp_path: Path) -> 
     statements: list[str] = []
     event.listen(source.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     federation = Federation([source], default_timeout_ms=1000, breaker_failures=3, breaker_reset=5)
-    fetched = await federation.fetch(
-        [ENTERPRISE], {"penalty": frozenset({"decided_on", "category", "authority"})}
-    )
+    fetched = await federation.fetch([ENTERPRISE], {"penalty": frozenset({"decided_on", "category", "authority"})})
     rows = fetched.rows[ENTERPRISE]["penalty"]
     assert len(rows) == 1, "the filter keeps only published rows"
     row = rows[0]
@@ -149,9 +147,7 @@ async def test_mapping_naming_a_missing_column_fails_with_its_place(tmp_path: Pa
         (("authority: {const: 测试市场监督管理局}", "authority: {}"), "exactly one of 'column' or 'const'"),
     ],
 )
-def test_bad_mapping_is_refused_with_file_and_line(
-    tmp_path: Path, change: tuple[str, str], words: str
-) -> None:
+def test_bad_mapping_is_refused_with_file_and_line(tmp_path: Path, change: tuple[str, str], words: str) -> None:
     path = tmp_path / "delta.yaml"
     path.write_text(MAPPING.format(name="delta", timeout=100).replace(*change), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:

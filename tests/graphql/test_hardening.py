@@ -35,8 +35,9 @@ def test_introspection_needs_catalog_read(hub: Any) -> None:
     query = "{ __schema { queryType { name } } }"
     assert hub.graphql("public", query).json()["data"]["__schema"]["queryType"]["name"] == "Query"
     no_catalog = hub.token("bank", scope="subject:read check:read")
-    body = httpx.post(f"{hub.base_url}/graphql", json={"query": query},
-                      headers={"Authorization": f"Bearer {no_catalog}"}).json()
+    body = httpx.post(
+        f"{hub.base_url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {no_catalog}"}
+    ).json()
     assert body["data"] is None
     assert _codes(body) == ["FORBIDDEN"]
 
@@ -46,8 +47,9 @@ def test_field_suggestions_only_for_catalog_readers(hub: Any) -> None:
     with_hints = hub.graphql("bank", query).json()["errors"][0]["message"]
     assert "Did you mean" in with_hints
     no_catalog = hub.token("bank", scope="subject:read check:read")
-    body = httpx.post(f"{hub.base_url}/graphql", json={"query": query},
-                      headers={"Authorization": f"Bearer {no_catalog}"}).json()
+    body = httpx.post(
+        f"{hub.base_url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {no_catalog}"}
+    ).json()
     assert "Did you mean" not in body["errors"][0]["message"]
     assert _codes(body) == ["BAD_USER_INPUT"]
 

@@ -105,4 +105,3 @@ def test_objection_rejection_and_repair_of_a_black_listing(hub: HubFixture) -> N
         (item, "REJECTED", SUSPENDED_DAYS)
     ]
     assert [(r["itemId"], r["status"]) for r in mine["myRepairs"]] == [(item, "APPROVED")]
-

@@ -33,8 +33,6 @@ def test_a_written_concealment_compiles(write_policy: Writer, catalog: Catalog) 
     assert policy.concealed_until(Purpose.SUPERVISION, TODAY) == TODAY + timedelta(days=30)
 
 
-
-
 def test_court_conceals_enforcement_searches_until_the_case_closes(policy_set: PolicySet) -> None:
     court = policy_set.departments["court"]
     assert court.conceals_until_case_closes(Purpose.LAW_ENFORCEMENT)

@@ -142,9 +142,7 @@ def test_none_and_redacted() -> None:
 
 
 def test_maskers_cover_the_catalogue_classes() -> None:
-    assert {"none", "redacted", "person_name", "resident_id", "phone", "address", "bank_card", "email"} <= set(
-        MASKERS
-    )
+    assert {"none", "redacted", "person_name", "resident_id", "phone", "address", "bank_card", "email"} <= set(MASKERS)
 
 
 def test_unknown_class_is_a_config_error_that_names_the_known_ones() -> None:

@@ -55,7 +55,12 @@ def test_an_excerpt_maps_its_offsets_back() -> None:
     excerpt = Excerpt.of("ab--cd---ef", [(0, 2), (4, 6), (9, 11)], "\n")
     assert excerpt.text == "ab\ncd\nef"
     assert [excerpt.text.index(piece) + excerpt.shift(excerpt.text.index(piece)) for piece in "abcdef"] == [
-        0, 1, 4, 5, 9, 10,
+        0,
+        1,
+        4,
+        5,
+        9,
+        10,
     ]
     assert Excerpt.of("whole", None, "\n") == Excerpt("whole", (0,), (0,))
     assert Excerpt.of("none", [], "\n").text == ""

@@ -159,7 +159,12 @@ def test_only_our_recognizers_are_registered(redactor: Redactor) -> None:
     recognizers = redactor.engine.registry.recognizers
     assert {type(r).__module__.rsplit(".", 1)[0] for r in recognizers} == {"hub.privacy.recognizers"}
     assert {e for r in recognizers for e in r.supported_entities} == {
-        "PERSON", "CN_RESIDENT_ID", "PHONE_NUMBER", "BANK_CARD", "EMAIL_ADDRESS", "ADDRESS",
+        "PERSON",
+        "CN_RESIDENT_ID",
+        "PHONE_NUMBER",
+        "BANK_CARD",
+        "EMAIL_ADDRESS",
+        "ADDRESS",
     }
 
 

@@ -22,7 +22,11 @@ from hub.store.migrate import upgrade
 from hub.store.tables import revoked_tokens
 from tests.store.conftest import trusted
 
-NOW = datetime.now(UTC)
+
+@pytest.fixture
+def now() -> datetime:
+    """Answers the moment this test starts: the mirror compares expiries with the real clock."""
+    return datetime.now(UTC)
 
 
 @pytest.fixture
@@ -31,19 +35,21 @@ async def revocations(pg_engine: AsyncEngine) -> AsyncIterator[RevocationReposit
         yield repository
 
 
-async def test_lookups_answer_from_the_mirror(pg_engine: AsyncEngine, revocations: RevocationRepository) -> None:
+async def test_lookups_answer_from_the_mirror(
+    pg_engine: AsyncEngine, revocations: RevocationRepository, now: datetime
+) -> None:
     async with pg_engine.begin() as conn:  # written behind the hub's back: no announcement
-        row = {"jti": "quiet", "expires_at": NOW + timedelta(minutes=5), "revoked_at": NOW}
+        row = {"jti": "quiet", "expires_at": now + timedelta(minutes=5), "revoked_at": now}
         await conn.execute(insert(revoked_tokens).values(**row))
     assert not await revocations.is_revoked("quiet")
 
 
 async def test_a_revocation_in_another_process_reaches_this_one(
-    pg_engine: AsyncEngine, revocations: RevocationRepository
+    pg_engine: AsyncEngine, revocations: RevocationRepository, now: datetime
 ) -> None:
     other = make_engine(pg_engine.url.render_as_string(hide_password=False))
     try:
-        await RevocationRepository(other).revoke("elsewhere", NOW + timedelta(minutes=5), NOW)
+        await RevocationRepository(other).revoke("elsewhere", now + timedelta(minutes=5), now)
         async with asyncio.timeout(5):
             while "elsewhere" not in await revocations.mirror.trusted():  # noqa: ASYNC110 - polls a copy
                 await asyncio.sleep(0.01)
@@ -52,18 +58,20 @@ async def test_a_revocation_in_another_process_reaches_this_one(
         await other.dispose()
 
 
-async def test_this_process_s_revocation_holds_from_the_next_request(revocations: RevocationRepository) -> None:
-    await revocations.revoke("mine", NOW + timedelta(minutes=5), NOW)
+async def test_this_process_s_revocation_holds_from_the_next_request(
+    revocations: RevocationRepository, now: datetime
+) -> None:
+    await revocations.revoke("mine", now + timedelta(minutes=5), now)
     assert await revocations.is_revoked("mine")  # asked of the table until the mirror has reloaded
     async with asyncio.timeout(5):
         assert "mine" in await revocations.mirror.trusted()
 
 
 async def test_the_mirror_keeps_revocations_of_tokens_within_any_leeway(
-    pg_engine: AsyncEngine, revocations: RevocationRepository
+    pg_engine: AsyncEngine, revocations: RevocationRepository, now: datetime
 ) -> None:
-    await revocations.revoke("just-expired", NOW - timedelta(seconds=40), NOW)
-    await revocations.revoke("long-expired", NOW - KEPT_AFTER_EXPIRY - timedelta(minutes=1), NOW)
+    await revocations.revoke("just-expired", now - timedelta(seconds=40), now)
+    await revocations.revoke("long-expired", now - KEPT_AFTER_EXPIRY - timedelta(minutes=1), now)
     async with asyncio.timeout(5):
         mirrored = await revocations.mirror.trusted()
     assert "just-expired" in mirrored

@@ -23,8 +23,6 @@ async def _names(conn: AsyncConnection) -> frozenset[str]:
     return frozenset((await conn.execute(text("SELECT name FROM mirrored"))).scalars())
 
 
-
-
 @pytest.fixture(params=POSTGRES)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """Answers an engine on a scratch PostgreSQL database holding a small table to mirror."""

@@ -139,8 +139,19 @@ async def test_execution_counts_by_measure_reason_and_department(engine: AsyncEn
 
     def row(n: int, measure: str, executed: bool, reason: str | None, department: str) -> ExecutionRow:
         return ExecutionRow(
-            f"e{n}", "r1", measure, FIRM, "GOVERNMENT_PROCUREMENT", executed, reason, None, "审批〔2026〕1号",
-            department, "ch_1", "clerk-7", NOW + timedelta(minutes=n),
+            f"e{n}",
+            "r1",
+            measure,
+            FIRM,
+            "GOVERNMENT_PROCUREMENT",
+            executed,
+            reason,
+            None,
+            "审批〔2026〕1号",
+            department,
+            "ch_1",
+            "clerk-7",
+            NOW + timedelta(minutes=n),
         )
 
     await executions.add([
