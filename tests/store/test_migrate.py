@@ -5,7 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from hub.store.migrate import current_head, upgrade
+from hub.store.tables import metadata
 
 
 def test_a_migrated_sqlite_file_is_at_head_in_wal_mode(tmp_path: Path) -> None:
@@ -14,3 +20,13 @@ def test_a_migrated_sqlite_file_is_at_head_in_wal_mode(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (current_head(),)
+
+
+async def test_the_migrations_build_exactly_the_tables_the_code_declares(engine: AsyncEngine) -> None:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+    async with engine.connect() as connection:
+        found = await connection.run_sync(differences)
+    assert found == [], "models and migrations disagree: add a migration (or fix tables.py) so they match"
