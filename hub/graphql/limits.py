@@ -15,7 +15,9 @@ from graphql import (
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
+    value_from_ast_untyped,
 )
 
 SUBJECT_FIELDS = frozenset({"subject", "creditCheck", "myRecord"})
@@ -34,16 +36,34 @@ class Shape:
     root_fields: tuple[str, ...] = ()
 
 
+def coerced_variables(operation: OperationDefinitionNode | None, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers each variable the operation declares as it will run: the value given, else its default."""
+    found: dict[str, Any] = {}
+    for definition in (operation.variable_definitions or ()) if operation else ():
+        name = definition.variable.name.value
+        if name in given:
+            found[name] = given[name]
+        elif definition.default_value is not None:
+            found[name] = value_from_ast_untyped(definition.default_value)
+    return found
+
+
+def _values_count(value: ValueNode, variables: Mapping[str, Any]) -> int:
+    """Answers how many codes a `codes` argument holds once coerced (a lone value becomes a list of one)."""
+    if isinstance(value, ListValueNode):
+        return len(value.values)
+    if isinstance(value, VariableNode):
+        given = variables.get(value.name.value)
+        if isinstance(given, list | tuple):
+            return len(given)
+        return 0 if given is None else 1
+    return 1
+
+
 def _codes_count(field: FieldNode, variables: Mapping[str, Any]) -> int:
     for argument in field.arguments or ():
-        if argument.name.value != "codes":
-            continue
-        value = argument.value
-        if isinstance(value, ListValueNode):
-            return len(value.values)
-        if isinstance(value, VariableNode):
-            given = variables.get(value.name.value)
-            return len(given) if isinstance(given, list) else 1
+        if argument.name.value == "codes":
+            return _values_count(argument.value, variables)
     return 1
 
 
@@ -99,7 +119,7 @@ def measure(document: DocumentNode, operation_name: str | None, variables: Mappi
     chosen = next((o for o in operations if o.name and o.name.value == operation_name), None)
     if chosen is None and operations:
         chosen = operations[0]
-    walker = _Walker(fragments, variables or {})
+    walker = _Walker(fragments, coerced_variables(chosen, variables or {}))
     depth, cost = walker.walk(chosen.selection_set if chosen else None, 0, frozenset())
     roots = tuple(dict.fromkeys(_root_fields(chosen.selection_set if chosen else None, fragments, frozenset())))
     return Shape(depth, walker.aliases, walker.lookups, cost, walker.introspection, roots)

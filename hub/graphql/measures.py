@@ -12,6 +12,7 @@ import hub.graphql.types  # noqa: F401 - registers Purpose and SubjectKind as Gr
 from hub.errors import ErrorCode, HubError
 from hub.graphql.errors import hub_error, withheld_error
 from hub.graphql.permissions import HubInfo, require
+from hub.graphql.query import count_subjects
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.measures.feedback import Execution, NotExecutedReason, Reporter
 from hub.measures.model import MeasureKind, MeasureList
@@ -152,6 +153,7 @@ async def _checks(info: HubInfo, codes: list[strawberry.ID], matter: str, purpos
     context, services = info.context, info.context.services
     require(context, "check:read")
     policy = services.policy_for(context.principal)
+    count_subjects(context, policy, len(codes))
     context.state_purpose(policy, purpose)
     parsed, answers = _parse(codes)
     batch = await services.credit.checks.check(

@@ -8,21 +8,43 @@ from typing import Any
 import strawberry
 
 from hub.errors import ErrorCode, HubError
+from hub.graphql.context import HubContext
 from hub.graphql.errors import withheld_error
 from hub.graphql.permissions import HubInfo
 from hub.graphql.permissions import require as _require
 from hub.graphql.selection import requested_fields
 from hub.graphql.types import CatalogItem, SourceStatus, Subject, Viewer
 from hub.identity.codes import SubjectCode, parse_subject_code
+from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
 from hub.records.service import ReadRequest
 from hub.records.view import Withheld
+
+SUBJECTS_READ = "subjects_read"
+
+
+def count_subjects(context: HubContext, policy: Policy, count: int) -> None:
+    """Answers nothing; adds `count` subjects to the operation's total, refusing past the policy's bound.
+
+    The operation was measured before it ran (hub.graphql.limits); this holds the bound however the
+    codes arrived (variables, defaults, aliases, fragments), summed over every field of the operation.
+    """
+    total = context.notes.get(SUBJECTS_READ, 0) + count
+    limit = policy.limits.subjects_per_request
+    if total > limit:
+        raise HubError(
+            ErrorCode.QUERY_TOO_COMPLEX,
+            f"the operation names {total} subjects; your policy allows {limit}",
+            fix=f"split the request into batches of at most {limit}",
+        )
+    context.notes[SUBJECTS_READ] = total
 
 
 async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[Any]:
     context = info.context
     services = context.services
     policy = services.policy_for(context.principal)
+    count_subjects(context, policy, len(codes))
     context.state_purpose(policy, purpose)
     selections = info.selected_fields[0].selections
     requested, linked = requested_fields(selections).frozen()
