@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -102,12 +103,31 @@ class SqlSource:
                     found[record_type] = frozenset(mapped)
         return found
 
-    async def fetch(self, codes: Sequence[str], needs: Mapping[str, frozenset[str]]) -> dict[str, list[Row]]:
-        """Answers the rows for `codes`, per record type, with canonical field names; one statement a type."""
+    async def fetch(
+        self, codes: Sequence[str], needs: Mapping[str, frozenset[str]], deadline: float | None = None
+    ) -> dict[str, list[Row]]:
+        """Answers the rows for `codes`, per record type, with canonical field names; one statement a type.
+
+        At `deadline` (the loop's clock) a statement still running has its connection terminated and
+        TimeoutError is raised: a source that never answers is not closed gracefully, which would wait
+        for that source again.
+        """
         if not self._tables:
             await self.check_schema()
         async with self.engine.connect() as connection:
-            return await self._run(connection, codes, needs)
+            if deadline is None:
+                return await self._run(connection, codes, needs)
+            driver = (await connection.get_raw_connection()).driver_connection
+            stop = _Terminator(driver)
+            handle = asyncio.get_running_loop().call_at(deadline, stop)
+            try:
+                return await self._run(connection, codes, needs)
+            except Exception:
+                if stop.fired:
+                    raise TimeoutError(f"source '{self.name}' did not answer in time") from None
+                raise
+            finally:
+                handle.cancel()
 
     async def _run(
         self, connection: AsyncConnection, codes: Sequence[str], needs: Mapping[str, frozenset[str]]
@@ -132,6 +152,19 @@ class SqlSource:
                 rows.append(row)
             found[record_type] = rows
         return found
+
+
+class _Terminator:
+    """Ends a driver connection at once (asyncpg's terminate), remembering that it did."""
+
+    def __init__(self, driver: Any) -> None:
+        self._terminate = getattr(driver, "terminate", None)
+        self.fired = False
+
+    def __call__(self) -> None:
+        if self._terminate is not None:
+            self.fired = True
+            self._terminate()
 
 
 async def ping(engine: AsyncEngine) -> None:

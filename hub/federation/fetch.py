@@ -15,6 +15,10 @@ from hub.federation.breaker import BreakerState, CircuitBreaker
 
 log = logging.getLogger(__name__)
 
+# How long after a source's deadline the hub stops waiting for its task: by then the source's
+# connection has been terminated and the task has ended, unless it was still being opened.
+_GRACE_S = 0.05
+
 
 class SourceState(StrEnum):
     """What happened when a source was asked during one request."""
@@ -113,9 +117,10 @@ class Federation:
         started = time.perf_counter()
         state = SourceState.OK
         rows: dict[str, list[Row]] = {}
+        deadline = asyncio.get_running_loop().time() + self._timeouts[source.name]
         try:
-            async with asyncio.timeout(self._timeouts[source.name]):
-                rows = await source.fetch(codes, part)
+            async with asyncio.timeout_at(deadline + _GRACE_S):
+                rows = await source.fetch(codes, part, deadline)
             breaker.succeeded()
         except TimeoutError:
             state = SourceState.TIMEOUT

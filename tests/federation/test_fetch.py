@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from hub.catalog.load import load_catalog
 from hub.config import resource_dir
@@ -18,6 +18,8 @@ from hub.federation.breaker import BreakerState
 from hub.federation.fetch import Federation, Fetched, SourceOutcome, SourceState
 from hub.federation.mapping import load_source_map
 from hub.store.engine import make_engine
+from tests.conftest import PG_URL, create_pg_database, drop_pg_database
+from tests.support.frozen import FreezableRelay
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
 ENTERPRISE = "91140100MA0L00001A"
@@ -111,6 +113,46 @@ async def test_slow_source_times_out_and_breaker_opens(tmp_path: Path) -> None:
     assert third.outcomes["slow"].state is SourceState.CIRCUIT_OPEN
     await fast.engine.dispose()
     await slow.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="needs HUB_TEST_PG_URL")
+async def test_a_frozen_source_is_cut_off_at_its_timeout_not_closed_gracefully(tmp_path: Path) -> None:
+    url = create_pg_database("frozen_source")
+    try:
+        setup = make_engine(url)
+        async with setup.begin() as connection:
+            await connection.exec_driver_sql(
+                "CREATE TABLE cf (wsh TEXT PRIMARY KEY, xdr TEXT, rq TEXT, lb TEXT, je NUMERIC, zt TEXT)"
+            )
+            await connection.execute(
+                text("INSERT INTO cf VALUES ('晋罚〔2025〕1号', :code, '20250301', '2', 5000, '1')"),
+                {"code": ENTERPRISE},
+            )
+        await setup.dispose()
+        relay = FreezableRelay(int(PG_URL.rsplit(":", 1)[1]))
+        async with relay.serving() as port:
+            mapping_file = tmp_path / "frozen.yaml"
+            mapping_file.write_text(MAPPING.format(name="frozen", timeout=1000), encoding="utf-8")
+            engine = make_engine(url.replace(PG_URL, f"{PG_URL.rsplit(':', 1)[0]}:{port}"))
+            source = SqlSource(load_source_map(mapping_file, CATALOG), engine)
+            await source.check_schema()
+            federation = Federation([source], default_timeout_ms=1000, breaker_failures=10, breaker_reset=60)
+            needs = {"penalty": frozenset({"decision_number"})}
+            assert (await federation.fetch([ENTERPRISE], needs)).outcomes["frozen"].state is SourceState.OK
+            relay.frozen.set()
+            clock = asyncio.get_running_loop().time
+            started = clock()
+            fetched = await federation.fetch([ENTERPRISE], needs)
+            elapsed = clock() - started
+            assert fetched.outcomes["frozen"].state is SourceState.TIMEOUT
+            assert elapsed < 1.0 + 0.5, f"a frozen source with a 1 s timeout held the request {elapsed:.2f} s"
+            relay.frozen.clear()
+            again = await federation.fetch([ENTERPRISE], needs)
+            assert again.outcomes["frozen"].state is SourceState.OK, "the terminated connection left the pool"
+            await engine.dispose()
+    finally:
+        drop_pg_database(url)
 
 
 async def test_unreachable_source_is_one_failure_not_the_request(tmp_path: Path) -> None:
