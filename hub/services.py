@@ -187,9 +187,9 @@ def _credit(
 ) -> CreditServices:
     async def read(
         policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
-        requested: Mapping[str, frozenset[str]], today: date,
+        requested: Mapping[str, frozenset[str]], today: date, *, linked: Mapping[str, frozenset[str]] | None = None,
     ) -> ReadResult:  # fmt: skip
-        return await records.read(ReadRequest(policy, org, purpose, codes, requested), today)
+        return await records.read(ReadRequest(policy, org, purpose, codes, requested, dict(linked or {})), today)
 
     items = ItemFinder(catalog, federation)
     return CreditServices(

@@ -14,6 +14,7 @@ from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog, RecordType
 from hub.config import resource_dir
 from hub.errors import HubError
+from hub.measures.load import load_measures, measures_path
 from hub.policy.cases import check_cases, load_cases
 from hub.policy.decision import Action
 from hub.policy.load import load_policies
@@ -37,12 +38,13 @@ def register(app: typer.Typer) -> None:
 
 
 def check(policies: PoliciesOption = None, catalog: CatalogOption = None, cases: CasesOption = None) -> None:
-    """Validate every department policy and its expected decisions; exit non-zero on any error."""
+    """Validate every department policy, the measures list and the expected decisions; exit non-zero on any error."""
     policies_dir = policies or resource_dir("policies")
     cases_dir = cases or policies_dir / "cases"
     try:
         loaded_catalog = load_catalog(catalog or resource_dir("schema") / "catalog.yaml")
         policy_set = load_policies(policies_dir, loaded_catalog)
+        measures = load_measures(measures_path(policies_dir))
         failures = check_cases(policy_set, cases_dir)
         counts = {dept: _case_count(cases_dir / f"{dept}.yaml") for dept in policy_set.departments}
     except HubError as exc:
@@ -58,6 +60,7 @@ def check(policies: PoliciesOption = None, catalog: CatalogOption = None, cases:
         console.print(_matrix(policy, loaded_catalog, counts[dept]))
     total = sum(counts.values())
     console.print(f"{len(policy_set.departments)} department policies valid; {total} expected decisions met.")
+    console.print(f"measures list valid: {len(measures.measures)} measures for {len(measures.matters)} matters.")
 
 
 def _case_count(path: Path) -> int:

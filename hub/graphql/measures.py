@@ -29,7 +29,19 @@ strawberry.enum(GreenReason, name="GreenChannelReason", description="Why the gre
 strawberry.enum(NotExecutedReason, description="Why a measure was not executed.")
 
 
-@strawberry.type(description="A current entry the check rests on (the subject's, or its legal representative's).")
+@strawberry.type(
+    description="The enterprise through which a measure reaches a person (含法定代表人), as policy shows it."
+)
+class MeasureThrough:
+    code: str | None = strawberry.field(description="The enterprise's USCC.")
+    name: str | None
+    role: str | None = strawberry.field(description="The person's role in it, e.g. 法定代表人.")
+
+
+@strawberry.type(
+    description="A current entry the check rests on (the subject's, its legal representative's, or an enterprise's "
+    "the subject represents)."
+)
 class CheckEntry:
     item_id: strawberry.ID
     list: MeasureList
@@ -38,6 +50,7 @@ class CheckEntry:
     extension_days: int
     suspended: bool = strawberry.field(description="An objection on the entry is being verified.")
     holder: Holder
+    through: MeasureThrough | None = strawberry.field(description="For REPRESENTED_ENTERPRISE: which enterprise.")
 
 
 @strawberry.type(description="A joint reward or punishment measure that applies to the subject for this matter.")
@@ -57,6 +70,9 @@ class AppliedMeasure:
     via: Holder | None
     starts_on: datetime.date | None
     ends_on: datetime.date | None = strawberry.field(description="Last day; null while the entry stands.")
+    through: MeasureThrough | None = strawberry.field(
+        description="The enterprise through which the measure reaches this person (via REPRESENTED_ENTERPRISE)."
+    )
 
 
 @strawberry.type(description="Whether the approval green channel (绿色通道, 容缺受理) is open to the subject.")
@@ -93,6 +109,14 @@ class Measure:
     implementing: list[str]
     legal_representative: bool
     clean_record: bool
+
+    @strawberry.field(description="Roles of a seriously dishonest enterprise's persons it also reaches (含法定代表人).")
+    def reaches_roles(self) -> list[str]:
+        return sorted(cast(Any, self).reaches_roles)
+
+    @strawberry.field(description="The legal basis for reaching those persons.")
+    def reaches_basis(self) -> str | None:
+        return cast(str | None, cast(Any, self).reaches_basis)
 
 
 @strawberry.type(description="How often a reason was given for not executing a measure.")
@@ -160,6 +184,7 @@ async def _checks(info: HubInfo, codes: list[strawberry.ID], matter: str, purpos
         policy, context.principal.org, purpose, parsed, matter, datetime.date.today()
     )
     context.disclosures.extend(d for d in batch.disclosures if isinstance(d, Disclosure))
+    context.disclosures.extend(Disclosure(code, clear=fields) for code, fields in batch.enterprises_read.items())
     valid = [index for index, error in enumerate(answers) if error is None]
     for position, outcome in batch.failed:
         index = valid[position]

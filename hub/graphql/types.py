@@ -106,6 +106,7 @@ class RepresentedEnterprise:
     enterprise_code: str | None
     enterprise_name: str | None
     role: str | None
+    since: datetime.date | None = strawberry.field(description="Representative since (任职日期), when the source says.")
     listings: list[Listing] | None
     court_dishonesty: list[CourtDishonesty] | None
 

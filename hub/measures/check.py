@@ -12,8 +12,8 @@ from hub.errors import HubError
 from hub.federation.fetch import Federation, SourceOutcome
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.measures.evaluate import evaluate
-from hub.measures.facts import LINKED, REQUESTED, Refusal, standing
-from hub.measures.model import MeasuresList
+from hub.measures.facts import LINKED, REPRESENTATION, REQUESTED, Refusal, standing
+from hub.measures.model import MeasureKind, MeasureList, MeasuresList
 from hub.measures.results import CreditCheck
 from hub.policy.decision import Action
 from hub.policy.policy import Policy
@@ -41,7 +41,7 @@ class Reader(Protocol):
 
     def __call__(
         self, policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
-        requested: Mapping[str, frozenset[str]], today: date,
+        requested: Mapping[str, frozenset[str]], today: date, *, linked: Mapping[str, frozenset[str]] | None = None,
     ) -> Awaitable[ReadAnswer]: ...  # fmt: skip
 
 
@@ -52,6 +52,8 @@ class CheckBatch:
     results: list[CreditCheck | Refusal]
     disclosures: list[object] = field(default_factory=list)
     failed: list[tuple[int, SourceOutcome]] = field(default_factory=list)
+    # enterprises whose entries reached a person (code -> catalogue fields read): the receipt names them too
+    enterprises_read: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,8 +83,14 @@ class CheckService:
             policy.decide(purpose, SubjectKind.LEGAL_ENTITY, f"registration.{REP_ID}").action is not Action.DENY
         )
         entities = [c for c in codes if c.kind is SubjectKind.LEGAL_ENTITY and policy.in_scope(c)] if linking else []
+        # A person is offered no reward and reached by `reaches` punishments through a seriously dishonest
+        # enterprise they represent, so their view carries those enterprises and their serious entries.
+        represents = any(c.kind is SubjectKind.NATURAL_PERSON for c in codes) and any(
+            m.reaches_representatives or m.kind is MeasureKind.REWARD for m in of_matter
+        )
+        requested = {**REQUESTED, **REPRESENTATION} if represents else REQUESTED
         main, reps = await asyncio.gather(
-            self.reader(policy, org, purpose, codes, REQUESTED, today),
+            self.reader(policy, org, purpose, codes, requested, today, linked=LINKED if represents else {}),
             self._representatives(policy, org, purpose, entities, today),
         )
         missing: dict[int, set[str]] = {}
@@ -100,10 +108,12 @@ class CheckService:
             lacking = missing.get(index, set()) | ({"legal_representative"} if code.value in reps.unknown else set())
             found = standing(
                 code.value, code.kind, view, marks, today,
-                representative=reps.views.get(rep) if rep else None, missing=lacking,
+                representative=reps.views.get(rep) if rep else None, missing=lacking, represents=represents,
             )  # fmt: skip
             results.append(evaluate(self.measures, matter, found, today, of_matter=of_matter))
-        return CheckBatch(results, [*main.disclosures, *reps.disclosures], list(main.failed_sources))
+        batch = CheckBatch(results, [*main.disclosures, *reps.disclosures], list(main.failed_sources))
+        batch.enterprises_read = _looked_up(results)
+        return batch
 
     async def _representatives(
         self, policy: Policy, org: str | None, purpose: Purpose, entities: Sequence[SubjectCode], today: date
@@ -135,6 +145,17 @@ class CheckService:
         found.marks.update(answer.marks)
         found.disclosures.extend(answer.disclosures)
         return found
+
+
+def _looked_up(results: Sequence[CreditCheck | Refusal]) -> dict[str, set[str]]:
+    """Answers, per enterprise a person's check was read through, the catalogue fields its entries showed."""
+    seen: dict[str, set[str]] = {}
+    for result in results:
+        for basis in result.entries if isinstance(result, CreditCheck) else ():
+            if basis.through is not None and basis.through.code:
+                record_type = "listing" if basis.list is MeasureList.BLACK else "court_dishonesty"
+                seen.setdefault(basis.through.code, set()).update(f"{record_type}.{f}" for f in LINKED[record_type])
+    return seen
 
 
 def _person(raw: object) -> SubjectCode | None:

@@ -46,9 +46,21 @@ def list_status(bases: Sequence[Basis]) -> ListStatus:
     return ListStatus.RED if MeasureList.RED in own else ListStatus.NONE
 
 
+def reached_through_enterprise(standing: Standing) -> bool:
+    """Answers whether a seriously dishonest enterprise the subject represents reaches them, or might (unread)."""
+    return any(b.holder is Holder.REPRESENTED_ENTERPRISE for b in standing.bases) or any(
+        part.startswith("representation") for part in standing.incomplete
+    )
+
+
 def green_channel(measures: MeasuresList, standing: Standing, today: date) -> GreenChannel:
-    """Answers green-channel eligibility: on the red list, or `clean_record_years` without a bad record."""
+    """Answers green-channel eligibility: on the red list, or `clean_record_years` without a bad record.
+
+    Never for a person whose represented enterprise is seriously dishonest (000 #30), nor while that is unknown.
+    """
     own = [b for b in standing.bases if b.holder is Holder.SUBJECT]
+    if reached_through_enterprise(standing):
+        return GreenChannel(False, None, measures.green_channel_basis)
     if any(b.list is MeasureList.RED and not b.suspended for b in own):
         return GreenChannel(True, GreenReason.RED_LIST, measures.green_channel_basis)
     since = years_before(today, measures.clean_record_years)
@@ -74,8 +86,26 @@ def _applied(measure: Measure, bases: Sequence[Basis], today: date) -> AppliedMe
         initiating_departments=measure.initiating, implementing_departments=measure.implementing,
         basis_item_id=primary.item_id if primary else None, basis_item_ids=tuple(b.item_id for b, _ in live),
         basis_list=primary.list if primary else None, via=primary.holder if primary else None,
-        starts_on=primary.starts_on if primary else None, ends_on=end,
+        starts_on=primary.starts_on if primary else None, ends_on=end, through=primary.through if primary else None,
     )  # fmt: skip
+
+
+def _bases(measure: Measure, standing: Standing) -> list[Basis]:
+    """Answers the entries a punishment rests on: the subject's own, and those its `reaches` lets through."""
+    own_kind = standing.kind in measure.subject_kinds
+    by_rep = own_kind and measure.legal_representative and standing.kind is SubjectKind.LEGAL_ENTITY
+    by_enterprise = measure.reaches_representatives and standing.kind is SubjectKind.NATURAL_PERSON
+    found: list[Basis] = []
+    for basis in standing.bases:
+        if basis.list not in measure.lists:
+            continue
+        if basis.holder is Holder.REPRESENTED_ENTERPRISE:
+            role = basis.through.role if basis.through else None
+            if by_enterprise and (role is None or role in measure.reaches_roles):
+                found.append(basis)
+        elif (basis.holder is Holder.SUBJECT and own_kind) or (basis.holder is Holder.LEGAL_REPRESENTATIVE and by_rep):
+            found.append(basis)
+    return found
 
 
 def evaluate(
@@ -83,21 +113,18 @@ def evaluate(
 ) -> CreditCheck:
     """Answers the credit check of one subject for `matter` on `today`."""
     green = green_channel(measures, standing, today)
+    tainted = reached_through_enterprise(standing)
     applied: list[AppliedMeasure] = []
     for measure in of_matter or measures.for_matter(matter):
-        if standing.kind not in measure.subject_kinds:
-            continue
         if measure.kind is MeasureKind.REWARD:
+            if tainted or standing.kind not in measure.subject_kinds:
+                continue  # no reward for a person whose enterprise is seriously dishonest (000 #30)
             bases = [b for b in standing.bases if b.list is MeasureList.RED and b.holder is Holder.SUBJECT]
             bases = [b for b in bases if not b.suspended]
             if not bases and not (measure.clean_record and green.reason is GreenReason.CLEAN_RECORD):
                 continue
         else:
-            by_rep = measure.legal_representative and standing.kind is SubjectKind.LEGAL_ENTITY
-            bases = [
-                b for b in standing.bases
-                if b.list in measure.lists and (b.holder is Holder.SUBJECT or by_rep)
-            ]  # fmt: skip
+            bases = _bases(measure, standing)
             if not bases:
                 continue
         found = _applied(measure, bases, today)

@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from hub.identity.codes import SubjectKind
 from hub.measures.model import MeasureList
-from hub.measures.results import Basis, Holder, Standing
+from hub.measures.results import Basis, Holder, Standing, Through
 from hub.store.rights_rows import ItemMark
 
 # What the check reads, per record type (fields) and where the view keeps it.
@@ -20,8 +20,12 @@ REQUESTED: dict[str, frozenset[str]] = {
     "tax_credit": frozenset({"grade", "assessed_on"}),
 }
 LINKED: dict[str, frozenset[str]] = {rt: REQUESTED[rt] for rt in ("listing", "court_dishonesty")}
+# For a natural person: the enterprises they represent, read with their serious dishonesty (LINKED).
+REPRESENTATION: dict[str, frozenset[str]] = {
+    "representation": frozenset({"enterprise_code", "enterprise_name", "role", "since"})
+}
 VIEW_KEYS = {"listing": "listings", "court_dishonesty": "court_dishonesty", "penalty": "penalties",
-             "tax_credit": "tax_credit"}  # fmt: skip
+             "tax_credit": "tax_credit", "representation": "represented_enterprises"}  # fmt: skip
 PERFORMED = frozenset({"全部履行", "已履行", "履行完毕"})
 _SERIOUS = frozenset({MeasureList.BLACK, MeasureList.KEY_ATTENTION})
 
@@ -42,16 +46,17 @@ class _Reader:
         self.kind = kind
         self.incomplete: set[str] = set()
 
-    def items(self, record_type: str) -> list[Mapping[str, Any]]:
+    def items(self, record_type: str, prefix: str = "") -> list[Mapping[str, Any]]:
         if record_type == "tax_credit" and self.kind is SubjectKind.NATURAL_PERSON:
             return []  # the catalogue keeps tax grades for organisations only
         value = self.view.get(VIEW_KEYS[record_type])
         if not isinstance(value, list):
-            self.incomplete.add(record_type)
+            self.incomplete.add(prefix + record_type)
             return []
+        needed = REQUESTED.get(record_type) or REPRESENTATION[record_type]
         for item in value:
-            if any(isinstance(item.get(name), Refusal) for name in REQUESTED[record_type]):
-                self.incomplete.add(record_type)
+            if any(isinstance(item.get(name), Refusal) for name in needed):
+                self.incomplete.add(prefix + record_type)
         return value
 
     def day(self, item: Mapping[str, Any], name: str) -> date | None:
@@ -92,20 +97,67 @@ def bases_of(
 
 def _basis(
     item_id: str, kind: MeasureList, starts: date | None, ends: date | None, marks: Mapping[str, ItemMark],
-    holder: Holder,
+    holder: Holder, through: Through | None = None,
 ) -> Basis:  # fmt: skip
     mark = marks.get(item_id)
     return Basis(
-        item_id, kind, starts, ends, mark.extension_days if mark else 0, bool(mark and mark.open_objection), holder
-    )
+        item_id, kind, starts, ends, mark.extension_days if mark else 0, bool(mark and mark.open_objection), holder,
+        through,
+    )  # fmt: skip
+
+
+def _shown(value: object) -> str | None:
+    return str(value) if value is not None and not isinstance(value, Refusal) else None
+
+
+def enterprise_bases(view: Mapping[str, Any], marks: Mapping[str, ItemMark]) -> tuple[list[Basis], set[str]]:
+    """Answers the serious entries of the enterprises a person represents, and what was withheld.
+
+    An entry counts only if it began while the person held the role (on or after `since`, when the source
+    says): the enterprise's serious dishonesty is recorded against whoever represented it then (000 #30).
+    """
+    reader = _Reader(view, SubjectKind.NATURAL_PERSON)
+    bases: list[Basis] = []
+    for enterprise in reader.items("representation"):
+        since = reader.day(enterprise, "since")
+        through = Through(
+            _shown(enterprise.get("enterprise_code")), _shown(enterprise.get("enterprise_name")),
+            _shown(enterprise.get("role")),
+        )  # fmt: skip
+        linked = _Reader(enterprise, SubjectKind.LEGAL_ENTITY)
+        found: list[Basis] = []
+        for item in linked.items("listing"):
+            if item.get("list") == "BLACK" and item.get("status") in (None, "ACTIVE"):
+                found.append(
+                    _basis(item["id"], MeasureList.BLACK, linked.day(item, "listed_on"),
+                           linked.day(item, "expires_on"), marks, Holder.REPRESENTED_ENTERPRISE, through)
+                )  # fmt: skip
+        for item in linked.items("court_dishonesty"):
+            if item.get("performance") not in PERFORMED:
+                published = linked.day(item, "published_on")
+                found.append(
+                    _basis(item["id"], MeasureList.COURT_DISHONESTY, published, None, marks,
+                           Holder.REPRESENTED_ENTERPRISE, through)
+                )  # fmt: skip
+        bases += [b for b in found if since is None or b.starts_on is None or b.starts_on >= since]
+        reader.incomplete |= {f"representation.{rt}" for rt in linked.incomplete}
+    return bases, reader.incomplete
 
 
 def standing(
     code: str, kind: SubjectKind, view: Mapping[str, Any], marks: Mapping[str, ItemMark], today: date,
-    *, representative: Mapping[str, Any] | None = None, missing: Iterable[str] = (),
+    *, representative: Mapping[str, Any] | None = None, missing: Iterable[str] = (), represents: bool = False,
 ) -> Standing:  # fmt: skip
-    """Answers a subject's standing from its view and, for an enterprise, its legal representative's view."""
+    """Answers a subject's standing from its view and, for an enterprise, its legal representative's view.
+
+    With `represents`, a person's view also carries the enterprises they represent, whose serious dishonesty
+    reaches them (holder REPRESENTED_ENTERPRISE).
+    """
     bases, bad, incomplete = bases_of(view, kind, marks, today, Holder.SUBJECT)
+    if represents and kind is SubjectKind.NATURAL_PERSON:
+        through, withheld = enterprise_bases(view, marks)
+        bases += through
+        incomplete |= withheld
     if representative is not None:
         linked, _, rep_missing = bases_of(
             representative, SubjectKind.NATURAL_PERSON, marks, today, Holder.LEGAL_REPRESENTATIVE

@@ -8,12 +8,22 @@ from pathlib import Path
 from hub.catalog.model import parse_period
 from hub.catalog.yamlfile import YamlDocument, load_yaml
 from hub.errors import ConfigError
-from hub.measures.model import Measure, MeasureKind, MeasureList, MeasuresList, MeasureSpec, MeasuresSpec
+from hub.identity.codes import SubjectKind
+from hub.measures.model import (
+    SERIOUS_LISTS,
+    Measure,
+    MeasureKind,
+    MeasureList,
+    MeasuresList,
+    MeasureSpec,
+    MeasuresSpec,
+)
 from hub.policy.load import reject_duplicate_keys
 
 FILE_NAME = "measures.yaml"
 _FIX = "see the header of policies/measures.yaml for the keys and values a measure may use"
 _MATTER = re.compile(r"^[A-Z][A-Z_]{2,39}$")
+_NAMES_REPRESENTATIVE = re.compile(r"法定代表人|主要负责人")
 
 
 def load_measures(path: Path) -> MeasuresList:
@@ -43,6 +53,8 @@ def load_measures(path: Path) -> MeasuresList:
             legal_representative=measure.legal_representative,
             clean_record=measure.clean_record,
             subject_kinds=frozenset(measure.subject_kinds),
+            reaches_roles=frozenset(measure.reaches.roles) if measure.reaches else frozenset(),
+            reaches_basis=measure.reaches.legal_basis if measure.reaches else None,
         )
     return MeasuresList(
         dict(spec.matters), measures, spec.green_channel.clean_record_years, spec.green_channel.legal_basis
@@ -81,6 +93,35 @@ def _check(
             "legal_representative applies to punishments only",
             place=document.place((*where, "legal_representative")),
             fix=_FIX,
+        )
+    _check_reach(document, where, measure)
+
+
+def _check_reach(document: YamlDocument, where: tuple[str, int], measure: MeasureSpec) -> None:
+    """Refuses a measure whose `reaches` contradicts its kind, lists, subject kinds or its own content."""
+    if measure.reaches is None:
+        if _NAMES_REPRESENTATIVE.search(measure.content):
+            raise ConfigError(
+                f"measure '{measure.code}' says it reaches the legal representative (含法定代表人) "
+                "but has no `reaches`",
+                place=document.place((*where, "content")),
+                fix="add `reaches: {roles: [法定代表人, 主要负责人], legal_basis: ...}` or reword the content",
+            )
+        return
+    place = document.place((*where, "reaches"))
+    if measure.kind is MeasureKind.REWARD:
+        raise ConfigError("only a punishment reaches the representatives of an enterprise", place=place, fix=_FIX)
+    if not SERIOUS_LISTS & set(measure.lists):
+        raise ConfigError(
+            "only serious dishonesty (BLACK or COURT_DISHONESTY) reaches the representatives of an enterprise",
+            place=place,
+            fix="add BLACK or COURT_DISHONESTY to `lists`, or remove `reaches` (000 #30: 严重失信行为)",
+        )
+    if SubjectKind.LEGAL_ENTITY not in measure.subject_kinds:
+        raise ConfigError(
+            "a measure reaches representatives through an enterprise, yet `subject_kinds` leaves enterprises out",
+            place=document.place((*where, "subject_kinds")),
+            fix="add LEGAL_ENTITY to `subject_kinds`, or remove `reaches`",
         )
 
 

@@ -29,8 +29,21 @@ class MeasureKind(StrEnum):
     REWARD = "REWARD"
 
 
+# Roles through which an enterprise's serious dishonesty reaches a person (000 #20-21, #30; 003 §11).
+REPRESENTATIVE_ROLES = ("法定代表人", "主要负责人", "实际控制人")
+# The lists that mark serious dishonesty: only these reach the persons who represent an enterprise.
+SERIOUS_LISTS = frozenset({MeasureList.BLACK, MeasureList.COURT_DISHONESTY})
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReachSpec(_Strict):
+    """Who, besides a seriously dishonest enterprise, a punishment reaches (含法定代表人), and on what basis."""
+
+    roles: list[Literal["法定代表人", "主要负责人", "实际控制人"]] = Field(min_length=1)
+    legal_basis: str = Field(min_length=4)
 
 
 class MeasureSpec(_Strict):
@@ -48,6 +61,7 @@ class MeasureSpec(_Strict):
     duration: str | None = None
     legal_representative: bool = False
     clean_record: bool = False
+    reaches: ReachSpec | None = None
     subject_kinds: list[SubjectKind] = Field(
         default_factory=lambda: [SubjectKind.LEGAL_ENTITY, SubjectKind.NATURAL_PERSON], min_length=1
     )
@@ -96,6 +110,13 @@ class Measure:
     legal_representative: bool
     clean_record: bool
     subject_kinds: frozenset[SubjectKind]
+    reaches_roles: frozenset[str] = frozenset()
+    reaches_basis: str | None = None
+
+    @property
+    def reaches_representatives(self) -> bool:
+        """Answers whether the measure also applies to the persons who represent a seriously dishonest enterprise."""
+        return bool(self.reaches_roles)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,11 @@ from hub.measures.model import MeasureKind, MeasureList
 
 
 class Holder(StrEnum):
-    """Whose entry a measure rests on."""
+    """Whose entry a measure rests on: the subject's, its legal representative's, or an enterprise it represents."""
 
     SUBJECT = "SUBJECT"
     LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
+    REPRESENTED_ENTERPRISE = "REPRESENTED_ENTERPRISE"
 
 
 class ListStatus(StrEnum):
@@ -34,6 +35,15 @@ class GreenReason(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Through:
+    """The enterprise through which an entry reaches a person, as the caller's policy shows it."""
+
+    code: str | None
+    name: str | None
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Basis:
     """A current entry a measure may rest on; `ends_on` already holds any objection suspension."""
 
@@ -44,6 +54,7 @@ class Basis:
     extension_days: int
     suspended: bool
     holder: Holder = Holder.SUBJECT
+    through: Through | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +87,7 @@ class AppliedMeasure:
     via: Holder | None
     starts_on: date | None
     ends_on: date | None
+    through: Through | None = None
 
     @property
     def implementing_department(self) -> str:

@@ -82,3 +82,28 @@ def test_malformed_cases_file_is_reported_not_raised(copied: Path) -> None:
     assert code == 1
     assert err.startswith(f"{copied / 'cases' / 'tax.yaml'}:1: ")
     assert "Traceback" not in out + err
+
+
+def test_an_inconsistent_measures_list_exits_non_zero_with_file_line(copied: Path) -> None:
+    measures = copied / "measures.yaml"
+    text = measures.read_text(encoding="utf-8")
+    start = text.index("  - code: HO-01")
+    reach = text.index("    reaches:", start)
+    end = text.index("\n  - code:", reach)
+    measures.write_text(text[:reach] + text[end + 1 :], encoding="utf-8")  # HO-01 keeps 含法定代表人, loses reaches
+    line = next(
+        i
+        for i, t in enumerate(measures.read_text(encoding="utf-8").splitlines(), 1)
+        if "content:" in t and "含法定代表人" in t
+    )
+    code, out, err = run("--policies", str(copied))
+    assert code == 1
+    assert err.startswith(f"{measures}:{line}: measure 'HO-01' says it reaches the legal representative")
+    assert "(fix: add `reaches:" in err
+    assert "Traceback" not in out + err
+
+
+def test_the_shipped_measures_list_is_checked_too() -> None:
+    code, out, _ = run()
+    assert code == 0
+    assert "measures list valid" in out

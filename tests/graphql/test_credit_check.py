@@ -142,3 +142,54 @@ def test_feedback_outside_the_list_is_refused_and_nothing_is_stored(hub: Any) ->
 def test_the_measures_list_is_published(hub: Any) -> None:
     body = hub.graphql("approval-bureau", '{ measures(matter: "HIGH_CONSUMPTION") { code mandatory lists } }').json()
     assert body["data"]["measures"] == [{"code": "HC-01", "mandatory": True, "lists": ["COURT_DISHONESTY"]}]
+
+
+THROUGH = """query($c: ID!, $m: String!) { creditCheck(code: $c, matter: $m, purpose: ADMINISTRATIVE_APPROVAL) {
+  kind listStatus complete incomplete
+  entries { itemId list holder through { code name role } }
+  measures { code kind mandatory via basisList legalBasis through { code name role } }
+  greenChannel { eligible reason } } }"""
+
+
+def _through(hub: Any, matter: str) -> dict[str, Any]:
+    body = hub.graphql("approval-bureau", THROUGH, {"c": hub.samples["person"], "m": matter}).json()
+    assert "errors" not in body, body
+    return body["data"]["creditCheck"]  # type: ignore[no-any-return]
+
+
+def test_legal_representative_shares_serious_dishonesty(hub: Any) -> None:
+    blacklisted = hub.samples["blacklisted"]
+    honours = _through(hub, "HONOURS")
+    assert honours["kind"] == "NATURAL_PERSON"
+    assert honours["complete"] is True, honours["incomplete"]
+    [measure] = [m for m in honours["measures"] if m["code"] == "HO-01"]
+    assert measure["via"] == "REPRESENTED_ENTERPRISE"
+    assert measure["through"]["code"] == blacklisted
+    assert measure["through"]["role"] == "法定代表人"
+    assert measure["through"]["name"]
+    consumption = _through(hub, "HIGH_CONSUMPTION")
+    assert [(m["code"], m["basisList"], m["through"]["code"]) for m in consumption["measures"]] == [
+        ("HC-01", "COURT_DISHONESTY", blacklisted)
+    ]
+    assert "法释〔2015〕17号" in consumption["measures"][0]["legalBasis"]
+
+
+def test_no_reward_or_green_channel_for_a_representative_of_a_seriously_dishonest_enterprise(hub: Any) -> None:
+    licence = _through(hub, "ADMINISTRATIVE_LICENCE")
+    assert licence["greenChannel"]["eligible"] is False
+    assert {m["kind"] for m in licence["measures"]} == {"PUNISHMENT"}
+    assert [m["code"] for m in licence["measures"]] == ["AL-02"]
+    assert {e["through"]["code"] for e in licence["entries"] if e["holder"] == "REPRESENTED_ENTERPRISE"} == {
+        hub.samples["blacklisted"]
+    }
+
+
+def test_the_enterprise_a_person_is_checked_through_is_in_the_receipt(hub: Any) -> None:
+    from tests.graphql.audit_hub import all_events
+
+    body = hub.graphql("approval-bureau", THROUGH, {"c": hub.samples["person"], "m": "HONOURS"}).json()
+    event_id = body["extensions"]["audit"]["eventId"]
+    [event] = [e for e in all_events(hub, {"subject": hub.samples["blacklisted"]}) if e["eventId"] == event_id]
+    subjects = {s["code"]: s for s in event["subjects"]}
+    assert hub.samples["blacklisted"] in subjects
+    assert "listing.list" in subjects[hub.samples["blacklisted"]]["fieldsClear"]

@@ -14,7 +14,7 @@ from hub.errors import ErrorCode
 from hub.federation.fetch import Fetched, SourceOutcome, SourceState
 from hub.identity.codes import SubjectCode, parse_subject_code
 from hub.measures.check import CheckService
-from hub.measures.facts import LINKED, REQUESTED
+from hub.measures.facts import LINKED, REPRESENTATION, REQUESTED
 from hub.measures.load import load_measures, measures_path
 from hub.measures.results import CreditCheck, Holder
 from hub.policy.load import load_policies
@@ -75,12 +75,14 @@ class Stub:
     failed: list[tuple[int, SourceOutcome]] = field(default_factory=list)
     reads: list[tuple[list[str], list[str]]] = field(default_factory=list)
     fetches: list[tuple[list[str], dict[str, frozenset[str]]]] = field(default_factory=list)
+    linked: list[dict[str, frozenset[str]]] = field(default_factory=list)
 
     async def __call__(
         self, policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
-        requested: Mapping[str, frozenset[str]], today: date,
+        requested: Mapping[str, frozenset[str]], today: date, *, linked: Mapping[str, frozenset[str]] | None = None,
     ) -> Answer:  # fmt: skip
         self.reads.append(([c.value for c in codes], sorted(requested)))
+        self.linked.append(dict(linked or {}))
         failed = self.failed if len(self.reads) == 1 else []
         return Answer([self.answers[c.value] for c in codes], [f"read:{c.value}" for c in codes], self.marks, failed)
 
@@ -139,3 +141,54 @@ async def test_refused_subjects_and_failed_sources_keep_their_place() -> None:
     assert isinstance(first, CreditCheck)
     assert first.incomplete == ("court_dishonesty",)
     assert second is refused
+
+
+def represented(since: date | None, **listing: Any) -> dict[str, Any]:
+    """Answers the person's view with the black-listed firm they represent (as records attaches it)."""
+    black = {"id": LISTING, "list": "BLACK", "status": "ACTIVE", "listed_on": date(2026, 2, 1),
+             "expires_on": date(2029, 1, 31), **listing}  # fmt: skip
+    enterprise = {"id": f"datong:representation:{FIRM}", "enterprise_code": FIRM, "enterprise_name": "大同某某有限公司",
+                  "role": "法定代表人", "since": since, "listings": [black], "court_dishonesty": []}  # fmt: skip
+    return {
+        "code": PERSON,
+        "listings": [],
+        "court_dishonesty": [],
+        "penalties": [],
+        "represented_enterprises": [enterprise],
+    }
+
+
+async def test_a_person_is_read_with_the_enterprises_they_represent_in_the_same_round_trip() -> None:
+    stub = Stub({PERSON: represented(date(2015, 1, 1))})
+    [found] = await check(stub, "HONOURS", PERSON)
+    assert isinstance(found, CreditCheck)
+    assert stub.reads == [([PERSON], sorted({**REQUESTED, **REPRESENTATION}))]
+    assert stub.linked == [LINKED]
+    [measure] = found.measures
+    assert (measure.code, measure.via, measure.basis_item_id) == ("HO-01", Holder.REPRESENTED_ENTERPRISE, LISTING)
+    assert measure.through is not None
+    assert measure.through.code == FIRM
+    assert found.complete
+
+
+async def test_an_entry_older_than_the_representation_does_not_reach_the_person() -> None:
+    stub = Stub({PERSON: represented(date(2026, 3, 1))})
+    [found] = await check(stub, "HONOURS", PERSON)
+    assert isinstance(found, CreditCheck)
+    assert found.measures == ()
+
+
+async def test_a_withheld_representation_leaves_the_check_incomplete_and_offers_no_reward() -> None:
+    view = represented(None) | {"represented_enterprises": Withheld(ErrorCode.FIELD_DENIED, "denied")}
+    stub = Stub({PERSON: view})
+    [found] = await check(stub, "ADMINISTRATIVE_LICENCE", PERSON)
+    assert isinstance(found, CreditCheck)
+    assert "representation" in found.incomplete
+    assert found.measures == ()
+    assert not found.green_channel.eligible
+
+
+async def test_matters_without_reaching_measures_or_rewards_do_not_read_representation() -> None:
+    stub = Stub({PERSON: PERSON_VIEW})
+    await check(stub, "FINANCING", PERSON)
+    assert stub.reads == [([PERSON], sorted(REQUESTED))]

@@ -9,7 +9,7 @@ import pytest
 from hub.config import resource_dir
 from hub.errors import ConfigError, ErrorCode, HubError
 from hub.measures.load import load_measures, measures_path
-from hub.measures.model import MeasureKind, MeasureList, MeasureSpec, MeasuresSpec
+from hub.measures.model import MeasureKind, MeasureList, MeasureSpec, MeasuresSpec, ReachSpec
 
 SHIPPED = measures_path(resource_dir("policies"))
 HEADER = """version: 1
@@ -40,12 +40,15 @@ def test_the_shipped_list_loads_with_realistic_measures() -> None:
     assert all(set(m.lists) == {MeasureList.RED} for m in rewards)
     assert any(m.clean_record for m in rewards), "green channel also for three clean years (000 #5)"
     assert any(m.legal_representative for m in measures.measures.values())
+    reaching = {m.code for m in measures.measures.values() if m.reaches_representatives}
+    assert {"HO-01", "AL-02", "HC-01"} <= reaching, "含法定代表人 (000 #20-21, #30; 法释〔2015〕17号 第三条)"
+    assert all(measures.measures[code].reaches_basis for code in reaching)
     assert all("高消费" in m.content for m in measures.for_matter("HIGH_CONSUMPTION"))
 
 
 def test_every_measure_key_is_documented_in_the_file_header() -> None:
     header = SHIPPED.read_text(encoding="utf-8").split("\nversion:")[0]
-    keys = [*MeasuresSpec.model_fields, *MeasureSpec.model_fields, "clean_record_years"]
+    keys = [*MeasuresSpec.model_fields, *MeasureSpec.model_fields, *ReachSpec.model_fields, "clean_record_years"]
     assert [key for key in keys if key not in header] == []
 
 
@@ -59,6 +62,7 @@ def test_unknown_matters_and_measures_are_refused_with_a_fix() -> None:
         measures.get("XX-99")
 
 
+REACH = "    reaches: {roles: [法定代表人, 主要负责人], legal_basis: 晋政发〔2017〕3号 第30条}"
 BROKEN: dict[str, tuple[str, str, str]] = {
     "undeclared matter": ("matters: [GOVERNMENT_PROCUREMENT]", "matters: [PARKING]  # <-", "not declared"),
     "reward on the black list": ("kind: PUNISHMENT", "kind: REWARD", "reward rests on the red list only"),
@@ -66,6 +70,26 @@ BROKEN: dict[str, tuple[str, str, str]] = {
     "unknown list": ("lists: [BLACK]", "lists: [GREY]  # <-", "'measures.0.lists.0'"),
     "unknown key": ("mandatory: true", "mandatory: true\n    punitive: true  # <-", "'measures.0.punitive'"),
     "duplicate key": ("mandatory: true", "mandatory: true\n    mandatory: false  # <-", "written twice"),
+    "content names the representative without reaches": (
+        "content: 限制参与政府采购活动",
+        "content: 限制参与政府采购活动（含法定代表人）  # <-",
+        "has no `reaches`",
+    ),
+    "reaches below serious dishonesty": (
+        "lists: [BLACK]",
+        f"lists: [KEY_ATTENTION]\n{REACH}  # <-",
+        "only serious dishonesty",
+    ),
+    "reaches without enterprises": (
+        "mandatory: true",
+        f"mandatory: true\n{REACH}\n    subject_kinds: [NATURAL_PERSON]  # <-",
+        "leaves enterprises out",
+    ),
+    "unknown role": (
+        "mandatory: true",
+        f"mandatory: true\n{REACH.replace('主要负责人', '股东')}",
+        "'measures.0.reaches.roles",
+    ),
 }
 
 
