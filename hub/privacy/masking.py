@@ -99,10 +99,13 @@ _HALF_WIDTH = {
 
 _ID18 = re.compile(r"[0-9]{17}[0-9X]")
 _ID15 = re.compile(r"[0-9]{15}")
-_MOBILE = re.compile(r"(?P<prefix>(?:\+?86|0086)[ -]?)?(?P<number>1[3-9][0-9](?:[ -]?[0-9]{4}){2})")
+_PHONE_SEP = r"[ \-—–]?"
+_COUNTRY = r"(?:[(（]?(?:\+|00)?86[)）]?" + _PHONE_SEP + ")"
+_MOBILE = re.compile(rf"(?P<prefix>{_COUNTRY})?(?P<number>1[3-9][0-9](?:{_PHONE_SEP}[0-9]{{4}}){{2}})")
 _LANDLINE = re.compile(
-    r"(?P<area>(?:(?:\+?86|0086)[ -]?[(（]?0?|[(（]?0)(?:10|2[0-9]|[3-9][0-9]{2})[)）]?[ -]?)?"
-    r"(?P<local>[0-9]{7,8})(?P<ext>(?:-|转|#)[0-9]{1,6})?"
+    rf"(?P<area>(?:{_COUNTRY}[(（]?0?|[(（]?0)(?:10|2[0-9]|[3-9][0-9]{{2}})[)）]?{_PHONE_SEP})?"
+    rf"(?P<local>[0-9]{{3,4}}{_PHONE_SEP}[0-9]{{4}})"
+    r"(?P<ext>[ ]?(?:-|—|转|分机|#|ext\.?|EXT\.?)[ ]?[0-9]{1,6})?"
 )
 _CARD = re.compile(r"[0-9]{4}(?:[ -]?[0-9]{1,4}){2,4}")
 _EMAIL = re.compile(r"(?P<local>[^@\s]+)@(?P<domain>[^@\s]+\.[^@\s]+)")
@@ -150,7 +153,7 @@ def mask_phone(value: str) -> str:
         digits = re.sub(r"[^0-9]", "", mobile["number"])
         return f"{mobile['prefix'] or ''}{digits[:3]}****{digits[-4:]}"
     if landline := _LANDLINE.fullmatch(number):
-        local = landline["local"]
+        local = re.sub(r"[^0-9]", "", landline["local"])
         return f"{landline['area'] or ''}{'*' * (len(local) - 4)}{local[-4:]}{landline['ext'] or ''}"
     return REDACTED
 

@@ -1,31 +1,70 @@
-"""PHONE_NUMBER: mainland mobile numbers (1[3-9]x) and landlines with an area code."""
+"""PHONE_NUMBER: mainland mobiles and landlines, written any way clerks write them, checked by `phonenumbers`.
+
+The patterns find anything shaped like a number with an optional country code (`+86`, `0086`), an
+area code (`0351`, `（0351）`, `+86 351`), separators or none, and an extension (`-801`, `转801`);
+`phonenumbers` then keeps only a valid mobile or fixed line, so toll-free and shared-cost company
+lines (800, 400) and service numbers (955xx, 12345, 12368) are never reported.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import ClassVar
 
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
 from presidio_analyzer import Pattern
 
 from hub.privacy.recognizers._base import ChinesePatternRecognizer
 
-_OPEN = r"(?<![0-9])"
-_CLOSE = r"(?![0-9])"
-_COUNTRY = r"(?:\+86|0086|86)[ -]?"
+_OPEN = r"(?<![0-9A-Za-z_])"
+_CLOSE = r"(?![0-9A-Za-z_])"
+_SEP = r"[ \-—–]?"
+_COUNTRY = r"(?:[(（]?(?:\+|00)86[)）]?|86(?=[ \-]))"
 _AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
-_LOCAL = r"[1-9][0-9]{6,7}(?:(?:-|转|#)[0-9]{1,5})?"
+_EXTENSION = r"(?:[ ]?(?:-|—|转|分机|#|ext\.?|EXT\.?)[ ]?[0-9]{1,5})"
+_LOCAL = r"[1-9][0-9]{2,3}" + _SEP + r"[0-9]{4}"
+_MOBILE = r"1[3-9][0-9]" + _SEP + r"[0-9]{4}" + _SEP + r"[0-9]{4}"
+_PERSONAL_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_EXTENSION_TAIL = re.compile(_EXTENSION + "$")
+
+
+def is_personal_number(written: str) -> bool:
+    """Answers whether a written number (extension allowed) is a valid Chinese mobile or fixed line."""
+    return any(_is_personal(number) for number in (written, _EXTENSION_TAIL.sub("", written)))
+
+
+def _is_personal(number: str) -> bool:
+    digits = re.sub(r"[^0-9+]", "", number)
+    try:
+        parsed = phonenumbers.parse(digits, "CN")
+    except NumberParseException:
+        return False
+    return (
+        parsed.country_code == 86
+        and phonenumbers.is_valid_number(parsed)
+        and phonenumbers.number_type(parsed) in _PERSONAL_TYPES
+    )
 
 
 class PhoneRecognizer(ChinesePatternRecognizer):
-    """Finds mobiles (`138 1234 5678`, `+86-13812345678`) and landlines (`（0351）7654321`, `010-12345678-123`)."""
+    """Finds mobiles (`138 1234 5678`, `0086 13812345678`) and landlines (`03517654321`, `（0351）7654321转801`)."""
 
     ENTITY = "PHONE_NUMBER"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
-        Pattern("mobile", rf"{_OPEN}(?:{_COUNTRY})?1[3-9][0-9](?:[ -]?[0-9]{{4}}){{2}}{_CLOSE}", 0.75),
-        Pattern("landline_parenthesised", rf"{_OPEN}(?:{_COUNTRY})?[(（]0?{_AREA}[)）][ -]?{_LOCAL}{_CLOSE}", 0.7),
-        Pattern("landline", rf"{_OPEN}0{_AREA}[ -]{_LOCAL}{_CLOSE}", 0.7),
-        Pattern("landline_international", rf"{_OPEN}(?:\+86|0086)[ -]?{_AREA}[ -]{_LOCAL}{_CLOSE}", 0.7),
+        Pattern("mobile", rf"{_OPEN}(?:{_COUNTRY}{_SEP})?{_MOBILE}{_CLOSE}", 0.75),
+        Pattern(
+            "landline_parenthesised",
+            rf"{_OPEN}(?:{_COUNTRY}{_SEP})?[(（]0?{_AREA}[)）]{_SEP}{_LOCAL}{_EXTENSION}?{_CLOSE}",
+            0.7,
+        ),
+        Pattern("landline", rf"{_OPEN}0{_AREA}{_SEP}{_LOCAL}{_EXTENSION}?{_CLOSE}", 0.7),
+        Pattern("landline_international", rf"{_OPEN}{_COUNTRY}{_SEP}0?{_AREA}{_SEP}{_LOCAL}{_EXTENSION}?{_CLOSE}", 0.7),
     )
     CONTEXT = ("电话", "手机", "联系方式", "座机", "传真", "热线", "tel", "Tel", "TEL", "致电", "拨打")
     TRIGGER = re.compile(r"[0-9０-９]{3}")
     CONTEXT_BOOST = 0.2
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Answers None (keep the pattern's score) for a personal mobile or fixed line, else False."""
+        return None if is_personal_number(pattern_text) else False
