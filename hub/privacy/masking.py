@@ -107,7 +107,7 @@ _LANDLINE = re.compile(
     rf"(?P<local>[0-9]{{3,4}}{_PHONE_SEP}[0-9]{{4}})"
     r"(?P<ext>[ ]?(?:-|—|转|分机|#|ext\.?|EXT\.?)[ ]?[0-9]{1,6})?"
 )
-_CARD = re.compile(r"[0-9]{4}(?:[ -]?[0-9]{1,4}){2,4}")
+_CARD = re.compile(r"[0-9]{3,19}(?:[ -]?[0-9]{1,18}){0,4}")
 _EMAIL = re.compile(r"(?P<local>[^@\s]+)@(?P<domain>[^@\s]+\.[^@\s]+)")
 _ADMIN_UNIT = re.compile(
     r"(?:(?![路街巷号弄楼室栋幢村镇乡])[\u4e00-\u9fff]){1,12}?"
@@ -138,7 +138,7 @@ def mask_redacted(value: str) -> str:
 
 def mask_resident_id(value: str) -> str:
     """Answers a resident ID with only its division code and last four kept: `110101********1234`."""
-    code = _plain(value).upper()
+    code = re.sub(r"[ \-]", "", _plain(value)).upper()
     if _ID18.fullmatch(code):
         return f"{code[:6]}{'*' * 8}{code[-4:]}"
     if _ID15.fullmatch(code):
@@ -171,7 +171,7 @@ def mask_bank_card(value: str) -> str:
     """Answers a bank card number as `**** **** **** 1234` (last four kept, length hidden)."""
     number = _plain(value)
     digits = re.sub(r"[ -]", "", number)
-    if not _CARD.fullmatch(number) or not 12 <= len(digits) <= 19:
+    if not _CARD.fullmatch(number) or not 12 <= len(digits) <= 21:
         return REDACTED
     return f"**** **** **** {digits[-4:]}"
 

@@ -25,6 +25,16 @@ def grouped(number: str) -> str:
         (f"账号{UNIONPAY_16}", UNIONPAY_16),
         (f"{grouped(UNIONPAY_16)}", grouped(UNIONPAY_16)),
         (f"信用卡{VISA}", VISA),
+        ("开户行中国银行太原分行，账号6217001234567890122。", "6217001234567890122"),
+        ("收款账号6259651234123418（以银行回单为准）", "6259651234123418"),
+        ("农商银行账号603367100012345678 5已冻结", "603367100012345678 5"),
+        ("银行账户（账号 6033 6710 0012 3456 785）", "6033 6710 0012 3456 785"),
+        ("存折账号 1402-0211-0900-0123", "1402-0211-0900-0123"),
+        ("卡号：９５５８８０１２３４５６７８９０１２", "９５５８８０１２３４５６７８９０１２"),
+        ("对公账户140202110900012345", "140202110900012345"),
+        ("银行卡号 6228 4800 1234 5671 ，电话13812345678", "6228 4800 1234 5671"),
+        ("借记卡 623668 0012345678901", "623668 0012345678901"),
+        ("卡号6217001234567890122 13812345678", "6217001234567890122"),
     ],
 )
 def test_finds(text: str, expected: str) -> None:
@@ -41,6 +51,12 @@ def test_finds(text: str, expected: str) -> None:
         f"{UNIONPAY_19}0",
         f"流水号{UNIONPAY_19[:-1]}{(int(UNIONPAY_19[-1]) + 1) % 10}9999",
         "411111111111112",
+        "订单号6033671000123456785",
+        "编号 6033 6710 0012 3456 785",
+        "账号 12345",
+        "账号13812345678",
+        "（2023）晋01执123号",
+        "罚款人民币1234567890元",
     ],
 )
 def test_ignores(text: str) -> None:
@@ -55,5 +71,7 @@ def test_a_unionpay_number_failing_luhn_is_kept_with_a_low_score_raised_by_conte
     assert scores(RECOGNIZER, UNIONPAY_19) == [1.0]
 
 
-def test_a_visa_number_failing_luhn_is_dropped() -> None:
-    assert findings(RECOGNIZER, "卡号" + VISA[:-1] + str((int(VISA[-1]) + 1) % 10)) == []
+def test_a_visa_number_failing_luhn_is_dropped_unless_called_a_card() -> None:
+    wrong = VISA[:-1] + str((int(VISA[-1]) + 1) % 10)
+    assert findings(RECOGNIZER, "编号" + wrong) == []
+    assert findings(RECOGNIZER, "卡号" + wrong) == [wrong]

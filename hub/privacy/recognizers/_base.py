@@ -71,10 +71,10 @@ class ChinesePatternRecognizer(PatternRecognizer):
 
     Subclasses set ENTITY, PATTERNS, CONTEXT and TRIGGER, and may override validate_result,
     invalidate_result, exclude, refine and pieces. A CONTEXT word within CONTEXT_WINDOW characters
-    before a match raises its score by CONTEXT_BOOST; this works on characters, so no NLP engine is
-    needed. When pieces() names the only spans that can hold a match, the patterns scan just those,
-    joined by SEPARATOR; offsets are mapped back before exclude, refine and the context rule, which
-    read the whole text.
+    before a match raises its score by CONTEXT_BOOST; with CONTEXT_REQUIRED, a match without one is
+    dropped. This works on characters, so no NLP engine is needed. When pieces() names the only
+    spans that can hold a match, the patterns scan just those, joined by SEPARATOR; offsets are
+    mapped back before exclude, refine and the context rule, which read the whole text.
     """
 
     ENTITY: ClassVar[str]
@@ -83,6 +83,7 @@ class ChinesePatternRecognizer(PatternRecognizer):
     TRIGGER: ClassVar[re.Pattern[str]]
     CONTEXT_WINDOW: ClassVar[int] = 12
     CONTEXT_BOOST: ClassVar[float] = 0.3
+    CONTEXT_REQUIRED: ClassVar[bool] = False
     SEPARATOR: ClassVar[str] = "\n"
 
     def __init__(self) -> None:
@@ -125,6 +126,8 @@ class ChinesePatternRecognizer(PatternRecognizer):
             result.start, result.end = span
             if self.has_context(plain, result.start):
                 result.score = min(1.0, result.score + self.CONTEXT_BOOST)
+            elif self.CONTEXT_REQUIRED:
+                continue
             found.append(result)
         return found
 
