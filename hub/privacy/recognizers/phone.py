@@ -2,8 +2,8 @@
 
 The patterns find anything shaped like a number with an optional country code (`+86`, `0086`), an
 area code (`0351`, `（0351）`, `+86 351`), separators or none, and an extension (`-801`, `转801`);
-`phonenumbers` then keeps only a valid mobile or fixed line, so toll-free and shared-cost company
-lines (800, 400) and service numbers (955xx, 12345, 12368) are never reported.
+`phonenumbers` then drops what a company answers (toll-free 800, shared-cost 400) and any number
+of an impossible length, and service numbers (955xx, 12345, 12368) never match.
 """
 
 from __future__ import annotations
@@ -25,12 +25,24 @@ _AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
 _EXTENSION = r"(?:[ ]?(?:-|—|转|分机|#|ext\.?|EXT\.?)[ ]?[0-9]{1,5})"
 _LOCAL = r"[1-9][0-9]{2,3}" + _SEP + r"[0-9]{4}"
 _MOBILE = r"1[3-9][0-9]" + _SEP + r"[0-9]{4}" + _SEP + r"[0-9]{4}"
-_PERSONAL_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# Numbers a company or a service answers; a number `phonenumbers` cannot place (a new range, a
+# made-up one) still counts when its length is possible: missing a phone costs more than masking one.
+_COMPANY_TYPES = frozenset(
+    {
+        PhoneNumberType.TOLL_FREE,
+        PhoneNumberType.SHARED_COST,
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberType.UAN,
+        PhoneNumberType.VOICEMAIL,
+        PhoneNumberType.PAGER,
+    }
+)
 _EXTENSION_TAIL = re.compile(_EXTENSION + "$")
 
 
 def is_personal_number(written: str) -> bool:
-    """Answers whether a written number (extension allowed) is a valid Chinese mobile or fixed line."""
+    """Answers whether a written number (extension allowed) is a Chinese number of a possible length
+    that no company answers (not toll-free, shared-cost, premium or a universal access number)."""
     return any(_is_personal(number) for number in (written, _EXTENSION_TAIL.sub("", written)))
 
 
@@ -40,11 +52,9 @@ def _is_personal(number: str) -> bool:
         parsed = phonenumbers.parse(digits, "CN")
     except NumberParseException:
         return False
-    return (
-        parsed.country_code == 86
-        and phonenumbers.is_valid_number(parsed)
-        and phonenumbers.number_type(parsed) in _PERSONAL_TYPES
-    )
+    if parsed.country_code != 86 or not phonenumbers.is_possible_number(parsed):
+        return False
+    return phonenumbers.number_type(parsed) not in _COMPANY_TYPES
 
 
 class PhoneRecognizer(ChinesePatternRecognizer):
@@ -66,5 +76,5 @@ class PhoneRecognizer(ChinesePatternRecognizer):
     CONTEXT_BOOST = 0.2
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        """Answers None (keep the pattern's score) for a personal mobile or fixed line, else False."""
+        """Answers None (keep the pattern's score) for a personal number, else False."""
         return None if is_personal_number(pattern_text) else False
