@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
+from typing import Any
 
 from graphql import GraphQLError
 
 from hub.errors import ErrorCode, HubError
+from hub.graphql.context import HubContext
 from hub.records.view import Withheld
 
 log = logging.getLogger(__name__)
 
-_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+# graphql-core's suggestions ("Did you mean 'subject'?"), wherever they stand in a message
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# a name graphql-core quotes in a message: a field, argument, type, enum value, directive or variable
+_QUOTED = re.compile(r"'([^'\n]{1,200})'")
+_WITHHELD = "…"
+NAMES_FIX = (
+    "names you did not write are withheld without the scope 'catalog:read': read the published SDL (schema/hub.graphql)"
+)
 _LIMIT_WORDS = (
     "exceeds maximum",
     "max depth",
@@ -39,8 +49,16 @@ def withheld_error(withheld: Withheld) -> GraphQLError:
     return GraphQLError(withheld.message, extensions={"code": withheld.code.value})
 
 
-def normalise(error: GraphQLError, request_id: str, *, hints: bool = False) -> GraphQLError:
-    """Answers `error` with a contract code; internal details and (without `hints`) suggestions removed."""
+def normalise_all(errors: list[GraphQLError], context: HubContext) -> list[GraphQLError]:
+    """Answers the errors with contract codes; schema names withheld unless the caller holds `catalog:read`."""
+    hints = context.principal.has("catalog:read")
+    written = "" if hints else written_by(context.notes.get("query"), context.notes.get("variables"))
+    return [normalise(error, context.request_id, hints=hints, written=written) for error in errors]
+
+
+def normalise(error: GraphQLError, request_id: str, *, hints: bool = False, written: str = "") -> GraphQLError:
+    """Answers `error` with a contract code; internal details removed, and without `hints` every schema name
+    the caller did not write (in `written`: the document and its variables) withheld, suggestions included."""
     original = error.original_error
     if isinstance(original, HubError):
         converted = hub_error(original)
@@ -61,9 +79,33 @@ def normalise(error: GraphQLError, request_id: str, *, hints: bool = False) -> G
             extensions={"code": ErrorCode.INTERNAL_ERROR.value, "requestId": request_id},
         )
     extensions = dict(error.extensions or {})
-    if "code" not in extensions:
-        text = error.message.lower()
+    message = error.message
+    if "code" not in extensions:  # graphql-core's own message: validation, coercion, parsing
+        text = message.lower()
         code = ErrorCode.QUERY_TOO_COMPLEX if any(w in text for w in _LIMIT_WORDS) else ErrorCode.BAD_USER_INPUT
         extensions["code"] = code.value
-    message = error.message if hints else _SUGGESTION.sub("", error.message)
+        if not hints:
+            message = withhold_names(message, written)
+            if _WITHHELD in message:
+                extensions.setdefault("fix", NAMES_FIX)
     return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)
+
+
+def withhold_names(message: str, written: str) -> str:
+    """Answers `message` without suggestions and with every quoted name that `written` does not contain withheld."""
+
+    def shown(match: re.Match[str]) -> str:
+        name = match.group(1)
+        found = re.search(rf"(?<![\w$@]){re.escape(name)}(?!\w)", written)
+        return match.group(0) if found else f"'{_WITHHELD}'"
+
+    return _QUOTED.sub(shown, _SUGGESTION.sub("", message))
+
+
+def written_by(query: str | None, variables: Any) -> str:
+    """Answers everything the caller wrote in one request: the document and its variables as JSON."""
+    try:
+        given = json.dumps(variables, ensure_ascii=False) if variables else ""
+    except (TypeError, ValueError):
+        given = ""
+    return f"{query or ''}\n{given}"

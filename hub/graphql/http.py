@@ -17,7 +17,7 @@ from strawberry.types import ExecutionResult
 
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
-from hub.graphql.errors import normalise
+from hub.graphql.errors import normalise_all
 from hub.graphql.receipts import Receipts
 from hub.identity.case import CASE_HEADER, case_number
 from hub.identity.operator import OPERATOR_HEADER, operator_name
@@ -80,6 +80,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             operator=operator_name(request.headers.get(OPERATOR_HEADER)),
         )
         context.notes["started"] = time.perf_counter()
+        context.notes["http_method"] = request.method
         try:  # a malformed X-Hub-Case refuses the operation (hub.graphql.schema.HubOperation), never a 500
             context.case_number = case_number(request.headers.get(CASE_HEADER))
         except HubError as error:
@@ -87,12 +88,17 @@ class HubGraphQL(GraphQL[HubContext, None]):
         request.state.hub_context = context
         return context
 
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """Answers GraphiQL (where the deployment enables it) to a caller who may read the schema."""
+        if not request.state.principal.has("catalog:read"):
+            return _forbidden("the IDE is for integrators holding the scope 'catalog:read'")
+        return await super().render_graphql_ide(request)
+
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         context: HubContext = request.state.hub_context
         if result.errors and any("code" not in (error.extensions or {}) for error in result.errors):
             # Strawberry skips the operation hooks' exit for a document that does not parse
-            hints = context.principal.has("catalog:read")
-            result.errors = [normalise(error, context.request_id, hints=hints) for error in result.errors]
+            result.errors = normalise_all(result.errors, context)
         try:
             context.notes["event_id"] = await self.receipts.for_query(context, result)
         except HubError as error:
@@ -108,6 +114,10 @@ class HubGraphQL(GraphQL[HubContext, None]):
             extensions["audit"] = {"eventId": event_id}
             response["extensions"] = extensions
         return response
+
+
+def _forbidden(message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": ErrorCode.FORBIDDEN.value}}]}, 403)
 
 
 def _unauthenticated(error: HubError) -> JSONResponse:

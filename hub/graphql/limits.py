@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from graphql import (
     FragmentSpreadNode,
     InlineFragmentNode,
     ListValueNode,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
     ValueNode,
@@ -139,3 +141,30 @@ def _root_fields(
             inner = fragments[node.name.value].selection_set
             found.extend(_root_fields(inner, fragments, seen | {node.name.value}))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Repetition:
+    """What a document repeats: directives at one place and in all, and one field within one selection."""
+
+    directives_at_one_place: int
+    directives: int
+    same_field: int
+
+
+def count_repetition(document: DocumentNode) -> Repetition:
+    """Answers the repetition in a whole document (every operation and fragment), cheaply, before validation."""
+    at_one_place = directives = same_field = 0
+    pending: list[Node] = list(document.definitions)
+    while pending:
+        node = pending.pop()
+        found = getattr(node, "directives", None) or ()
+        at_one_place, directives = max(at_one_place, len(found)), directives + len(found)
+        pending.extend(getattr(node, "variable_definitions", None) or ())
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is None:
+            continue
+        keys = Counter((f.alias or f.name).value for f in selection_set.selections if isinstance(f, FieldNode))
+        same_field = max(same_field, *keys.values(), 0)
+        pending.extend(selection_set.selections)
+    return Repetition(at_one_place, directives, same_field)

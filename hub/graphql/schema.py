@@ -17,8 +17,8 @@ from hub.graphql.audit import AuditQuery
 from hub.graphql.cases import CaseMutation
 from hub.graphql.consent import ConsentMutation, ConsentQuery
 from hub.graphql.context import HubContext
-from hub.graphql.errors import hub_error, normalise, withheld_error
-from hub.graphql.limits import measure
+from hub.graphql.errors import hub_error, normalise_all, withheld_error
+from hub.graphql.limits import count_repetition, measure
 from hub.graphql.measures import MeasuresMutation, MeasuresQuery
 from hub.graphql.query import RecordQuery
 from hub.graphql.rights import RightsMutation, RightsQuery
@@ -34,6 +34,9 @@ SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
+MAX_DIRECTIVES_AT_ONE_PLACE = 2  # @include and @skip
+MAX_DIRECTIVES = 50
+MAX_SAME_FIELD = 3  # one field asked again and again in one selection
 
 
 def resolve_value(source: Any, name: str) -> object:
@@ -65,6 +68,26 @@ class HubOperation(SchemaExtension):
                     GraphQLError(error.message, path=path, extensions=error.extensions),
                 ]
 
+    def on_parse(self) -> Iterator[None]:
+        yield
+        document = self.execution_context.graphql_document
+        if document is None:
+            return
+        repetition = count_repetition(document)
+        for label, value, bound in (
+            ("directives at one place", repetition.directives_at_one_place, MAX_DIRECTIVES_AT_ONE_PLACE),
+            ("directives in the document", repetition.directives, MAX_DIRECTIVES),
+            ("requests of one field in one selection", repetition.same_field, MAX_SAME_FIELD),
+        ):
+            if value > bound:  # refused before validation, which would answer and compare each repeat
+                error = HubError(
+                    ErrorCode.QUERY_TOO_COMPLEX,
+                    f"{label}: {value}; the hub allows {bound}",
+                    fix="ask for each field once and write each directive once",
+                )
+                self.execution_context.pre_execution_errors = [hub_error(error)]
+                return
+
     def on_operation(self) -> Iterator[None]:
         execution = self.execution_context
         # what strawberry's MaxTokensLimiter does, without an extension of its own on every request
@@ -72,14 +95,14 @@ class HubOperation(SchemaExtension):
         if isinstance(execution.context, HubContext):
             execution.context.notes["query"] = execution.query
             execution.context.notes["operation_name"] = execution.operation_name
+            execution.context.notes["variables"] = execution.variables
         yield
         if isinstance(execution.context, HubContext) and execution.operation_type is not None:
             execution.context.notes["operation_type"] = execution.operation_type.value
         context: HubContext = self.execution_context.context
         result = self.execution_context.result
         if result is not None and result.errors and context is not None:
-            hints = context.principal.has("catalog:read")
-            result.errors = [normalise(error, context.request_id, hints=hints) for error in result.errors]
+            result.errors = normalise_all(result.errors, context)
 
     def _refusal(self, context: HubContext) -> HubError | None:
         document = self.execution_context.graphql_document
@@ -90,6 +113,12 @@ class HubOperation(SchemaExtension):
         if context.header_error is not None:
             return context.header_error
         principal = context.principal
+        if context.notes.get("http_method") == "GET" and not principal.has("catalog:read"):
+            return HubError(
+                ErrorCode.FORBIDDEN,
+                "GET /graphql is for integrators holding the scope 'catalog:read'",
+                fix="POST the operation as application/json, so that no query or variable lands in a URL",
+            )
         if shape.introspection and not principal.has("catalog:read"):
             return HubError(
                 ErrorCode.FORBIDDEN,
@@ -119,6 +148,16 @@ class HubOperation(SchemaExtension):
         return None
 
 
+class _ValidationCache(ValidationCache):
+    """Strawberry's validation cache, skipped for a document the hub refused before validation."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()
+
+
 class HubSchema(strawberry.Schema):
     """The schema; errors are logged once, by code and without messages, in `normalise`."""
 
@@ -134,7 +173,7 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(default_resolver=resolve_value),
         extensions=[
             lambda: ParserCache(maxsize=512),
-            lambda: ValidationCache(maxsize=512),
+            lambda: _ValidationCache(maxsize=512),
             HubOperation,
         ],
     )
