@@ -10,16 +10,20 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hub.audit import AnomalyThresholds, AuditWriter, Checkpointer, CheckpointPolicy, CheckpointSigner
 from hub.audit.cases import CaseRegister
+from hub.audit.events import Outcome
 from hub.audit.reader import AuditReader
 from hub.config import Settings, load_settings
+from hub.errors import ErrorCode
+from hub.federation.fetch import SourceState
 from hub.graphql.http import HubGraphQL
-from hub.graphql.receipts import Receipts
+from hub.graphql.receipts import Receipts, operation_names
 from hub.graphql.schema import build_schema
+from hub.metrics import CONTENT_TYPE, HubMetrics
 from hub.privacy.consent import HUB_ENGINE
 from hub.services import build_services
 from hub.store.audit_repo import AuditRepository
@@ -60,6 +64,15 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = await build_services(settings)
         state["services"] = services
+        metrics = HubMetrics(
+            operations=operation_names(schema),
+            departments=services.policies.departments.keys(),
+            outcomes=[o.value for o in Outcome],
+            codes=[c.value for c in ErrorCode],
+            sources=[s.name for s in services.federation.sources],
+            states=[s.value for s in SourceState],
+        )
+        state["metrics"] = services.federation.metrics = metrics
         await asyncio.gather(services.start(), revocations.start(), oauth.keys.check())
         audit_repo = AuditRepository.open(settings.audit_url)
         signer = await asyncio.to_thread(CheckpointSigner.load_or_create, settings.audit_key_path)
@@ -70,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
             checkpointer=Checkpointer(signer, cadence),
             timeout=settings.audit_timeout_seconds,
             max_wait=settings.audit_max_wait_ms / 1000,
+            metrics=metrics,
         )
         await writer.start()
         state["writer"] = app.state.audit_writer = writer
@@ -81,7 +95,7 @@ def create_app(settings: Settings) -> Starlette:
         graphql.app = HubGraphQL(
             services,
             oauth.verifier.verify,
-            Receipts(writer),
+            Receipts(writer, metrics),
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
@@ -116,10 +130,14 @@ def create_app(settings: Settings) -> Starlette:
             status_code=200 if ready else 503,
         )
 
+    async def metrics(_request: Request) -> Response:
+        return Response(state["metrics"].exposition(), media_type=CONTENT_TYPE)
+
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics),
         *oauth_routes(oauth),
         *page_routes(settings),
         audit_export_route(oauth.verifier.verify, lambda: state["services"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -15,6 +16,7 @@ from hub.audit.chain import PreparedEvent, link, prepare
 from hub.audit.events import AuditEvent
 from hub.audit.ports import AuditStore
 from hub.errors import ErrorCode, HubError
+from hub.metrics import HubMetrics
 from hub.store.audit_rows import Batch, ChainHead
 
 log = logging.getLogger("hub.audit.writer")
@@ -49,6 +51,7 @@ class AuditWriter:
         max_batch: int = 256,
         max_wait: float = 0.0,
         timeout: float = 2.0,
+        metrics: HubMetrics | None = None,
     ) -> None:
         self._store = store
         self._secret = secret
@@ -56,6 +59,7 @@ class AuditWriter:
         self._max_batch = max_batch
         self._max_wait = max_wait
         self._timeout = timeout
+        self._metrics = metrics
         self._pending: deque[_Waiter] = deque()
         self._wake = asyncio.Event()
         self._expected = 0  # requests announced whose event is not yet queued
@@ -180,10 +184,13 @@ class AuditWriter:
             checkpoint = checkpointer.for_batch(rows[0].seq, rows[-1]) if checkpointer else None
             return Batch(tuple(rows), tuple(subjects), checkpoint)
 
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self._timeout):
                 done = await self._store.extend(build)
         except Exception as exc:  # any store failure fails this batch closed; the next batch retries
+            if self._metrics is not None:
+                self._metrics.commit_failed()
             self._set_available(False, exc)
             for _, future in batch:
                 if not future.done():
@@ -191,6 +198,8 @@ class AuditWriter:
             return
         self._set_available(True, None)
         self.commits += 1
+        if self._metrics is not None:
+            self._metrics.commit(len(batch), time.perf_counter() - started, done.events[-1].seq)
         if checkpointer:
             checkpointer.committed(done.checkpoint)
         for (_, future), row in zip(batch, done.events, strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ import typer
 from hub.cli.common import fail
 from hub.config import load_settings, resource_dir
 from hub.errors import ConfigError, HubError
+from hub.metrics import MULTIPROC_ENV, multiprocess_dir
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="hub.toml; HUB_* environment variables override it")
@@ -51,6 +53,8 @@ def serve(
         fail(error)
     if config is not None:
         os.environ["HUB_CONFIG_FILE"] = str(config.resolve())
+    if (workers or settings.workers) > 1 and not multiprocess_dir():  # workers share their series through files
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="credit-hub-metrics-")
     uvicorn.run(
         "hub.app:app_from_environment",
         factory=True,

@@ -12,6 +12,7 @@ from typing import Any
 
 from hub.federation.adapter import SOURCE, SUBJECT, Row, SqlSource
 from hub.federation.breaker import BreakerState, CircuitBreaker
+from hub.metrics import HubMetrics
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class Federation:
         self.sources = list(sources)
         self._timeouts = {s.name: (s.timeout_ms or default_timeout_ms) / 1000 for s in self.sources}
         self.breakers = {s.name: CircuitBreaker(breaker_failures, breaker_reset) for s in self.sources}
+        self.metrics: HubMetrics | None = None  # set by the app once its series exist
 
     def record_types(self) -> set[str]:
         """Answers every record type some source provides."""
@@ -130,6 +132,8 @@ class Federation:
             breaker.failed()
             log.warning("source %s unavailable: %s", source.name, type(exc).__name__)
         elapsed = (time.perf_counter() - started) * 1000
+        if self.metrics is not None:
+            self.metrics.source(source.name, state.value, elapsed / 1000, breaker.state is BreakerState.OPEN)
         return SourceOutcome(source.name, source.mapping.title, state, elapsed, types), rows
 
     def breaker_states(self) -> dict[str, BreakerState]:

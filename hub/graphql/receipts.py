@@ -6,12 +6,14 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
+from strawberry import Schema
 from strawberry.types import ExecutionResult
 
 from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclosure, query_hash
 from hub.audit.concealment import local_date
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
+from hub.metrics import HubMetrics
 
 _DENIALS = frozenset({"FORBIDDEN", "PURPOSE_NOT_ALLOWED", "FIELD_DENIED", "CONSENT_REQUIRED", "QUERY_TOO_COMPLEX"})
 
@@ -37,6 +39,12 @@ MUTATION_EVENTS: dict[str, EventType] = {
     "reportMeasureExecution": EventType.MEASURE_FEEDBACK,
     "closeCase": EventType.CASE,
 }
+
+
+def operation_names(schema: Schema) -> frozenset[str]:
+    """Answers the root field names of the schema: the closed set an operation is counted under."""
+    roots = (schema._schema.query_type, schema._schema.mutation_type)
+    return frozenset(name for root in roots if root is not None for name in root.fields)
 
 
 def event_type(notes: dict[str, Any]) -> EventType:
@@ -103,19 +111,33 @@ def auth_failure_event(error: HubError, request_id: str) -> AuditEvent:
 
 
 class Receipts:
-    """Appends receipts through the group-commit writer."""
+    """Appends receipts through the group-commit writer, and counts each operation in the hub's series."""
 
-    def __init__(self, writer: AuditWriter) -> None:
+    def __init__(self, writer: AuditWriter, metrics: HubMetrics | None = None) -> None:
         self.writer = writer
+        self.metrics = metrics
 
     async def for_query(self, context: HubContext, result: ExecutionResult) -> str:
         """Answers the event id of the operation's receipt once it is durable (or raises AUDIT_UNAVAILABLE)."""
         event = query_event(context, result)
-        await self.writer.append(event)
+        try:
+            await self.writer.append(event)
+        except HubError:
+            self._count(context, event, Outcome.ERROR, (*event.error_codes, ErrorCode.AUDIT_UNAVAILABLE.value))
+            raise
+        self._count(context, event, event.outcome, event.error_codes)
         return event.event_id
+
+    def _count(self, context: HubContext, event: AuditEvent, outcome: Outcome, codes: tuple[str, ...]) -> None:
+        if self.metrics is not None:
+            notes = context.notes
+            seconds = time.perf_counter() - notes.get("started", time.perf_counter())
+            self.metrics.request(notes.get("root_fields", ()), event.department, outcome.value, codes, seconds)
 
     async def for_auth_failure(self, error: HubError, request_id: str) -> None:
         """Answers nothing; registers a refused credential (best effort: the request is refused anyway)."""
+        if self.metrics is not None:
+            self.metrics.request((), None, Outcome.UNAUTHENTICATED.value, (ErrorCode.UNAUTHENTICATED.value,), 0.0)
         try:
             await self.writer.append(auth_failure_event(error, request_id))
         except HubError:
