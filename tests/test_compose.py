@@ -1,0 +1,44 @@
+"""The compose deployment's Prometheus scrapes the hub where the hub serves its metrics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.routing import Route
+
+from hub.app import create_app
+from hub.config import Settings
+
+DOCKER = Path(__file__).resolve().parent.parent / "docker"
+
+
+def _compose() -> dict[str, Any]:
+    return dict(yaml.safe_load((DOCKER / "compose.yaml").read_text(encoding="utf-8")))
+
+
+def _mounted_config() -> Path:
+    prometheus = _compose()["services"]["prometheus"]
+    mounts = [volume.split(":") for volume in prometheus["volumes"]]
+    (source,) = [source for source, target, *_ in mounts if target == "/etc/prometheus/prometheus.yml"]
+    return (DOCKER / source).resolve()
+
+
+def test_prometheus_mounts_a_scrape_config_that_exists() -> None:
+    assert _mounted_config().is_file()
+    assert "hub" in _compose()["services"]["prometheus"]["depends_on"]
+
+
+def test_the_scrape_target_is_the_hub_s_service_port_and_metrics_path(tmp_path: Path) -> None:
+    config = yaml.safe_load(_mounted_config().read_text(encoding="utf-8"))
+    (job,) = [job for job in config["scrape_configs"] if job["job_name"] == "credit-hub"]
+    (target,) = [target for group in job["static_configs"] for target in group["targets"]]
+    host, port = target.split(":")
+    hub = _compose()["services"]["hub"]
+    assert host == "hub"
+    assert port == hub["command"][hub["command"].index("--port") + 1]
+    assert any(published.endswith(f":{port}") for published in hub["ports"])
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", audit_secret="x" * 32)
+    paths = {route.path for route in create_app(settings).routes if isinstance(route, Route)}
+    assert job["metrics_path"] in paths
