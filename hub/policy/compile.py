@@ -44,6 +44,7 @@ def compile_policy(spec: PolicySpec, catalog: Catalog) -> Policy:
             record_types=frozenset(catalog.record_types if consent.record_types is None else consent.record_types),
         ),
         divisions=tuple(spec.row_scope.divisions),
+        natural_persons=spec.row_scope.natural_persons,
         own_records_only=spec.row_scope.own_records_only,
         exceptions=frozenset(spec.row_scope.exceptions),
         max_sharing=spec.max_sharing,

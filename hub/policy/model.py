@@ -61,6 +61,7 @@ class RowScopeSpec(_Strict):
     """Which subjects and whose records the department may see."""
 
     divisions: list[Division] = Field(default_factory=list)
+    natural_persons: StrictBool = True
     own_records_only: StrictBool = False
     exceptions: dict[str, Text] = Field(default_factory=dict)
 

@@ -74,6 +74,7 @@ class Policy:
     table: Table = field(repr=False, compare=False)
     conceal_access_days: Mapping[Purpose, int] = field(default_factory=dict, compare=False)
     conceal_until_case_closes: frozenset[Purpose] = field(default=frozenset(), compare=False)
+    natural_persons: bool = True
     _plans: dict[tuple[object, ...], Plan] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def decide(self, purpose: Purpose, kind: SubjectKind, field_path: str) -> Decision:
@@ -132,5 +133,17 @@ class Policy:
             )
 
     def in_scope(self, code: SubjectCode) -> bool:
-        """Answers whether the subject lies in the department's jurisdiction (its division prefixes)."""
-        return not self.divisions or code.division.startswith(self.divisions)
+        """Answers whether the department may look the subject up at all (see `out_of_scope`)."""
+        return self.out_of_scope(code) is None
+
+    def out_of_scope(self, code: SubjectCode) -> str | None:
+        """Answers why the department may not look the subject up, from its code alone, or None when it may.
+
+        Decided on the code only, before anything is looked up, so the answer is the same whether or not
+        the subject is on record.
+        """
+        if code.kind is SubjectKind.NATURAL_PERSON and not self.natural_persons:
+            return f"department '{self.department}' may not look up natural persons"
+        if self.divisions and not code.division.startswith(self.divisions):
+            return "the subject is outside the department's jurisdiction"
+        return None

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from hub.catalog.model import Catalog
-from hub.errors import ErrorCode
+from hub.errors import ErrorCode, HubError
 from hub.federation.adapter import ITEM, Row
 from hub.federation.fetch import Federation, Fetched, SourceOutcome
-from hub.identity.codes import SubjectCode, SubjectKind
+from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.policy.decision import Action
 from hub.policy.policy import Plan, Policy
 from hub.policy.purposes import Purpose
@@ -50,6 +50,23 @@ class ReadRequest:
     codes: Sequence[SubjectCode]
     requested: Requested
     linked: Requested = field(default_factory=dict)
+
+
+@dataclass
+class Linked:
+    """The enterprises linked to the persons read: who may be shown, their rows, refusals, and their receipts."""
+
+    shown: frozenset[str] = frozenset()
+    rows: dict[str, dict[str, list[Row]]] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    disclosures: dict[str, Disclosure] = field(default_factory=dict)
+
+    def disclosure(self, code: str) -> Disclosure:
+        """Answers the receipt of what the read disclosed of the linked subject `code` (one per subject)."""
+        found = self.disclosures.get(code)
+        if found is None:
+            found = self.disclosures[code] = Disclosure(code)
+        return found
 
 
 @dataclass
@@ -92,12 +109,19 @@ class RecordService:
             kind: request.policy.plan(request.purpose, kind, request.requested)
             for kind in {code.kind for code in request.codes}
         }
-        consented = await self._consents(request, plans)
+        # Scope, jurisdiction and consent are decided on the code alone, before anything is looked up: a
+        # caller who may not see a subject gets the same answer whether or not it is on record.
+        refused = {code.value: reason for code in request.codes if (reason := request.policy.out_of_scope(code))}
+        consented = await self._consents(request, plans, refused)
         needs_by_code: dict[str, dict[str, frozenset[str]]] = {}
+        shown_by_code: dict[str, frozenset[str]] = {}
         for code in request.codes:
-            if request.policy.in_scope(code):
-                consent = consented.get(code.value)
-                needs_by_code[code.value] = self._needs(plans[code.kind], consent, bool(request.linked))
+            if code.value in refused:
+                continue
+            visible = self._shown(plans[code.kind], consented.get(code.value))
+            shown_by_code[code.value] = visible
+            if visible:  # nothing the caller may see: nothing is looked up
+                needs_by_code[code.value] = self._needs(plans[code.kind], visible, bool(request.linked))
         fetched, marks = await self._with_marks(self._fetch_grouped(needs_by_code), list(needs_by_code))
         linked = await self._linked(request, fetched, marks)
         views: list[View | Withheld] = []
@@ -106,20 +130,25 @@ class RecordService:
         for index, code in enumerate(request.codes):
             disclosure = Disclosure(code.value)
             disclosures.append(disclosure)
-            if code.value not in needs_by_code:
-                views.append(Withheld(ErrorCode.FORBIDDEN, "the subject is outside the department's jurisdiction"))
+            if code.value in refused:
+                views.append(Withheld(ErrorCode.FORBIDDEN, refused[code.value]))
                 continue
             allowed_types, consent_ids = consented.get(code.value, (None, frozenset()))
             disclosure.consent_ids.update(consent_ids)
             rows = fetched.rows.get(code.value, {})
-            asked = [o for o in fetched.outcomes.values() if o.record_types & needs_by_code[code.value].keys()]
+            needs = needs_by_code.get(code.value, {})
+            asked = [o for o in fetched.outcomes.values() if o.record_types & needs.keys()]
             failed.extend((index, outcome) for outcome in asked if outcome.failed)
-            if not rows and asked and not any(o.failed for o in asked):
+            # only what the caller may see tells whether the subject is on record, never a helper read
+            visible = shown_by_code[code.value]
+            seen = [o for o in asked if o.record_types & visible]
+            if seen and not any(rows.get(rt) for rt in visible) and not any(o.failed for o in seen):
                 views.append(Withheld(ErrorCode.NOT_FOUND, "no source holds a record for this subject"))
                 continue
             plan = plans[code.kind]
             shown = {rt: self.shaper.overlaid(rt, found_rows, marks) for rt, found_rows in rows.items()}
             views.append(self._view(request, code, plan, shown, allowed_types, linked, disclosure, today, fetched))
+        disclosures.extend(linked.disclosures.values())
         return ReadResult(views, disclosures, fetched.outcomes, failed, marks)
 
     async def _with_marks(
@@ -135,10 +164,10 @@ class RecordService:
         return fetched, dict(found)
 
     async def _consents(
-        self, request: ReadRequest, plans: Mapping[SubjectKind, Plan]
+        self, request: ReadRequest, plans: Mapping[SubjectKind, Plan], refused: Mapping[str, str]
     ) -> dict[str, tuple[frozenset[str] | None, frozenset[str]]]:
         plan = plans.get(SubjectKind.NATURAL_PERSON)
-        persons = [c.value for c in request.codes if c.kind is SubjectKind.NATURAL_PERSON]
+        persons = [c.value for c in request.codes if c.kind is SubjectKind.NATURAL_PERSON and c.value not in refused]
         if plan is None or not plan.consent_record_types or not persons:
             return {}
         if self.consents is None or request.org is None:
@@ -150,17 +179,18 @@ class RecordService:
         """Answers `fetch` plus the date fields that decide whether an item is still in its disclosure period."""
         return {record_type: fields | self._period_fields[record_type] for record_type, fields in fetch.items()}
 
-    def _needs(
-        self, plan: Plan, consent: tuple[frozenset[str] | None, frozenset[str]] | None, linking: bool
-    ) -> dict[str, frozenset[str]]:
+    @staticmethod
+    def _shown(plan: Plan, consent: tuple[frozenset[str] | None, frozenset[str]] | None) -> frozenset[str]:
+        """Answers the record types the caller may see of the subject: planned, and consented where needed."""
         allowed_types = consent[0] if consent else None
-        needs = self._with_periods(
-            {
-                rt: fields
-                for rt, fields in plan.fetch.items()
-                if allowed_types is None or rt not in plan.consent_record_types or rt in allowed_types
-            }
+        return frozenset(
+            rt
+            for rt in plan.fetch
+            if allowed_types is None or rt not in plan.consent_record_types or rt in allowed_types
         )
+
+    def _needs(self, plan: Plan, shown: frozenset[str], linking: bool) -> dict[str, frozenset[str]]:
+        needs = self._with_periods({rt: fields for rt, fields in plan.fetch.items() if rt in shown})
         if linking and REPRESENTATION in needs:
             needs[REPRESENTATION] |= {"enterprise_code"}
         if any(d.action is Action.MASK for d in plan.decisions.values()):
@@ -184,30 +214,47 @@ class RecordService:
                     merged.outcomes[name] = outcome
         return merged
 
-    async def _linked(
-        self, request: ReadRequest, fetched: Fetched, marks: dict[str, ItemMark]
-    ) -> dict[str, dict[str, list[Row]]]:
+    async def _linked(self, request: ReadRequest, fetched: Fetched, marks: dict[str, ItemMark]) -> Linked:
+        """Answers the enterprises the persons read represent: rows of those the caller may see, refusals of others.
+
+        A linked enterprise is decided like a direct query: its scope and jurisdiction on its code alone,
+        before anything of it is looked up.
+        """
+        found = Linked()
         if not request.linked or REPRESENTATION not in request.requested:
-            return {}
-        enterprise_codes = sorted(
+            return found
+        enterprise_codes: list[str] = []
+        for raw in sorted(
             {
-                row["enterprise_code"]
+                str(row["enterprise_code"])
                 for rows in fetched.rows.values()
                 for row in rows.get(REPRESENTATION, [])
                 if row.get("enterprise_code")
             }
-        )
+        ):
+            try:
+                code = parse_subject_code(raw)
+            except HubError:
+                found.refused[raw] = "the linked subject's code is not valid"
+                continue
+            reason = request.policy.out_of_scope(code)
+            if reason is not None:
+                found.refused[raw] = reason
+            else:
+                enterprise_codes.append(code.value)
         if not enterprise_codes:
-            return {}
+            return found
         plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
-        linked, found = await self._with_marks(
+        linked, looked_up = await self._with_marks(
             self.federation.fetch(enterprise_codes, self._with_periods(plan.fetch)), enterprise_codes
         )
-        marks.update(found)
-        return {
-            code: {rt: list(self.shaper.overlaid(rt, rows, found)) for rt, rows in by_type.items()}
+        marks.update(looked_up)
+        found.shown = frozenset(enterprise_codes)
+        found.rows = {
+            code: {rt: list(self.shaper.overlaid(rt, rows, looked_up)) for rt, rows in by_type.items()}
             for code, by_type in linked.rows.items()
         }
+        return found
 
     def _view(
         self,
@@ -216,7 +263,7 @@ class RecordService:
         plan: Plan,
         rows: Mapping[str, Sequence[Row]],
         allowed_types: frozenset[str] | None,
-        linked: Mapping[str, Mapping[str, list[Row]]],
+        linked: Linked,
         disclosure: Disclosure,
         today: date,
         fetched: Fetched,
@@ -259,8 +306,15 @@ class RecordService:
                 }
                 enterprise_of = {row[ITEM]: row.get("enterprise_code") for row in rows.get(REPRESENTATION, [])}
                 for item in items:
-                    found = linked.get(str(enterprise_of.get(item["id"])), {})
-                    self._attach_linked(item, found, linked_rules, known_names, disclosure, today)
+                    enterprise = str(enterprise_of.get(item["id"]))
+                    if enterprise in linked.shown:
+                        of_enterprise = linked.disclosure(enterprise)
+                        found = linked.rows.get(enterprise, {})
+                        self._attach_linked(item, found, linked_rules, known_names, of_enterprise, today)
+                        continue
+                    reason = linked.refused.get(enterprise, "the linked subject was not looked up")
+                    for linked_type in linked_rules:
+                        item[VIEW_KEYS[linked_type]] = Withheld(ErrorCode.FORBIDDEN, reason)
             view[VIEW_KEYS[record_type]] = items
         return view
 

@@ -112,3 +112,17 @@ def test_a_repeated_shape_reuses_its_plan_and_other_shapes_do_not(
     with pytest.raises(HubError) as refused:
         bank.plan(Purpose.SUPERVISION, LE, REQUEST)  # a foreign purpose is refused even for a known shape
     assert refused.value.code is ErrorCode.PURPOSE_NOT_ALLOWED
+
+
+def test_a_department_without_natural_persons_may_look_up_enterprises_only(
+    write_policy: Writer, catalog: Catalog
+) -> None:
+    policy = load_policy(write_policy(row_scope="row_scope:\n  natural_persons: false"), catalog)
+    assert policy.out_of_scope(SubjectCode("140105199003071238", NP)) == (
+        f"department '{policy.department}' may not look up natural persons"
+    )
+    assert policy.in_scope(SubjectCode("91410100MA3X5Y7A1K", LE))
+    limited = load_policy(write_policy(row_scope="row_scope:\n  divisions: ['14']"), catalog)
+    assert limited.out_of_scope(SubjectCode("110101199003071238", NP)) == (
+        "the subject is outside the department's jurisdiction"
+    )

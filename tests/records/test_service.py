@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.catalog.load import load_catalog
 from hub.config import resource_dir
+from hub.errors import ErrorCode
 from hub.federation.adapter import SqlSource
-from hub.federation.fetch import Federation
+from hub.federation.fetch import Federation, Fetched
 from hub.federation.mapping import load_source_map
 from hub.identity.codes import parse_subject_code
 from hub.policy.load import load_policies
@@ -19,13 +21,14 @@ from hub.policy.purposes import Purpose
 from hub.privacy.masking import MASKERS
 from hub.records.service import ReadRequest, RecordService
 from hub.records.shape import Shaper
+from hub.records.view import Withheld
 from hub.store.engine import make_engine
 from hub.store.rights_rows import ItemMark
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
 POLICIES = load_policies(resource_dir("policies"), CATALOG)
 PERSON = "11010519491231002X"
-CURRENT, EXPIRED = "91110000600037341L", "91140100MA0L00001A"
+CURRENT, EXPIRED = "91110000600037341L", "91140100MA0L00001R"
 MAPPING = """name: minicity
 title: a small municipal platform
 record_types:
@@ -119,3 +122,81 @@ async def test_overlay_marks_at_hand_are_used_without_a_lookup_else_looked_up_be
         assert isinstance(view, dict)
         shown = [e["enterprise_name"] for e in view["represented_enterprises"]]
         assert shown == ["现任公司"], "the repaired item is hidden"
+
+
+class _Recording(Federation):
+    """The federation, noting the codes of every fetch."""
+
+    fetched: list[list[str]]
+
+    async def fetch(self, codes: Sequence[str], needs: Mapping[str, frozenset[str]]) -> Fetched:  # type: ignore[override]
+        self.fetched.append(sorted(codes))
+        return await super().fetch(codes, needs)
+
+
+async def _recording(tmp_path: Path) -> tuple[AsyncEngine, _Recording]:
+    engine, federation = await _minicity(tmp_path)
+    recording = _Recording(federation.sources, default_timeout_ms=5000, breaker_failures=5, breaker_reset=5)
+    recording.fetched = []
+    return engine, recording
+
+
+async def test_a_linked_enterprise_outside_the_jurisdiction_is_refused_and_never_fetched(tmp_path: Path) -> None:
+    engine, federation = await _recording(tmp_path)
+    beijing = replace(POLICIES.departments["market-regulation"], divisions=("11",))
+    request = replace(_request(), policy=beijing)
+    try:
+        result = await RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda t, _n: t)).read(
+            request, date.today()
+        )
+    finally:
+        await engine.dispose()
+    assert federation.fetched == [[PERSON], [CURRENT]], "the Taiyuan enterprise is not looked up"
+    view = result.views[0]
+    assert isinstance(view, dict)
+    linked = {e["enterprise_name"]: e["listings"] for e in view["represented_enterprises"]}
+    assert linked["旧公司"] == Withheld(ErrorCode.FORBIDDEN, "the subject is outside the department's jurisdiction")
+    assert [entry["list"] for entry in linked["现任公司"]] == ["BLACK"]
+    receipts = {d.code: d for d in result.disclosures}
+    assert set(receipts) == {PERSON, CURRENT}, "the enterprise shown is registered as disclosed, the refused one not"
+    assert receipts[CURRENT].clear == {"listing.list"}
+    assert "listing.list" not in receipts[PERSON].clear, "the enterprise's entries are not the person's"
+
+
+async def test_a_person_the_bank_may_not_see_is_never_looked_up_and_reads_alike_on_record_or_not(
+    tmp_path: Path,
+) -> None:
+    engine, federation = await _recording(tmp_path)
+    service = RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda t, _n: t))
+    absent = "110105194912310062"
+    requested = {"registration": frozenset({"name", "phone"}), "listing": frozenset({"list"})}
+    try:
+        views = []
+        for code in (PERSON, absent):
+            bank = POLICIES.departments["bank"]
+            request = ReadRequest(bank, "org", Purpose.CREDIT_LENDING, [parse_subject_code(code)], requested)
+            views.append((await service.read(request, date.today())).views[0])
+    finally:
+        await engine.dispose()
+    assert federation.fetched == []
+    on_record, not_on_record = views
+    assert isinstance(on_record, dict)
+    assert isinstance(not_on_record, dict)
+    assert {**on_record, "code": None} == {**not_on_record, "code": None}
+    assert on_record["listings"].code is ErrorCode.CONSENT_REQUIRED
+
+
+async def test_the_public_may_not_look_up_a_natural_person_whatever_the_record(tmp_path: Path) -> None:
+    engine, federation = await _recording(tmp_path)
+    request = ReadRequest(
+        POLICIES.departments["public"], None, Purpose.PUBLIC_DISCLOSURE, [parse_subject_code(PERSON)],
+        {"registration": frozenset({"name"})},
+    )  # fmt: skip
+    try:
+        result = await RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda t, _n: t)).read(
+            request, date.today()
+        )
+    finally:
+        await engine.dispose()
+    assert federation.fetched == []
+    assert result.views == [Withheld(ErrorCode.FORBIDDEN, "department 'public' may not look up natural persons")]
