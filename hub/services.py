@@ -37,6 +37,7 @@ from hub.privacy.redact import Redactor
 from hub.records.service import ReadRequest, ReadResult, RecordService
 from hub.records.shape import Shaper
 from hub.rights.items import ItemFinder
+from hub.rights.notices import NoticeService
 from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
 from hub.store.engine import is_sqlite, make_engine
@@ -44,6 +45,7 @@ from hub.store.executions import ExecutionRepository
 from hub.store.mirror import Mirror
 from hub.store.repairs import RepairRepository
 from hub.store.rights import RightsRepository
+from hub.store.source_feedback import FeedbackRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class CreditServices:
     feedback: FeedbackService
     objections: ObjectionService
     repairs: RepairService
+    notices: NoticeService
 
 
 @dataclass
@@ -176,15 +179,17 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
     records = RecordService(
         catalog, federation, shaper, consents, overlay=rights.marks, overlay_at_hand=rights.mirrored_marks
     )
-    credit = _credit(load_measures(measures_path(settings.policies_dir)), catalog, federation, records, rights)
+    measures = load_measures(measures_path(settings.policies_dir))
+    credit = _credit(measures, catalog, policies, federation, records, rights)
     return Services(
         settings, catalog, policies, federation, records, redactor, engines, credit=credit, mirrors=[rights.mirror]
     )
 
 
 def _credit(
-    measures: MeasuresList, catalog: Catalog, federation: Federation, records: RecordService, rights: RightsRepository
-) -> CreditServices:
+    measures: MeasuresList, catalog: Catalog, policies: PolicySet, federation: Federation, records: RecordService,
+    rights: RightsRepository,
+) -> CreditServices:  # fmt: skip
     async def read(
         policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
         requested: Mapping[str, frozenset[str]], today: date, *, linked: Mapping[str, frozenset[str]] | None = None,
@@ -198,6 +203,7 @@ def _credit(
         feedback=FeedbackService(measures, ExecutionRepository(rights.engine)),
         objections=ObjectionService(items, rights),
         repairs=RepairService(items, RepairRepository(rights.engine, rights.mirror), rights),
+        notices=NoticeService(FeedbackRepository(rights.engine), catalog, policies),
     )
 
 

@@ -28,6 +28,7 @@ class EventType(StrEnum):
     MEASURE_FEEDBACK = "measure_feedback"
     AUDIT_REVIEW = "audit_review"
     CASE = "case"
+    SOURCE_FEEDBACK = "source_feedback"
 
 
 class Outcome(StrEnum):

@@ -31,6 +31,7 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after building")] = True,
 ) -> None:
     """Builds the demo, prints how to use it, and serves it."""
+    from hub.cli.demo_decisions import decide_demo_cases
     from hub.demo.setup import build_demo, demo_tokens
 
     data_dir = data_dir.resolve()
@@ -50,6 +51,7 @@ def demo(
                     data_dir, subjects=subjects, seed=seed, port=port, progress=lambda n: progress.advance(task, n)
                 )
             )
+        asyncio.run(decide_demo_cases(built.settings, seed, subjects))
         tokens = asyncio.run(demo_tokens(built, SHOWN_TOKENS))
     except HubError as error:
         fail(error)

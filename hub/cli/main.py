@@ -8,7 +8,7 @@ import typer
 
 from hub.cli import audit as audit_commands
 from hub.cli import client as client_commands
-from hub.cli import demo, redact, seed, server
+from hub.cli import demo, feedback, redact, seed, server
 from hub.cli import policy as policy_commands
 from hub.cli.common import fail, known_department
 from hub.errors import HubError
@@ -27,6 +27,7 @@ redact.register(app)
 policy_commands.register(app)
 client_commands.register(app, department_check=known_department)
 audit_commands.register(app)
+feedback.register(app)
 
 
 def main() -> None:

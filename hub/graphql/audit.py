@@ -149,6 +149,8 @@ class AuditQuery:
         policies = info.context.services.policies.departments
         purposes = {key: [p.value for p in policy.purposes] for key, policy in policies.items()}
         found = await reader.anomalies(start, purposes)
+        services = info.context.services
+        found += await services.credit.notices.alarms(now, services.settings.feedback_alarm_hours)
         return [
             AuditAnomaly(
                 id=strawberry.ID(a.anomaly_id), rule=a.rule, severity=a.severity, description=a.description,

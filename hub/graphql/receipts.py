@@ -38,6 +38,7 @@ MUTATION_EVENTS: dict[str, EventType] = {
     "decideCreditRepair": EventType.REPAIR,
     "reportMeasureExecution": EventType.MEASURE_FEEDBACK,
     "closeCase": EventType.CASE,
+    "acknowledgeSourceFeedback": EventType.SOURCE_FEEDBACK,
 }
 
 

@@ -23,12 +23,15 @@ from hub.graphql.measures import MeasuresMutation, MeasuresQuery
 from hub.graphql.query import RecordQuery
 from hub.graphql.rights import RightsMutation, RightsQuery
 from hub.graphql.self_access import SelfAccessQuery
+from hub.graphql.source_feedback import SourceFeedbackMutation, SourceFeedbackQuery
 from hub.policy.policy import Limits
 from hub.records.view import Withheld
 
 # Each feature adds its root types here; they are merged into Query and Mutation.
-QUERIES: tuple[type, ...] = (RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, RightsQuery)
-MUTATIONS: tuple[type, ...] = (ConsentMutation, MeasuresMutation, RightsMutation, CaseMutation)
+QUERIES: tuple[type, ...] = (
+    RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, RightsQuery, SourceFeedbackQuery,
+)  # fmt: skip
+MUTATIONS: tuple[type, ...] = (ConsentMutation, MeasuresMutation, RightsMutation, CaseMutation, SourceFeedbackMutation)
 
 SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)
 MAX_DEPTH = 10

@@ -17,6 +17,7 @@ CLIENT_SCOPES = frozenset(
         "repair:decide",
         "catalog:read",
         "case:close",
+        "feedback:read",
     }
 )
 ALL_SCOPES = SELF_SCOPES | CLIENT_SCOPES

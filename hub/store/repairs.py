@@ -93,5 +93,5 @@ class RepairRepository:
                 mark = ItemMark(row.item_id, row.subject_code, row.record_type)
                 await upsert_mark(conn, mark, decided_at, hidden_by=HIDDEN_REPAIRED)
                 payload = {"repair_id": row.id, "decided_on": decided_at.date().isoformat()}
-                await queue_feedback(conn, row.source, row.item_id, "REPAIR_APPROVED", payload, decided_at)
+                await queue_feedback(conn, mark, row.source, row.department, "REPAIR_APPROVED", payload, decided_at)
         return True

@@ -34,6 +34,7 @@ def _mark(record: RowMapping) -> ItemMark:
         corrections=decode_values(record["corrections"]),
         open_objection=bool(record["open_objection"]),
         extension_days=int(record["extension_days"]),
+        hidden_at=aware(record["hidden_at"]) if record["hidden_at"] else None,
     )
 
 
@@ -72,11 +73,13 @@ async def upsert_mark(
         changes["open_objection"] = open_objection
     if hidden_by is not None:
         changes["hidden_by"] = hidden_by
+        changes["hidden_at"] = now
     if corrections:
         changes["corrections"] = encode_values(corrections)
     values = {
         "item_id": mark.item_id, "subject_code": mark.subject_code, "record_type": mark.record_type,
-        "hidden_by": None, "corrections": None, "open_objection": False, **changes, "extension_days": extend_days,
+        "hidden_by": None, "hidden_at": None, "corrections": None, "open_objection": False, **changes,
+        "extension_days": extend_days,
     }  # fmt: skip
     if extend_days:
         changes["extension_days"] = item_marks.c.extension_days + extend_days
@@ -86,13 +89,17 @@ async def upsert_mark(
     await announce(conn, MARKS_CHANNEL)
 
 
-async def queue_feedback(conn: AsyncConnection, source: str, item_id: str, kind: str, payload: dict[str, Any],
-                         now: datetime) -> None:  # fmt: skip
-    """Answers nothing; queues a notice to the item's source (delivered by the source's own pull)."""
+async def queue_feedback(
+    conn: AsyncConnection, for_item: ItemMark, source: str, department: str, kind: str, payload: dict[str, Any],
+    now: datetime,
+) -> None:  # fmt: skip
+    """Answers nothing; queues a notice for the department that corrects the item at its source (pulled until
+    acknowledged)."""
     await conn.execute(
         insert(source_feedback).values(
-            id=str(uuid.uuid4()), source=source, item_id=item_id, kind=kind,
-            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True), created_at=now,
+            id=str(uuid.uuid4()), source=source, item_id=for_item.item_id, kind=kind, department=department,
+            subject_code=for_item.subject_code, payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            created_at=now, deliveries=0,
         )
     )  # fmt: skip
 
@@ -200,14 +207,14 @@ class RightsRepository:
             mark = ItemMark(row.item_id, row.subject_code, row.record_type)
             await upsert_mark(conn, mark, decided_at, open_objection=False, **mark_changes)
             if feedback is not None:
-                await queue_feedback(conn, row.source, row.item_id, "OBJECTION_UPHELD", feedback, decided_at)
+                await queue_feedback(conn, mark, row.source, row.department, "OBJECTION_UPHELD", feedback, decided_at)
         return True
 
     async def pending_feedback(self, source: str) -> list[dict[str, Any]]:
-        """Answers the notices queued for a source and not yet delivered, oldest first."""
+        """Answers the notices queued for a source and not yet acknowledged, oldest first."""
         statement = (
             select(source_feedback)
-            .where(source_feedback.c.source == source, source_feedback.c.delivered_at.is_(None))
+            .where(source_feedback.c.source == source, source_feedback.c.acknowledged_at.is_(None))
             .order_by(source_feedback.c.created_at)
         )
         async with self.engine.connect() as conn:

@@ -23,11 +23,29 @@ class ItemMark:
     corrections: dict[str, Any] = field(default_factory=dict)
     open_objection: bool = False
     extension_days: int = 0
+    hidden_at: datetime | None = None
 
     @property
     def hidden(self) -> bool:
         """Answers whether the item stops being shared and disclosed (revoked or repaired)."""
         return self.hidden_by is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    """A notice to the department that corrects an item at its source: what was decided, and its delivery."""
+
+    id: str
+    source: str
+    item_id: str
+    kind: str  # OBJECTION_UPHELD | REPAIR_APPROVED
+    payload: dict[str, Any]
+    created_at: datetime
+    department: str | None
+    subject_code: str | None
+    deliveries: int = 0
+    delivered_at: datetime | None = None
+    acknowledged_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

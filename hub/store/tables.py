@@ -205,6 +205,7 @@ item_marks = Table(
     Column("open_objection", Boolean, nullable=False, default=False),
     Column("extension_days", Integer, nullable=False, default=0),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("hidden_at", DateTime(timezone=True), nullable=True),
     Index("ix_item_marks_subject_code", "subject_code"),
 )
 
@@ -217,8 +218,14 @@ source_feedback = Table(
     Column("kind", String(32), nullable=False),
     Column("payload", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),  # the last delivery
+    Column("department", String(64), nullable=True),  # the department that decided: it corrects the source
+    Column("subject_code", String(18), nullable=True),  # for the query register only, never delivered
+    Column("deliveries", Integer, nullable=False, default=0),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledged_by", String(64), nullable=True),
     Index("ix_source_feedback_source_delivered", "source", "delivered_at"),
+    Index("ix_source_feedback_department_pending", "department", "acknowledged_at", "created_at"),
 )
 
 measure_executions = Table(

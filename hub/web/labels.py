@@ -103,6 +103,7 @@ RULES: dict[str, Pair] = {
     "foreign_purpose": ("用途与部门不符", "purpose foreign to the department"),
     "repeated_denials": ("多次被拒", "repeated denials"),
     "subject_by_many_orgs": ("同一主体被多机构查询", "one subject, many organisations"),
+    "feedback_unacknowledged": ("来源更正通知逾期未确认", "correction notices unacknowledged"),
 }
 
 EVIDENCE: dict[str, Pair] = {

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from hub.store.engine import make_engine
 from hub.store.rights import RightsRepository
-from hub.store.tables import objections
+from hub.store.tables import objections, source_feedback
 from tests.conftest import _run_apart, create_pg_database, drop_pg_database
 from tests.support import server
 
@@ -100,3 +100,18 @@ def pending_feedback(hub: server.HubFixture, source: str) -> list[dict[str, Any]
 
     _run_apart(read())
     return found
+
+
+def backdate_notices(hub: server.HubFixture, hours: float) -> None:
+    """Moves every queued notice `hours` back, as if it had waited that long."""
+
+    async def move() -> None:
+        engine = make_engine(hub.settings.database_url)
+        try:
+            async with engine.begin() as conn:
+                queued = datetime.now(UTC) - timedelta(hours=hours)
+                await conn.execute(update(source_feedback).values(created_at=queued))
+        finally:
+            await engine.dispose()
+
+    _run_apart(move())
