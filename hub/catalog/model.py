@@ -28,7 +28,21 @@ class Sharing(StrEnum):
 
 
 PD_CLASSES = frozenset(
-    {"none", "person_name", "resident_id", "phone", "address", "bank_card", "email", "free_text", "sensitive"}
+    {
+        "none",
+        "person_name",
+        "resident_id",
+        "phone",
+        "address",
+        "bank_card",
+        "email",
+        "qq_number",
+        "wechat_id",
+        "license_plate",
+        "passport",
+        "free_text",
+        "sensitive",
+    }
 )
 KINDS = tuple(kind.value for kind in SubjectKind)
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")

@@ -14,7 +14,22 @@ class Action(StrEnum):
     DENY = "deny"
 
 
-MASKERS = frozenset({"person_name", "resident_id", "phone", "address", "bank_card", "email", "redacted", "free_text"})
+MASKERS = frozenset(
+    {
+        "person_name",
+        "resident_id",
+        "phone",
+        "address",
+        "bank_card",
+        "email",
+        "qq_number",
+        "wechat_id",
+        "license_plate",
+        "passport",
+        "redacted",
+        "free_text",
+    }
+)
 
 # The masker `mask` resolves to for each catalogue personal-data class; `none` has nothing to mask.
 MASKER_FOR_CLASS: dict[str, str | None] = {
@@ -25,6 +40,10 @@ MASKER_FOR_CLASS: dict[str, str | None] = {
     "address": "address",
     "bank_card": "bank_card",
     "email": "email",
+    "qq_number": "qq_number",
+    "wechat_id": "wechat_id",
+    "license_plate": "license_plate",
+    "passport": "passport",
     "free_text": "free_text",
     "sensitive": "redacted",
 }

@@ -93,7 +93,7 @@ _HALF_WIDTH = {
     **{code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)},
     **{code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)},
     **{code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)},
-    **{ord(c): ord(c) - 0xFEE0 for c in "＋－＠．"},
+    **{ord(c): ord(c) - 0xFEE0 for c in "＋－＠．＿"},
     0x3000: 0x20,
 }
 
@@ -108,6 +108,10 @@ _LANDLINE = re.compile(
     r"(?P<ext>[ ]?(?:-|—|转|分机|#|ext\.?|EXT\.?)[ ]?[0-9]{1,6})?"
 )
 _CARD = re.compile(r"[0-9]{3,19}(?:[ -]?[0-9]{1,18}){0,4}")
+_QQ = re.compile(r"[1-9][0-9]{4,10}")
+_WECHAT = re.compile(r"wxid_[a-z0-9]{6,20}|[A-Za-z][A-Za-z0-9_-]{5,19}")
+_PLATE = re.compile(r"(?P<office>[\u4e00-\u9fff][A-Z][·•・.\- ]?)(?P<serial>[A-Z0-9]{4,5}[A-Z0-9\u4e00-\u9fff])")
+_PASSPORT = re.compile(r"(?P<letters>[A-Z]{0,2})(?P<digits>[0-9]{6,10})(?P<suffix>[A-Z]?)")
 _EMAIL = re.compile(r"(?P<local>[^@\s]+)@(?P<domain>[^@\s]+\.[^@\s]+)")
 _ADMIN_UNIT = re.compile(
     r"(?:(?![路街巷号弄楼室栋幢村镇乡])[\u4e00-\u9fff]){1,12}?"
@@ -118,7 +122,7 @@ _MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"}
 
 
 def half_width(text: str) -> str:
-    """Answers the text with full-width letters, digits and `+-@.` made ASCII, one character for one."""
+    """Answers the text with full-width letters, digits and `+-@._` made ASCII, one character for one."""
     return text.translate(_HALF_WIDTH)
 
 
@@ -184,6 +188,44 @@ def mask_email(value: str) -> str:
     return f"{found['local'][0]}***@{found['domain']}"
 
 
+def mask_qq_number(value: str) -> str:
+    """Answers a QQ number with its first and last two digits kept: `28****51` (short ones: last two)."""
+    number = _plain(value)
+    if not _QQ.fullmatch(number):
+        return REDACTED
+    if len(number) < 7:
+        return "*" * (len(number) - 2) + number[-2:]
+    return f"{number[:2]}{'*' * (len(number) - 4)}{number[-2:]}"
+
+
+def mask_wechat_id(value: str) -> str:
+    """Answers a WeChat ID as its first two characters and `****` (`wxid_****` for a generated one)."""
+    handle = _plain(value)
+    if not _WECHAT.fullmatch(handle):
+        return REDACTED
+    return f"{'wxid_' if handle.startswith('wxid_') else handle[:2]}****"
+
+
+def mask_license_plate(value: str) -> str:
+    """Answers a number plate with its issuing office and last character kept: `晋A·****5`."""
+    plate = _plain(value).upper()
+    found = _PLATE.fullmatch(plate)
+    if not found:
+        return REDACTED
+    serial = found["serial"]
+    return f"{found['office']}{'*' * (len(serial) - 1)}{serial[-1]}"
+
+
+def mask_passport(value: str) -> str:
+    """Answers a passport or permit number with its letters and last two digits kept: `E******78`."""
+    number = _plain(value).upper()
+    found = _PASSPORT.fullmatch(number)
+    if not found:
+        return REDACTED
+    digits = found["digits"]
+    return f"{found['letters']}{'*' * (len(digits) - 2)}{digits[-2:]}{found['suffix']}"
+
+
 def _admin_prefix_end(address: str) -> int:
     """Answers where the kept part of an address ends: after its first district-level unit, else 0/higher."""
     kept, position, prefecture_seen = 0, 0, False
@@ -225,6 +267,10 @@ MASKERS: Mapping[str, Callable[[str], str]] = MappingProxyType(
         "address": mask_address,
         "bank_card": mask_bank_card,
         "email": mask_email,
+        "qq_number": mask_qq_number,
+        "wechat_id": mask_wechat_id,
+        "license_plate": mask_license_plate,
+        "passport": mask_passport,
     }
 )
 

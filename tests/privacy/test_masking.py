@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from hub.catalog.model import PD_CLASSES
 from hub.errors import ConfigError
 from hub.privacy.masking import MASKERS, REDACTED, mask
+from hub.privacy.recognizers import PD_CLASS_OF_ENTITY
 
 
 @pytest.mark.parametrize(
@@ -142,15 +144,107 @@ def test_address(value: str, masked: str) -> None:
     assert mask(value, "address") == masked
 
 
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("28374651", "28****51"),
+        ("1093847566", "10******66"),
+        ("12345", "***45"),
+        ("２８３７４６５１", "28****51"),
+        ("012345", REDACTED),
+        ("QQ28374651", REDACTED),
+    ],
+)
+def test_qq_number(value: str, masked: str) -> None:
+    assert mask(value, "qq_number") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("wxid_k3j9x8m2p1", "wxid_****"),
+        ("zhanghui_1988", "zh****"),
+        ("Lily-7731", "Li****"),
+        ("ｚｈａｎｇｈｕｉ＿１９８８", "zh****"),
+        ("abc", REDACTED),
+        ("1234567", REDACTED),
+    ],
+)
+def test_wechat_id(value: str, masked: str) -> None:
+    assert mask(value, "wechat_id") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("晋A·7K2P9", "晋A·****9"),
+        ("晋K36521", "晋K****1"),
+        ("晋AD65432", "晋A*****2"),
+        ("京A12345D", "京A*****D"),
+        ("京N 8F3D2", "京N ****2"),
+        ("粤B.12345D", "粤B.*****D"),
+        ("晋A1234学", "晋A****学"),
+        ("晋Ａ１２３４５", "晋A****5"),
+        ("晋A12", REDACTED),
+        ("12345", REDACTED),
+    ],
+)
+def test_license_plate(value: str, masked: str) -> None:
+    assert mask(value, "license_plate") == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("E12345678", "E******78"),
+        ("EA1234567", "EA*****67"),
+        ("C60123456", "C******56"),
+        ("H1234567801", "H********01"),
+        ("05123456", "******56"),
+        ("1234567890B", "********90B"),
+        ("Ｅ１２３４５６７８", "E******78"),
+        ("E123", REDACTED),
+        ("护照", REDACTED),
+    ],
+)
+def test_passport(value: str, masked: str) -> None:
+    assert mask(value, "passport") == masked
+
+
 @pytest.mark.parametrize("value", ["", " ", "x", "*", "\n", "1", "１", "号"])
-@pytest.mark.parametrize("pd_class", ["person_name", "resident_id", "phone", "address", "bank_card", "email"])
+@pytest.mark.parametrize(
+    "pd_class",
+    [
+        "person_name",
+        "resident_id",
+        "phone",
+        "address",
+        "bank_card",
+        "email",
+        "qq_number",
+        "wechat_id",
+        "license_plate",
+        "passport",
+    ],
+)
 def test_odd_input_is_fully_masked(pd_class: str, value: str) -> None:
     assert mask(value, pd_class) == REDACTED
 
 
 @pytest.mark.parametrize("pd_class", sorted(set(MASKERS) - {"none"}))
 def test_masked_value_never_contains_the_whole_value(pd_class: str) -> None:
-    for value in ("110101199003071234", "13812345678", "张三", "6222021234567890123", "a@b.cn", "长治路111号"):
+    for value in (
+        "110101199003071234",
+        "13812345678",
+        "张三",
+        "6222021234567890123",
+        "a@b.cn",
+        "长治路111号",
+        "28374651",
+        "wxid_k3j9x8m2p1",
+        "晋A·7K2P9",
+        "E12345678",
+    ):
         assert value not in mask(value, pd_class)
 
 
@@ -161,7 +255,8 @@ def test_none_and_redacted() -> None:
 
 
 def test_maskers_cover_the_catalogue_classes() -> None:
-    assert {"none", "redacted", "person_name", "resident_id", "phone", "address", "bank_card", "email"} <= set(MASKERS)
+    assert PD_CLASSES - {"free_text"} <= set(MASKERS)
+    assert set(PD_CLASS_OF_ENTITY.values()) <= PD_CLASSES
 
 
 def test_unknown_class_is_a_config_error_that_names_the_known_ones() -> None:

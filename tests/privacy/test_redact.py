@@ -165,6 +165,10 @@ def test_only_our_recognizers_are_registered(redactor: Redactor) -> None:
         "BANK_CARD",
         "EMAIL_ADDRESS",
         "ADDRESS",
+        "QQ_NUMBER",
+        "WECHAT_ID",
+        "LICENSE_PLATE",
+        "PASSPORT",
     }
 
 

@@ -9,9 +9,13 @@ from hub.privacy.recognizers._base import LANGUAGE, ChinesePatternRecognizer, no
 from hub.privacy.recognizers.address import AddressRecognizer
 from hub.privacy.recognizers.bank_card import BankCardRecognizer
 from hub.privacy.recognizers.email import EmailRecognizer
+from hub.privacy.recognizers.licence_plate import LicencePlateRecognizer
+from hub.privacy.recognizers.passport import PassportRecognizer
 from hub.privacy.recognizers.person import KnownNamesRecognizer, RoleNameRecognizer
 from hub.privacy.recognizers.phone import PhoneRecognizer
+from hub.privacy.recognizers.qq import QqNumberRecognizer
 from hub.privacy.recognizers.resident_id import ResidentIdRecognizer
+from hub.privacy.recognizers.wechat import WeChatIdRecognizer
 
 PD_CLASS_OF_ENTITY: Mapping[str, str] = MappingProxyType(
     {
@@ -21,6 +25,10 @@ PD_CLASS_OF_ENTITY: Mapping[str, str] = MappingProxyType(
         "BANK_CARD": "bank_card",
         "EMAIL_ADDRESS": "email",
         "ADDRESS": "address",
+        "QQ_NUMBER": "qq_number",
+        "WECHAT_ID": "wechat_id",
+        "LICENSE_PLATE": "license_plate",
+        "PASSPORT": "passport",
     }
 )
 ENTITY_TYPES: tuple[str, ...] = tuple(PD_CLASS_OF_ENTITY)
@@ -34,6 +42,10 @@ def build_recognizers() -> list[ChinesePatternRecognizer]:
         BankCardRecognizer(),
         EmailRecognizer(),
         AddressRecognizer(),
+        QqNumberRecognizer(),
+        WeChatIdRecognizer(),
+        LicencePlateRecognizer(),
+        PassportRecognizer(),
         RoleNameRecognizer(),
     ]
 
@@ -47,9 +59,13 @@ __all__ = [
     "ChinesePatternRecognizer",
     "EmailRecognizer",
     "KnownNamesRecognizer",
+    "LicencePlateRecognizer",
+    "PassportRecognizer",
     "PhoneRecognizer",
+    "QqNumberRecognizer",
     "ResidentIdRecognizer",
     "RoleNameRecognizer",
+    "WeChatIdRecognizer",
     "build_recognizers",
     "normalize",
 ]

@@ -78,9 +78,10 @@ class ResidentIdRecognizer(ChinesePatternRecognizer):
         """Answers whether the number is an organisation's code, or a grouped number that nothing says is an ID."""
         written = text[start:end]
         checked = self.validate_result(written) is True
-        if not checked and inside_organisation_code(text, start, end):
+        called_an_id = self.has_context(text, start)
+        if not checked and not called_an_id and inside_organisation_code(text, start, end):
             return True
-        if _SEPARATORS.search(written) and not checked and not self.has_context(text, start):
+        if _SEPARATORS.search(written) and not checked and not called_an_id:
             return True
         before = text[max(0, start - self.CONTEXT_WINDOW) : start]
-        return any(word in before for word in _ORGANISATION_CONTEXT) and not self.has_context(text, start)
+        return any(word in before for word in _ORGANISATION_CONTEXT) and not called_an_id
