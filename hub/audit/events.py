@@ -148,6 +148,14 @@ class AuditEvent:
             data["concealed_until_case_closes"] = True
         return data
 
+    def unstorable(self) -> str | None:
+        """Answers why the register cannot hold this event (a control character or lone surrogate in a field), or None.
+
+        PostgreSQL refuses a NUL, and a lone surrogate has no UTF-8 form to hash: either would fail the
+        whole commit the event shares, so such an event is refused before it joins one.
+        """
+        return _unstorable(self.to_dict(), "")
+
     def canonical(self) -> str:
         """Answers the canonical JSON text (sorted keys, no whitespace) the chain hashes as UTF-8."""
         return canonical_json(self.to_dict())
@@ -185,6 +193,20 @@ class AuditEvent:
         return cls.from_dict(json.loads(text))
 
 
+def _unstorable(value: Any, where: str) -> str | None:
+    if isinstance(value, str):
+        for char in value:
+            if char < " " or "\x7f" <= char < "\xa0" or "\ud800" <= char <= "\udfff":
+                return f"{where or 'a value'} holds U+{ord(char):04X}"
+        return None
+    items: Any = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        inner = f"{where}.{key}" if where else str(key)
+        if (problem := _unstorable(key, where) or _unstorable(item, inner)) is not None:
+            return problem
+    return None
+
+
 def canonical_json(data: Any) -> str:
     """Answers `data` as canonical JSON: sorted keys, no whitespace, non-ASCII kept as is."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -206,4 +228,5 @@ _SPACE = re.compile(r"\s+")
 @functools.lru_cache(maxsize=512)
 def query_hash(query: str) -> str:
     """Answers sha256 of a GraphQL document with whitespace runs collapsed (pass a printed AST if any)."""
-    return hashlib.sha256(_SPACE.sub(" ", query).strip().encode()).hexdigest()
+    # surrogatepass: a lone surrogate (valid JSON, no UTF-8) hashes rather than failing after execution
+    return hashlib.sha256(_SPACE.sub(" ", query).strip().encode("utf-8", "surrogatepass")).hexdigest()

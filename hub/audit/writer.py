@@ -121,6 +121,12 @@ class AuditWriter:
         """Answers the event's seq once it is durable; raises HubError(AUDIT_UNAVAILABLE) otherwise."""
         if self._task is None or self._task.done() or self._closing:
             raise _unavailable("the audit register is not accepting events")
+        if (problem := event.unstorable()) is not None:
+            raise HubError(
+                ErrorCode.BAD_USER_INPUT,
+                f"the register cannot hold this request's receipt: {problem}",
+                fix="send headers and arguments as plain text, without control characters; no data left the hub",
+            )
         loop = asyncio.get_running_loop()
         future: asyncio.Future[int] = loop.create_future()
         self._pending.append((prepare(event, self._secret), future))
@@ -177,6 +183,25 @@ class AuditWriter:
             await self._anchor_tail(force=False)  # anchors only when the checkpoint is due
 
     async def _commit(self, batch: list[_Waiter]) -> None:
+        """Commits `batch`; when it fails, commits its events one by one, so one bad event fails alone."""
+        failure = await self._try_commit(batch)
+        if failure is None:
+            return
+        if len(batch) > 1:
+            for waiter in batch:
+                if not waiter[1].done():  # callers whose time ran out are not retried
+                    await self._commit([waiter])
+            return
+        _, future = batch[0]
+        if not future.done():
+            future.set_exception(_unavailable("the audit store is unavailable"))
+        if await self._reachable():  # the store refused this one event: the register stays available
+            log.warning("audit store refused one event (%s); it fails alone", type(failure).__name__)
+        else:
+            self._set_available(False, failure)
+
+    async def _try_commit(self, batch: list[_Waiter]) -> Exception | None:
+        """Answers None once `batch` is committed and its callers answered, or the failure."""
         checkpointer = self._checkpointer
 
         def build(head: ChainHead) -> Batch:
@@ -188,14 +213,10 @@ class AuditWriter:
         try:
             async with asyncio.timeout(self._timeout):
                 done = await self._store.extend(build)
-        except Exception as exc:  # any store failure fails this batch closed; the next batch retries
+        except Exception as exc:  # any store failure fails this batch closed
             if self._metrics is not None:
                 self._metrics.commit_failed()
-            self._set_available(False, exc)
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(_unavailable("the audit store is unavailable"))
-            return
+            return exc
         self._set_available(True, None)
         self.commits += 1
         if self._metrics is not None:
@@ -205,6 +226,16 @@ class AuditWriter:
         for (_, future), row in zip(batch, done.events, strict=True):
             if not future.done():
                 future.set_result(row.seq)
+        return None
+
+    async def _reachable(self) -> bool:
+        """Answers whether the store still answers a read (after a commit it refused)."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._store.head_event()
+        except Exception:  # unreachable: appends fail closed until a commit succeeds
+            return False
+        return True
 
     async def _anchor_tail(self, *, force: bool) -> None:
         checkpointer = self._checkpointer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
@@ -20,6 +20,7 @@ from hub.graphql.context import HubContext
 from hub.graphql.errors import normalise_all
 from hub.graphql.receipts import Receipts
 from hub.identity.case import CASE_HEADER, case_number
+from hub.identity.header_text import REQUEST_ID_HEADER, request_id
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.services import Services
@@ -46,7 +47,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             try:
                 request.state.principal = await self.authenticate(request.headers.get("authorization"))
             except HubError as error:
-                await self.receipts.for_auth_failure(error, request.headers.get("x-request-id") or str(uuid.uuid4()))
+                await self.receipts.for_auth_failure(error, _request_id(request.headers))
                 refusal = _unauthenticated(error)
         if refusal is not None:
             await refusal(scope, receive, send)
@@ -73,16 +74,15 @@ class HubGraphQL(GraphQL[HubContext, None]):
         return None
 
     async def get_context(self, request: Any, response: Any) -> HubContext:
-        context = HubContext(
-            services=self.services,
-            principal=request.state.principal,
-            request_id=request.headers.get("x-request-id") or str(uuid.uuid4()),
-            operator=operator_name(request.headers.get(OPERATOR_HEADER)),
-        )
+        headers = request.headers
+        context = HubContext(services=self.services, principal=request.state.principal, request_id=_request_id(headers))
         context.notes["started"] = time.perf_counter()
         context.notes["http_method"] = request.method
-        try:  # a malformed X-Hub-Case refuses the operation (hub.graphql.schema.HubOperation), never a 500
-            context.case_number = case_number(request.headers.get(CASE_HEADER))
+        # a header unfit for the register refuses the operation (hub.graphql.schema.HubOperation), never a 500
+        try:
+            request_id(headers.get(REQUEST_ID_HEADER))
+            context.operator = operator_name(headers.get(OPERATOR_HEADER))
+            context.case_number = case_number(headers.get(CASE_HEADER))
         except HubError as error:
             context.header_error = error
         request.state.hub_context = context
@@ -118,6 +118,14 @@ class HubGraphQL(GraphQL[HubContext, None]):
 
 def _forbidden(message: str) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": ErrorCode.FORBIDDEN.value}}]}, 403)
+
+
+def _request_id(headers: Mapping[str, str]) -> str:
+    """Answers the caller's request id when it is fit for the register, else a fresh one."""
+    try:
+        return request_id(headers.get(REQUEST_ID_HEADER)) or str(uuid.uuid4())
+    except HubError:
+        return str(uuid.uuid4())
 
 
 def _unauthenticated(error: HubError) -> JSONResponse:

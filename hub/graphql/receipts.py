@@ -13,6 +13,7 @@ from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclo
 from hub.audit.concealment import local_date
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
+from hub.identity.header_text import unfit_character
 from hub.metrics import HubMetrics
 
 _DENIALS = frozenset({"FORBIDDEN", "PURPOSE_NOT_ALLOWED", "FIELD_DENIED", "CONSENT_REQUIRED", "QUERY_TOO_COMPLEX"})
@@ -101,12 +102,13 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
 
 def auth_failure_event(error: HubError, request_id: str) -> AuditEvent:
     """Answers the audit event registering a refused credential (never the token itself)."""
-    client = error.extra.get("client_id") or error.extra.get("claimed_client_id")
+    claimed = error.extra.get("client_id") or error.extra.get("claimed_client_id")
+    client = claimed if isinstance(claimed, str) and unfit_character(claimed) is None else None
     return AuditEvent(
         type=EventType.AUTH_FAILURE,
         outcome=Outcome.UNAUTHENTICATED,
         request_id=request_id,
-        client_id=str(client) if client else None,
+        client_id=client,
         error_codes=("UNAUTHENTICATED", str(error.extra.get("reason", "unknown"))),
     )
 

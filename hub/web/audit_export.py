@@ -22,6 +22,7 @@ from hub.audit.review import LOCAL_ZONE
 from hub.errors import ErrorCode, HubError
 from hub.identity.case import canonical_case_number
 from hub.identity.codes import parse_subject_code
+from hub.identity.header_text import REQUEST_ID_HEADER, request_id
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.policy.purposes import Purpose
@@ -95,8 +96,13 @@ class _Export:
 
     def __init__(self, request: Request, services: Services) -> None:
         self.request, self.services = request, services
-        self.request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-        self.operator = operator_name(request.headers.get(OPERATOR_HEADER))
+        self.request_id, self.operator = str(uuid.uuid4()), None
+        self.header_error: HubError | None = None  # a header unfit for the register: refused once authenticated
+        try:
+            self.request_id = request_id(request.headers.get(REQUEST_ID_HEADER)) or self.request_id
+            self.operator = operator_name(request.headers.get(OPERATOR_HEADER))
+        except HubError as error:
+            self.header_error = error
         self.started = time.perf_counter()
         self.principal: Principal | None = None
 
@@ -116,6 +122,8 @@ class _Export:
     def check(self, principal: Principal) -> AuditFilter:
         """Answers the filter asked for once the caller may export; raises FORBIDDEN or BAD_USER_INPUT."""
         self.principal = principal
+        if self.header_error is not None:
+            raise self.header_error
         if not principal.has("audit:read"):
             raise HubError(ErrorCode.FORBIDDEN, "this export needs the scope 'audit:read'")
         policy = self.services.policies.get(principal.department)

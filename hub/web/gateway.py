@@ -17,6 +17,9 @@ import httpx
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.errors import HubError
+from hub.identity.header_text import REQUEST_ID_HEADER, request_id
+
 TIMEOUT_SECONDS = 30.0
 _OPERATION = re.compile(r"^\s*(?:query|mutation)\s+(\w+)")
 
@@ -54,7 +57,10 @@ class Gateway:
 
     def __init__(self, request: Request) -> None:
         self.app: ASGIApp = request.app
-        self.request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        try:  # the browser's id, when it is fit for the register
+            self.request_id = request_id(request.headers.get(REQUEST_ID_HEADER)) or str(uuid.uuid4())
+        except HubError:
+            self.request_id = str(uuid.uuid4())
         client = request.client
         self._client = (client.host, client.port) if client else ("127.0.0.1", 0)
 

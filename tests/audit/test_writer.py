@@ -221,3 +221,40 @@ async def test_a_slow_request_delays_the_others_by_max_wait_at_most(counting: Co
         assert not slow.done()
         slow.cancel()
     assert [row.operator for row in await counting.event_page(0, 10)] == ["quick"]
+
+
+@pytest.mark.parametrize("text", ["\x00", "clerk\x00-7", "\ud800", "\x1b[2J"])
+async def test_an_event_the_register_cannot_hold_is_refused_before_it_joins_a_batch(
+    counting: CountingRepository, text: str
+) -> None:
+    async with AuditWriter(counting, secret=SECRET) as writer:
+        appended = [writer.append(event(operator=f"clerk-{n}")) for n in range(5)]
+        results = await asyncio.gather(*appended[:2], writer.append(event(operator=text)), *appended[2:],
+                                       return_exceptions=True)  # fmt: skip
+        assert writer.available
+    refused = results.pop(2)
+    assert isinstance(refused, HubError)
+    assert refused.code is ErrorCode.BAD_USER_INPUT
+    assert "operator holds U+" in refused.message
+    assert sorted(results) == [1, 2, 3, 4, 5]  # type: ignore[type-var]
+    assert counting.transactions == 1
+    assert (await verify_chain(counting, secret=SECRET)).verified
+
+
+async def test_an_event_the_store_refuses_fails_alone_and_its_batch_is_committed(repo: AuditRepository) -> None:
+    async with AuditWriter(repo, secret=SECRET) as writer:
+        first = event(operator="first")
+        assert await writer.append(first) == 1
+        again = event(operator="again", event_id=first.event_id)  # event_id is unique in the register
+        others = [event(operator=f"clerk-{n}") for n in range(6)]
+        results = await asyncio.gather(*map(writer.append, others[:3]), writer.append(again),
+                                       *map(writer.append, others[3:]), return_exceptions=True)  # fmt: skip
+        refused = results.pop(3)
+        assert isinstance(refused, HubError)
+        assert refused.code is ErrorCode.AUDIT_UNAVAILABLE
+        assert writer.available  # the store answered the others: /readyz stays ready
+        assert sorted(results) == [2, 3, 4, 5, 6, 7]  # type: ignore[type-var]
+        assert await writer.append(event(operator="after")) == 8
+    stored = await repo.event_page(0, 20)
+    assert [row.operator for row in stored].count("again") == 0
+    assert (await verify_chain(repo, secret=SECRET)).verified
