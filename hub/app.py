@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
@@ -46,8 +47,9 @@ class _Lazy:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings) -> Starlette:
-    """Answers the ASGI application for `settings`; sources and policies are loaded at start-up."""
+def create_app(settings: Settings, *, today: Callable[[], date] = date.today) -> Starlette:
+    """Answers the ASGI application for `settings`; sources and policies are loaded at start-up; `today` answers
+    the day disclosure periods are counted on."""
     hub_engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     revocations = RevocationRepository(hub_engine)
     oauth = build_oauth_service(
@@ -62,7 +64,7 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services = await build_services(settings)
+        services = await build_services(settings, today=today)
         state["services"] = services
         metrics = HubMetrics(
             operations=operation_names(schema),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -75,6 +75,7 @@ class Services:
     cases: CaseRegister | None = None  # closing cases (next to the register), set by the app's lifespan
     credit: CreditServices = field(kw_only=True)
     mirrors: list[Mirror[Any]] = field(default_factory=list, kw_only=True)
+    today: Callable[[], date] = field(default=date.today, kw_only=True)  # the day periods are counted on
 
     def policy_for(self, principal: Principal) -> Policy:
         """Answers the caller's department policy, or FORBIDDEN when it has none."""
@@ -138,7 +139,9 @@ def _period_text(catalog: Catalog, record_type: str) -> str | None:
     return f"P{period.years}Y{period.months}M{period.days}D".replace("0M", "").replace("0D", "")
 
 
-async def build_services(settings: Settings, *, check_sources: bool = True) -> Services:
+async def build_services(
+    settings: Settings, *, check_sources: bool = True, today: Callable[[], date] = date.today
+) -> Services:
     """Answers the hub's services for `settings`; raises ConfigError on a bad file or unreachable source."""
     catalog = load_catalog(settings.catalog_path)
     policies = load_policies(settings.policies_dir, catalog)
@@ -182,7 +185,16 @@ async def build_services(settings: Settings, *, check_sources: bool = True) -> S
     measures = load_measures(measures_path(settings.policies_dir))
     credit = _credit(measures, catalog, policies, federation, records, rights)
     return Services(
-        settings, catalog, policies, federation, records, redactor, engines, credit=credit, mirrors=[rights.mirror]
+        settings,
+        catalog,
+        policies,
+        federation,
+        records,
+        redactor,
+        engines,
+        credit=credit,
+        mirrors=[rights.mirror],
+        today=today,
     )
 
 

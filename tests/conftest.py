@@ -105,8 +105,9 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 
         _run_apart(prepare())
         settings = server.hub_settings(hub_url, source_urls)
-        for base_url in server.serve(settings):
-            yield server.HubFixture(base_url, settings, clients, server.sample_codes(), source_urls)
+        clock = server.Clock()
+        for base_url in server.serve(settings, today=clock):
+            yield server.HubFixture(base_url, settings, clients, server.sample_codes(), source_urls, clock=clock)
     finally:
         for url in created:
             drop_pg_database(url)

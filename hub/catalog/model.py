@@ -69,6 +69,62 @@ class FieldSpec(_Strict):
         return value
 
 
+class SeverityClassSpec(_Strict):
+    """One class of acts (minor, general, serious) and its disclosure rules, as written in catalog.yaml."""
+
+    title: str
+    match: list[str] = Field(min_length=1)
+    published: bool = True
+    disclosure_period: str | None = None
+    repair_after: str | None = None
+
+    @field_validator("disclosure_period", "repair_after")
+    @classmethod
+    def _iso_duration(cls, value: str | None) -> str | None:
+        if value is not None and not _DURATION.match(value):
+            raise ValueError("write the period as an ISO 8601 duration such as P3Y, P6M or P90D")
+        return value
+
+
+class SeveritySpec(_Strict):
+    """How an item's category decides its disclosure period (003 §13), as written in catalog.yaml."""
+
+    field: str
+    legal_basis: str
+    default: str
+    classes: dict[str, SeverityClassSpec] = Field(min_length=1)
+
+
+class ExitSpec(_Strict):
+    """Source values that end an item at once (an exit from a list), as written in catalog.yaml."""
+
+    field: str
+    values: list[str] = Field(min_length=1)
+    legal_basis: str
+
+
+class DomainSpec(_Strict):
+    """One of the domains a black list may cover (002 §6) and the words that place a reason in it."""
+
+    title: str
+    match: list[str] = Field(min_length=1)
+
+
+class EntryChecksSpec(_Strict):
+    """What a list entry must satisfy before it may lead to measures (002 §6, §10), as written in catalog.yaml."""
+
+    legal_basis: str
+    list_field: str
+    checked_lists: list[str] = Field(min_length=1)
+    basis_field: str
+    act_date_field: str
+    adult_age: int = Field(ge=1, le=30)
+    domain_field: str
+    domain_lists: list[str] = Field(min_length=1)
+    domains: dict[str, DomainSpec] = Field(min_length=1)
+    lenient: list[str] = Field(default_factory=list)
+
+
 class RecordTypeSpec(_Strict):
     """One record type as written in catalog.yaml."""
 
@@ -80,6 +136,10 @@ class RecordTypeSpec(_Strict):
     disclosure_period: str | None
     period_from: str | None = None
     period_until: str | None = None
+    decided_by: str | None = None
+    severity: SeveritySpec | None = None
+    exits: ExitSpec | None = None
+    entry_checks: EntryChecksSpec | None = None
     fields: dict[str, FieldSpec] = Field(min_length=1)
 
     @field_validator("disclosure_period")
@@ -94,6 +154,7 @@ class CatalogSpec(_Strict):
     """The whole catalog.yaml."""
 
     version: Literal[1]
+    authorities: dict[str, list[str]] = Field(default_factory=dict)
     record_types: dict[str, RecordTypeSpec] = Field(min_length=1)
 
 
@@ -139,6 +200,16 @@ class Period:
         day = min(start.day, _days_in_month(year, month))
         return date.fromordinal(date(year, month, day).toordinal() + self.days)
 
+    def last_day(self, start: date) -> date:
+        """Answers the last day of a period that starts on `start` (the day before `ends`)."""
+        return date.fromordinal(self.ends(start).toordinal() - 1)
+
+    @property
+    def text(self) -> str:
+        """Answers the period as an ISO 8601 duration (P3Y, P1Y6M, P0D)."""
+        parts = [f"{n}{unit}" for n, unit in ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if n]
+        return "P" + ("".join(parts) or "0D")
+
 
 def _days_in_month(year: int, month: int) -> int:
     following = date(year + month // 12, month % 12 + 1, 1)
@@ -157,6 +228,67 @@ def parse_period(text: str | None) -> Period | None:
 
 
 @dataclass(frozen=True, slots=True)
+class SeverityClass:
+    """A class of acts: whether its items are published, for how long, and how long before repair."""
+
+    name: str
+    title: str
+    match: tuple[str, ...]
+    published: bool
+    period: Period | None
+    repair_after: Period | None
+
+
+@dataclass(frozen=True, slots=True)
+class Severity:
+    """Classes in ascending severity, read off one field of the item (for penalties: its category)."""
+
+    field: str
+    legal_basis: str
+    classes: tuple[SeverityClass, ...]
+    default: SeverityClass
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """Values of a field by which the source says the item has ended (a listing moved off its list)."""
+
+    field: str
+    values: frozenset[str]
+    legal_basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """A domain a black list may cover and the words that place a listing's reason in it."""
+
+    key: str
+    title: str
+    match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryChecks:
+    """The checks a list entry must pass before it may lead to measures (002 §6, §10)."""
+
+    legal_basis: str
+    list_field: str
+    checked_lists: frozenset[str]
+    basis_field: str
+    act_date_field: str
+    adult_age: int
+    domain_field: str
+    domain_lists: frozenset[str]
+    domains: tuple[Domain, ...]
+    lenient: tuple[str, ...]
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Answers the fields the checks read."""
+        return frozenset({self.list_field, self.basis_field, self.act_date_field, self.domain_field})
+
+
+@dataclass(frozen=True, slots=True)
 class RecordType:
     """A catalogue record type with its fields in declaration order."""
 
@@ -170,6 +302,18 @@ class RecordType:
     period_from: str | None
     period_until: str | None
     fields: dict[str, CatalogField]
+    severity: Severity | None = None
+    exits: Exit | None = None
+    entry_checks: EntryChecks | None = None
+    decided_by: str | None = None
+
+    @property
+    def rule_fields(self) -> frozenset[str]:
+        """Answers the fields the hub reads to decide whether and how an item may be shown (never shown for it)."""
+        named = {self.period_from, self.period_until, self.severity and self.severity.field}
+        named.add(self.exits.field if self.exits else None)
+        found = {name for name in named if name}
+        return frozenset(found | (self.entry_checks.fields if self.entry_checks else frozenset()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +321,7 @@ class Catalog:
     """The whole catalogue: the single list of what the hub may collect, share or disclose."""
 
     record_types: dict[str, RecordType]
+    authorities: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def field(self, path: str) -> CatalogField | None:
         """Answers the field at `record_type.field`, or None if the catalogue does not list it."""

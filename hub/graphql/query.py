@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import strawberry
@@ -49,7 +48,7 @@ async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[A
     selections = info.selected_fields[0].selections
     requested, linked = requested_fields(selections).frozen()
     request = ReadRequest(policy, context.principal.org, purpose, codes, requested, linked)
-    result = await services.records.read(request, date.today())
+    result = await services.records.read(request, services.today())
     context.disclosures.extend(result.disclosures)
     for index, outcome in result.failed_sources:
         path = [*info.path.as_list(), index] if len(codes) > 1 else info.path.as_list()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date
 
 import strawberry
 
@@ -91,7 +90,7 @@ async def read_own(info: HubInfo, code: SubjectCode) -> View | Withheld:
     )
     policy = self_access_policy(services.catalog)
     request = ReadRequest(policy, None, Purpose.SELF_ACCESS, [code], requested, linked)
-    result = await records.read(request, date.today())
+    result = await records.read(request, services.today())
     context.disclosures.extend(result.disclosures)
     for _, outcome in result.failed_sources:
         context.soft_errors.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from decimal import Decimal
 from enum import Enum
@@ -52,6 +53,15 @@ class Penalty:
     amount: Decimal | None
     legal_basis: str | None
     decision_text: str | None
+    disclosure_until: datetime.date | None = strawberry.field(
+        description="The source's own end of publication (公示截止期), where it keeps one."
+    )
+
+
+@strawberry.type(description="A check a list entry failed (002 §6, §10); such an entry leads to no measures.")
+class EntryFlag:
+    code: str = strawberry.field(description="NO_BASIS_DOCUMENT, OUTSIDE_BLACK_LIST_DOMAINS, MINOR or LENIENT_CASE.")
+    reason: str
 
 
 @strawberry.type(description="An entry on the red, black or key-attention list.")
@@ -65,7 +75,13 @@ class Listing:
     listed_on: datetime.date | None
     expires_on: datetime.date | None
     exit_conditions: str | None
-    status: str | None
+    status: str | None = strawberry.field(
+        description="ACTIVE as the source says, or FLAGGED when the entry fails the catalogue's entry checks."
+    )
+    flags: builtins.list[EntryFlag] = strawberry.field(
+        default_factory=list,
+        description="The entry checks this entry fails (empty: none); a flagged entry is never punished on.",
+    )
 
 
 @strawberry.type(description="A case on the court's list of dishonest judgment debtors (失信被执行人).")

@@ -102,17 +102,21 @@ def _parsed(text: str) -> SubjectCode:
             f"subject code has {len(text)} characters; it must have 18",
             fix="pass an 18-character Unified Social Credit Code or resident identity number",
         )
-    looks_personal = text[:17].isdigit() and text[:2] in _PROVINCES
-    if looks_personal and uscc.is_valid(text) and not ric.is_valid(text):
-        looks_personal = False
-    try:
-        if looks_personal:
-            return SubjectCode(ric.validate(text), SubjectKind.NATURAL_PERSON)
-        return SubjectCode(uscc.validate(text), SubjectKind.LEGAL_ENTITY)
-    except ValidationError as exc:
-        kind = "resident identity number" if looks_personal else "Unified Social Credit Code"
-        raise HubError(
-            ErrorCode.INVALID_SUBJECT_CODE,
-            f"not a valid {kind}: {_reason(exc)}",
-            fix=f"check the {kind} for typing errors",
-        ) from None
+    could_be_personal = text[:17].isdigit() and text[:2] in _PROVINCES
+    kinds = (_RIC, _USCC) if could_be_personal else (_USCC,)
+    failures: list[str] = []
+    for name, validate, kind in kinds:
+        try:
+            return SubjectCode(validate(text), kind)
+        except ValidationError as exc:
+            failures.append(f"{name} ({_reason(exc)})" if len(kinds) > 1 else _reason(exc))
+    if len(kinds) == 1:
+        message, fix = f"not a valid {kinds[0][0]}: {failures[0]}", f"check the {kinds[0][0]} for typing errors"
+    else:
+        message = f"not a valid {failures[0]}, nor a valid {failures[1]}"
+        fix = "check the code for typing errors: a resident identity number or a USCC of 18 digits"
+    raise HubError(ErrorCode.INVALID_SUBJECT_CODE, message, fix=fix)
+
+
+_RIC = ("resident identity number", ric.validate, SubjectKind.NATURAL_PERSON)
+_USCC = ("Unified Social Credit Code", uscc.validate, SubjectKind.LEGAL_ENTITY)

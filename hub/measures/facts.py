@@ -72,6 +72,8 @@ def bases_of(
     bases: list[Basis] = []
     bad: list[date] = []
     for item in reader.items("listing"):
+        if item.get("flags"):
+            continue  # an entry that fails the catalogue's entry checks (002 §6, §10) is never punished on
         listed = reader.day(item, "listed_on")
         status, raw_list = item.get("status"), str(item.get("list"))
         if raw_list not in MeasureList.__members__ or status not in (None, "ACTIVE"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from hub.catalog.model import Catalog
@@ -98,17 +98,12 @@ class RecordService:
         self.consents = consents
         self.overlay = overlay
         self.overlay_at_hand = overlay_at_hand
-        self._period_fields = {
-            name: frozenset(f for f in (rt.period_from, rt.period_until) if f)
-            for name, rt in catalog.record_types.items()
-        }
+        self._period_fields = {name: rt.rule_fields for name, rt in catalog.record_types.items()}
 
     async def read(self, request: ReadRequest, today: date) -> ReadResult:
         """Answers the caller's view of each subject under its department's policy."""
-        plans = {
-            kind: request.policy.plan(request.purpose, kind, request.requested)
-            for kind in {code.kind for code in request.codes}
-        }
+        by_kind = {kind: self._answerable(request, kind) for kind in {code.kind for code in request.codes}}
+        plans = {kind: request.policy.plan(request.purpose, kind, found.requested) for kind, found in by_kind.items()}
         # Scope, jurisdiction and consent are decided on the code alone, before anything is looked up: a
         # caller who may not see a subject gets the same answer whether or not it is on record.
         refused = {code.value: reason for code in request.codes if (reason := request.policy.out_of_scope(code))}
@@ -123,7 +118,7 @@ class RecordService:
             if visible:  # nothing the caller may see: nothing is looked up
                 needs_by_code[code.value] = self._needs(plans[code.kind], visible, bool(request.linked))
         fetched, marks = await self._with_marks(self._fetch_grouped(needs_by_code), list(needs_by_code))
-        linked = await self._linked(request, fetched, marks)
+        linked = await self._linked(by_kind.get(SubjectKind.NATURAL_PERSON, request), fetched, marks)
         views: list[View | Withheld] = []
         disclosures: list[Disclosure] = []
         failed: list[tuple[int, SourceOutcome]] = []
@@ -147,9 +142,34 @@ class RecordService:
                 continue
             plan = plans[code.kind]
             shown = {rt: self.shaper.overlaid(rt, found_rows, marks) for rt, found_rows in rows.items()}
-            views.append(self._view(request, code, plan, shown, allowed_types, linked, disclosure, today, fetched))
+            views.append(
+                self._view(by_kind[code.kind], code, plan, shown, allowed_types, linked, disclosure, today, fetched)
+            )
         disclosures.extend(linked.disclosures.values())
         return ReadResult(views, disclosures, fetched.outcomes, failed, marks)
+
+    def _answerable(self, request: ReadRequest, kind: SubjectKind) -> ReadRequest:
+        """Answers the request with a field for every list asked for by item ids alone (`penalties { id }`):
+        the first field the policy lets through (or the first at all, to be refused with its reason), so the
+        items are fetched and shaped like any other selection."""
+
+        def filled(requested: Requested, as_kind: SubjectKind) -> dict[str, frozenset[str]]:
+            return {rt: fields or self._probe(request, as_kind, rt) for rt, fields in requested.items()}
+
+        requested = filled(request.requested, kind)
+        linked = filled(request.linked, SubjectKind.LEGAL_ENTITY)
+        if requested == request.requested and linked == request.linked:
+            return request
+        return replace(request, requested=requested, linked=linked)
+
+    def _probe(self, request: ReadRequest, kind: SubjectKind, record_type: str) -> frozenset[str]:
+        rt = self.catalog.record_types.get(record_type)
+        if rt is None or record_type == REGISTRATION:
+            return frozenset()
+        for name in rt.fields:
+            if request.policy.decide(request.purpose, kind, f"{record_type}.{name}").action is not Action.DENY:
+                return frozenset({name})
+        return frozenset({next(iter(rt.fields))})
 
     async def _with_marks(
         self, fetching: Awaitable[Fetched], codes: Sequence[str]
@@ -297,7 +317,9 @@ class RecordService:
                 disclosure.denied.update(rule.path for rule in rules)
                 self._place(view, record_type, fields, rules[0].withheld if rules else None)
                 continue
-            items = self.shaper.items(record_type, rows.get(record_type, []), rules, known_names, disclosure, today)
+            items = self.shaper.items(
+                record_type, rows.get(record_type, []), rules, known_names, disclosure, today, code.value
+            )
             if record_type == REPRESENTATION and items:
                 linked_plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
                 linked_rules = {
@@ -310,7 +332,7 @@ class RecordService:
                     if enterprise in linked.shown:
                         of_enterprise = linked.disclosure(enterprise)
                         found = linked.rows.get(enterprise, {})
-                        self._attach_linked(item, found, linked_rules, known_names, of_enterprise, today)
+                        self._attach_linked(item, found, linked_rules, known_names, of_enterprise, today, enterprise)
                         continue
                     reason = linked.refused.get(enterprise, "the linked subject was not looked up")
                     for linked_type in linked_rules:
@@ -326,11 +348,12 @@ class RecordService:
         known_names: Sequence[str],
         disclosure: Disclosure,
         today: date,
+        enterprise: str = "",
     ) -> None:
         for record_type, rules in linked_rules.items():
             serious = [r for r in rows.get(record_type, []) if record_type != "listing" or r.get("list") == "BLACK"]
             item[VIEW_KEYS[record_type]] = self.shaper.items(
-                record_type, serious, rules, known_names, disclosure, today
+                record_type, serious, rules, known_names, disclosure, today, enterprise
             )
 
     @staticmethod

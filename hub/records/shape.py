@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from hub.catalog.model import Catalog, RecordType
+from hub.catalog.rules import entry_flags, shown_on
 from hub.errors import ErrorCode
 from hub.federation.adapter import ITEM, SOURCE, Row
 from hub.identity.codes import SubjectKind
@@ -20,6 +21,8 @@ Masker = Callable[[str], str]
 Redact = Callable[[str, Sequence[str]], str]
 
 DENIED = "FIELD_DENIED"
+FLAGS = "flags"
+FLAGGED = "FLAGGED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,16 +90,9 @@ class Shaper:
         return rule.transform(raw)
 
     def in_period(self, rt: RecordType, row: Row, today: date) -> bool:
-        """Answers whether an item is still within its disclosure period (002 §12) on `today`."""
-        if rt.period_until is not None:
-            until = row.get(rt.period_until)
-            if isinstance(until, date) and until < today:
-                return False
-        if rt.period is not None and rt.period_from is not None:
-            start = row.get(rt.period_from)
-            if isinstance(start, date) and rt.period.ends(start) < today:
-                return False
-        return True
+        """Answers whether an item may still be shared on `today` (002 §12): in its disclosure period, which the
+        act's class decides (003 §13), not exited from its list, and of a class that is published at all."""
+        return shown_on(rt, row, today)
 
     def overlaid(self, record_type: str, rows: Sequence[Row], marks: Mapping[str, ItemMark]) -> Sequence[Row]:
         """Answers rows under the rights overlay: revoked and repaired items gone, corrections applied, and a
@@ -128,8 +124,10 @@ class Shaper:
         known_names: Sequence[str],
         disclosure: Disclosure,
         today: date,
+        subject: str = "",
     ) -> list[View]:
-        """Answers the items of a many-valued record type that are in period, newest first."""
+        """Answers the items of a many-valued record type that are in period, newest first; a list entry that
+        fails the catalogue's entry checks carries its `flags` and the status FLAGGED (never punished on)."""
         rt = self.catalog.record_types[record_type]
         live = [row for row in rows if self.in_period(rt, row, today)]
         if rt.period_from is not None:
@@ -139,6 +137,10 @@ class Shaper:
             item: View = {"id": row[ITEM], "source": row[SOURCE]}
             for rule in rules:
                 item[rule.name] = self.value(rule, row.get(rule.name), known_names, disclosure)
+            if rt.entry_checks is not None:
+                item[FLAGS] = entry_flags(rt, row, subject)
+                if item[FLAGS] and "status" in item and not isinstance(item["status"], Withheld):
+                    item["status"] = FLAGGED
             shaped.append(item)
         return shaped
 

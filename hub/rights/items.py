@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hub.catalog.model import Catalog, Sharing
+from hub.catalog.rules import deciding_department
 from hub.errors import ErrorCode, HubError
 from hub.federation.adapter import ITEM, Row
 from hub.federation.fetch import Federation
@@ -67,9 +68,10 @@ class ItemFinder:
             )
         return ItemRef(item_id.strip(), source, record_type, key)
 
-    def department(self, record_type: str) -> str:
-        """Answers the department responsible for a record type (the catalogue's authoritative department)."""
-        return self.catalog.record_types[record_type].department
+    def department(self, record_type: str, row: Row) -> str:
+        """Answers the department that answers for an item: the one that decided it (谁决定、谁负责), as the
+        source names it; the catalogue's department for the record type only when the source does not say."""
+        return deciding_department(self.catalog, record_type, row)
 
     def fields(self, record_type: str) -> frozenset[str]:
         """Answers the fields of a record type that may ever leave the source (not confidential)."""

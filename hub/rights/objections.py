@@ -63,14 +63,14 @@ class ObjectionService:
         code = self_code(principal, "object to an item of its record")
         reason = text(reason, "reason", 5, 2000)
         ref = self.items.parse(item_id)
-        await self.items.own_item(code, ref)
+        item = await self.items.own_item(code, ref)
         mark = await self.repository.mark(ref.item_id)
         if mark is not None and mark.hidden:
             raise _bad("the item was already revoked or repaired", "see myObjections and myRepairs")
         today = now.date()
         row = ObjectionRow(
             id=str(uuid.uuid4()), subject_code=code, item_id=ref.item_id, record_type=ref.record_type,
-            source=ref.source, department=self.items.department(ref.record_type), reason=reason, status=OPEN,
+            source=ref.source, department=self.items.department(ref.record_type, item), reason=reason, status=OPEN,
             filed_at=now, due_on=add_working_days(today, OBJECTION_WORKING_DAYS),
         )  # fmt: skip
         if not await self.repository.add_objection(row):

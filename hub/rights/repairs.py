@@ -13,7 +13,7 @@ from hub.rights.deadlines import REPAIR_WORKING_DAYS, add_working_days
 from hub.rights.events import RightsEvent
 from hub.rights.items import ItemFinder, self_code, text
 from hub.rights.objections import owned_by
-from hub.rights.rules import check_repairable
+from hub.rights.rules import check_repair_period, check_repairable
 from hub.store.repairs import APPROVED, PENDING, RepairRepository
 from hub.store.rights import RightsRepository
 from hub.store.rights_rows import Evidence, RepairRow
@@ -65,9 +65,10 @@ class RepairService:
         if mark is not None and mark.hidden:
             raise _bad("the item was already revoked or repaired", "see myObjections and myRepairs")
         check_repairable(ref.record_type, row)
+        check_repair_period(self.items.catalog.record_types[ref.record_type], row, now.date())
         repair = RepairRow(
             id=str(uuid.uuid4()), subject_code=code, item_id=ref.item_id, record_type=ref.record_type,
-            source=ref.source, department=self.items.department(ref.record_type), evidence=kept, status=PENDING,
+            source=ref.source, department=self.items.department(ref.record_type, row), evidence=kept, status=PENDING,
             applied_at=now, due_on=add_working_days(now.date(), REPAIR_WORKING_DAYS),
         )  # fmt: skip
         if not await self.repairs.add(repair):

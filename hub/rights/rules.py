@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from hub.catalog.model import RecordType
+from hub.catalog.rules import repairable_from, severity_class
 from hub.errors import ErrorCode, HubError
 from hub.federation.adapter import Row
 
@@ -43,6 +45,19 @@ def check_repairable(record_type: str, row: Row) -> None:
             "a black-list entry for endangering people's life and health cannot be repaired "
             "(湘政办发〔2021〕54号 第十一条; 《中华人民共和国食品安全法》第一百三十五条)",
             "the entry ends when its period expires; an objection is open if the entry is wrong",
+        )
+
+
+def check_repair_period(rt: RecordType, row: Row, today: date) -> None:
+    """Answers nothing; BAD_USER_INPUT naming the first day when the item's minimum period (its class's
+    `repair_after` in the catalogue) has not run yet on `today`."""
+    first = repairable_from(rt, row)
+    cls = severity_class(rt, row)
+    if first is not None and cls is not None and today < first:
+        raise _refuse(
+            f"a {rt.name} item of the class '{cls.title}' may be repaired only after its minimum disclosure period "
+            f"of {cls.repair_after.text if cls.repair_after else ''}: from {first.isoformat()}",
+            f"apply again on or after {first.isoformat()}; an objection is open at once if the item is wrong",
         )
 
 

@@ -60,7 +60,7 @@ def test_objection_rejection_and_repair_of_a_black_listing(hub: HubFixture) -> N
     filed = as_self(hub, firm, FILE, {"i": {"itemId": item, "reason": "列入依据的税务处理决定已被行政复议撤销"}})
     objection = filed["data"]["fileObjection"]
     assert objection["status"] == "OPEN"
-    assert objection["department"] == "market-regulation"
+    assert objection["department"] == "tax", "the tax bureau decided the listing (谁决定、谁负责)"
     assert _day(objection["dueOn"]) >= date.today() + timedelta(days=15)
     during = _measures(hub, firm)
     assert during["GP-01"]["suspended"] is True, "suspended while the source verifies"
@@ -68,7 +68,7 @@ def test_objection_rejection_and_repair_of_a_black_listing(hub: HubFixture) -> N
 
     backdate_objection(hub, objection["id"], SUSPENDED_DAYS)
     decision = {"id": objection["id"], "decision": "REJECT", "note": "经核实，列入依据有效"}
-    rejected = hub.graphql("market-regulation", RESOLVE, {"i": decision}).json()["data"]["resolveObjection"]
+    rejected = hub.graphql("tax", RESOLVE, {"i": decision}).json()["data"]["resolveObjection"]
     assert rejected["status"] == "REJECTED"
     assert rejected["suspendedDays"] == SUSPENDED_DAYS
     after = _measures(hub, firm)
@@ -87,7 +87,7 @@ def test_objection_rejection_and_repair_of_a_black_listing(hub: HubFixture) -> N
     assert applied["status"] == "PENDING"
     assert len(applied["evidence"]) == 3
     approval = {"id": applied["id"], "decision": "APPROVE", "note": "整改到位，准予信用修复"}
-    approved = hub.graphql("market-regulation", DECIDE, {"i": approval}).json()["data"]["decideCreditRepair"]
+    approved = hub.graphql("tax", DECIDE, {"i": approval}).json()["data"]["decideCreditRepair"]
     assert approved["status"] == "APPROVED"
     assert approved["publishedAt"]
 

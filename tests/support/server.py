@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +31,30 @@ from hub.store.migrate import upgrade
 
 SUBJECTS = 80
 SEED = 7
+# The day the test hub counts disclosure periods on: near the demo's items (dated up to mid-2026), so that
+# what a test sees does not change with the day the suite runs. A test may move it with `clock.at(day)`.
+TODAY = date(2026, 12, 6)
+
+
+@dataclass
+class Clock:
+    """The test hub's `today`, injected into the app; a test moves it only inside `at`."""
+
+    day: date = TODAY
+
+    def __call__(self) -> date:
+        return self.day
+
+    @contextlib.contextmanager
+    def at(self, day: date) -> Iterator[None]:
+        """Answers nothing; the hub counts on `day` inside the block and on the day before it afterwards."""
+        before, self.day = self.day, day
+        try:
+            yield
+        finally:
+            self.day = before
+
+
 COURT_CASE = "（2026）晋01执100号"  # the enforcement case tests name when the court searches
 
 
@@ -48,6 +74,7 @@ class HubFixture:
     clients: dict[str, dict[str, str]]
     samples: dict[str, str]
     source_urls: dict[str, str]
+    clock: Clock = field(default_factory=Clock)
     _tokens: dict[str, str] = field(default_factory=dict)
 
     def token(self, department: str, scope: str | None = None) -> str:
@@ -110,12 +137,11 @@ async def prepare(hub_url: str, source_urls: dict[str, str]) -> dict[str, dict[s
         await engine.dispose()
 
 
-def serve(settings: Settings) -> Iterator[str]:
-    """Runs the hub under uvicorn in a thread; yields its base URL and stops it afterwards."""
+def serve(settings: Settings, today: Callable[[], date] | None = None) -> Iterator[str]:
+    """Runs the hub under uvicorn in a thread (counting periods on `today()`); yields its base URL, then stops it."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
+    app = create_app(settings, today=today or Clock())
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
