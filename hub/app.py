@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import date
 from typing import Any
@@ -24,17 +25,19 @@ from hub.federation.fetch import SourceState
 from hub.graphql.http import HubGraphQL
 from hub.graphql.receipts import Receipts, operation_names
 from hub.graphql.schema import build_schema
-from hub.metrics import CONTENT_TYPE, HubMetrics
+from hub.metrics import CONTENT_TYPE, HubMetrics, multiprocess_dir
 from hub.privacy.consent import HUB_ENGINE
 from hub.services import build_services
 from hub.store.audit_repo import AuditRepository
 from hub.store.clients import ClientRepository
 from hub.store.closed_cases import ClosedCaseRepository
-from hub.store.engine import make_engine
+from hub.store.engine import is_sqlite, make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository, check_signing_keys
 from hub.web.audit_export import audit_export_route
 from hub.web.oauth import build_oauth_service, oauth_routes
 from hub.web.pages import page_routes
+
+log = logging.getLogger(__name__)
 
 
 class _Lazy:
@@ -101,6 +104,16 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
+        )
+        log.info(
+            "credit hub started",
+            extra={
+                "sources": [s.name for s in services.federation.sources],
+                "departments": sorted(services.policies.departments),
+                "record_types": len(services.catalog.record_types),
+                "audit_store": "sqlite" if is_sqlite(settings.audit_url) else "postgresql",
+                "workers_share_metrics": multiprocess_dir() is not None,
+            },
         )
         gc.collect()
         gc.freeze()

@@ -95,6 +95,10 @@ class HubMetrics:
             multiprocess_mode="max", registry=on,
         )  # fmt: skip
 
+    def operations(self, names: Sequence[str]) -> tuple[str, ...]:
+        """Answers the root field names of an operation as counted: a name the schema lacks becomes `other`."""
+        return tuple(dict.fromkeys(self._operation(name) for name in names if name != "__typename")) or (OTHER,)
+
     def request(
         self, operations: Sequence[str], department: str | None, outcome: str, codes: Sequence[str], seconds: float
     ) -> None:

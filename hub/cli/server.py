@@ -13,6 +13,7 @@ import typer
 from hub.cli.common import fail
 from hub.config import load_settings, resource_dir
 from hub.errors import ConfigError, HubError
+from hub.logs import logging_config
 from hub.metrics import MULTIPROC_ENV, multiprocess_dir
 
 ConfigOption = Annotated[
@@ -61,8 +62,10 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        log_level="warning",
+        log_level=settings.log_level,
+        log_config=logging_config(settings.log_level, settings.log_format),
         access_log=False,
+        timeout_worker_healthcheck=60,  # a worker loads the detection engine at start: seconds on a busy host
     )
 
 

@@ -14,6 +14,7 @@ from hub.audit.concealment import local_date
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
 from hub.identity.header_text import unfit_character
+from hub.logs import log_request
 from hub.metrics import HubMetrics
 
 _DENIALS = frozenset({"FORBIDDEN", "PURPOSE_NOT_ALLOWED", "FIELD_DENIED", "CONSENT_REQUIRED", "QUERY_TOO_COMPLEX"})
@@ -116,7 +117,7 @@ def auth_failure_event(error: HubError, request_id: str) -> AuditEvent:
 class Receipts:
     """Appends receipts through the group-commit writer, and counts each operation in the hub's series."""
 
-    def __init__(self, writer: AuditWriter, metrics: HubMetrics | None = None) -> None:
+    def __init__(self, writer: AuditWriter, metrics: HubMetrics) -> None:
         self.writer = writer
         self.metrics = metrics
 
@@ -126,21 +127,33 @@ class Receipts:
         try:
             await self.writer.append(event)
         except HubError:
-            self._count(context, event, Outcome.ERROR, (*event.error_codes, ErrorCode.AUDIT_UNAVAILABLE.value))
+            self._report(context, event, None, (*event.error_codes, ErrorCode.AUDIT_UNAVAILABLE.value))
             raise
-        self._count(context, event, event.outcome, event.error_codes)
+        self._report(context, event, event.event_id, event.error_codes)
         return event.event_id
 
-    def _count(self, context: HubContext, event: AuditEvent, outcome: Outcome, codes: tuple[str, ...]) -> None:
-        if self.metrics is not None:
-            notes = context.notes
-            seconds = time.perf_counter() - notes.get("started", time.perf_counter())
-            self.metrics.request(notes.get("root_fields", ()), event.department, outcome.value, codes, seconds)
+    def _report(self, context: HubContext, event: AuditEvent, receipt: str | None, codes: tuple[str, ...]) -> None:
+        """Counts the operation and writes its log line; both carry keys and codes only."""
+        notes = context.notes
+        seconds = time.perf_counter() - notes.get("started", time.perf_counter())
+        outcome = (event.outcome if receipt else Outcome.ERROR).value
+        operations = self.metrics.operations(notes.get("root_fields", ()))
+        self.metrics.request(operations, event.department, outcome, codes, seconds)
+        principal = context.principal
+        log_request(
+            request_id=context.request_id,
+            operations=operations,
+            department=principal.department,
+            client_id=None if principal.is_self else principal.client_id,
+            outcome=outcome,
+            codes=codes,
+            latency_ms=seconds * 1000,
+            event_id=receipt,
+        )
 
     async def for_auth_failure(self, error: HubError, request_id: str) -> None:
         """Answers nothing; registers a refused credential (best effort: the request is refused anyway)."""
-        if self.metrics is not None:
-            self.metrics.request((), None, Outcome.UNAUTHENTICATED.value, (ErrorCode.UNAUTHENTICATED.value,), 0.0)
+        self.metrics.request((), None, Outcome.UNAUTHENTICATED.value, (ErrorCode.UNAUTHENTICATED.value,), 0.0)
         try:
             await self.writer.append(auth_failure_event(error, request_id))
         except HubError:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from joserfc import jws
 from typer.testing import CliRunner
@@ -13,6 +18,8 @@ from typer.testing import CliRunner
 from hub.cli.main import app
 from hub.demo.departments import DEPARTMENTS
 from hub.demo.facts import SOURCES
+from hub.metrics import MULTIPROC_ENV
+from tests.support.server import free_port
 
 runner = CliRunner()
 
@@ -127,3 +134,71 @@ def test_demo_builds_without_serving(tmp_path: Path) -> None:
     claims = json.loads(jws.extract_compact(printed.group(1).encode()).payload or b"")
     bank = next(department for department in DEPARTMENTS if department.key == "bank")
     assert (claims["dept"], claims["org"], claims["client_name"]) == ("bank", bank.org, bank.name)
+
+
+def test_serve_with_two_workers_logs_json_and_sums_their_metrics(tmp_path: Path) -> None:
+    built = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--no-serve", "--subjects", "20"])
+    assert built.exit_code == 0, built.output
+    demo = json.loads((tmp_path / "demo.json").read_text(encoding="utf-8"))
+    env = {
+        **os.environ,
+        **_source_env(tmp_path / "sources"),
+        "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}",
+        "HUB_AUDIT_SECRET": "a-long-random-secret-for-the-subject-index",
+        "HUB_SIGNING_KEY_WRAP_PATH": str(tmp_path / "signing-wrap.jwk"),
+        "HUB_AUDIT_KEY_PATH": str(tmp_path / "audit-key.pem"),
+    }
+    env.pop(MULTIPROC_ENV, None)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-c",
+        "from hub.cli.main import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+    ]
+    with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as served:
+        try:
+            _wait_ready(base, served)
+            bank = demo["clients"]["bank"]
+            token = httpx.post(
+                f"{base}/oauth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(bank["client_id"], bank["client_secret"]),
+            ).json()["access_token"]
+            query = "query($c: ID!) { subject(code: $c, purpose: CREDIT_LENDING) { name } }"
+            for _ in range(12):
+                httpx.post(
+                    f"{base}/graphql",
+                    json={"query": query, "variables": {"c": demo["samples"]["enterprise"]}},
+                    headers={"Authorization": f"Bearer {token}", "X-Hub-Operator": "clerk-7"},
+                    timeout=30,
+                ).raise_for_status()
+            scraped = httpx.get(f"{base}/metrics").text
+        finally:
+            served.terminate()
+        log = served.communicate(timeout=60)[1]
+    counted = re.findall(r'^credit_hub_requests_total\{[^}]*operation="subject"[^}]*\} (\S+)$', scraped, re.MULTILINE)
+    assert sum(float(value) for value in counted) == 12, "both workers' requests are summed"
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert len(lines) == len(log.splitlines()), "every line is one JSON object"
+    assert sum(line["message"] == "credit hub started" for line in lines) == 2
+    assert sum(line["logger"] == "hub.requests" for line in lines) == 12
+    assert not any("died" in line["message"] for line in lines), "a worker starting slowly is not killed"
+
+
+def _wait_ready(base: str, served: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert served.poll() is None, "serve stopped"
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError("serve did not become ready")
