@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from hub.federation.fetch import SourceState
 from hub.graphql.http import HubGraphQL
 from hub.graphql.receipts import Receipts, operation_names
 from hub.graphql.schema import build_schema
+from hub.identity.principal import Principal
 from hub.metrics import CONTENT_TYPE, HubMetrics, multiprocess_dir
 from hub.privacy.consent import HUB_ENGINE
 from hub.services import build_services
@@ -55,15 +57,30 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
     the day disclosure periods are counted on."""
     hub_engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     revocations = RevocationRepository(hub_engine)
+    state: dict[str, Any] = {}
+
+    def scope_ceiling(department: str) -> frozenset[str]:
+        policy = state["services"].policies.get(department)
+        return policy.scopes if policy is not None else frozenset()
+
     oauth = build_oauth_service(
         settings,
         clients=ClientRepository(hub_engine),
         signing_keys=SigningKeyRepository(hub_engine),
         revocations=revocations,
+        scope_ceiling=scope_ceiling,
     )
+
+    async def authenticate(authorization: str | None) -> Principal:
+        """Answers the caller, holding no scope its department's policy leaves out (tokens minted before it)."""
+        principal = await oauth.verifier.verify(authorization)
+        if principal.department is None:
+            return principal
+        allowed = scope_ceiling(principal.department)
+        return principal if principal.scopes <= allowed else replace(principal, scopes=principal.scopes & allowed)
+
     schema = build_schema()
     graphql = _Lazy()
-    state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -99,7 +116,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
         services.cases = CaseRegister(ClosedCaseRepository(audit_repo.engine))
         graphql.app = HubGraphQL(
             services,
-            oauth.verifier.verify,
+            authenticate,
             Receipts(writer, metrics),
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -155,7 +172,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
         Route("/metrics", metrics),
         *oauth_routes(oauth),
         *page_routes(settings),
-        audit_export_route(oauth.verifier.verify, lambda: state["services"]),
+        audit_export_route(authenticate, lambda: state["services"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

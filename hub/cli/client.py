@@ -14,7 +14,7 @@ from rich.table import Table
 from hub.cli.common import fail
 from hub.config import load_settings
 from hub.errors import ErrorCode, HubError
-from hub.identity.credentials import DepartmentCheck, default_department_check, new_client
+from hub.identity.credentials import DepartmentCheck, ScopeCeiling, default_department_check, new_client
 from hub.store.clients import ClientRepository, ClientRow
 from hub.store.engine import make_engine
 
@@ -45,8 +45,13 @@ def _with_repository(url: str | None, work: Callable[[ClientRepository], Awaitab
     return asyncio.run(run())
 
 
-def register(app: typer.Typer, *, department_check: DepartmentCheck = default_department_check) -> None:
-    """Answers nothing; adds the `client` command group (`create`, `list`) to `app`."""
+def register(
+    app: typer.Typer,
+    *,
+    department_check: DepartmentCheck = default_department_check,
+    scope_ceiling: ScopeCeiling | None = None,
+) -> None:
+    """Answers nothing; adds the `client` command group (`create`, `list`) to `app`; `scope_ceiling` caps scopes."""
     group = typer.Typer(help="Register and list OAuth clients.", no_args_is_help=True)
     app.add_typer(group, name="client")
 
@@ -67,6 +72,7 @@ def register(app: typer.Typer, *, department_check: DepartmentCheck = default_de
                 department=department,
                 scopes=[scopes.replace(",", " ")],
                 department_ok=department_check,
+                scope_ceiling=scope_ceiling,
             )
             _with_repository(database_url, lambda repository: repository.register(client))
         except HubError as exc:

@@ -10,7 +10,7 @@ from hub.cli import audit as audit_commands
 from hub.cli import client as client_commands
 from hub.cli import demo, feedback, redact, seed, server
 from hub.cli import policy as policy_commands
-from hub.cli.common import fail, known_department
+from hub.cli.common import department_scopes, fail, known_department
 from hub.errors import HubError
 
 app = typer.Typer(
@@ -25,7 +25,7 @@ demo.register(app)
 seed.register(app)
 redact.register(app)
 policy_commands.register(app)
-client_commands.register(app, department_check=known_department)
+client_commands.register(app, department_check=known_department, scope_ceiling=department_scopes)
 audit_commands.register(app)
 feedback.register(app)
 

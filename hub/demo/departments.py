@@ -9,7 +9,7 @@ from stdnum.cn import uscc
 
 @dataclass(frozen=True, slots=True)
 class DemoDepartment:
-    """A demo client: who it is and what it may ask."""
+    """A demo client: who it is and what it may ask (within its department's `scopes:` in policies/)."""
 
     key: str
     name: str
@@ -46,21 +46,13 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
         "tax",
         "国家税务总局山西省税务局",
         _org("11140000MB1A00030"),
-        ("subject:read", "subject:bulk", "objection:resolve", "repair:decide", "feedback:read", "catalog:read"),
+        ("subject:read", "subject:bulk", "objection:resolve", "repair:decide", "feedback:read"),
     ),
     DemoDepartment(
         "court",
         "山西省高级人民法院 执行指挥中心",
         _org("11140000MB1A00040"),
-        (
-            "subject:read",
-            "subject:bulk",
-            "objection:resolve",
-            "repair:decide",
-            "case:close",
-            "feedback:read",
-            "catalog:read",
-        ),
+        ("subject:read", "subject:bulk", "objection:resolve", "repair:decide", "case:close", "feedback:read"),
     ),
     DemoDepartment(
         "bank",
@@ -68,11 +60,11 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
         _org("91140000MA0B00050"),
         ("subject:read", "check:read", "catalog:read"),
     ),
-    DemoDepartment("public", "信用山西 公众查询", _org("11140000MB1A00060"), ("subject:read", "catalog:read")),
+    DemoDepartment("public", "信用山西 公众查询", _org("11140000MB1A00060"), ("subject:read",)),
     DemoDepartment(
         "privacy-office",
         "山西省社会信用体系建设办公室 隐私保护",
         _org("11140000MB1A00070"),
-        ("audit:read", "subject:read", "catalog:read"),
+        ("audit:read", "subject:read"),
     ),
 )

@@ -19,6 +19,7 @@ _N, _R, _P = 2**14, 8, 1
 _DEPARTMENT = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 
 DepartmentCheck = Callable[[str], bool]
+ScopeCeiling = Callable[[str], frozenset[str]]  # a department's key → the scopes its policy lets a client hold
 
 
 def hash_secret(secret: str) -> str:
@@ -80,6 +81,7 @@ def new_client(
     department: str,
     scopes: Iterable[str],
     department_ok: DepartmentCheck = default_department_check,
+    scope_ceiling: ScopeCeiling | None = None,
 ) -> NewClient:
     """Answers a registration with fresh credentials, or raises HubError naming the bad option."""
     clean_name = name.strip()
@@ -98,6 +100,14 @@ def new_client(
     if not wanted or unknown:
         what = f"unknown scope '{unknown[0]}'" if unknown else "no scope given"
         raise _bad("--scopes", what, f"choose from: {' '.join(sorted(CLIENT_SCOPES))}")
+    allowed = scope_ceiling(department) if scope_ceiling is not None else CLIENT_SCOPES
+    beyond = [scope for scope in wanted if scope not in allowed]
+    if beyond:
+        raise _bad(
+            "--scopes",
+            f"the policy of department '{department}' does not let its clients hold '{beyond[0]}'",
+            f"choose from: {' '.join(sorted(allowed)) or '(none)'}; or add it to scopes: in policies/{department}.yaml",
+        )
     secret = secrets.token_urlsafe(32)
     return NewClient(
         client_id=f"ch_{secrets.token_hex(12)}",

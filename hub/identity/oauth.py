@@ -19,7 +19,7 @@ from authlib.oauth2.rfc6749.util import extract_basic_authorization, scope_to_li
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 
-from hub.identity.credentials import check_secret
+from hub.identity.credentials import ScopeCeiling, check_secret
 from hub.identity.keys import SigningKey
 from hub.identity.principal import CLIENT_SCOPES, Principal
 from hub.identity.tokens import IssuedToken, TokenIssuer
@@ -74,11 +74,14 @@ class Exchange:
     issued: IssuedToken | None = None
     revoked: Principal | None = None
     authenticated: str | None = None
+    ceiling: ScopeCeiling | None = None  # what each department's policy lets its clients hold
 
 
 class _Client(ClientMixin):  # type: ignore[misc]
-    def __init__(self, record: ClientRecord) -> None:
+    def __init__(self, record: ClientRecord, ceiling: ScopeCeiling | None = None) -> None:
         self.record = record
+        allowed = ceiling(record.department) if ceiling is not None else CLIENT_SCOPES
+        self.scopes = tuple(scope for scope in record.scopes if scope in allowed)  # what a token may carry
 
     def get_client_id(self) -> str:
         return self.record.client_id
@@ -114,9 +117,13 @@ class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
 
     def validate_requested_scope(self) -> None:
-        requested = set(scope_to_list(self.request.payload.scope) or [])
-        if not requested <= set(self.request.client.record.scopes):
-            raise InvalidScopeError("The requested scope exceeds the scopes the client is registered with.")
+        requested, held = set(scope_to_list(self.request.payload.scope) or []), self.request.client.scopes
+        if not held:
+            raise InvalidScopeError("The department's policy lets the client hold none of its registered scopes.")
+        if not requested <= set(held):
+            raise InvalidScopeError(
+                "The requested scope exceeds the scopes the client is registered with and its department may hold."
+            )
 
     def create_token_response(self) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
         # authlib's version logs the whole token at DEBUG; an access token must never reach a log
@@ -207,7 +214,7 @@ class ExchangeServer(AuthorizationServer):  # type: ignore[misc]
 
     def query_client(self, client_id: str) -> _Client | None:
         record = self.exchange.clients.get(client_id)
-        return _Client(record) if record is not None and not record.disabled else None
+        return _Client(record, self.exchange.ceiling) if record is not None and not record.disabled else None
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         return None  # self-contained JWTs: nothing to store
@@ -237,7 +244,7 @@ class ExchangeServer(AuthorizationServer):  # type: ignore[misc]
     ) -> dict[str, Any]:
         record, signer = client.record, self.exchange.signer
         assert signer is not None, "the signing key is loaded before a token request runs"
-        wanted = set(scope_to_list(scope) or record.scopes) & set(record.scopes)
+        wanted = set(scope_to_list(scope) or client.scopes) & set(client.scopes)
         issued = self._tokens.issue(
             signer,
             subject=record.client_id,

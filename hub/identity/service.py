@@ -13,6 +13,7 @@ from authlib.common.security import is_secure_transport
 
 from hub.config import Settings
 from hub.errors import ConfigError, ErrorCode, HubError
+from hub.identity.credentials import ScopeCeiling
 from hub.identity.keys import KeyRing
 from hub.identity.oauth import (
     AUTH_METHODS,
@@ -71,6 +72,7 @@ class OAuthService:
         verifier: TokenVerifier,
         tokens: TokenIssuer | None = None,
         on_event: EventSink | None = None,
+        scope_ceiling: ScopeCeiling | None = None,
     ) -> None:
         if not is_secure_transport(settings.issuer):
             raise ConfigError(
@@ -84,10 +86,11 @@ class OAuthService:
         self.tokens = tokens or TokenIssuer(settings)
         self._clients, self._revocations, self._on_event = clients, revocations, on_event
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="oauth")
+        self._scope_ceiling = scope_ceiling  # None: the registered scopes (tests without policies)
 
     async def token(self, request: FormRequest) -> OAuthResponse:
         """Answers the token endpoint's response to a client credentials request."""
-        exchange = Exchange(await self._load_clients(request))
+        exchange = Exchange(await self._load_clients(request), ceiling=self._scope_ceiling)
         if exchange.clients:
             exchange.signer = await self.keys.signer()
         response = await self._run("token", request, exchange)

@@ -1,4 +1,4 @@
-"""Checks on a policy's header that its schema cannot express: names, ceilings, purposes, consent, scope."""
+"""Checks on a policy's header that its schema cannot express: names, ceilings, purposes, scopes, consent, scope."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from hub.catalog.yamlfile import YamlDocument
 from hub.errors import ConfigError
 from hub.policy.model import PolicySpec
 from hub.policy.purposes import PURPOSES_BY_KIND, DepartmentKind
+
+AUDIT_SCOPES = frozenset({"audit:read"})
 
 
 def check_header(document: YamlDocument, spec: PolicySpec, catalog: Catalog) -> None:
@@ -32,8 +34,23 @@ def check_header(document: YamlDocument, spec: PolicySpec, catalog: Catalog) -> 
             fix=f"use {spec.max_sharing} or a more restricted level, or leave it out",
         )
     _check_purposes(document, spec)
+    _check_scopes(document, spec)
     _check_kind(document, spec)
     _check_catalogue_names(document, spec, catalog)
+
+
+def _check_scopes(document: YamlDocument, spec: PolicySpec) -> None:
+    for index, scope in enumerate(spec.scopes):
+        if scope in spec.scopes[:index]:
+            raise ConfigError(
+                f"scope {scope} is listed twice", place=document.place(("scopes", index)), fix="list each scope once"
+            )
+        if scope in AUDIT_SCOPES and spec.kind is not DepartmentKind.AUDIT:
+            raise ConfigError(
+                f"a {spec.kind} department may not hold {scope}: it reads every department's query register",
+                place=document.place(("scopes", index)),
+                fix="remove it; only an audit department (the privacy office) reviews the register",
+            )
 
 
 def _check_purposes(document: YamlDocument, spec: PolicySpec) -> None:

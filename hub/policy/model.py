@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from hub.catalog.model import Sharing
+from hub.identity.principal import CLIENT_SCOPES
 from hub.policy.decision import parse_decision
 from hub.policy.purposes import DepartmentKind, Purpose
 
@@ -25,7 +26,14 @@ def _known_decision(text: str) -> str:
     return text
 
 
+def _known_scope(text: str) -> str:
+    if text not in CLIENT_SCOPES:
+        raise ValueError(f"unknown scope '{text}'; choose from: {' '.join(sorted(CLIENT_SCOPES))}")
+    return text
+
+
 DecisionText = Annotated[str, AfterValidator(_known_decision)]
+ClientScope = Annotated[str, AfterValidator(_known_scope)]
 Division = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}){0,2}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ConcealDays = Annotated[StrictInt, Field(ge=1, le=3650)]
@@ -82,6 +90,7 @@ class PolicySpec(_Strict):
     title: Text
     kind: DepartmentKind
     purposes: list[Purpose] = Field(min_length=1)
+    scopes: list[ClientScope] = Field(min_length=1)
     operator_required: StrictBool
     max_sharing: Sharing = Sharing.PUBLIC
     max_sharing_masked: Sharing | None = None

@@ -75,6 +75,7 @@ class Policy:
     conceal_access_days: Mapping[Purpose, int] = field(default_factory=dict, compare=False)
     conceal_until_case_closes: frozenset[Purpose] = field(default=frozenset(), compare=False)
     natural_persons: bool = True
+    scopes: frozenset[str] = frozenset()  # the most a client of the department may hold
     _plans: dict[tuple[object, ...], Plan] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def decide(self, purpose: Purpose, kind: SubjectKind, field_path: str) -> Decision:

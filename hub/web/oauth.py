@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from hub.config import Settings
 from hub.errors import HubError
+from hub.identity.credentials import ScopeCeiling
 from hub.identity.keys import KeyRing
 from hub.identity.keywrap import KeyWrap
 from hub.identity.oauth import FormRequest, OAuthResponse
@@ -32,13 +33,20 @@ def build_oauth_service(
     signing_keys: SigningKeyRepository,
     revocations: RevocationRepository,
     on_event: EventSink | None = None,
+    scope_ceiling: ScopeCeiling | None = None,
 ) -> OAuthService:
     """Answers the OAuth service over the hub's repositories; its `.verifier` checks every request's token."""
     keys = KeyRing(signing_keys, settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
     external = OidcVerifier(settings.oidc) if settings.oidc is not None else None
     verifier = TokenVerifier(settings, keys, revocations, external=external)
     return OAuthService(
-        settings, clients=clients, keys=keys, revocations=revocations, verifier=verifier, on_event=on_event
+        settings,
+        clients=clients,
+        keys=keys,
+        revocations=revocations,
+        verifier=verifier,
+        on_event=on_event,
+        scope_ceiling=scope_ceiling,
     )
 
 

@@ -123,3 +123,29 @@ def test_unusable_databases_are_explained(tmp_path: Path) -> None:
     wrong = create("mysql://x")
     assert wrong.exit_code == 2
     assert "--database-url" in wrong.stderr
+
+
+def test_a_scope_beyond_the_department_policy_is_refused_naming_both(url: str) -> None:
+    from hub.cli.common import department_scopes
+
+    app = cli(scope_ceiling=department_scopes)  # the shipped policies, as `credit-hub client create` runs
+    refused = create(url, app=app, department="bank", scopes="subject:read audit:read")
+    assert refused.exit_code == 2
+    line = refused.stderr.strip()
+    assert line.startswith(
+        "error: --scopes: the policy of department 'bank' does not let its clients hold 'audit:read'"
+    )
+    assert "policies/bank.yaml" in line
+    assert create(url, app=app, department="public", scopes="catalog:read").exit_code == 2
+    assert stored(url) == []
+    assert create(url, app=app, department="bank", scopes="subject:read catalog:read").exit_code == 0
+    assert create(url, app=app, department="privacy-office", scopes="audit:read").exit_code == 0
+
+
+def test_the_console_script_caps_scopes_by_policy(url: str) -> None:
+    from hub.cli.main import app
+
+    options = ["--name", "x", "--org", ORG, "--department", "tax", "--scopes", "audit:read"]
+    refused = runner.invoke(app, ["client", "create", "--database-url", url, *options])
+    assert refused.exit_code == 2
+    assert "'audit:read'" in refused.stderr

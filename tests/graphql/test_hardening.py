@@ -23,17 +23,18 @@ def test_alias_batching_counts_every_alias_against_the_subject_limit(hub: Any) -
 
 def test_depth_beyond_the_department_limit_is_too_complex(hub: Any) -> None:
     shallow = "{ __schema { types { fields { type { name } } } } }"
-    assert "errors" not in hub.graphql("public", shallow).json()
-    deep = "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }"
-    body = hub.graphql("public", deep).json()
+    assert "errors" not in hub.graphql("bank", shallow).json()
+    deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }"
+    body = hub.graphql("bank", deep).json()
     assert body["data"] is None
     assert _codes(body) == ["QUERY_TOO_COMPLEX"]
-    assert "depth is 7" in body["errors"][0]["message"]
+    assert "depth is 9" in body["errors"][0]["message"]
 
 
 def test_introspection_needs_catalog_read(hub: Any) -> None:
     query = "{ __schema { queryType { name } } }"
-    assert hub.graphql("public", query).json()["data"]["__schema"]["queryType"]["name"] == "Query"
+    assert hub.graphql("bank", query).json()["data"]["__schema"]["queryType"]["name"] == "Query"
+    assert _codes(hub.graphql("public", query).json()) == ["FORBIDDEN"]  # the public builds no integration
     no_catalog = hub.token("bank", scope="subject:read check:read")
     body = httpx.post(
         f"{hub.base_url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {no_catalog}"}
@@ -55,10 +56,13 @@ def test_field_suggestions_only_for_catalog_readers(hub: Any) -> None:
 
 
 def test_get_runs_queries_and_refuses_mutations(hub: Any) -> None:
-    headers = {"Authorization": f"Bearer {hub.token('public')}"}
+    headers = {"Authorization": f"Bearer {hub.token('bank')}"}
     ok = httpx.get(f"{hub.base_url}/graphql", params={"query": "{ me { department } }"}, headers=headers)
     assert ok.status_code == 200
-    assert ok.json()["data"]["me"]["department"] == "public"
+    assert ok.json()["data"]["me"]["department"] == "bank"
+    public = {"Authorization": f"Bearer {hub.token('public')}"}
+    only_post = httpx.get(f"{hub.base_url}/graphql", params={"query": "{ me { department } }"}, headers=public)
+    assert _codes(only_post.json()) == ["FORBIDDEN"]
     refused = httpx.get(f"{hub.base_url}/graphql", params={"query": "mutation { __typename }"}, headers=headers)
     assert refused.status_code in (400, 405)
 

@@ -20,6 +20,7 @@ BASE: dict[str, str] = {
     "title": "title: Demo department",
     "kind": "kind: government",
     "purposes": "purposes: [SUPERVISION]",
+    "scopes": "scopes: [subject:read, check:read]",
     "operator_required": "operator_required: true",
     "max_sharing": "max_sharing: shared",
     "consent": "consent:\n  natural_persons: not_required",

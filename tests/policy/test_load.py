@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from hub.catalog.model import Catalog, Sharing
+from hub.demo.departments import DEPARTMENTS as DEMO_DEPARTMENTS
 from hub.errors import ConfigError
 from hub.identity.codes import SubjectKind
 from hub.policy import Action, DepartmentKind, PolicySet, Purpose, load_policies
@@ -59,3 +60,18 @@ def test_first_bad_file_stops_loading(write_policy: Writer, catalog: Catalog) ->
     with pytest.raises(ConfigError) as caught:
         load_policies(bad.parent, catalog)
     assert f"{bad}:3:" in str(caught.value)
+
+
+def test_every_demo_client_holds_only_what_its_department_allows(policy_set: PolicySet) -> None:
+    for department in DEMO_DEPARTMENTS:
+        policy = policy_set.get(department.key)
+        assert policy is not None
+        assert set(department.scopes) <= policy.scopes, department.key
+
+
+def test_only_departments_that_build_integrations_may_read_the_schema(policy_set: PolicySet) -> None:
+    readers = {key for key, policy in policy_set.departments.items() if "catalog:read" in policy.scopes}
+    assert readers == {"approval-bureau", "market-regulation", "bank"}
+    assert {key for key, policy in policy_set.departments.items() if "audit:read" in policy.scopes} == {
+        "privacy-office"
+    }

@@ -115,6 +115,7 @@ def policy_documents(draw: st.DrawFn, catalog: Catalog) -> dict[str, Any]:
         "title": "generated",
         "kind": kind.value,
         "purposes": purposes,
+        "scopes": ["subject:read"],
         "operator_required": draw(st.booleans()),
         "max_sharing": draw(st.sampled_from(LEVELS)),
         "consent": {"natural_persons": draw(st.sampled_from(["required", "not_required"]))},

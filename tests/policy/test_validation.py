@@ -30,6 +30,19 @@ BROKEN: dict[str, tuple[dict[str, str], str]] = {
         "unknown masking operator 'blur'",
     ),
     "unknown key": ({"operator_required": "operater_required: true  # <-"}, "'operater_required'"),
+    "unknown scope": (
+        {"scopes": "scopes:\n  - subject:read\n  - subject:write  # <-"},
+        "unknown scope 'subject:write'",
+    ),
+    "scope listed twice": (
+        {"scopes": "scopes:\n  - check:read\n  - check:read  # <-"},
+        "scope check:read is listed twice",
+    ),
+    "no scope": ({"scopes": "scopes: []  # <-"}, "'scopes'"),
+    "the register's scope outside an audit department": (
+        {"scopes": "scopes:\n  - subject:read\n  - audit:read  # <-"},
+        "a government department may not hold audit:read",
+    ),
     "department is not the file stem": ({"department": "department: other  # <-"}, "does not match the file name"),
     "duplicate key": ({"rules": "rules:\n  penalty: allow\n  penalty: deny  # <-"}, "'penalty' is written twice"),
     "limit too low": (
@@ -145,6 +158,11 @@ def test_bad_policy_names_file_line_and_fix(
 
 def test_the_base_policy_is_valid(write_policy: Writer, catalog: Catalog) -> None:
     assert load_policy(write_policy(), catalog).department == "demo"
+
+
+def test_a_policy_without_scopes_is_refused(write_policy: Writer, catalog: Catalog) -> None:
+    with pytest.raises(ConfigError, match="'scopes': Field required"):
+        load_policy(write_policy(scopes=""), catalog)
 
 
 def test_refusals_carry_a_fix_naming_the_remedy(write_policy: Writer, catalog: Catalog) -> None:
