@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hub.audit.anomaly_types import Anomaly, AnomalyThresholds, Severity, make_anomaly
 from hub.audit.events import AuditEvent, EventType, Outcome, subject_key
+from hub.policy.purposes import Purpose
 
 DISCLOSED = (Outcome.OK, Outcome.PARTIAL)
 REFUSED = (Outcome.DENIED, Outcome.UNAUTHENTICATED)
@@ -43,10 +44,13 @@ def bulk_lookups(events: Sequence[AuditEvent], limits: AnomalyThresholds) -> Ite
 
 
 def out_of_hours(events: Sequence[AuditEvent], limits: AnomalyThresholds) -> Iterator[Anomaly]:
-    """Answers, per department and local day, disclosures made at night or (if configured) at weekends."""
+    """Answers, per department and local day, disclosures made at night or (if configured) at weekends; a
+    citizen's or enterprise's reading of its own record is no department's look-up and never counts."""
     zone = ZoneInfo(limits.local_zone)
     found: dict[tuple[str, str], list[AuditEvent]] = defaultdict(list)
     for event in _lookups(events):
+        if event.purpose == Purpose.SELF_ACCESS:
+            continue
         local = event.at.astimezone(zone)
         night = not limits.office_opens <= local.time() < limits.office_closes
         weekend = limits.weekends_out_of_hours and local.weekday() >= 5

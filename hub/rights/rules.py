@@ -61,6 +61,16 @@ def check_repair_period(rt: RecordType, row: Row, today: date) -> None:
         )
 
 
+def repair_refusal(rt: RecordType, row: Row, today: date) -> str | None:
+    """Answers why an item may not be repaired on `today` (the reason applyCreditRepair gives), or None."""
+    try:
+        check_repairable(rt.name, row)
+        check_repair_period(rt, row, today)
+    except HubError as exc:
+        return exc.message
+    return None
+
+
 def coerce_correction(path: str, current: Any, value: str) -> Any:
     """Answers a corrected value with the type of the current one; BAD_USER_INPUT when it does not fit."""
     allowed = CODED_VALUES.get(path)

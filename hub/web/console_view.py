@@ -103,7 +103,7 @@ def anomaly_rows(anomalies: list[dict[str, Any]], t: Translator) -> list[dict[st
                 "rule": t.label("rule", anomaly.get("rule")),
                 "severity": t.label("severity", severity.lower()),
                 "severity_key": severity.lower(),
-                "description": anomaly.get("description"),
+                "description": t.anomaly(anomaly.get("rule"), anomaly.get("description")),
                 "scope": anomaly.get("scope"),
                 "window": window(anomaly.get("windowStart"), anomaly.get("windowEnd")),
                 "count": len(anomaly.get("eventIds") or []),

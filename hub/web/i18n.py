@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from hub.web.labels import GROUPS
+from hub.web.labels import ANOMALY_TEXTS, GROUPS
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -212,6 +213,19 @@ class Translator:
         if pair is None:
             return key
         return pair[0] if self.lang == "zh" else pair[1]
+
+    def anomaly(self, rule: object, description: object) -> str:
+        """Answers an anomaly's description in this language (the register writes it in English)."""
+        text = str(description or "")
+        known = ANOMALY_TEXTS.get(str(rule))
+        if self.lang != "zh" or known is None:
+            return text
+        found = re.fullmatch(known[0], text)
+        if found is None:
+            return text
+        values = {name: value or "" for name, value in found.groupdict().items()}
+        values["median_zh"] = f"（一般每小时 {values['median']} 次）" if values.get("median") else ""
+        return known[1].format(**values)
 
     def label(self, group: str, code: object) -> str:
         """Answers a code (purpose, outcome, state, ...) as people read it; the code itself when unknown."""

@@ -58,6 +58,25 @@ FIELDS: dict[str, Pair] = {
     "obligation": ("义务", "obligation"),
     "grade": ("等级", "grade"),
     "year": ("年度", "year"),
+    "enterprise_code": ("统一社会信用代码", "enterprise code"),
+    "enterprise_name": ("企业名称", "enterprise name"),
+    "role": ("职务", "role"),
+    "since": ("任职日期", "since"),
+    "valid_until": ("有效期至", "valid until"),
+    "content": ("内容", "content"),
+    "legal_basis": ("依据", "legal basis"),
+    "disclosure_until": ("公示截止期", "disclosed until"),
+    "department": ("认定部门", "listing department"),
+    "basis_document": ("认定依据文书", "basis document"),
+    "exit_conditions": ("移出条件", "exit conditions"),
+    "filed_on": ("立案日期", "filed on"),
+    "published_on": ("发布日期", "published on"),
+    "performance": ("履行情况", "performance"),
+    "assessed_on": ("评定日期", "assessed on"),
+    "received_on": ("收到日期", "received on"),
+    "topic": ("举报内容", "topic"),
+    "reporter_name": ("举报人姓名", "reporter's name"),
+    "reporter_phone": ("举报人电话", "reporter's phone"),
 }
 
 LISTS: dict[str, Pair] = {
@@ -104,6 +123,36 @@ RULES: dict[str, Pair] = {
     "repeated_denials": ("多次被拒", "repeated denials"),
     "subject_by_many_orgs": ("同一主体被多机构查询", "one subject, many organisations"),
     "feedback_unacknowledged": ("来源更正通知逾期未确认", "correction notices unacknowledged"),
+}
+
+# Each rule's description as the register writes it (English), and how the console says it in Chinese.
+ANOMALY_TEXTS: dict[str, tuple[str, str]] = {
+    "bulk_lookups": (
+        r"department (?P<dept>\S+): (?P<n>\d+) look-ups about (?P<subjects>\d+) subjects in one hour"
+        r"(?: \(median hour: (?P<median>[\d.]+)\))?",
+        "部门 {dept}：一小时内查询 {n} 次，涉及 {subjects} 个主体{median_zh}",
+    ),
+    "out_of_hours": (
+        r"department (?P<dept>\S+): (?P<n>\d+) look-ups outside office hours on (?P<day>[\d-]+) \(local time\)",
+        "部门 {dept}：{day}（本地时间）非工作时间查询 {n} 次",
+    ),
+    "foreign_purpose": (
+        r"department (?P<dept>\S+): (?P<n>\d+) operations for purpose (?P<purpose>\S+), foreign to it",
+        "部门 {dept}：以不属于本部门的用途 {purpose} 操作 {n} 次",
+    ),
+    "repeated_denials": (
+        r"client (?P<client>\S+): (?P<n>\d+) refused operations in a burst",
+        "客户端 {client}：短时间内被拒绝 {n} 次",
+    ),
+    "subject_by_many_orgs": (
+        r"one subject looked up by (?P<orgs>\d+) organisations \((?P<n>\d+) look-ups\) in a burst",
+        "同一主体在短时间内被 {orgs} 个机构查询（共 {n} 次）",
+    ),
+    "feedback_unacknowledged": (
+        r"department (?P<dept>\S+): (?P<n>\d+) correction notices unacknowledged for more than (?P<hours>[\d.]+) "
+        r"hours \(oldest queued (?P<oldest>[^)]+)\)",
+        "部门 {dept}：{n} 条更正通知超过 {hours} 小时未确认（最早 {oldest} 排队）",
+    ),
 }
 
 EVIDENCE: dict[str, Pair] = {

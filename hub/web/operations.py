@@ -8,7 +8,7 @@ query PortalRecord($person: Boolean!) {
     code kind name status registeredOn phone address
     legalRepresentative { name idNumber }
     licences { id source decisionNumber title authority decidedOn validUntil }
-    penalties { id source decisionNumber authority decidedOn amount decisionText }
+    penalties { id source decisionNumber category authority decidedOn amount decisionText }
     listings { id source list reason department listedOn expiresOn status }
     courtDishonesty { id source caseNumber court filedOn obligation performance }
     taxCredit @skip(if: $person) { id source year grade }

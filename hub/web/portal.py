@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from hub.catalog.load import load_catalog
 from hub.config import Settings
 from hub.errors import HubError
 from hub.identity.codes import SubjectKind, parse_subject_code
@@ -26,6 +27,7 @@ from hub.web.portal_view import (
     local_today,
     record_items,
     record_view,
+    repair_items,
 )
 from hub.web.render import Renderer
 from hub.web.rights_view import RIGHTS_OPERATIONS, rights_view
@@ -58,6 +60,7 @@ class Portal:
         self.cookies = SessionCookies(settings.audit_secret, COOKIE)
         self.render = Renderer(jinja, self.cookies, "/portal", "area_portal")
         self.dev_login = settings.dev_login
+        self.catalog = load_catalog(settings.catalog_path)
         self.oidc_issuer = settings.oidc.issuer if settings.oidc else None
 
     def routes(self) -> list[Route]:
@@ -111,6 +114,7 @@ class Portal:
             can_consent=bool(view and view["kind"] == "NATURAL_PERSON"),
             known_orgs=known_orgs,
             items=items,
+            repair_items=repair_items(subject, items, self.catalog, local_today()) if subject else [],
             unavailable={
                 "record": _why(record, "myRecord", t),
                 "access": _why(access, "myAccessLog", t),

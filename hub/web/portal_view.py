@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hub.catalog.model import Catalog
+from hub.rights.rules import repair_refusal
 from hub.web.i18n import Translator
 from hub.web.labels import FIELDS, field_label, one_language
 
@@ -129,6 +131,32 @@ def record_items(record: dict[str, Any], t: Translator) -> list[tuple[str, str]]
                 label = f"{t.label('record_type', record_type)} · {detail or item['id']}"
                 found.append((str(item["id"]), f"{label} ({dated})" if dated else label))
     return found
+
+
+def repair_items(
+    record: dict[str, Any], items: list[tuple[str, str]], catalog: Catalog, today: date
+) -> list[tuple[str, str]]:
+    """Answers the items of `items` that applyCreditRepair would take on `today` (the same rules decide)."""
+    allowed: set[str] = set()
+    for list_field, record_type, _ in SECTIONS[:4]:
+        for item in record.get(list_field) or []:
+            row = {_snake(key): _day_or_value(key, value) for key, value in item.items()}
+            if repair_refusal(catalog.record_types[record_type], row, today) is None:
+                allowed.add(str(item.get("id")))
+    return [(value, label) for value, label in items if value in allowed]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _day_or_value(key: str, value: Any) -> Any:
+    if key.endswith(("On", "Until")) and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def access_view(connection: dict[str, Any], t: Translator, own: str | None = None) -> list[dict[str, Any]]:

@@ -68,6 +68,14 @@ def test_out_of_hours_at_night_and_at_weekends() -> None:
     assert rules_fired([night, saturday], weekends_out_of_hours=False) == {"out_of_hours": 1}
 
 
+def test_out_of_hours_never_counts_a_citizen_reading_its_own_record() -> None:
+    night = datetime(2026, 3, 3, 15, 30, tzinfo=UTC)  # Tuesday 23:30 in Beijing
+    own = {"department": None, "org": None, "client_id": PERSON, "purpose": "SELF_ACCESS", "operator": None}
+    reads = [event(at=night + timedelta(minutes=n), subjects=[PERSON], **own) for n in range(3)]
+    assert rules_fired(reads) == {}
+    assert rules_fired([*reads, event(at=night)]) == {"out_of_hours": 1}
+
+
 def test_a_purpose_foreign_to_the_department() -> None:
     odd = event(at=MONDAY_9AM, purpose="LAW_ENFORCEMENT")
     found = [a for a in detect([odd], secret=SECRET, department_purposes=PURPOSES) if a.rule == "foreign_purpose"]

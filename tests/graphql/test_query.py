@@ -80,6 +80,14 @@ def test_invalid_code_is_refused_with_the_reason(hub: Any, code: str, words: str
     assert code not in body["errors"][0]["message"]
 
 
+def test_an_all_digit_code_names_both_checks_that_failed(hub: Any) -> None:
+    body = hub.graphql("approval-bureau", RECORD, {"c": "140105199001011230", "p": "ADMINISTRATIVE_APPROVAL"}).json()
+    assert _codes(body) == ["INVALID_SUBJECT_CODE"]
+    message = body["errors"][0]["message"]
+    assert "resident identity number (its check character does not match)" in message
+    assert "Unified Social Credit Code (its check character does not match)" in message, "it may be meant as a USCC"
+
+
 def test_unknown_subject_is_not_found(hub: Any) -> None:
     body = hub.graphql("approval-bureau", RECORD, {"c": "91110000600037341L", "p": "ADMINISTRATIVE_APPROVAL"}).json()
     assert body["data"]["subject"] is None
