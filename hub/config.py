@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -37,16 +38,31 @@ def resource_file(name: str) -> Path:
     return _PACKAGE_DIR / "_data" / name
 
 
+def database_url(value: str) -> str:
+    """Answers a database URL the hub can open, or raises ValueError saying what is wrong with it."""
+    if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ValueError("use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>")
+    try:
+        urlsplit(value).port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise ValueError("the port after the host is not a number from 1 to 65535") from None
+    return value
+
+
 class SourceSettings(BaseModel):
     """Where one source database is and how long the hub waits for it."""
 
-    url: str
+    model_config = ConfigDict(extra="forbid")
+
+    url: Annotated[str, AfterValidator(database_url)]
     timeout_ms: int | None = Field(default=None, ge=10, le=60_000)
     pool_size: int = Field(default=5, ge=1, le=100)
 
 
 class OidcSettings(BaseModel):
     """The external OpenID Connect provider through which citizens and enterprises sign in."""
+
+    model_config = ConfigDict(extra="forbid")
 
     issuer: str
     jwks_url: str
@@ -56,6 +72,8 @@ class OidcSettings(BaseModel):
 
 class AnomalySettings(BaseModel):
     """The thresholds of the register's anomaly rules (`auditAnomalies`, the console); defaults suit a mid-sized hub."""
+
+    model_config = ConfigDict(extra="forbid")
 
     bulk_factor: float = Field(default=5.0, gt=1)
     bulk_min_history: int = Field(default=3, ge=1)
@@ -132,11 +150,7 @@ class Settings(BaseSettings):
     @field_validator("database_url", "audit_database_url")
     @classmethod
     def _supported_driver(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>")
-        return value
+        return None if value is None else database_url(value)
 
     @classmethod
     def settings_customise_sources(
@@ -159,6 +173,42 @@ class Settings(BaseSettings):
         return self.audit_database_url or self.database_url
 
 
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """Answers the keys allowed beside the last one of `loc`."""
+    nested: dict[str, type[BaseModel]] = {"audit_anomalies": AnomalySettings, "oidc": OidcSettings}
+    if len(loc) == 1:
+        return sorted(Settings.model_fields)
+    if loc[0] == "sources" and len(loc) == 3:
+        return sorted(SourceSettings.model_fields)
+    model = nested.get(str(loc[0]))
+    return sorted(model.model_fields) if model is not None and len(loc) == 2 else []
+
+
+def _fix(key: str, kind: str, loc: tuple[int | str, ...], where: str, variable: str) -> str:
+    if kind == "extra_forbidden":
+        known = _known_keys(loc)
+        return f"remove or rename '{key}' in {where}" + (f"; the keys here are: {', '.join(known)}" if known else "")
+    return f"correct '{key}' in {where} or its {variable} variable"
+
+
+def toml_line(path: Path, loc: tuple[int | str, ...]) -> int | None:
+    """Answers the line of hub.toml where the key at `loc` is written (or its table, for a missing key)."""
+    table: tuple[str, ...] = ()
+    found: int | None = None
+    keys = tuple(str(part) for part in loc)
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = raw.split("#", 1)[0].strip()
+        if text.startswith("[") and text.endswith("]"):
+            table = tuple(part.strip().strip('"') for part in text.strip("[]").split("."))
+            if table == keys[: len(table)] and found is None and len(table) == len(keys) - 1:
+                found = number
+            continue
+        name = text.split("=", 1)[0].strip().strip('"')
+        if "=" in text and table + tuple(name.split(".")) == keys[: len(table) + len(name.split("."))]:
+            return number
+    return found
+
+
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Answers the settings of this deployment, or raises ConfigError naming the bad key and the fix."""
     previous = os.environ.get("HUB_CONFIG_FILE")
@@ -175,11 +225,16 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"])
-        where = str(config_file) if config_file else "environment"
+        variable = f"HUB_{key.upper().replace('.', '__')}"
+        line = toml_line(config_file, first["loc"]) if config_file and variable not in os.environ else None
+        if variable in os.environ:
+            where = f"environment variable {variable}"
+        else:
+            where = f"{config_file}:{line}" if line else (str(config_file) if config_file else "environment")
         raise ConfigError(
             f"setting '{key}': {first['msg']}",
             place=where,
-            fix=f"correct '{key}' in {where} or its HUB_{key.upper().replace('.', '__')} variable",
+            fix=_fix(key, first["type"], first["loc"], where, variable),
         ) from None
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read configuration: {exc}", place=str(config_file)) from None

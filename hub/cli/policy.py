@@ -12,7 +12,7 @@ from rich.table import Table
 
 from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog, RecordType
-from hub.config import resource_dir
+from hub.config import load_settings
 from hub.errors import HubError
 from hub.measures.load import load_measures, measures_path
 from hub.policy.cases import check_cases, load_cases
@@ -27,6 +27,9 @@ PoliciesOption = Annotated[
 CatalogOption = Annotated[
     Path | None, typer.Option("--catalog", help="catalogue file [default: the shipped schema/catalog.yaml]")
 ]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="hub.toml whose policies_dir and catalog_path to check (HUB_* override)")
+]
 CasesOption = Annotated[Path | None, typer.Option("--cases", help="cases folder [default: <policies>/cases]")]
 
 
@@ -37,12 +40,18 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="policy")
 
 
-def check(policies: PoliciesOption = None, catalog: CatalogOption = None, cases: CasesOption = None) -> None:
+def check(
+    policies: PoliciesOption = None,
+    catalog: CatalogOption = None,
+    cases: CasesOption = None,
+    config: ConfigOption = None,
+) -> None:
     """Validate every department policy, the measures list and the expected decisions; exit non-zero on any error."""
-    policies_dir = policies or resource_dir("policies")
-    cases_dir = cases or policies_dir / "cases"
     try:
-        loaded_catalog = load_catalog(catalog or resource_dir("schema") / "catalog.yaml")
+        settings = load_settings(config)  # what `serve` would load: hub.toml and HUB_* decide the defaults
+        policies_dir = policies or settings.policies_dir
+        cases_dir = cases or policies_dir / "cases"
+        loaded_catalog = load_catalog(catalog or settings.catalog_path)
         policy_set = load_policies(policies_dir, loaded_catalog)
         measures = load_measures(measures_path(policies_dir))
         failures = check_cases(policy_set, cases_dir)

@@ -113,10 +113,12 @@ def _check_sqlite_directory(url: str) -> None:
 def export_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="where to write the SDL")] = None,
 ) -> None:
-    """Writes the GraphQL SDL the code defines (default schema/hub.graphql)."""
+    """Writes the GraphQL SDL the code defines (default schema/hub.graphql in a checkout, ./hub.graphql otherwise)."""
     from hub.graphql.schema import build_schema
 
-    output = output or resource_dir("schema") / "hub.graphql"
+    shipped = resource_dir("schema")
+    in_checkout = shipped.parent == Path(__file__).resolve().parents[2]
+    output = output or (shipped / "hub.graphql" if in_checkout else Path("hub.graphql"))  # never into site-packages
 
     output.write_text(build_schema().as_str() + "\n", encoding="utf-8")
     typer.echo(f"wrote {output}")

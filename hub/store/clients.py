@@ -34,12 +34,47 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def unusable_database(action: str) -> HubError:
-    """Answers the operator-facing error for a database that cannot serve `action` (URL withheld)."""
+# Driver errors that mean "no such database or no entry", not "no such table".
+_UNREACHABLE_NAMES = frozenset(
+    {"InvalidCatalogNameError", "InvalidPasswordError", "InvalidAuthorizationSpecificationError"}
+)
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [error]
+    while todo:
+        current = todo.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += [current.__cause__, current.__context__, getattr(current, "orig", None)]
+    return seen
+
+
+def unreachable_cause(error: BaseException) -> str | None:
+    """Answers the name of what kept the database out of reach (refused, unknown host, no database), if that was it."""
+    for cause in _causes(error):
+        if isinstance(cause, OSError | TimeoutError) or type(cause).__name__ in _UNREACHABLE_NAMES:
+            return type(cause).__name__
+        if "unable to open database file" in str(cause):
+            return "unable to open the database file"
+    return None
+
+
+def unusable_database(action: str, error: BaseException | None = None) -> HubError:
+    """Answers the operator-facing error for a database that cannot serve `action`: unreachable or not migrated."""
+    cause = unreachable_cause(error) if error is not None else None
+    if cause is not None:
+        return HubError(
+            ErrorCode.BAD_USER_INPUT,
+            f"cannot {action}: the hub database cannot be reached ({cause})",
+            fix="start the database, or correct host, port and database name in --database-url / HUB_DATABASE_URL",
+        )
     return HubError(
         ErrorCode.BAD_USER_INPUT,
-        f"cannot {action} in the hub database",
-        fix="check --database-url / HUB_DATABASE_URL and run `credit-hub migrate`",
+        f"cannot {action} in the hub database: its tables are missing or unreadable",
+        fix="run `credit-hub migrate` with the same --database-url / HUB_DATABASE_URL",
     )
 
 
@@ -89,8 +124,8 @@ class ClientRepository:
                 await conn.execute(insert(clients).values(**values))
         except IntegrityError:
             raise HubError(ErrorCode.BAD_USER_INPUT, "a client with this id already exists") from None
-        except (SQLAlchemyError, OSError):
-            raise unusable_database("register the client") from None
+        except (SQLAlchemyError, OSError) as exc:
+            raise unusable_database("register the client", exc) from None
 
     async def register(self, client: NewClient) -> None:
         """Answers nothing; stores a registration made by `new_client` (its secret only as the hash)."""
@@ -117,5 +152,5 @@ class ClientRepository:
             async with self._engine.connect() as conn:
                 result = await conn.execute(select(clients).order_by(clients.c.created_at, clients.c.client_id))
                 return [_row(record) for record in result.mappings()]
-        except (SQLAlchemyError, OSError):
-            raise unusable_database("list clients") from None
+        except (SQLAlchemyError, OSError) as exc:
+            raise unusable_database("list clients", exc) from None

@@ -94,8 +94,8 @@ async def check_signing_keys(engine: AsyncEngine, settings: Settings) -> None:
     ring = KeyRing(SigningKeyRepository(engine), settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
     try:
         await ring.check()
-    except (SQLAlchemyError, OSError):
-        raise unusable_database("read the signing keys") from None
+    except (SQLAlchemyError, OSError) as exc:
+        raise unusable_database("read the signing keys", exc) from None
 
 
 REVOKED_CHANNEL = "credit_hub_revoked"

@@ -107,3 +107,19 @@ def test_the_shipped_measures_list_is_checked_too() -> None:
     code, out, _ = run()
     assert code == 0
     assert "measures list valid" in out
+
+
+def test_the_deployment_s_configuration_decides_what_is_checked(
+    copied: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank = copied / "bank.yaml"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("  report: deny", "  report: allow"), encoding="utf-8")
+    config = tmp_path / "hub.toml"
+    config.write_text(f'policies_dir = "{copied}"\n', encoding="utf-8")
+    code, _, err = run("--config", str(config))
+    assert code == 1, "the policies hub.toml names are the ones checked"
+    assert err.startswith(f"{bank}:")
+    monkeypatch.setenv("HUB_POLICIES_DIR", str(copied))
+    code, _, err = run()
+    assert code == 1, "HUB_POLICIES_DIR is honoured as serve honours it"
+    assert err.startswith(f"{bank}:")

@@ -117,6 +117,19 @@ def test_schema_export_writes_the_sdl(tmp_path: Path) -> None:
     assert "type Subject" in target.read_text(encoding="utf-8")
 
 
+def test_schema_export_from_an_installed_package_writes_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installed = tmp_path / "site-packages" / "hub" / "_data" / "schema"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr("hub.cli.server.resource_dir", lambda name: installed.parent / name)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["schema", "export"])
+    assert result.exit_code == 0, result.output
+    assert "type Subject" in (tmp_path / "hub.graphql").read_text(encoding="utf-8")
+    assert not (installed / "hub.graphql").exists(), "nothing is written into the installed package"
+
+
 @pytest.mark.parametrize(("args", "words"), [(["--subjects", "5"], "--subjects"), (["--port", "0"], "--port")])
 def test_demo_rejects_bad_arguments(tmp_path: Path, args: list[str], words: str) -> None:
     result = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--no-serve", *args])

@@ -21,6 +21,7 @@ from hub.store.keys import KEPT_AFTER_EXPIRY, RevocationRepository, SigningKeyRe
 from hub.store.migrate import upgrade
 from hub.store.tables import revoked_tokens
 from tests.store.conftest import trusted
+from tests.support.server import free_port
 
 
 @pytest.fixture
@@ -105,3 +106,15 @@ async def test_start_up_refuses_keys_sealed_with_another_wrap_file(tmp_path: Pat
     finally:
         await engine.dispose()
     assert caught.value.place == str(tmp_path / "other.jwk")
+
+
+async def test_start_up_tells_a_database_that_is_down_from_one_not_migrated(tmp_path: Path) -> None:
+    engine = make_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/hub")
+    settings = Settings(database_url="sqlite+aiosqlite:///unused.db", signing_key_wrap_path=tmp_path / "wrap.jwk")
+    try:
+        with pytest.raises(HubError, match="cannot be reached") as caught:
+            await check_signing_keys(engine, settings)
+    finally:
+        await engine.dispose()
+    assert "ConnectionRefusedError" in caught.value.message
+    assert "migrate" not in (caught.value.fix or "")

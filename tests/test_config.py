@@ -1,0 +1,73 @@
+"""Settings refuse what they do not know, at every level, naming hub.toml's line or the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.config import load_settings, toml_line
+from hub.errors import ConfigError
+
+GOOD = """database_url = "sqlite+aiosqlite:///hub.db"
+audit_secret = "a-long-random-secret-for-the-subject-index"
+
+[sources.court]
+url = "postgresql+asyncpg://postgres@127.0.0.1:5432/court"
+"""
+
+
+@pytest.mark.parametrize(
+    ("added", "key", "line", "hint"),
+    [
+        ("timeout = 500\n", "sources.court.timeout", 6, "timeout_ms"),
+        ("\n[audit_anomalies]\ndenails = 5\n", "audit_anomalies.denails", 8, "denials"),
+        (
+            "\n[oidc]\nissuer = 'https://idp'\njwks_url = 'https://idp/jwks'\naudiance = 'x'\n",
+            "oidc.audiance",
+            10,
+            "audience",
+        ),
+    ],
+    ids=["source", "anomalies", "oidc"],
+)
+def test_an_unknown_nested_key_is_refused_with_its_line_and_the_known_keys(
+    tmp_path: Path, added: str, key: str, line: int, hint: str
+) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text(GOOD + added, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert f"setting '{key}'" in caught.value.message
+    assert caught.value.place == f"{config}:{line}"
+    assert hint in (caught.value.fix or "")
+
+
+def test_a_port_that_is_not_a_number_is_a_setting_error_not_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text(GOOD.replace(":5432/court", ":notaport/court"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert "sources.court.url" in caught.value.message
+    assert "port" in caught.value.message
+    assert caught.value.place == f"{config}:5"
+
+
+def test_an_environment_variable_is_named_as_the_place_it_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setenv("HUB_DATABASE_URL", "postgresql+asyncpg://u@h:notaport/db")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert caught.value.place == "environment variable HUB_DATABASE_URL"
+
+
+def test_toml_line_finds_dotted_and_inline_keys(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text('port = 1\nsources.tax.url = "x"\n[sources]\ncourt = { url = "y" }\n', encoding="utf-8")
+    assert toml_line(config, ("port",)) == 1
+    assert toml_line(config, ("sources", "tax", "url")) == 2
+    assert toml_line(config, ("sources", "court", "url")) == 4
+    assert toml_line(config, ("audit_anomalies", "denials")) is None
