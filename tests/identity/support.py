@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+import hmac
 import json
 import os
 import socket
@@ -22,6 +24,7 @@ import asyncpg
 import pytest
 import uvicorn
 from joserfc import jwt
+from joserfc.jwk import ECKey
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -34,7 +37,7 @@ from hub.identity.credentials import new_client
 from hub.identity.keys import KeyRing
 from hub.identity.keywrap import KeyWrap
 from hub.identity.service import AuthEvent, OAuthService
-from hub.identity.tokens import TokenVerifier
+from hub.identity.tokens import TokenIssuer, TokenVerifier
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
@@ -261,3 +264,78 @@ async def forge(stack: Stack, claims: dict[str, Any], **header: Any) -> str:
 def unsigned(header: dict[str, Any], claims: dict[str, Any], signature: bytes = b"") -> str:
     """Answers a compact JWS assembled by hand (for alg none and HMAC confusion tokens)."""
     return f"{b64(json.dumps(header))}.{b64(json.dumps(claims))}.{b64(signature)}"
+
+
+MAX_TOKEN_CHARS_TRIED = 10_000  # above the verifier's cap, below the HTTP server's header limit
+
+
+async def credential_attacks(stack: Stack, now: float) -> dict[str, tuple[str | None, str]]:
+    """Answers the JWT attack set: per attack, the Authorization header sent and the reason it must be refused for.
+
+    Signed with the hub's real key where the attack needs it (`forge`), with a stranger's key or by hand otherwise.
+    `now` is the instant the tokens are made for.
+    """
+    settings = stack.settings
+    key = await stack.keys.signer()
+    good = claims_for(settings, iat=int(now), exp=int(now) + 600)
+    head = {"alg": key.algorithm, "kid": key.kid, "typ": "at+jwt"}
+    pem = key.public.as_pem()
+
+    def hmac_signed(header: dict[str, Any], secret: bytes) -> str:
+        signing_input = f"{b64(json.dumps(header))}.{b64(json.dumps(good))}".encode()
+        return f"{signing_input.decode()}.{b64(hmac.new(secret, signing_input, hashlib.sha256).digest())}"
+
+    stranger = ECKey.generate_key("P-256", parameters={"kid": "not-ours", "alg": "ES256"})
+    stranger_public = stranger.as_dict(private=False)
+
+    def by_stranger(**header: Any) -> str:
+        return "Bearer " + jwt.encode({"alg": "ES256", "typ": "at+jwt", **header}, good, stranger)
+
+    valid = await forge(stack, good)
+    valid_head, _body, valid_sig = valid.split(".")
+    expired = TokenIssuer(settings, clock=lambda: now - 7200).issue(
+        key, subject="ch_x", client_id="ch_x", scopes=["subject:read"], org=ORG, dept="market-supervision"
+    )
+    padding = "A" * MAX_TOKEN_CHARS_TRIED
+
+    async def forged(**overrides: Any) -> str:
+        times: dict[str, Any] = {"iat": int(now), "exp": int(now) + 600}
+        return f"Bearer {await forge(stack, claims_for(settings, **{**times, **overrides}))}"
+
+    return {
+        "missing": (None, "missing"),
+        "not_bearer": (f"Basic {b64('a:b')}", "not_bearer"),
+        "malformed": ("Bearer not-a-jwt", "malformed"),
+        "two_tokens": ("Bearer a b", "malformed"),
+        "alg_none": (f"Bearer {unsigned({**head, 'alg': 'none'}, good)}", "bad_algorithm"),
+        "alg_None_capitalised": (f"Bearer {unsigned({**head, 'alg': 'None'}, good)}", "bad_algorithm"),
+        "unknown_alg": (f"Bearer {unsigned({**head, 'alg': 'ES999'}, good, b'sig')}", "bad_algorithm"),
+        "rs256_with_our_kid": (f"Bearer {unsigned({**head, 'alg': 'RS256'}, good, b'sig')}", "bad_algorithm"),
+        "hs256_public_key_as_secret": (f"Bearer {hmac_signed({**head, 'alg': 'HS256'}, pem)}", "bad_algorithm"),
+        "hs256_kid_as_secret": (f"Bearer {hmac_signed({**head, 'alg': 'HS256'}, key.kid.encode())}", "bad_algorithm"),
+        "wrong_aud": (await forged(aud="other-api"), "bad_aud"),
+        "token_for_another_audience_list": (await forged(aud=["other-api", "billing"]), "bad_aud"),
+        "wrong_iss": (await forged(iss="https://evil.example"), "bad_iss"),
+        "no_exp": (await forged(exp=None), "bad_exp"),
+        "no_jti": (await forged(jti=None), "bad_jti"),
+        "expired": (f"Bearer {expired.access_token}", "expired"),
+        "nbf_in_the_future": (await forged(nbf=int(now) + 3600), "bad_nbf"),
+        "iat_in_the_future": (await forged(iat=int(now) + 3600), "bad_iat"),
+        "unknown_kid": (by_stranger(kid="not-ours"), "unknown_key"),
+        "no_kid": (by_stranger(), "unknown_key"),
+        "kid_path_injection": (by_stranger(kid="../../../../dev/null"), "unknown_key"),
+        "kid_sql_injection": (by_stranger(kid="x' OR '1'='1"), "unknown_key"),
+        "jku_header_injection": (by_stranger(kid="not-ours", jku="https://evil.example/jwks.json"), "unknown_key"),
+        "x5u_header_injection": (by_stranger(kid="not-ours", x5u="https://evil.example/cert.pem"), "unknown_key"),
+        "jwk_header_injection": (by_stranger(kid="not-ours", jwk=stranger_public), "unknown_key"),
+        "jwk_header_with_our_kid": (by_stranger(kid=key.kid, jwk=stranger_public), "bad_signature"),
+        "signature_stripped": (f"Bearer {valid_head}.{_body}.", "bad_signature"),
+        "signature_removed": (f"Bearer {valid_head}.{_body}", "malformed"),
+        "tampered_claims": (
+            f"Bearer {valid_head}.{b64(json.dumps({**good, 'scope': 'audit:read subject:bulk'}))}.{valid_sig}",
+            "bad_signature",
+        ),
+        "plain_jwt_typ": (f"Bearer {await forge(stack, good, typ='JWT')}", "bad_type"),
+        "no_typ": (f"Bearer {unsigned({'alg': key.algorithm, 'kid': key.kid}, good, b'sig')}", "bad_type"),
+        "huge_token": (f"Bearer {valid_head}.{_body}{padding}.{valid_sig}", "malformed"),
+    }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import AsyncIterator
@@ -15,25 +13,20 @@ import pytest
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuth2Client
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
-from joserfc import jws, jwt
-from joserfc.jwk import ECKey
+from joserfc import jws
 
-from hub.identity.tokens import TokenIssuer
 from tests.identity.support import (
     BACKENDS,
     PERSON,
     Stack,
     add_client,
-    b64,
     build_stack,
-    claims_for,
-    forge,
+    credential_attacks,
     free_socket,
     make_settings,
     migrated_database,
     protected_app,
     serve_in_thread,
-    unsigned,
 )
 
 
@@ -148,43 +141,9 @@ async def test_unknown_client_and_bad_requests(hub: Hub) -> None:
     assert grant.json()["error"] == "unsupported_grant_type"
 
 
-async def _rejections(hub: Hub) -> dict[str, tuple[str | None, str]]:
-    settings, stack = hub.local.settings, hub.local
-    key = await stack.keys.signer()
-    good = claims_for(settings)
-    pem = key.public.as_pem()
-    hs_header = {"alg": "HS256", "kid": key.kid, "typ": "at+jwt"}
-    signing_input = f"{b64(json.dumps(hs_header))}.{b64(json.dumps(good))}".encode()
-    confusion = f"{signing_input.decode()}.{b64(hmac.new(pem, signing_input, hashlib.sha256).digest())}"
-    stranger = ECKey.generate_key("P-256", parameters={"kid": "not-ours"})
-    valid = await forge(stack, good)
-    head, _body, sig = valid.split(".")
-    tampered_body = b64(json.dumps({**good, "scope": "audit:read subject:bulk"}))
-    expired = TokenIssuer(settings, clock=lambda: time.time() - 7200).issue(
-        key, subject="ch_x", client_id="ch_x", scopes=["subject:read"], org="91350100M000100Y43", dept="d"
-    )
-    return {
-        "missing": (None, "missing"),
-        "not_bearer": (f"Basic {b64('a:b')}", "not_bearer"),
-        "malformed": ("Bearer not-a-jwt", "malformed"),
-        "two_tokens": ("Bearer a b", "malformed"),
-        "expired": (f"Bearer {expired.access_token}", "expired"),
-        "wrong_aud": (f"Bearer {await forge(stack, claims_for(settings, aud='other-api'))}", "bad_aud"),
-        "wrong_iss": (f"Bearer {await forge(stack, claims_for(settings, iss='https://evil.example'))}", "bad_iss"),
-        "no_jti": (f"Bearer {await forge(stack, claims_for(settings, jti=None))}", "bad_jti"),
-        "plain_jwt_typ": (f"Bearer {await forge(stack, good, typ='JWT')}", "bad_type"),
-        "alg_none": (f"Bearer {unsigned({'alg': 'none', 'kid': key.kid, 'typ': 'at+jwt'}, good)}", "bad_algorithm"),
-        "hs256_confusion": (f"Bearer {confusion}", "bad_algorithm"),
-        "unknown_kid": (
-            f"Bearer {jwt.encode({'alg': 'ES256', 'kid': 'not-ours', 'typ': 'at+jwt'}, good, stranger)}",
-            "unknown_key",
-        ),
-        "tampered": (f"Bearer {head}.{tampered_body}.{sig}", "bad_signature"),
-    }
-
-
 async def test_every_bad_credential_is_401_with_a_bearer_challenge(hub: Hub) -> None:
-    for case, (authorization, reason) in (await _rejections(hub)).items():
+    # the same attack set runs against the whole hub, with its register, in tests/security/test_jwt_attacks.py
+    for case, (authorization, reason) in (await credential_attacks(hub.local, time.time())).items():
         response = await hub.protected(authorization)
         assert response.status_code == 401, case
         challenge = response.headers["www-authenticate"]
