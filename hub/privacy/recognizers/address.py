@@ -33,8 +33,9 @@ CHINESE_NUMERALS = "零〇一二三四五六七八九十百千两"
 _NUM = rf"(?:[0-9]{{1,5}}|[{CHINESE_NUMERALS}]{{1,8}})"
 _NAME = _cjk_except("路街巷号弄楼室栋幢村镇乡道")
 _PLACE_NAME = _cjk_except("号室村镇乡")
-# Any characters: the gazetteer, not a character rule, says where the divisions begin (refine).
-_ADMIN = rf"(?:{_CJK}{{1,12}}?(?:[省市区县旗盟]|地区|自治[区州县旗]|特别行政区))"
+# Any characters: the gazetteer, not a character rule, says where the divisions begin (refine). Each
+# unit ends at its first suffix, atomically: other splits of the same characters are never tried.
+_ADMIN = rf"(?>{_CJK}{{1,12}}?(?:[省市区县旗盟]|地区|自治[区州县旗]|特别行政区))"
 _TOWN = rf"(?:{_PLACE_NAME}{{1,8}}?(?:街道|镇|乡|苏木))"
 _VILLAGE = rf"(?:{_PLACE_NAME}{{1,8}}?(?:村|社区|居委会|嘎查)(?:{_NUM}(?:组|队|社))?)"
 _ROAD = rf"(?:{_CJK}{{1,6}}?(?:大街|大道|[路街巷道]|胡同)(?:[东西南北中]段|{_NUM}段)?)"

@@ -34,15 +34,15 @@ _SUFFIXES = (
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    """Division names, full (`太原市`) and short (`太原`), and the longest of them."""
+    """Division names, full (`太原市`) and short (`太原`), and the lengths of the names by first character."""
 
     names: frozenset[str]
     short_names: frozenset[str]
-    longest: int
+    lengths_by_first: dict[str, tuple[int, ...]]
 
     def name_at(self, text: str, position: int) -> int:
         """Answers the length of the longest full division name at position, or 0."""
-        for length in range(min(self.longest, len(text) - position), 1, -1):
+        for length in self.lengths_by_first.get(text[position : position + 1], ()):
             if text[position : position + length] in self.names:
                 return length
         return 0
@@ -51,9 +51,11 @@ class Gazetteer:
         """Answers where the first division named in text[start:end] begins (a short name only if a
         division follows it), or None."""
         for position in range(start, end):
+            if text[position] not in self.lengths_by_first:
+                continue
             if self.name_at(text, position):
                 return position
-            for length in range(2, 4):
+            for length in (2, 3):
                 if text[position : position + length] in self.short_names and self.name_at(text, position + length):
                     return position
         return None
@@ -84,4 +86,8 @@ def gazetteer() -> Gazetteer:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 short.add(name[: -len(suffix)])
                 break
-    return Gazetteer(names, frozenset(short), max(map(len, names)))
+    lengths: dict[str, set[int]] = {}
+    for name in names | short:
+        lengths.setdefault(name[0], set()).add(len(name))
+    by_first = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+    return Gazetteer(names, frozenset(short), by_first)
