@@ -175,3 +175,22 @@ def test_graphiql_only_where_enabled_and_only_for_catalog_readers(hub: HubFixtur
     assert refused.status_code == 403
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert not detect_graphiql(demo_like_hub, _headers(demo_like_hub, catalog=False))
+
+
+@pytest.mark.parametrize(
+    ("content_type", "content"),
+    [
+        ("application/x-www-form-urlencoded", "query=query+cop+%7B+__typename+%7D"),
+        (
+            "multipart/form-data; boundary=b",
+            '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ __typename }\r\n--b--',
+        ),
+        ("text/plain", '{"query": "query cop { __typename }"}'),
+    ],
+)
+def test_a_body_a_browser_form_can_send_never_runs(hub: HubFixture, content_type: str, content: str) -> None:
+    for catalog in (False, True):
+        headers = {**_headers(hub, catalog), "Content-Type": content_type}
+        response = httpx.post(f"{hub.base_url}/graphql", content=content.encode(), headers=headers)
+        assert response.status_code == 415
+        assert "data" not in response.json()
