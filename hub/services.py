@@ -24,6 +24,7 @@ from hub.federation.fetch import Federation, SourceOutcome, SourceState
 from hub.federation.mapping import load_source_maps
 from hub.identity.codes import SubjectCode
 from hub.identity.principal import Principal
+from hub.measures.cases import CaseService
 from hub.measures.check import CheckService
 from hub.measures.feedback import FeedbackService
 from hub.measures.load import load_measures, measures_path
@@ -42,6 +43,7 @@ from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.executions import ExecutionRepository
+from hub.store.measure_cases import CaseRepository
 from hub.store.mirror import Mirror
 from hub.store.repairs import RepairRepository
 from hub.store.rights import RightsRepository
@@ -55,6 +57,7 @@ class CreditServices:
     measures: MeasuresList
     checks: CheckService
     feedback: FeedbackService
+    cases: CaseService
     objections: ObjectionService
     repairs: RepairService
     notices: NoticeService
@@ -182,7 +185,7 @@ async def build_services(
     records = RecordService(
         catalog, federation, shaper, consents, overlay=rights.marks, overlay_at_hand=rights.mirrored_marks
     )
-    measures = load_measures(measures_path(settings.policies_dir))
+    measures = load_measures(measures_path(settings.policies_dir), policies.departments)
     credit = _credit(measures, catalog, policies, federation, records, rights)
     return Services(
         settings,
@@ -209,10 +212,13 @@ def _credit(
         return await records.read(ReadRequest(policy, org, purpose, codes, requested, dict(linked or {})), today)
 
     items = ItemFinder(catalog, federation)
+    checks = CheckService(measures, read, federation)
+    cases = CaseRepository(rights.engine)
     return CreditServices(
         measures=measures,
-        checks=CheckService(measures, read, federation),
-        feedback=FeedbackService(measures, ExecutionRepository(rights.engine)),
+        checks=checks,
+        feedback=FeedbackService(measures, ExecutionRepository(rights.engine), checks, cases),
+        cases=CaseService(measures, checks, cases, policies.departments),
         objections=ObjectionService(items, rights),
         repairs=RepairService(items, RepairRepository(rights.engine, rights.mirror), rights),
         notices=NoticeService(FeedbackRepository(rights.engine), catalog, policies),

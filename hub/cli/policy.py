@@ -53,7 +53,7 @@ def check(
         cases_dir = cases or policies_dir / "cases"
         loaded_catalog = load_catalog(catalog or settings.catalog_path)
         policy_set = load_policies(policies_dir, loaded_catalog)
-        measures = load_measures(measures_path(policies_dir))
+        measures = load_measures(measures_path(policies_dir), policy_set.departments)
         failures = check_cases(policy_set, cases_dir)
         counts = {dept: _case_count(cases_dir / f"{dept}.yaml") for dept in policy_set.departments}
     except HubError as exc:

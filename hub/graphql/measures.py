@@ -152,6 +152,10 @@ class MeasureExecutionInput:
     matter: str
     outcomes: list[MeasureOutcomeInput]
     case_reference: str | None = strawberry.field(default=None, description="The approval case number.")
+    purpose: Purpose = strawberry.field(
+        default=Purpose.ADMINISTRATIVE_APPROVAL,
+        description="The purpose of the check the measures came from; the subject is checked again under it.",
+    )
 
 
 @strawberry.type(description="The stored feedback.")
@@ -266,11 +270,17 @@ class MeasuresMutation:
         code = parse_subject_code(str(input_.code))
         outcomes = [Execution(o.measure, o.executed, o.reason, o.note) for o in input_.outcomes]
         now = datetime.datetime.now(datetime.UTC)
-        reporter = Reporter(principal.department, principal.client_id, context.operator)
-        report_id, count = await context.services.credit.feedback.report(
+        policy = context.services.policy_for(principal)
+        context.state_purpose(policy, input_.purpose)
+        reporter = Reporter(
+            principal.department, principal.client_id, context.operator, policy, principal.org, input_.purpose
+        )
+        accepted = await context.services.credit.feedback.report(
             reporter, code, input_.matter, outcomes, input_.case_reference, now
         )
-        context.disclosures.append(Disclosure(code.value))
+        report_id, count = accepted.report_id, accepted.count
+        context.disclosures.extend(d for d in accepted.disclosures if isinstance(d, Disclosure))
+        context.disclosures.extend(Disclosure(c, clear=fields) for c, fields in accepted.enterprises_read.items())
         event = RightsEvent("measure_feedback", "reported", report_id, code.value, now, None, principal.department)
         context.notes.setdefault("rights_events", []).append(event)
         return MeasureExecutionReport(id=strawberry.ID(report_id), reported=count, reported_at=now)

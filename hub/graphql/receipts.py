@@ -39,6 +39,8 @@ MUTATION_EVENTS: dict[str, EventType] = {
     "applyCreditRepair": EventType.REPAIR,
     "decideCreditRepair": EventType.REPAIR,
     "reportMeasureExecution": EventType.MEASURE_FEEDBACK,
+    "initiateMeasures": EventType.MEASURE_FEEDBACK,
+    "respondToMeasureCase": EventType.MEASURE_FEEDBACK,
     "closeCase": EventType.CASE,
     "acknowledgeSourceFeedback": EventType.SOURCE_FEEDBACK,
 }

@@ -19,6 +19,7 @@ from hub.graphql.consent import ConsentMutation, ConsentQuery
 from hub.graphql.context import HubContext
 from hub.graphql.errors import hub_error, normalise_all, withheld_error
 from hub.graphql.limits import count_repetition, measure
+from hub.graphql.measure_cases import MeasureCaseMutation, MeasureCaseQuery
 from hub.graphql.measures import MeasuresMutation, MeasuresQuery
 from hub.graphql.query import RecordQuery
 from hub.graphql.rights import RightsMutation, RightsQuery
@@ -29,9 +30,12 @@ from hub.records.view import Withheld
 
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (
-    RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, RightsQuery, SourceFeedbackQuery,
+    RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, MeasureCaseQuery, RightsQuery,
+    SourceFeedbackQuery,
 )  # fmt: skip
-MUTATIONS: tuple[type, ...] = (ConsentMutation, MeasuresMutation, RightsMutation, CaseMutation, SourceFeedbackMutation)
+MUTATIONS: tuple[type, ...] = (
+    ConsentMutation, MeasuresMutation, MeasureCaseMutation, RightsMutation, CaseMutation, SourceFeedbackMutation,
+)  # fmt: skip
 
 SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)
 MAX_DEPTH = 10

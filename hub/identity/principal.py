@@ -12,6 +12,7 @@ CLIENT_SCOPES = frozenset(
         "subject:bulk",
         "check:read",
         "measure:feedback",
+        "measures:initiate",
         "audit:read",
         "objection:resolve",
         "repair:decide",

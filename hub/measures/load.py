@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from hub.catalog.model import parse_period
@@ -17,6 +18,7 @@ from hub.measures.model import (
     MeasuresList,
     MeasureSpec,
     MeasuresSpec,
+    Monitoring,
 )
 from hub.policy.load import reject_duplicate_keys
 
@@ -26,8 +28,11 @@ _MATTER = re.compile(r"^[A-Z][A-Z_]{2,39}$")
 _NAMES_REPRESENTATIVE = re.compile(r"法定代表人|主要负责人")
 
 
-def load_measures(path: Path) -> MeasuresList:
-    """Answers the compiled measures list in `path`, or raises ConfigError at the offending line."""
+def load_measures(path: Path, departments: Collection[str] | None = None) -> MeasuresList:
+    """Answers the compiled measures list in `path`, or raises ConfigError at the offending line.
+
+    With `departments` (the policies' keys), every initiating department must be one of them.
+    """
     document = load_yaml(path)
     reject_duplicate_keys(document)
     spec = document.validate(MeasuresSpec, _FIX)
@@ -56,9 +61,33 @@ def load_measures(path: Path) -> MeasuresList:
             reaches_roles=frozenset(measure.reaches.roles) if measure.reaches else frozenset(),
             reaches_basis=measure.reaches.legal_basis if measure.reaches else None,
         )
+    _check_initiators(document, spec, departments)
+    monitoring = spec.monitoring
     return MeasuresList(
-        dict(spec.matters), measures, spec.green_channel.clean_record_years, spec.green_channel.legal_basis
-    )
+        dict(spec.matters), measures, spec.green_channel.clean_record_years, spec.green_channel.legal_basis,
+        Monitoring(monitoring.respond_within_days, monitoring.feed_back_within_days, monitoring.legal_basis)
+        if monitoring else Monitoring(),
+        {department: frozenset(roles) for department, roles in spec.initiators.items()},
+    )  # fmt: skip
+
+
+def _check_initiators(document: YamlDocument, spec: MeasuresSpec, departments: Collection[str] | None) -> None:
+    """Refuses an initiating department that no policy names, or a role that no measure is initiated by."""
+    roles = {role for measure in spec.measures for role in measure.initiating}
+    for department, held in spec.initiators.items():
+        if departments is not None and department not in departments:
+            raise ConfigError(
+                f"initiating department '{department}' has no policy",
+                place=document.place(("initiators", department)),
+                fix=f"use a department key of policies/: {', '.join(sorted(departments))}",
+            )
+        for position, role in enumerate(held):
+            if role not in roles:
+                raise ConfigError(
+                    f"'{role}' initiates no measure of the list",
+                    place=document.place(("initiators", department, position)),
+                    fix="use a role written under some measure's `initiating`",
+                )
 
 
 def _check(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
@@ -84,12 +84,22 @@ class GreenChannelSpec(_Strict):
     legal_basis: str = Field(min_length=4)
 
 
+class MonitoringSpec(_Strict):
+    """Time limits of the initiate-respond-execute-feed back loop (000 #31, #38; 003 §9), in days."""
+
+    respond_within_days: int = Field(ge=1, le=90)
+    feed_back_within_days: int = Field(ge=1, le=365)
+    legal_basis: str = Field(min_length=4)
+
+
 class MeasuresSpec(_Strict):
     """The whole policies/measures.yaml."""
 
     version: Literal[1]
     matters: dict[str, str] = Field(min_length=1)
     green_channel: GreenChannelSpec
+    monitoring: MonitoringSpec | None = None
+    initiators: dict[str, list[str]] = Field(default_factory=dict)
     measures: list[MeasureSpec] = Field(min_length=1)
 
 
@@ -120,6 +130,15 @@ class Measure:
 
 
 @dataclass(frozen=True, slots=True)
+class Monitoring:
+    """When a case is overdue: not acknowledged within `respond_within_days`, not fed back within the other."""
+
+    respond_within_days: int = 3
+    feed_back_within_days: int = 15
+    legal_basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MeasuresList:
     """Every measure the hub may apply, by code in file order, and the matters they concern."""
 
@@ -127,6 +146,12 @@ class MeasuresList:
     measures: dict[str, Measure]
     clean_record_years: int
     green_channel_basis: str
+    monitoring: Monitoring = Monitoring()
+    initiators: dict[str, frozenset[str]] = field(default_factory=dict)  # department key -> initiating roles
+
+    def initiates(self, department: str, measure: Measure) -> bool:
+        """Answers whether `department` is one of the measure's initiating departments (发起部门)."""
+        return bool(self.initiators.get(department, frozenset()) & set(measure.initiating))
 
     def for_matter(self, matter: str) -> tuple[Measure, ...]:
         """Answers the measures concerning `matter`; BAD_USER_INPUT for a matter the list does not name."""

@@ -30,6 +30,7 @@ class ExecutionRow:
     client_id: str | None
     operator: str | None
     reported_at: datetime
+    verified: bool = True  # re-checked against the subject's standing when reported (rows from before: false)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +57,9 @@ class ExecutionRepository:
     async def counts(
         self, since: datetime | None, until: datetime | None, department: str | None
     ) -> tuple[list[ExecutionCount], dict[str, int]]:
-        """Answers counts by measure, outcome and reason, and the departments reporting each measure."""
+        """Answers counts of verified outcomes by measure, outcome and reason, and the departments reporting each."""
         table = measure_executions
-        conditions: list[Any] = []
+        conditions: list[Any] = [table.c.verified.is_(True)]
         if since is not None:
             conditions.append(table.c.reported_at >= since)
         if until is not None:

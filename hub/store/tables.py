@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData(
@@ -244,6 +245,32 @@ measure_executions = Table(
     Column("client_id", String(64), nullable=True),
     Column("operator", String(120), nullable=True),
     Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("verified", Boolean, nullable=False, server_default=false()),
     Index("ix_measure_executions_measure_reported", "measure_code", "reported_at"),
     Index("ix_measure_executions_department", "department"),
+)
+
+
+measure_cases = Table(
+    "measure_cases",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("initiative_id", String(36), nullable=False),
+    Column("initiating_department", String(64), nullable=False),
+    Column("implementing_department", String(64), nullable=False),
+    Column("subject_code", String(18), nullable=False),
+    Column("measure_code", String(40), nullable=False),
+    Column("matter", String(40), nullable=False),
+    Column("reference", String(100), nullable=True),
+    Column("stage", String(16), nullable=False),
+    Column("initiated_at", DateTime(timezone=True), nullable=False),
+    Column("responded_at", DateTime(timezone=True), nullable=True),
+    Column("fed_back_at", DateTime(timezone=True), nullable=True),
+    Column("executed", Boolean, nullable=True),
+    Column("report_id", String(36), nullable=True),
+    Column("client_id", String(64), nullable=True),
+    Column("operator", String(120), nullable=True),
+    Index("ix_measure_cases_implementing_stage", "implementing_department", "stage"),
+    Index("ix_measure_cases_initiating", "initiating_department", "initiated_at"),
+    Index("ix_measure_cases_subject_measure", "subject_code", "measure_code"),
 )

@@ -22,6 +22,7 @@ from hub.web.console_view import (
     event_rows,
     filter_choices,
     graphql_filter,
+    measure_case_rows,
 )
 from hub.web.forms import checked_form, text
 from hub.web.gateway import Answer, Gateway
@@ -79,11 +80,12 @@ class Console:
         after = request.query_params.get("after") or None
         token, operator = session.token, session.operator
         variables = {"filter": graphql_filter(session.filters), "first": PAGE_SIZE, "after": after}
-        events, anomalies, integrity, activity = await asyncio.gather(
+        events, anomalies, integrity, activity, measures = await asyncio.gather(
             gateway.graphql(token, ops.AUDIT_EVENTS, variables, operator=operator),
             gateway.graphql(token, ops.AUDIT_ANOMALIES, operator=operator),
             gateway.graphql(token, ops.AUDIT_INTEGRITY, operator=operator),
             self._activity(gateway, token, operator),
+            gateway.graphql(token, ops.MEASURE_MONITORING, operator=operator),
         )
         if events.status == 401:
             return self._expired(request)
@@ -103,8 +105,9 @@ class Console:
             anomalies=anomaly_rows(found, t) if found is not None else None,
             integrity=chain,
             charts=charts(activity, t, local_today()) if activity is not None else None,
+            monitoring=measures.part("measureMonitoring"), measure_cases=measure_case_rows(measures, t),
             unavailable={"events": _why(events, t), "anomalies": _why(anomalies, t),
-                         "integrity": _why(integrity, t), "charts": t("unavailable")},
+                         "integrity": _why(integrity, t), "charts": t("unavailable"), "measures": _why(measures, t)},
             **filter_choices(activity or [], session.filters, t),
         )  # fmt: skip
 

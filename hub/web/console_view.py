@@ -10,6 +10,7 @@ from typing import Any
 from hub.errors import HubError
 from hub.identity.codes import SubjectKind, parse_subject_code
 from hub.web.charts import Chart, bars, day_bars, stacked_days
+from hub.web.gateway import Answer
 from hub.web.i18n import Translator
 from hub.web.labels import OUTCOMES, PURPOSES
 from hub.web.portal_view import LOCAL_ZONE, when
@@ -186,3 +187,19 @@ def clean_filters(raw: dict[str, str]) -> dict[str, str]:
     found["organisation"] = found["organisation"].upper()[:18]
     found["department"] = found["department"][:64]
     return {key: value for key, value in found.items() if value}
+
+
+def measure_case_rows(answer: Answer, t: Translator) -> list[dict[str, Any]] | None:
+    """Answers the newest cases of the joint reward and punishment loop with their stage, lag and deadline."""
+    found = answer.part("measureCases")
+    if found is None:
+        return None
+    return [
+        {
+            **case,
+            "stage_label": t(f"measure_stage_{str(case.get('stage') or '').lower()}"),
+            "lag": f"{float(case.get('lagHours') or 0):.1f}",
+            "due": when(str(case["dueAt"]))[1] if case.get("dueAt") else "—",
+        }
+        for case in found
+    ]

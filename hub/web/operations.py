@@ -78,3 +78,10 @@ query ConsoleIntegrity {
 }"""
 
 ME = "query Me { me { subject clientId organisation department scopes } }"
+
+MEASURE_MONITORING = """
+query ConsoleMeasures {
+  measureMonitoring { since until respondWithinDays feedBackWithinDays
+    departments { department initiated responded executed fedBack pending overdue } }
+  measureCases(first: 10) { id initiatingDepartment implementingDepartment measure stage lagHours dueAt overdue }
+}"""

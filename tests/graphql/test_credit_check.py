@@ -193,3 +193,47 @@ def test_the_enterprise_a_person_is_checked_through_is_in_the_receipt(hub: Any) 
     subjects = {s["code"]: s for s in event["subjects"]}
     assert hub.samples["blacklisted"] in subjects
     assert "listing.list" in subjects[hub.samples["blacklisted"]]["fieldsClear"]
+
+
+def _refused(hub: Any, code: str, matter: str, measure: str) -> dict[str, Any]:
+    report = {"code": code, "matter": matter, "outcomes": [{"measure": measure, "executed": True}]}
+    body = hub.graphql("approval-bureau", REPORT, {"i": report}).json()
+    assert body["data"] is None, body
+    [error] = body["errors"]
+    return error  # type: ignore[no-any-return]
+
+
+def test_feedback_is_accepted_only_for_a_measure_that_applied(hub: Any) -> None:
+    before = _stats(hub, "approval-bureau")
+    blacklisted = hub.samples["blacklisted"]
+    reward = _refused(hub, blacklisted, "GOVERNMENT_PROCUREMENT", "GP-04")
+    assert reward["extensions"]["code"] == "FORBIDDEN"
+    assert "'GP-04' did not apply" in reward["message"]
+    assert "rewards the red list" in reward["message"]
+    assert "list status is BLACK" in reward["message"]
+    key = _refused(hub, blacklisted, "GOVERNMENT_PROCUREMENT", "GP-03")
+    assert key["extensions"]["code"] == "FORBIDDEN"
+    assert "rests on KEY_ATTENTION" in key["message"]
+    nowhere = _refused(hub, "91140100MA0L12345Y", "GOVERNMENT_PROCUREMENT", "GP-01")
+    assert nowhere["extensions"]["code"] in ("BAD_USER_INPUT", "INVALID_SUBJECT_CODE")
+    valid_nowhere = _unknown_enterprise()
+    unknown = _refused(hub, valid_nowhere, "GOVERNMENT_PROCUREMENT", "GP-01")
+    assert unknown["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "no source holds a record" in unknown["message"]
+    assert valid_nowhere not in unknown["message"]
+    assert _stats(hub, "approval-bureau") == before, "refused feedback is never counted"
+    accepted = {
+        "code": hub.samples["person"],
+        "matter": "HONOURS",
+        "outcomes": [{"measure": "HO-01", "executed": True}],
+    }
+    body = hub.graphql("approval-bureau", REPORT, {"i": accepted}).json()
+    assert body["data"]["reportMeasureExecution"]["reported"] == 1, body
+    assert _stats(hub, "approval-bureau")["HO-01"]["executed"] == before["HO-01"]["executed"] + 1
+
+
+def _unknown_enterprise() -> str:
+    from stdnum.cn import uscc
+
+    body = "91140100MA0L9X9X9"
+    return body + uscc.calc_check_digit(body)

@@ -9,7 +9,7 @@ import pytest
 from hub.config import resource_dir
 from hub.errors import ConfigError, ErrorCode, HubError
 from hub.measures.load import load_measures, measures_path
-from hub.measures.model import MeasureKind, MeasureList, MeasureSpec, MeasuresSpec, ReachSpec
+from hub.measures.model import MeasureKind, MeasureList, MeasureSpec, MeasuresSpec, MonitoringSpec, ReachSpec
 
 SHIPPED = measures_path(resource_dir("policies"))
 HEADER = """version: 1
@@ -48,7 +48,13 @@ def test_the_shipped_list_loads_with_realistic_measures() -> None:
 
 def test_every_measure_key_is_documented_in_the_file_header() -> None:
     header = SHIPPED.read_text(encoding="utf-8").split("\nversion:")[0]
-    keys = [*MeasuresSpec.model_fields, *MeasureSpec.model_fields, *ReachSpec.model_fields, "clean_record_years"]
+    keys = [
+        *MeasuresSpec.model_fields,
+        *MeasureSpec.model_fields,
+        *ReachSpec.model_fields,
+        *MonitoringSpec.model_fields,
+        "clean_record_years",
+    ]
     assert [key for key in keys if key not in header] == []
 
 
@@ -118,3 +124,27 @@ def test_a_code_written_twice_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="written twice") as caught:
         load_measures(path)
     assert caught.value.place == f"{path}:15"
+
+
+@pytest.mark.parametrize(
+    ("initiators", "words"),
+    [("  court: [认定部门]\n  nobody: [认定部门]  # <-", "'nobody' has no policy"),
+     ("  court: [认定部门, 人民法院]  # <-", "'人民法院' initiates no measure")],
+)  # fmt: skip
+def test_initiators_name_known_departments_and_roles(tmp_path: Path, initiators: str, words: str) -> None:
+    text = HEADER.replace("measures:\n", f"initiators:\n{initiators}\nmeasures:\n") + GOOD
+    path = tmp_path / "measures.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_measures(path, departments={"court", "tax"})
+    assert words in caught.value.message
+    marked = next(i + 1 for i, line in enumerate(text.splitlines()) if "# <-" in line)
+    assert caught.value.place == f"{path}:{marked}"
+
+
+def test_the_shipped_loop_has_time_limits_and_initiating_departments() -> None:
+    measures = load_measures(SHIPPED, departments={"court", "market-regulation", "tax", "approval-bureau"})
+    assert measures.monitoring.respond_within_days < measures.monitoring.feed_back_within_days
+    assert measures.monitoring.legal_basis
+    assert measures.initiates("court", measures.get("HC-01"))
+    assert not measures.initiates("tax", measures.get("HC-01"))

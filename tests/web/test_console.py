@@ -103,3 +103,22 @@ def test_subject_filter_stays_out_of_urls_and_export_has_the_header(page: Any, a
     assert len(rows) > 1
     assert all(code in row[CSV_COLUMNS.index("subjects")] for row in rows[1:])
     assert not any(code in url for url in requested), "a subject code went into a URL"
+
+
+def test_officer_sees_the_measure_loop_per_department(page: Any, web_hub: Any) -> None:
+    initiate = """mutation($i: InitiateMeasuresInput!) { initiateMeasures(input: $i) { id stage } }"""
+    request = {"targets": [web_hub.samples["blacklisted"]], "matter": "GOVERNMENT_PROCUREMENT", "measures": ["GP-01"],
+               "implementers": ["approval-bureau"], "purpose": "SUPERVISION"}  # fmt: skip
+    body = web_hub.graphql("market-regulation", initiate, {"i": request}).json()
+    assert body["data"]["initiateMeasures"][0]["stage"] == "INITIATED", body
+    sign_in(page, web_hub)
+    page.wait_for_url(f"{web_hub.base_url}/console")
+    panel = page.locator("#measures")
+    assert "联合奖惩监测" in panel.get_by_role("heading", level=2).inner_text()
+    rows = {
+        row.locator("th").inner_text(): row.locator("td").all_inner_texts()
+        for row in panel.locator("#measure-monitoring tbody tr").all()
+    }
+    assert int(rows["market-regulation"][0]) >= 1, rows
+    assert int(rows["approval-bureau"][4]) >= 1, "the case waits on the implementing department"
+    assert "已发起" in panel.locator("#measure-cases").inner_text()
