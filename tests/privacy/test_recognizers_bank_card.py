@@ -57,6 +57,9 @@ def test_finds(text: str, expected: str) -> None:
         "账号13812345678",
         "（2023）晋01执123号",
         "罚款人民币1234567890元",
+        f"证书编号：晋AA{VISA}，经营场所",
+        f"许可证号JY{UNIONPAY_16}",
+        f"{UNIONPAY_16}A",
     ],
 )
 def test_ignores(text: str) -> None:

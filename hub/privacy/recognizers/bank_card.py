@@ -18,8 +18,8 @@ from hub.privacy.recognizers._base import ChinesePatternRecognizer
 
 _CARD_PREFIX = re.compile(r"62|4|5[1-5]|2[2-7]|3[47]|35")
 _SEPARATORS = re.compile(r"[ \-]")
-_OPEN = r"(?<![0-9])(?<![0-9][ \-])"
-_CLOSE = r"(?![0-9])(?![ \-][0-9])"
+_OPEN = r"(?<![0-9A-Za-z])(?<![0-9][ \-])"
+_CLOSE = r"(?![0-9A-Za-z])(?![ \-][0-9])"
 
 
 def _digits(pattern_text: str) -> str:
@@ -37,7 +37,7 @@ class BankCardRecognizer(ChinesePatternRecognizer):
 
     ENTITY = "BANK_CARD"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
-        Pattern("card", r"(?<![0-9])[0-9]{4}(?:[ -]?[0-9]{4}){2,4}(?:[ -]?[0-9]{1,4})?(?![0-9])", 0.3),
+        Pattern("card", r"(?<![0-9A-Za-z])[0-9]{4}(?:[ -]?[0-9]{4}){2,4}(?:[ -]?[0-9]{1,4})?(?![0-9A-Za-z])", 0.3),
         Pattern("account_grouped", rf"{_OPEN}[0-9]{{3,19}}(?:[ \-][0-9]{{1,18}}){{1,4}}{_CLOSE}", 0.3),
     )
     CONTEXT = (
