@@ -106,6 +106,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
             timeout=settings.audit_timeout_seconds,
             max_wait=settings.audit_max_wait_ms / 1000,
             metrics=metrics,
+            probe_every=settings.audit_probe_seconds,
         )
         await writer.start()
         state["writer"] = app.state.audit_writer = writer
@@ -150,7 +151,10 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
 
     async def readyz(_request: Request) -> JSONResponse:
         outcomes = await state["services"].source_statuses()
-        sources = {o.name: {"status": o.status, "elapsedMs": round(o.elapsed_ms, 1)} for o in outcomes}
+        sources = {
+            o.name: {"status": o.status, "elapsedMs": round(o.elapsed_ms, 1), "breaker": o.breaker.value}
+            for o in outcomes
+        }
         audit_ok = bool(state["writer"].available)
         ready = audit_ok and all(o.status == "OK" for o in outcomes)
         return JSONResponse(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ from hub.store.mirror import Mirror
 from hub.store.repairs import RepairRepository
 from hub.store.rights import RightsRepository
 from hub.store.source_feedback import FeedbackRepository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,9 @@ class Services:
         except Exception:  # any driver failure means the source is unavailable
             state = SourceState.UNAVAILABLE
         elapsed = (time.perf_counter() - started) * 1000
-        return SourceOutcome(source.name, source.mapping.title, state, elapsed, frozenset(source.mapping.record_types))
+        types = frozenset(source.mapping.record_types)
+        breaker = self.federation.breakers[source.name].state
+        return SourceOutcome(source.name, source.mapping.title, state, elapsed, types, breaker)
 
     async def start(self) -> None:
         """Answers nothing; starts the mirrors of small tables the request path reads (hub.store.mirror)."""
@@ -239,9 +244,10 @@ async def _check_source(source: SqlSource, url: str) -> None:
     except ConfigError:
         raise
     except Exception as exc:  # the driver's own error types vary; all mean unreachable here
-        where = url.split("@")[-1]
-        raise ConfigError(
-            f"source '{source.name}' is unreachable at start-up ({type(exc).__name__})",
-            place=f"source {source.name} ({where})",
-            fix="start its database or correct its URL",
-        ) from None
+        # Started degraded: the source is UNAVAILABLE in /readyz and `sources` until it answers, and its
+        # schema is checked on its first answer.
+        log.warning(
+            "source '%s' is unreachable at start-up (%s); serving without it until it answers",
+            source.name,
+            type(exc).__name__,
+        )

@@ -52,6 +52,7 @@ class AuditWriter:
         max_wait: float = 0.0,
         timeout: float = 2.0,
         metrics: HubMetrics | None = None,
+        probe_every: float | None = None,
     ) -> None:
         self._store = store
         self._secret = secret
@@ -60,6 +61,8 @@ class AuditWriter:
         self._max_wait = max_wait
         self._timeout = timeout
         self._metrics = metrics
+        self._probe_every = probe_every
+        self._probed_at = 0.0
         self._pending: deque[_Waiter] = deque()
         self._wake = asyncio.Event()
         self._expected = 0  # requests announced whose event is not yet queued
@@ -73,6 +76,8 @@ class AuditWriter:
         """Answers nothing; starts the background commit loop (call in the app's lifespan)."""
         if self._task is None:
             self._closing = False
+            if self._probe_every is not None:
+                await self.probe()  # readiness tells the truth from the first moment
             self._task = asyncio.create_task(self._run(), name="audit-writer")
 
     async def stop(self) -> None:
@@ -169,9 +174,23 @@ class AuditWriter:
         finally:
             alarm.cancel()
 
+    async def probe(self) -> bool:
+        """Answers whether the store answers a read now; availability (and so readiness) follows the answer."""
+        self._probed_at = time.monotonic()
+        ok = await self._reachable()
+        self._set_available(ok, None if ok else ConnectionError("the audit store does not answer"))
+        return ok
+
+    def _probe_due_in(self) -> float | None:
+        if self._probe_every is None:
+            return None
+        return max(0.0, self._probed_at + self._probe_every - time.monotonic())
+
     async def _idle(self) -> None:
         self._wake.clear()
-        due = self._checkpointer.due_in() if self._checkpointer else None
+        checkpoint_due = self._checkpointer.due_in() if self._checkpointer else None
+        probe_due = self._probe_due_in()
+        due = min((d for d in (checkpoint_due, probe_due) if d is not None), default=None)
         # A timer that wakes the loop, rather than asyncio.wait_for, which wraps the wait in a task each time.
         alarm = asyncio.get_running_loop().call_later(due, self._wake.set) if due is not None else None
         try:
@@ -181,6 +200,8 @@ class AuditWriter:
                 alarm.cancel()
         if not self._pending and not self._closing:
             await self._anchor_tail(force=False)  # anchors only when the checkpoint is due
+            if self._probe_due_in() == 0.0:
+                await self.probe()  # idle: no commit says whether the store is still there
 
     async def _commit(self, batch: list[_Waiter]) -> None:
         """Commits `batch`; when it fails, commits its events one by one, so one bad event fails alone."""
@@ -218,6 +239,7 @@ class AuditWriter:
                 self._metrics.commit_failed()
             return exc
         self._set_available(True, None)
+        self._probed_at = time.monotonic()
         self.commits += 1
         if self._metrics is not None:
             self._metrics.commit(len(batch), time.perf_counter() - started, done.events[-1].seq)

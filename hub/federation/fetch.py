@@ -40,6 +40,7 @@ class SourceOutcome:
     state: SourceState
     elapsed_ms: float = 0.0
     record_types: frozenset[str] = frozenset()
+    breaker: BreakerState = BreakerState.CLOSED  # the source's circuit breaker once this outcome was known
 
     @property
     def status(self) -> str:
@@ -115,7 +116,8 @@ class Federation:
         if not codes:
             return SourceOutcome(source.name, source.mapping.title, SourceState.OK, 0.0, types), {}
         if not breaker.allow():
-            return SourceOutcome(source.name, source.mapping.title, SourceState.CIRCUIT_OPEN, 0.0, types), {}
+            open_now = BreakerState.OPEN
+            return SourceOutcome(source.name, source.mapping.title, SourceState.CIRCUIT_OPEN, 0.0, types, open_now), {}
         started = time.perf_counter()
         state = SourceState.OK
         rows: dict[str, list[Row]] = {}
@@ -132,9 +134,10 @@ class Federation:
             breaker.failed()
             log.warning("source %s unavailable: %s", source.name, type(exc).__name__)
         elapsed = (time.perf_counter() - started) * 1000
+        after = breaker.state
         if self.metrics is not None:
-            self.metrics.source(source.name, state.value, elapsed / 1000, breaker.state is BreakerState.OPEN)
-        return SourceOutcome(source.name, source.mapping.title, state, elapsed, types), rows
+            self.metrics.source(source.name, state.value, elapsed / 1000, after is BreakerState.OPEN)
+        return SourceOutcome(source.name, source.mapping.title, state, elapsed, types, after), rows
 
     def breaker_states(self) -> dict[str, BreakerState]:
         """Answers each source's breaker state."""

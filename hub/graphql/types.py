@@ -133,6 +133,7 @@ class SourceStatus:
     title: str
     status: str
     elapsed_ms: float
+    breaker: str = strawberry.field(description="The source's circuit breaker: CLOSED, OPEN or HALF_OPEN.")
 
 
 @strawberry.type(description="One subject's credit record, merged over all sources, as the caller may see it.")

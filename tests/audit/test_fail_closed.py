@@ -14,7 +14,8 @@ from hub.audit.verify import verify_chain
 from hub.audit.writer import AuditWriter
 from hub.errors import ErrorCode, HubError
 from hub.store.audit_repo import AuditRepository
-from tests.audit.support import PG_URL, SECRET, TcpProxy, event, fresh_database, pg_port
+from tests.audit.support import PG_URL, SECRET, event, fresh_database, pg_port
+from tests.support.relay import TcpProxy
 
 TIMEOUT = 0.8
 
@@ -138,3 +139,31 @@ async def test_postgres_lost_under_load_never_loses_a_confirmed_event(tmp_path: 
         assert refused > 0
         assert len(confirmed) > before > 0
         await _confirmed_events_verify(direct_url, confirmed)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="HUB_TEST_PG_URL unset")
+async def test_a_store_down_at_start_up_is_unavailable_at_once_and_available_again_without_traffic(
+    tmp_path: Path,
+) -> None:
+    async with fresh_database("postgres", tmp_path) as direct_url:
+        proxy = TcpProxy(pg_port())
+        await proxy.open()
+        url = direct_url.replace(f"127.0.0.1:{pg_port()}", f"127.0.0.1:{proxy.port}")
+        await proxy.close()  # down before the writer starts
+        repo = AuditRepository.open(url)
+        try:
+            async with AuditWriter(repo, secret=SECRET, timeout=TIMEOUT, probe_every=0.1) as writer:
+                assert not writer.available, "readiness must not say OK before anything was written"
+                await proxy.open()
+                async with asyncio.timeout(10):
+                    while not writer.available:  # noqa: ASYNC110 - the writer's own probe flips it
+                        await asyncio.sleep(0.05)
+                assert writer.commits == 0, "recovered by its probe, not by a receipt"
+                await proxy.close()
+                async with asyncio.timeout(10):
+                    while writer.available:  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
+        finally:
+            await repo.close()
+            await proxy.close()

@@ -19,7 +19,7 @@ from hub.federation.fetch import Federation, Fetched, SourceOutcome, SourceState
 from hub.federation.mapping import load_source_map
 from hub.store.engine import make_engine
 from tests.conftest import PG_URL, create_pg_database, drop_pg_database
-from tests.support.frozen import FreezableRelay
+from tests.support.relay import TcpProxy
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
 ENTERPRISE = "91140100MA0L00001A"
@@ -130,27 +130,30 @@ async def test_a_frozen_source_is_cut_off_at_its_timeout_not_closed_gracefully(t
                 {"code": ENTERPRISE},
             )
         await setup.dispose()
-        relay = FreezableRelay(int(PG_URL.rsplit(":", 1)[1]))
-        async with relay.serving() as port:
+        relay = TcpProxy(int(PG_URL.rsplit(":", 1)[1]))
+        await relay.open()
+        try:
             mapping_file = tmp_path / "frozen.yaml"
             mapping_file.write_text(MAPPING.format(name="frozen", timeout=1000), encoding="utf-8")
-            engine = make_engine(url.replace(PG_URL, f"{PG_URL.rsplit(':', 1)[0]}:{port}"))
+            engine = make_engine(url.replace(PG_URL, f"{PG_URL.rsplit(':', 1)[0]}:{relay.port}"))
             source = SqlSource(load_source_map(mapping_file, CATALOG), engine)
             await source.check_schema()
             federation = Federation([source], default_timeout_ms=1000, breaker_failures=10, breaker_reset=60)
             needs = {"penalty": frozenset({"decision_number"})}
             assert (await federation.fetch([ENTERPRISE], needs)).outcomes["frozen"].state is SourceState.OK
-            relay.frozen.set()
+            relay.blackhole = True  # the pooled connection stays open; nothing is answered any more
             clock = asyncio.get_running_loop().time
             started = clock()
             fetched = await federation.fetch([ENTERPRISE], needs)
             elapsed = clock() - started
             assert fetched.outcomes["frozen"].state is SourceState.TIMEOUT
             assert elapsed < 1.0 + 0.5, f"a frozen source with a 1 s timeout held the request {elapsed:.2f} s"
-            relay.frozen.clear()
+            relay.blackhole = False
             again = await federation.fetch([ENTERPRISE], needs)
             assert again.outcomes["frozen"].state is SourceState.OK, "the terminated connection left the pool"
             await engine.dispose()
+        finally:
+            await relay.close()
     finally:
         drop_pg_database(url)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
 from tests.conftest import PG_URL, _run_apart, create_pg_database, drop_pg_database
@@ -119,3 +120,35 @@ def test_a_stopped_source_database_is_one_error_not_a_failed_query(fragile_hub: 
     assert "SOURCE_UNAVAILABLE" in _codes(body)
     recovered = fragile_hub.graphql("approval-bureau", QUERY, {"c": fragile_hub.samples["enterprise"]}).json()
     assert recovered["data"]["subject"]["taxCredit"], "the source answers again once it is back"
+
+
+def test_a_source_unreachable_at_start_up_leaves_the_hub_serving_degraded() -> None:
+    hub_url = create_pg_database("degraded_hub")
+    sources = {name: create_pg_database(f"degraded_{name}") for name in ("taiyuan", "datong", "tax", "court")}
+    try:
+        clients: dict[str, dict[str, str]] = {}
+
+        async def prepare() -> None:
+            clients.update(await server.prepare(hub_url, sources))
+
+        _run_apart(prepare())
+        closed = server.free_port()  # nothing listens there: the court's database is down
+        reachable = dict(sources)
+        reachable["court"] = sources["court"].replace(PG_URL.rsplit(":", 1)[1] + "/", f"{closed}/", 1)
+        settings = server.hub_settings(hub_url, reachable, breaker_failures=1000)
+        for base_url in server.serve(settings):
+            hub = server.HubFixture(base_url, settings, clients, server.sample_codes(), reachable)
+            ready = httpx.get(f"{base_url}/readyz")
+            assert ready.status_code == 503
+            assert ready.json()["sources"]["court"]["status"] == "UNAVAILABLE"
+            assert ready.json()["sources"]["tax"] == {**ready.json()["sources"]["tax"], "status": "OK"}
+            listed = hub.graphql("approval-bureau", "{ sources { name status breaker } }").json()
+            states = {s["name"]: (s["status"], s["breaker"]) for s in listed["data"]["sources"]}
+            assert states["court"] == ("UNAVAILABLE", "CLOSED")
+            body = hub.graphql("approval-bureau", QUERY, {"c": hub.samples["enterprise"]}).json()
+            assert body["data"]["subject"]["name"], "the other sources answer"
+            assert body["data"]["subject"]["courtDishonesty"] is None
+            assert "SOURCE_UNAVAILABLE" in _codes(body)
+    finally:
+        for url in [hub_url, *sources.values()]:
+            drop_pg_database(url)
