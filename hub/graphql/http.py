@@ -47,8 +47,10 @@ class HubGraphQL(GraphQL[HubContext, None]):
             try:
                 request.state.principal = await self.authenticate(request.headers.get("authorization"))
             except HubError as error:
-                await self.receipts.for_auth_failure(error, _request_id(request.headers))
+                rid = _request_id(request.headers)
+                await self.receipts.for_auth_failure(error, rid)
                 refusal = _unauthenticated(error)
+                refusal.headers[REQUEST_ID_HEADER] = rid
         if refusal is not None:
             await refusal(scope, receive, send)
             return
@@ -76,6 +78,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
     async def get_context(self, request: Any, response: Any) -> HubContext:
         headers = request.headers
         context = HubContext(services=self.services, principal=request.state.principal, request_id=_request_id(headers))
+        response.headers[REQUEST_ID_HEADER] = context.request_id  # the caller's, when fit for the register
         context.notes["started"] = time.perf_counter()
         context.notes["http_method"] = request.method
         # a header unfit for the register refuses the operation (hub.graphql.schema.HubOperation), never a 500

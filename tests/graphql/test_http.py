@@ -57,3 +57,27 @@ def test_concurrent_queries_share_one_commit_and_a_lone_query_is_not_held_back(h
     assert len({body["extensions"]["audit"]["eventId"] for body in bodies}) == 9
     assert shared == 1
     assert alone == 1
+
+
+def test_the_request_id_comes_back_and_is_the_one_registered(hub: HubFixture) -> None:
+    token = hub.token("approval-bureau")
+    headers = {"Authorization": f"Bearer {token}", "X-Hub-Operator": "clerk-7"}
+    sent = httpx.post(
+        f"{hub.base_url}/graphql",
+        json={"query": LOOKUP, "variables": {"c": hub.samples["enterprise"]}},
+        headers={**headers, "X-Request-Id": "gateway-7f3a-0001"},
+    )
+    assert sent.headers["x-request-id"] == "gateway-7f3a-0001"
+    fresh = httpx.post(f"{hub.base_url}/graphql", json={"query": "{ me { department } }"}, headers=headers)
+    assert len(fresh.headers["x-request-id"]) == 36, "a request without one is given a fresh id"
+    refused = httpx.post(f"{hub.base_url}/graphql", json={"query": "{ me { department } }"},
+                         headers={"Authorization": "Bearer nope", "X-Request-Id": "gateway-7f3a-0002"})  # fmt: skip
+    assert (refused.status_code, refused.headers["x-request-id"]) == (401, "gateway-7f3a-0002")
+    officer = {"Authorization": f"Bearer {hub.token('privacy-office')}", "X-Hub-Operator": "officer-1"}
+    listed = httpx.post(
+        f"{hub.base_url}/graphql",
+        json={"query": "{ auditEvents(first: 50) { edges { node { requestId } } } }"},
+        headers=officer,
+    ).json()
+    registered = {edge["node"]["requestId"] for edge in listed["data"]["auditEvents"]["edges"]}
+    assert {"gateway-7f3a-0001", "gateway-7f3a-0002", fresh.headers["x-request-id"]} <= registered
