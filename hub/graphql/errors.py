@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # a name graphql-core quotes in a message: a field, argument, type, enum value, directive or variable
 _QUOTED = re.compile(r"'([^'\n]{1,200})'")
+_WORD = re.compile(r"[$@]?\w+")
 _WITHHELD = "…"
 NAMES_FIX = (
     "names you did not write are withheld without the scope 'catalog:read': read the published SDL (schema/hub.graphql)"
@@ -92,12 +93,17 @@ def normalise(error: GraphQLError, request_id: str, *, hints: bool = False, writ
 
 
 def withhold_names(message: str, written: str) -> str:
-    """Answers `message` without suggestions and with every quoted name that `written` does not contain withheld."""
+    """Answers `message` without suggestions and with every quoted name that `written` does not contain withheld
+    (a composite such as `input.expiresAt` or `[ID!]!` is shown when the caller wrote each of its names)."""
+
+    def was_written(name: str) -> bool:
+        return re.search(rf"(?<![\w$@]){re.escape(name)}(?!\w)", written) is not None
 
     def shown(match: re.Match[str]) -> str:
         name = match.group(1)
-        found = re.search(rf"(?<![\w$@]){re.escape(name)}(?!\w)", written)
-        return match.group(0) if found else f"'{_WITHHELD}'"
+        words = _WORD.findall(name)
+        visible = was_written(name) or (bool(words) and all(was_written(word) for word in words))
+        return match.group(0) if visible else f"'{_WITHHELD}'"
 
     return _QUOTED.sub(shown, _SUGGESTION.sub("", message))
 
