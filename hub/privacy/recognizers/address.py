@@ -44,7 +44,7 @@ COMPOUND_WORDS = ("小区", "花园", "公寓", "大厦", "家园", "新村", "�
 _COMPOUND = rf"(?:{_NAME}{{2,10}}?(?:{'|'.join(COMPOUND_WORDS)}))"
 _UNIT = rf"(?:(?:{_NUM}|[A-Za-z][0-9]{{0,3}})(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户)|院|[-－][0-9]{{1,5}}室?)"
 _BUILDING = rf"(?:[A-Za-z\u4e00-\u9fff]{{1,8}}?(?={_UNIT}))"
-_TAIL = rf"(?:{_BUILDING}?{_UNIT}*(?:(?<=单元|栋|幢|座|楼)[0-9]{{1,5}}(?![0-9年月日元号]))?)"
+_TAIL = rf"(?:(?:{_BUILDING}?{_UNIT}+){{0,3}}(?:(?<=单元|栋|幢|座|楼)[0-9]{{1,5}}(?![0-9年月日元号]))?)"
 _STREET = rf"(?:{_ROAD}{_NUMBER}{_TAIL}|(?:{_ROAD}{_NUMBER}?)?{_COMPOUND}{_UNIT}+{_TAIL})"
 # Implied by _VILLAGE (a match never spans a line): saves trying every split into admin units on
 # the usual text, which has no village.
@@ -56,6 +56,8 @@ _LEAD_IN = re.compile(
 )
 _HEAD_END = re.compile(rf"[0-9]|[{CHINESE_NUMERALS}]+(?:号|弄|组|队)|(?:{'|'.join(COMPOUND_WORDS)})")
 _VILLAGE_END = re.compile(r"(?:村|社区|居委会|嘎查)(?:[0-9一二三四五六七八九十]{1,3}(?:组|队|社))?$")
+# Divisions named by where the writer sits (`本市迎泽区…`): part of the address that follows them.
+_DEICTIC_DIVISIONS = frozenset(f"{this}{unit}" for this in "本我该" for unit in "省市区县")
 _TOWN_WORD = re.compile(r"街道|镇|乡|苏木")
 # The patterns above match only CJK, digits, letters and dashes (so never across a _BREAK), and
 # every match holds a house number (`12号`, `三十五号`), a compound followed by a unit (`小区3`,
@@ -103,7 +105,7 @@ class AddressRecognizer(ChinesePatternRecognizer):
         head_end = head.start() if head else end
         division = self._gazetteer.first_division(text, start, head_end)
         if division is not None:
-            start = division
+            start = division - 2 if text[max(start, division - 2) : division] in _DEICTIC_DIVISIONS else division
         else:
             if _VILLAGE_END.search(text, start, end) and not _TOWN_WORD.search(text, start, end):
                 return None
