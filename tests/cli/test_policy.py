@@ -55,6 +55,18 @@ def test_a_bad_policy_exits_non_zero_with_file_line_and_fix(copied: Path) -> Non
     assert "Traceback" not in out + err
 
 
+def test_a_scope_the_department_may_not_hold_is_named_with_file_line(copied: Path) -> None:
+    public = copied / "public.yaml"
+    public.write_text(
+        public.read_text(encoding="utf-8").replace("scopes: [subject:read]", "scopes: [subject:read, audit:read]")
+    )
+    line = next(i for i, t in enumerate(public.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("scopes:"))
+    code, _out, err = run("--policies", str(copied))
+    assert code == 1
+    assert err.startswith(f"{public}:{line}: a public department may not hold audit:read")
+    assert "(fix: remove it; only an audit department" in err
+
+
 def test_a_failing_case_exits_non_zero(copied: Path) -> None:
     cases = copied / "cases" / "public.yaml"
     cases.write_text(

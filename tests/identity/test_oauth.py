@@ -96,6 +96,26 @@ async def test_tokens_never_exceed_the_registered_scopes(stack: Stack) -> None:
     assert granted.body["scope"] == "check:read"
 
 
+async def test_tokens_never_exceed_the_department_ceiling(stack: Stack) -> None:
+    ceilings = {"market-supervision": frozenset({"check:read"})}
+    service = OAuthService(
+        stack.settings,
+        clients=stack.clients,
+        keys=stack.keys,
+        revocations=stack.revocations,
+        verifier=stack.verifier,
+        scope_ceiling=lambda department: ceilings.get(department, frozenset()),
+    )
+    client_id, secret = await add_client(stack.clients, "subject:read check:read audit:read")
+    granted = await service.token(FormRequest(GRANT, basic(client_id, secret)))
+    assert granted.body["scope"] == "check:read"
+    asked = await service.token(FormRequest({**GRANT, "scope": "audit:read"}, basic(client_id, secret)))
+    assert (asked.status, asked.body["error"]) == (400, "invalid_scope")
+    ceilings["market-supervision"] = frozenset()  # the policy changed since the client was registered
+    emptied = await service.token(FormRequest(GRANT, basic(client_id, secret)))
+    assert (emptied.status, emptied.body["error"]) == (400, "invalid_scope")
+
+
 async def test_revocation_is_durable_before_the_response(stack: Stack) -> None:
     client_id, secret = await add_client(stack.clients)
     token = (await stack.service.token(FormRequest(GRANT, basic(client_id, secret)))).body["access_token"]
