@@ -21,6 +21,8 @@ RECOGNIZER = WeChatIdRecognizer()
         ("微信 Aili-4256", "Aili-4256"),
         ("微信号码是zhangsan", "zhangsan"),
         ("VX：abc_123456", "abc_123456"),
+        ("微信号为：sunny_cat88。", "sunny_cat88"),
+        ("微信/QQ：sunny_cat88", "sunny_cat88"),
         ("微信号ｗｘｉｄ＿ｋ３ｊ９ｘ８ｍ２ｐ１", "ｗｘｉｄ＿ｋ３ｊ９ｘ８ｍ２ｐ１"),
     ],
 )
@@ -38,6 +40,7 @@ def test_finds(text: str, expected: str) -> None:
         "微信公众号发布",
         "微信：abc",
         "微信：12345678901",
+        "QQ/微信：28374651",
         "微信 WeChat",
         "微信号：a12345678901234567890123",
     ],

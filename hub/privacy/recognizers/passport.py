@@ -28,7 +28,7 @@ class PassportRecognizer(ChinesePatternRecognizer):
     ENTITY = "PASSPORT"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("lettered", rf"{_OPEN}[A-Z]{{1,2}}[0-9]{{6,10}}{_CLOSE}", 0.4),
-        Pattern("permit_digits", rf"{_OPEN}[0-9]{{8}}(?:[0-9]{{2}}[A-Z]?)?{_CLOSE}", 0.3),
+        Pattern("permit_digits", rf"{_OPEN}[0-9]{{8,10}}[A-Z]?{_CLOSE}", 0.3),
     )
     CONTEXT = (
         "护照",

@@ -9,7 +9,12 @@ from presidio_analyzer import Pattern
 
 from hub.privacy.recognizers._base import ChinesePatternRecognizer
 
-_LEAD = r"(?:QQ|qq|Qq|扣扣|企鹅号)(?!群)(?:号码|号|账号|帐号)?[ ]?(?:[:：]|为|是)?[ ]?"
+_WECHAT_WORD = r"(?:微信|WeChat|wechat|VX|vx)(?:号码|号)?"
+# `QQ号为：`, and one handle for both (`QQ/微信：`, `微信、QQ号:`): a number is a QQ number, never a WeChat ID.
+_LEAD = (
+    rf"(?:{_WECHAT_WORD}[/、])?(?:QQ|qq|Qq|扣扣|企鹅号)(?!群)(?:号码|号|账号|帐号)?(?:[/、]{_WECHAT_WORD})?"
+    r"(?:[ ]?(?:[:：]|为|是)){0,2}[ ]?"
+)
 _NUMBER = re.compile(r"[1-9][0-9]{4,10}$")
 
 

@@ -11,7 +11,7 @@ from hub.privacy.recognizers._base import ChinesePatternRecognizer
 
 _LEAD = (
     r"(?:微信|WeChat|wechat|Wechat|WECHAT|weixin|Weixin|VX|vx|V信)"
-    r"(?:号码|号|账号|帐号|ID|id)?[ ]?(?:[:：]|为|是)?[ ]?[(（]?[ ]?"
+    r"(?:号码|号|账号|帐号|ID|id)?(?:[/、](?:QQ|qq)(?:号)?)?(?:[ ]?(?:[:：]|为|是)){0,2}[ ]?[(（]?[ ]?"
 )
 # A WeChat ID: 6-20 letters, digits, `_` and `-`, starting with a letter (`wxid_` for generated ones).
 _ID = r"(?:wxid_[a-z0-9]{6,20}|[A-Za-z][A-Za-z0-9_-]{5,19})"
