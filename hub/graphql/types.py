@@ -23,6 +23,19 @@ class ListKind(Enum):
     KEY_ATTENTION = "KEY_ATTENTION"
 
 
+@strawberry.enum(description="What became of an item of your own record: repaired (信用修复) or revoked on objection.")
+class ItemRightsStatus(Enum):
+    REPAIRED = "REPAIRED"
+    REVOKED = "REVOKED"
+
+
+RIGHTS_STATUS = (
+    "Your own record only (myRecord): REPAIRED or REVOKED, an item no one else sees any more; null for a current "
+    "item. FIELD_DENIED for anyone but the subject."
+)
+RIGHTS_STATUS_ON = "The day the item was repaired or revoked (myRecord only; FIELD_DENIED for anyone else)."
+
+
 @strawberry.type(description="The legal representative of an organisation.")
 class LegalRepresentative:
     name: str | None
@@ -40,6 +53,8 @@ class Licence:
     decided_on: datetime.date | None
     valid_until: datetime.date | None
     content: str | None
+    rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
+    rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
 
 @strawberry.type(description="An administrative penalty (行政处罚).")
@@ -56,6 +71,8 @@ class Penalty:
     disclosure_until: datetime.date | None = strawberry.field(
         description="The source's own end of publication (公示截止期), where it keeps one."
     )
+    rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
+    rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
 
 @strawberry.type(description="A check a list entry failed (002 §6, §10); such an entry leads to no measures.")
@@ -82,6 +99,8 @@ class Listing:
         default_factory=list,
         description="The entry checks this entry fails (empty: none); a flagged entry is never punished on.",
     )
+    rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
+    rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
 
 @strawberry.type(description="A case on the court's list of dishonest judgment debtors (失信被执行人).")
@@ -94,6 +113,8 @@ class CourtDishonesty:
     published_on: datetime.date | None
     obligation: str | None
     performance: str | None
+    rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
+    rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
 
 @strawberry.type(description="A taxpayer credit grade (纳税信用等级) for one year.")
@@ -103,6 +124,8 @@ class TaxCredit:
     year: int | None
     grade: str | None
     assessed_on: datetime.date | None
+    rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
+    rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
 
 @strawberry.type(description="A whistle-blower report; the reporter's identity is confidential.")

@@ -74,6 +74,8 @@ class Policy:
     table: Table = field(repr=False, compare=False)
     conceal_access_days: Mapping[Purpose, int] = field(default_factory=dict, compare=False)
     conceal_until_case_closes: frozenset[Purpose] = field(default=frozenset(), compare=False)
+    # Repaired and revoked items stay in view, marked (the built-in self-access policy only).
+    sees_own_history: bool = field(default=False, compare=False)
     natural_persons: bool = True
     scopes: frozenset[str] = frozenset()  # the most a client of the department may hold
     _plans: dict[tuple[object, ...], Plan] = field(default_factory=dict, init=False, repr=False, compare=False)

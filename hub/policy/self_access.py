@@ -9,7 +9,8 @@ the public would.
   (the legal representative's resident ID, the contact phone) masked unless the catalogue makes
   it public (the legal representative's name is on the business licence);
 - free texts (decision texts, reasons, report topics) desensitised: they name third parties;
-- confidential fields (a whistle-blower's identity) never, to anyone.
+- confidential fields (a whistle-blower's identity) never, to anyone;
+- items repaired or revoked, which no one else sees any more, marked as such with the day (`rightsStatus`).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def self_access_policy(catalog: Catalog) -> Policy:
         max_sharing_masked=Sharing.RESTRICTED,
         limits=SELF_LIMITS,
         table=table,
+        sees_own_history=True,
     )
     _compiled[id(catalog)] = (catalog, policy)
     return policy

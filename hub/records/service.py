@@ -141,7 +141,8 @@ class RecordService:
                 views.append(Withheld(ErrorCode.NOT_FOUND, "no source holds a record for this subject"))
                 continue
             plan = plans[code.kind]
-            shown = {rt: self.shaper.overlaid(rt, found_rows, marks) for rt, found_rows in rows.items()}
+            history = request.policy.sees_own_history
+            shown = {rt: self.shaper.overlaid(rt, found, marks, keep_hidden=history) for rt, found in rows.items()}
             views.append(
                 self._view(by_kind[code.kind], code, plan, shown, allowed_types, linked, disclosure, today, fetched)
             )
@@ -318,8 +319,9 @@ class RecordService:
                 self._place(view, record_type, fields, rules[0].withheld if rules else None)
                 continue
             items = self.shaper.items(
-                record_type, rows.get(record_type, []), rules, known_names, disclosure, today, code.value
-            )
+                record_type, rows.get(record_type, []), rules, known_names, disclosure, today, code.value,
+                history=request.policy.sees_own_history,
+            )  # fmt: skip
             if record_type == REPRESENTATION and items:
                 linked_plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
                 linked_rules = {

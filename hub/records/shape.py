@@ -21,6 +21,12 @@ Masker = Callable[[str], str]
 Redact = Callable[[str, Sequence[str]], str]
 
 DENIED = "FIELD_DENIED"
+# An item's rights status: REPAIRED or REVOKED (hub.store.rights_rows), and the day; the subject's own record only.
+RIGHTS_STATUS = "rights_status"
+RIGHTS_STATUS_ON = "rights_status_on"
+_OWN_HISTORY_ONLY = Withheld(
+    ErrorCode.FIELD_DENIED, "only the subject itself sees whether an item was repaired or revoked"
+)
 FLAGS = "flags"
 FLAGGED = "FLAGGED"
 
@@ -94,9 +100,12 @@ class Shaper:
         act's class decides (003 §13), not exited from its list, and of a class that is published at all."""
         return shown_on(rt, row, today)
 
-    def overlaid(self, record_type: str, rows: Sequence[Row], marks: Mapping[str, ItemMark]) -> Sequence[Row]:
-        """Answers rows under the rights overlay: revoked and repaired items gone, corrections applied, and a
-        rejected objection's suspension added to the item's end date."""
+    def overlaid(
+        self, record_type: str, rows: Sequence[Row], marks: Mapping[str, ItemMark], *, keep_hidden: bool = False
+    ) -> Sequence[Row]:
+        """Answers rows under the rights overlay: revoked and repaired items gone (kept, marked with the date, for
+        `keep_hidden`: the subject's own record), corrections applied, and a rejected objection's suspension added
+        to the item's end date."""
         if not marks:
             return rows
         until = self.catalog.record_types[record_type].period_until
@@ -106,13 +115,16 @@ class Shaper:
             if mark is None:
                 shown.append(row)
                 continue
-            if mark.hidden:
+            if mark.hidden and not keep_hidden:
                 continue
             changed = dict(row)
             changed.update((name, value) for name, value in mark.corrections.items() if name in row)
             end = changed.get(until) if until else None
             if mark.extension_days and until and isinstance(end, date):
                 changed[until] = end + timedelta(days=mark.extension_days)
+            if mark.hidden:
+                changed[RIGHTS_STATUS] = mark.hidden_by
+                changed[RIGHTS_STATUS_ON] = mark.hidden_at.date() if mark.hidden_at else None
             shown.append(changed)
         return shown
 
@@ -125,9 +137,12 @@ class Shaper:
         disclosure: Disclosure,
         today: date,
         subject: str = "",
+        *,
+        history: bool = False,
     ) -> list[View]:
         """Answers the items of a many-valued record type that are in period, newest first; a list entry that
-        fails the catalogue's entry checks carries its `flags` and the status FLAGGED (never punished on)."""
+        fails the catalogue's entry checks carries its `flags` and the status FLAGGED (never punished on); with
+        `history` (the subject's own record), whether each item was repaired or revoked, and when."""
         rt = self.catalog.record_types[record_type]
         live = [row for row in rows if self.in_period(rt, row, today)]
         if rt.period_from is not None:
@@ -135,6 +150,10 @@ class Shaper:
         shaped: list[View] = []
         for row in live:
             item: View = {"id": row[ITEM], "source": row[SOURCE]}
+            if history:
+                item[RIGHTS_STATUS], item[RIGHTS_STATUS_ON] = row.get(RIGHTS_STATUS), row.get(RIGHTS_STATUS_ON)
+            else:
+                item[RIGHTS_STATUS] = item[RIGHTS_STATUS_ON] = _OWN_HISTORY_ONLY
             for rule in rules:
                 item[rule.name] = self.value(rule, row.get(rule.name), known_names, disclosure)
             if rt.entry_checks is not None:

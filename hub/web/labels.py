@@ -114,6 +114,11 @@ CASES: dict[str, Pair] = {
     "REFUSED": ("未批准", "refused"),
 }
 
+RIGHTS: dict[str, Pair] = {
+    "REPAIRED": ("已信用修复，不再共享公示", "credit repaired, no longer shared"),
+    "REVOKED": ("异议成立，已撤销", "revoked on objection"),
+}
+
 SEVERITIES: dict[str, Pair] = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high")}
 
 RULES: dict[str, Pair] = {
@@ -173,6 +178,7 @@ GROUPS: dict[str, dict[str, Pair]] = {
     "severity": SEVERITIES,
     "rule": RULES,
     "evidence": EVIDENCE,
+    "rights": RIGHTS,
 }
 
 

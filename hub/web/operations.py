@@ -7,11 +7,11 @@ query PortalRecord($person: Boolean!) {
   myRecord {
     code kind name status registeredOn phone address
     legalRepresentative { name idNumber }
-    licences { id source decisionNumber title authority decidedOn validUntil }
-    penalties { id source decisionNumber category authority decidedOn amount decisionText }
-    listings { id source list reason department listedOn expiresOn status }
-    courtDishonesty { id source caseNumber court filedOn obligation performance }
-    taxCredit @skip(if: $person) { id source year grade }
+    licences { id source decisionNumber title authority decidedOn validUntil rightsStatus rightsStatusOn }
+    penalties { id source decisionNumber category authority decidedOn amount decisionText rightsStatus rightsStatusOn }
+    listings { id source list reason department listedOn expiresOn status rightsStatus rightsStatusOn }
+    courtDishonesty { id source caseNumber court filedOn obligation performance rightsStatus rightsStatusOn }
+    taxCredit @skip(if: $person) { id source year grade rightsStatus rightsStatusOn }
     representedEnterprises @include(if: $person) { id source enterpriseName enterpriseCode role }
     sources { name title status }
   }

@@ -23,11 +23,15 @@ DEFAULT_CONSENT_TYPES = frozenset({"registration", "licence", "penalty", "listin
 
 # (GraphQL list field, catalogue record type, columns shown)
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("listings", "listing", ("list", "reason", "department", "listedOn", "expiresOn", "status")),
-    ("penalties", "penalty", ("decisionNumber", "authority", "decidedOn", "amount", "decisionText")),
-    ("courtDishonesty", "court_dishonesty", ("caseNumber", "court", "filedOn", "obligation", "performance")),
-    ("licences", "licence", ("decisionNumber", "title", "authority", "decidedOn", "validUntil")),
-    ("taxCredit", "tax_credit", ("year", "grade")),
+    ("listings", "listing", ("list", "reason", "department", "listedOn", "expiresOn", "status", "rightsStatus")),
+    ("penalties", "penalty", ("decisionNumber", "authority", "decidedOn", "amount", "decisionText", "rightsStatus")),
+    (
+        "courtDishonesty",
+        "court_dishonesty",
+        ("caseNumber", "court", "filedOn", "obligation", "performance", "rightsStatus"),
+    ),
+    ("licences", "licence", ("decisionNumber", "title", "authority", "decidedOn", "validUntil", "rightsStatus")),
+    ("taxCredit", "tax_credit", ("year", "grade", "rightsStatus")),
     ("representedEnterprises", "representation", ("enterpriseName", "enterpriseCode", "role")),
 )
 _EXTRA_COLUMNS: dict[str, tuple[str, str]] = {
@@ -38,6 +42,7 @@ _EXTRA_COLUMNS: dict[str, tuple[str, str]] = {
     "enterprise_name": ("企业名称", "enterprise"),
     "enterprise_code": ("统一社会信用代码", "USCC"),
     "role": ("职务", "role"),
+    "rights_status": ("修复或撤销", "repaired or revoked"),
 }
 
 
@@ -78,9 +83,12 @@ class SourceGroup:
     sections: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _cell(column: str, value: Any, t: Translator) -> Any:
+def _cell(column: str, item: dict[str, Any], t: Translator) -> Any:
+    value = item.get(column)
     if column == "list":
         return t.label("list", value)
+    if column == "rightsStatus":
+        return f"{t.label('rights', value)} {item.get('rightsStatusOn') or ''}".strip() if value else ""
     return value
 
 
@@ -106,7 +114,7 @@ def record_view(record: dict[str, Any], t: Translator) -> dict[str, Any]:
     for list_field, record_type, columns in SECTIONS:
         by_source: dict[str, list[list[Any]]] = {}
         for item in record.get(list_field) or []:
-            row = [_cell(c, item.get(c), t) for c in columns]
+            row = [_cell(c, item, t) for c in columns]
             by_source.setdefault(str(item.get("source")), []).append(row)
         for source, rows in by_source.items():
             group = groups.setdefault(source, SourceGroup(source, source, "OK"))
@@ -125,7 +133,7 @@ def record_items(record: dict[str, Any], t: Translator) -> list[tuple[str, str]]
     found: list[tuple[str, str]] = []
     for list_field, record_type, columns in SECTIONS[:4]:
         for item in record.get(list_field) or []:
-            if item.get("id"):
+            if item.get("id") and not item.get("rightsStatus"):  # a repaired or revoked item is settled
                 detail = item.get(columns[0]) if columns[0] != "list" else t.label("list", item.get("list"))
                 dated = item.get("listedOn") or item.get("decidedOn") or item.get("filedOn")
                 label = f"{t.label('record_type', record_type)} · {detail or item['id']}"

@@ -105,3 +105,43 @@ def test_objection_rejection_and_repair_of_a_black_listing(hub: HubFixture) -> N
         (item, "REJECTED", SUSPENDED_DAYS)
     ]
     assert [(r["itemId"], r["status"]) for r in mine["myRepairs"]] == [(item, "APPROVED")]
+
+
+OWN_HISTORY = """{ myRecord { listings { id list rightsStatus rightsStatusOn }
+  penalties { id amount rightsStatus rightsStatusOn } licences { id title rightsStatus } } }"""
+SUPERVISED = """query($c: ID!) { subject(code: $c, purpose: SUPERVISION) {
+  listings { id list } penalties { id amount } courtDishonesty { id caseNumber rightsStatus rightsStatusOn } } }"""
+
+
+def test_the_subject_still_sees_its_repaired_and_revoked_items_marked_with_the_date(hub: HubFixture) -> None:
+    firm = hub.samples["enterprise"]
+    before = as_self(hub, firm, OWN_HISTORY)["data"]["myRecord"]
+    assert {i["rightsStatus"] for i in before["listings"] + before["penalties"]} == {None}
+    listing = next(i["id"] for i in before["listings"] if i["list"] == "KEY_ATTENTION")
+    penalty = before["penalties"][0]["id"]
+    filed = as_self(hub, firm, FILE, {"i": {"itemId": listing, "reason": "名单信息与事实不符"}})["data"]["fileObjection"]
+    revoke = {"id": filed["id"], "decision": "UPHOLD", "outcome": "REVOKE", "note": "核实有误，予以撤销"}
+    assert "errors" not in hub.graphql("market-regulation", RESOLVE, {"i": revoke}).json()
+    evidence = [{"kind": "RECTIFICATION", "description": "已全部履行处罚决定并完成整改"}]
+    applied = as_self(hub, firm, APPLY, {"i": {"itemId": penalty, "evidence": evidence}})["data"]["applyCreditRepair"]
+    approve = {"id": applied["id"], "decision": "APPROVE", "note": "整改到位"}
+    assert "errors" not in hub.graphql("market-regulation", DECIDE, {"i": approve}).json()
+
+    mine = as_self(hub, firm, OWN_HISTORY)
+    assert "errors" not in mine, mine
+    listings = {i["id"]: i for i in mine["data"]["myRecord"]["listings"]}
+    penalties = {i["id"]: i for i in mine["data"]["myRecord"]["penalties"]}
+    assert (listings[listing]["rightsStatus"], _day(listings[listing]["rightsStatusOn"])) == ("REVOKED", date.today())
+    assert (penalties[penalty]["rightsStatus"], _day(penalties[penalty]["rightsStatusOn"])) == ("REPAIRED", date.today())
+    assert set(listings) == {i["id"] for i in before["listings"]}, "nothing vanished from the subject's own view"
+    others = [i for i in [*listings.values(), *penalties.values()] if i["id"] not in (listing, penalty)]
+    assert {(i["rightsStatus"], i["rightsStatusOn"]) for i in others} == {(None, None)}
+
+    theirs = hub.graphql("market-regulation", SUPERVISED, {"c": firm}).json()
+    seen = theirs["data"]["subject"]
+    assert listing not in {i["id"] for i in seen["listings"]}, "others no longer see the revoked item"
+    assert penalty not in {i["id"] for i in seen["penalties"]}, "nor the repaired one"
+    court = hub.graphql("market-regulation", SUPERVISED, {"c": hub.samples["blacklisted"]}).json()
+    assert court["data"]["subject"]["courtDishonesty"], court
+    denied = {e["path"][-1] for e in court["errors"] if e["extensions"]["code"] == "FIELD_DENIED"}
+    assert denied == {"rightsStatus", "rightsStatusOn"}, "only the subject sees an item's rights status"
