@@ -119,9 +119,9 @@ def test_the_subject_still_sees_its_repaired_and_revoked_items_marked_with_the_d
     assert {i["rightsStatus"] for i in before["listings"] + before["penalties"]} == {None}
     listing = next(i["id"] for i in before["listings"] if i["list"] == "KEY_ATTENTION")
     penalty = before["penalties"][0]["id"]
-    filed = as_self(hub, firm, FILE, {"i": {"itemId": listing, "reason": "名单信息与事实不符"}})["data"]["fileObjection"]
-    revoke = {"id": filed["id"], "decision": "UPHOLD", "outcome": "REVOKE", "note": "核实有误，予以撤销"}
-    assert "errors" not in hub.graphql("market-regulation", RESOLVE, {"i": revoke}).json()
+    filed = as_self(hub, firm, FILE, {"i": {"itemId": listing, "reason": "名单信息与事实不符"}})["data"]
+    revoke = {"id": filed["fileObjection"]["id"], "decision": "UPHOLD", "outcome": "REVOKE", "note": "核实有误"}
+    assert "errors" not in hub.graphql(filed["fileObjection"]["department"], RESOLVE, {"i": revoke}).json()
     evidence = [{"kind": "RECTIFICATION", "description": "已全部履行处罚决定并完成整改"}]
     applied = as_self(hub, firm, APPLY, {"i": {"itemId": penalty, "evidence": evidence}})["data"]["applyCreditRepair"]
     approve = {"id": applied["id"], "decision": "APPROVE", "note": "整改到位"}
@@ -131,11 +131,12 @@ def test_the_subject_still_sees_its_repaired_and_revoked_items_marked_with_the_d
     assert "errors" not in mine, mine
     listings = {i["id"]: i for i in mine["data"]["myRecord"]["listings"]}
     penalties = {i["id"]: i for i in mine["data"]["myRecord"]["penalties"]}
-    assert (listings[listing]["rightsStatus"], _day(listings[listing]["rightsStatusOn"])) == ("REVOKED", date.today())
-    assert (penalties[penalty]["rightsStatus"], _day(penalties[penalty]["rightsStatusOn"])) == ("REPAIRED", date.today())
+    today = date.today()
+    assert (listings[listing]["rightsStatus"], _day(listings[listing]["rightsStatusOn"])) == ("REVOKED", today)
+    assert (penalties[penalty]["rightsStatus"], _day(penalties[penalty]["rightsStatusOn"])) == ("REPAIRED", today)
     assert set(listings) == {i["id"] for i in before["listings"]}, "nothing vanished from the subject's own view"
     others = [i for i in [*listings.values(), *penalties.values()] if i["id"] not in (listing, penalty)]
-    assert {(i["rightsStatus"], i["rightsStatusOn"]) for i in others} == {(None, None)}
+    assert all((i["rightsStatus"], i["rightsStatusOn"]) == (None, None) for i in others)
 
     theirs = hub.graphql("market-regulation", SUPERVISED, {"c": firm}).json()
     seen = theirs["data"]["subject"]

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import BACKENDS
-from tests.rights.support import APPLY, DECIDE, FILE, RESOLVE, as_self, backdate_notices, codes, rights_hub
+from tests.rights.support import DECIDE, FILE, RESOLVE, as_self, backdate_notices, codes, rights_hub
 from tests.support.server import HubFixture
 
 PULL = """query($first: Int, $after: String) { sourceFeedback(first: $first, after: $after) {
@@ -32,6 +32,9 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     yield from rights_hub(request.param, tmp_path_factory.mktemp("source-feedback"))
 
 
+APPLY_FOR = "mutation($i: CreditRepairInput!) { applyCreditRepair(input: $i) { id department } }"
+
+
 def _decide(hub: HubFixture, department: str, query: str, decision: dict[str, Any]) -> None:
     body = hub.graphql(department, query, {"i": decision}).json()
     assert "errors" not in body, body
@@ -39,27 +42,36 @@ def _decide(hub: HubFixture, department: str, query: str, decision: dict[str, An
 
 @pytest.fixture(scope="module")
 def decided(hub: HubFixture) -> dict[str, Any]:
-    """Answers the items of an objection upheld by revocation, one upheld by correction, and an approved repair
-    (all decided by market regulation), and the record they came from."""
+    """Answers, in the order decided, (item, deciding department) of an objection upheld by revocation, one upheld
+    by correction and an approved repair, and the record they came from."""
     firm, black = hub.samples["enterprise"], hub.samples["blacklisted"]
     record = hub.graphql("market-regulation", RECORD, {"c": firm}).json()["data"]["subject"]
     listing = next(i["id"] for i in record["listings"] if i["list"] == "KEY_ATTENTION")
     penalty = record["penalties"][0]["id"]
     revoked = as_self(hub, firm, FILE, {"i": {"itemId": listing, "reason": REASON}})["data"]["fileObjection"]
-    _decide(hub, "market-regulation", RESOLVE, {"id": revoked["id"], "decision": "UPHOLD", "outcome": "REVOKE",
-                                                 "note": "核实有误，予以撤销"})  # fmt: skip
-    corrected = as_self(hub, firm, FILE, {"i": {"itemId": penalty, "reason": "罚款金额登记错误"}})
-    _decide(hub, "market-regulation", RESOLVE, {
-        "id": corrected["data"]["fileObjection"]["id"], "decision": "UPHOLD", "outcome": "CORRECT",
+    _decide(hub, revoked["department"], RESOLVE, {"id": revoked["id"], "decision": "UPHOLD", "outcome": "REVOKE",
+                                                  "note": "核实有误，予以撤销"})  # fmt: skip
+    corrected = as_self(hub, firm, FILE, {"i": {"itemId": penalty, "reason": "罚款金额登记错误"}})["data"]
+    corrected = corrected["fileObjection"]
+    _decide(hub, corrected["department"], RESOLVE, {
+        "id": corrected["id"], "decision": "UPHOLD", "outcome": "CORRECT",
         "note": "金额录入有误", "corrections": [{"field": "amount", "value": "1000.00"}],
     })  # fmt: skip
     measures = hub.graphql("approval-bureau", CHECK, {"c": black}).json()["data"]["creditCheck"]["measures"]
     repaired = next(m["basisItemId"] for m in measures if m["code"] == "GP-01")
     evidence = [{"kind": "RECTIFICATION", "description": "已整改完毕并提交整改报告"}]
-    applied = as_self(hub, black, APPLY, {"i": {"itemId": repaired, "evidence": evidence}})["data"]
-    _decide(hub, "market-regulation", DECIDE, {"id": applied["applyCreditRepair"]["id"], "decision": "APPROVE",
-                                                "note": "整改到位"})  # fmt: skip
-    return {"revoked": listing, "corrected": penalty, "repaired": repaired, "record": record, "codes": [firm, black]}
+    applied = as_self(hub, black, APPLY_FOR, {"i": {"itemId": repaired, "evidence": evidence}})["data"]
+    applied = applied["applyCreditRepair"]
+    _decide(hub, applied["department"], DECIDE, {"id": applied["id"], "decision": "APPROVE", "note": "整改到位"})
+    return {
+        "decisions": [
+            (listing, revoked["department"], "OBJECTION_UPHELD", "REVOKE"),
+            (penalty, corrected["department"], "OBJECTION_UPHELD", "CORRECT"),
+            (repaired, applied["department"], "REPAIR_APPROVED", "REPAIRED"),
+        ],
+        "record": record,
+        "codes": [firm, black],
+    }
 
 
 def _pull(hub: HubFixture, department: str, **variables: Any) -> dict[str, Any]:
@@ -72,41 +84,48 @@ def _nodes(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [edge["node"] for edge in body["data"]["sourceFeedback"]["edges"]]
 
 
+def _expected(decided: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
+    by_department: dict[str, list[tuple[str, str, str]]] = {}
+    for item, department, kind, action in decided["decisions"]:
+        by_department.setdefault(department, []).append((item, kind, action))
+    return by_department
+
+
 def test_corrections_reach_the_deciding_department_until_acknowledged(hub: HubFixture, decided: dict[str, Any]) -> None:
-    first = _pull(hub, "market-regulation")
-    assert first["extensions"]["audit"]["eventId"], "every pull is registered"
-    notices = _nodes(first)
-    assert [(n["itemId"], n["kind"], n["action"]) for n in notices] == [
-        (decided["revoked"], "OBJECTION_UPHELD", "REVOKE"),
-        (decided["corrected"], "OBJECTION_UPHELD", "CORRECT"),
-        (decided["repaired"], "REPAIR_APPROVED", "REPAIRED"),
-    ]
-    assert notices[1]["corrections"] == [{"field": "amount", "value": "1000.00"}]
-    assert {n["deliveries"] for n in notices} == {1}
-    assert all(n["decidedOn"] and n["decisionId"] and n["acknowledgedAt"] is None for n in notices)
-    assert [n["source"] for n in notices] == [item.split(":")[0] for item in (decided["revoked"], decided["corrected"],
-                                                                              decided["repaired"])]  # fmt: skip
+    expected = _expected(decided)
+    for department, items in expected.items():
+        first = _pull(hub, department)
+        assert first["extensions"]["audit"]["eventId"], "every pull is registered"
+        notices = _nodes(first)
+        assert [(n["itemId"], n["kind"], n["action"]) for n in notices] == items, department
+        assert {n["deliveries"] for n in notices} == {1}
+        assert all(n["decidedOn"] and n["decisionId"] and n["acknowledgedAt"] is None for n in notices)
+        assert [n["source"] for n in notices] == [item.split(":")[0] for item, _, _ in items]
+        again = _nodes(_pull(hub, department))
+        assert [n["id"] for n in again] == [n["id"] for n in notices], "redelivered until acknowledged"
+        assert {n["deliveries"] for n in again} == {2}
+    corrected = next(n for d in expected for n in _nodes(_pull(hub, d)) if n["action"] == "CORRECT")
+    assert corrected["corrections"] == [{"field": "amount", "value": "1000.00"}]
 
-    again = _nodes(_pull(hub, "market-regulation"))
-    assert [n["id"] for n in again] == [n["id"] for n in notices], "redelivered until acknowledged"
-    assert {n["deliveries"] for n in again} == {2}
-    page = _pull(hub, "market-regulation", first=2)["data"]["sourceFeedback"]
-    assert [e["node"]["id"] for e in page["edges"]] == [n["id"] for n in notices[:2]]
-    assert page["pageInfo"]["hasNextPage"]
-    rest = _nodes(_pull(hub, "market-regulation", first=2, after=page["pageInfo"]["endCursor"]))
-    assert [n["id"] for n in rest] == [notices[2]["id"]]
-
-    acknowledged = hub.graphql("market-regulation", ACK, {"ids": [notices[0]["id"]]}).json()
+    department = decided["decisions"][0][1]
+    notices = _nodes(_pull(hub, department))
+    if len(notices) > 1:
+        page = _pull(hub, department, first=1)["data"]["sourceFeedback"]
+        assert [e["node"]["id"] for e in page["edges"]] == [notices[0]["id"]]
+        assert page["pageInfo"]["hasNextPage"]
+        rest = _nodes(_pull(hub, department, after=page["pageInfo"]["endCursor"]))
+        assert [n["id"] for n in rest] == [n["id"] for n in notices[1:]]
+    acknowledged = hub.graphql(department, ACK, {"ids": [notices[0]["id"]]}).json()
     assert "errors" not in acknowledged, acknowledged
     [done] = acknowledged["data"]["acknowledgeSourceFeedback"]
     assert done["acknowledgedAt"]
-    twice = hub.graphql("market-regulation", ACK, {"ids": [notices[0]["id"]]}).json()
+    twice = hub.graphql(department, ACK, {"ids": [notices[0]["id"]]}).json()
     assert twice["data"]["acknowledgeSourceFeedback"] == [done], "acknowledging is idempotent"
-    assert [n["id"] for n in _nodes(_pull(hub, "market-regulation"))] == [n["id"] for n in notices[1:]]
+    assert [n["id"] for n in _nodes(_pull(hub, department))] == [n["id"] for n in notices[1:]]
 
 
 def test_correction_notices_carry_no_personal_data(hub: HubFixture, decided: dict[str, Any]) -> None:
-    text = json.dumps(_nodes(_pull(hub, "market-regulation")), ensure_ascii=False)
+    text = json.dumps([_nodes(_pull(hub, d)) for d in _expected(decided)], ensure_ascii=False)
     record = decided["record"]
     personal = [*decided["codes"], record["name"], *(record["legalRepresentative"] or {}).values(), REASON]
     for value in personal:
@@ -115,12 +134,17 @@ def test_correction_notices_carry_no_personal_data(hub: HubFixture, decided: dic
 
 
 def test_a_department_sees_and_acknowledges_only_its_own_notices(hub: HubFixture, decided: dict[str, Any]) -> None:
-    assert _nodes(_pull(hub, "tax")) == [], "the tax bureau decided nothing"
-    pending = _nodes(_pull(hub, "market-regulation"))
-    foreign = hub.graphql("tax", ACK, {"ids": [pending[0]["id"]]}).json()
+    expected = _expected(decided)
+    for department in ("market-regulation", "tax", "court"):
+        shown = {n["itemId"] for n in _nodes(_pull(hub, department))}
+        assert shown <= {item for item, _, _ in expected.get(department, [])}, department
+    owner, *_ = (d for d in expected if _nodes(_pull(hub, d)))
+    other = next(d for d in ("market-regulation", "tax", "court") if d != owner)
+    pending = _nodes(_pull(hub, owner))
+    foreign = hub.graphql(other, ACK, {"ids": [pending[0]["id"]]}).json()
     assert codes(foreign) == ["NOT_FOUND"]
-    assert decided["corrected"] not in foreign["errors"][0]["message"]
-    assert [n["id"] for n in _nodes(_pull(hub, "market-regulation"))] == [n["id"] for n in pending]
+    assert pending[0]["itemId"] not in foreign["errors"][0]["message"]
+    assert [n["id"] for n in _nodes(_pull(hub, owner))] == [n["id"] for n in pending]
 
 
 def test_only_a_department_holding_feedback_read_pulls_notices(hub: HubFixture, decided: dict[str, Any]) -> None:
@@ -158,19 +182,23 @@ def _console(hub: HubFixture) -> str:
 
 
 def test_notices_unacknowledged_too_long_raise_the_age_alarm(hub: HubFixture, decided: dict[str, Any]) -> None:
-    def alarms() -> list[dict[str, Any]]:
+    def alarms() -> dict[str, str]:
         body = hub.graphql("privacy-office", ANOMALIES).json()
         assert "errors" not in body, body
-        return [a for a in body["data"]["auditAnomalies"] if a["rule"] == "feedback_unacknowledged"]
+        return {a["scope"]: a["description"] for a in body["data"]["auditAnomalies"]
+                if a["rule"] == "feedback_unacknowledged"}  # fmt: skip
 
-    assert alarms() == [], "fresh notices raise no alarm"
+    assert alarms() == {}, "fresh notices raise no alarm"
     backdate_notices(hub, hub.settings.feedback_alarm_hours + 1)
-    [alarm] = alarms()
-    assert alarm["scope"] == "department:market-regulation"
-    assert "2 correction notices" in alarm["description"]
+    pending = {d: [n["id"] for n in _nodes(_pull(hub, d))] for d in _expected(decided)}
+    raised = alarms()
+    assert set(raised) == {f"department:{d}" for d, ids in pending.items() if ids}
+    for department, ids in pending.items():
+        if ids:
+            assert f"{len(ids)} correction notices" in raised[f"department:{department}"]
     assert "来源更正通知逾期未确认" in _console(hub)
 
-    pending = [n["id"] for n in _nodes(_pull(hub, "market-regulation"))]
-    assert "errors" not in hub.graphql("market-regulation", ACK, {"ids": pending}).json()
-    assert alarms() == [], "acknowledged notices end the alarm"
-    assert _nodes(_pull(hub, "market-regulation")) == []
+    for department, ids in pending.items():
+        if ids:
+            assert "errors" not in hub.graphql(department, ACK, {"ids": ids}).json()
+    assert alarms() == {}, "acknowledged notices end the alarm"
