@@ -152,6 +152,7 @@ class SubjectFacts:
     home: SourceName
     persons: list[Person] = field(default_factory=list)
     items: list[tuple[SourceName, Item]] = field(default_factory=list)
+    others: list[SubjectFacts] = field(default_factory=list)  # showcase subjects seeded along with this one
 
     def sources(self) -> set[SourceName]:
         """Answers the sources that hold at least one published item or registration of this subject."""

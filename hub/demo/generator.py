@@ -1,8 +1,10 @@
 """Deterministic synthetic subjects: subject i depends only on (seed, i), so a small run is a prefix of a big one.
 
 Subjects 0, 1 and 2 are special so that `samples()` holds for any run of at least three subjects:
-0 is a Taiyuan enterprise with items in all four sources, 1 a black-listed Datong enterprise whose
-legal representative (kept in datong's t_person) also represents enterprise 2.
+0 is a Taiyuan enterprise with items in all four sources, 1 a black-listed Datong enterprise (listed by
+the tax bureau) whose legal representative (kept in datong's t_person) also represents enterprise 2;
+2 also holds an exited key-attention listing and a warning (never published). After them comes the
+showcase minor, a person black-listed at 14 (002 §10: flagged, never punished on), seeded with 2.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from hub.demo.sectors import PERSON_LICENCE, PERSON_VIOLATIONS, SECTORS, TAX_EVA
 SPECIAL_SUBJECTS = 3
 _RESERVED = 1000
 MAX_GENERATED = MAX_SUBJECTS - _RESERVED
+MINOR_INDEX = MAX_SUBJECTS - 1  # the showcase minor's own slot, past every subject and reserved person
 _SERIALS_PER_SUBJECT = 16
 _HOME: dict[str, SourceName] = {TAIYUAN: "taiyuan", DATONG: "datong"}
 _OTHER_CITY = {TAIYUAN: DATONG, DATONG: TAIYUAN}
@@ -122,6 +125,26 @@ def generate(seed: int, start: int, stop: int) -> Iterator[SubjectFacts]:
         yield subject_facts(seed, index)
 
 
+def minor_facts(seed: int) -> SubjectFacts:
+    """Answers the showcase minor: a Datong person on the black list since the age of 14."""
+    rng = _rng(seed, MINOR_INDEX, "minor")
+    listed = REFERENCE_DATE - timedelta(days=60)
+    born = add_years(listed, -14) - timedelta(days=rng.randint(30, 300))
+    male = rng.random() < 0.5
+    district = district_in(rng, DATONG)
+    sequence = rng.randint(1, 499) * 2 - (1 if male else 0)
+    code = resident_id(birth_division(rng, DATONG, born.year), born, sequence)
+    minor = Person(code, person_name(rng, male), male, born, mobile(rng), home_address(rng, district), district)
+    serial = _Serials(MINOR_INDEX)
+    number = serial()
+    entry = items.listing(
+        serial(), "BLACK", "ACTIVE", listed, add_years(listed, 3) - timedelta(days=1), f"{DATONG}中级人民法院",
+        f"（{listed.year - 1}）晋0212执{number % 10000}号",
+        "有履行能力而拒不履行生效法律文书确定的义务，被依法纳入失信被执行人名单",
+    )  # fmt: skip
+    return SubjectFacts(MINOR_INDEX, minor, "datong", persons=[minor], items=[("datong", entry)])
+
+
 def samples(seed: int, subjects: int) -> dict[str, str]:
     """Answers the demo's sample codes (enterprise in all sources, legal representative, black-listed)."""
     if subjects < SPECIAL_SUBJECTS:
@@ -133,6 +156,7 @@ def samples(seed: int, subjects: int) -> dict[str, str]:
         "enterprise": enterprise.code,
         "person": blacklisted.representative.code,
         "blacklisted": blacklisted.code,
+        "minor": minor_facts(seed).subject.code,
     }
 
 
@@ -179,7 +203,27 @@ class _OrganisationFacts:
             self._court(between(rng, earliest, _RECENT_DAY))
         if index == 0 or rng.random() < 0.01:
             self.facts.items.append(("datong", items.report(rng, self.serial(), self.org, self.sector.report_topic)))
+        if index == SPECIAL_SUBJECTS - 1:
+            self._exit_and_warning()
+            self.facts.others.append(minor_facts(self.seed))
         return self.facts
+
+    def _exit_and_warning(self) -> None:
+        """Adds a key-attention listing exited early (REMOVED) and a warning: neither is ever shown."""
+        city, home = self.city, _HOME[self.city]
+        listed = REFERENCE_DATE - timedelta(days=150)
+        serial = self.serial()
+        exited = items.listing(
+            serial, "KEY_ATTENTION", "REMOVED", listed, add_years(listed, 1) - timedelta(days=1),
+            f"{city}人力资源和社会保障局", f"{CITY_SHORT[city]}人社监〔{listed.year}〕{serial}号",
+            "拖欠劳动者工资，经责令限期支付逾期仍未支付（已全额支付，提前移出）",
+        )  # fmt: skip
+        warning = next(v for v in SECTORS[0].violations if v.category == "警告")
+        day = self._item_day()
+        self.facts.items += [
+            (home, exited),
+            (home, items.penalty(self.rng, self.serial(), self.org, city, warning, day)),
+        ]
 
     def _representative_index(self) -> tuple[int, bool]:
         """Answers whose person represents this organisation and whether this subject keeps that person."""

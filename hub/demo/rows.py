@@ -287,3 +287,5 @@ def encode(facts: SubjectFacts, rows: Rows) -> None:
     for source, item in facts.items:
         table, row = _ENCODERS[source](facts.subject, item)
         rows[source][table].append(row)
+    for other in facts.others:
+        encode(other, rows)

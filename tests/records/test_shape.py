@@ -155,3 +155,24 @@ def test_a_list_selected_by_item_ids_alone_is_fetched(hub: HubFixture) -> None:
     assert [item["id"] for item in hub.graphql("market-regulation", query, {"c": firm}).json()["data"]["subject"][
         "penalties"
     ]] == ids  # fmt: skip
+
+
+def test_the_demo_shows_each_rule(hub: HubFixture) -> None:
+    from hub.demo.facts import Listing, Penalty
+    from hub.demo.generator import subject_facts
+    from tests.support.server import SEED
+
+    minor = hub.samples["minor"]
+    listings = _data(hub.graphql("market-regulation", LISTINGS, {"c": minor}).json())["subject"]["listings"]
+    assert [(item["status"], [flag["code"] for flag in item["flags"]]) for item in listings] == [("FLAGGED", ["MINOR"])]
+    assert _data(hub.graphql("approval-bureau", CHECK, {"c": minor}).json())["creditCheck"]["measures"] == []
+
+    facts = subject_facts(SEED, 2)
+    exited = [item for _, item in facts.items if isinstance(item, Listing) and item.status == "REMOVED"]
+    warnings = [item for _, item in facts.items if isinstance(item, Penalty) and item.category == "警告"]
+    assert exited, "the demo holds an exited listing"
+    assert warnings, "and a warning"
+    query = "query($c: ID!) { subject(code: $c, purpose: SUPERVISION) { listings { id } penalties { id } } }"
+    shown = _data(hub.graphql("market-regulation", query, {"c": facts.subject.code}).json())["subject"]
+    assert shown["listings"] == []
+    assert shown["penalties"] == []
