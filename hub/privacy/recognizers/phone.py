@@ -17,8 +17,8 @@ from presidio_analyzer import Pattern
 
 from hub.privacy.recognizers._base import ChinesePatternRecognizer
 
-_OPEN = r"(?<![0-9A-Za-z_])"
-_CLOSE = r"(?![0-9A-Za-z_])"
+_OPEN = r"(?<![0-9])"
+_CLOSE = r"(?![0-9])"
 _SEP = r"[ \-—–]?"
 _COUNTRY = r"(?:[(（]?(?:\+|00)86[)）]?|86(?=[ \-]))"
 _AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
