@@ -1,4 +1,4 @@
-"""`credit-hub client`: register OAuth clients and list them."""
+"""`credit-hub client`: register OAuth clients and list them (status changes: hub.cli.client_status)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hub.cli.client_status import register_status_commands
 from hub.cli.common import fail
 from hub.config import load_settings
 from hub.errors import ErrorCode, HubError
@@ -94,7 +95,7 @@ def register(
         if as_json:
             typer.echo(json.dumps({"clients": [_public(row) for row in rows]}, ensure_ascii=False))
             return
-        table = Table("client_id", "name", "org", "department", "scopes", "created", "disabled")
+        table = Table("client_id", "name", "org", "department", "scopes", "created", "status", "why")
         for row in rows:
             table.add_row(
                 row.client_id,
@@ -103,9 +104,12 @@ def register(
                 row.department,
                 " ".join(row.scopes),
                 f"{row.created_at:%Y-%m-%d %H:%M}",
-                "yes" if row.disabled else "",
+                row.status.value,
+                row.status_reason or "",
             )
         Console().print(table)
+
+    register_status_commands(group)
 
 
 def _public(row: ClientRow) -> dict[str, object]:
@@ -117,4 +121,7 @@ def _public(row: ClientRow) -> dict[str, object]:
         "scopes": list(row.scopes),
         "created_at": row.created_at.isoformat(),
         "disabled": row.disabled,
+        "status": row.status.value,
+        "status_reason": row.status_reason,
+        "status_changed_at": row.status_changed_at.isoformat() if row.status_changed_at else None,
     }

@@ -88,9 +88,10 @@ class TokenIssuer:
 
 
 class RevocationCheck(Protocol):
-    """Answers whether a token id was revoked (hub.store.keys.RevocationRepository)."""
+    """Answers whether a token id was revoked, or its client disabled (hub.store.keys.RevocationRepository)."""
 
     async def is_revoked(self, jti: str) -> bool: ...
+    async def client_active(self, client_id: str) -> bool: ...
 
 
 class ExternalVerifier(Protocol):
@@ -257,5 +258,9 @@ class TokenVerifier:
             raise
         if revocable and await self._revocations.is_revoked(str(payload["jti"])):
             raise unauthenticated("revoked", "token has been revoked", details=verified)
+        client_id = str(payload["client_id"])
+        if revocable and principal.self_code is None and not await self._revocations.client_active(client_id):
+            # a disabled, suspended or deleted client: every token it holds ends at once
+            raise unauthenticated("client_inactive", "the token's client is disabled or deleted", details=verified)
         known.principal = principal
         return principal

@@ -1,18 +1,31 @@
-"""OAuth clients in the hub's own database: register, look up, list."""
+"""OAuth clients in the hub's own database: register, look up, list; disable, suspend, enable, delete."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import RowMapping, insert, select
+from sqlalchemy import RowMapping, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.errors import ErrorCode, HubError
 from hub.identity.credentials import NewClient
+from hub.store.engine import single_statements
+from hub.store.mirror import Mirror, announce
 from hub.store.tables import clients
+
+CLIENTS_CHANNEL = "credit_hub_clients"
+
+
+class ClientStatus(StrEnum):
+    """Whether a client may be used: its tokens and its secret work only while it is active."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"  # by the operator (`credit-hub client disable`)
+    SUSPENDED = "suspended"  # by the hub, for review (too many refused look-ups of natural persons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +40,9 @@ class ClientRow:
     secret_hash: str
     created_at: datetime
     disabled: bool = False
+    status: ClientStatus = ClientStatus.ACTIVE
+    status_reason: str | None = None
+    status_changed_at: datetime | None = None
 
 
 def aware(value: datetime) -> datetime:
@@ -88,6 +104,9 @@ def _row(record: RowMapping) -> ClientRow:
         secret_hash=record["secret_hash"],
         created_at=aware(record["created_at"]),
         disabled=bool(record["disabled"]),
+        status=ClientStatus(record["status"]),
+        status_reason=record["status_reason"],
+        status_changed_at=aware(record["status_changed_at"]) if record["status_changed_at"] else None,
     )
 
 
@@ -122,6 +141,7 @@ class ClientRepository:
         try:
             async with self._engine.begin() as conn:
                 await conn.execute(insert(clients).values(**values))
+                await announce(conn, CLIENTS_CHANNEL)
         except IntegrityError:
             raise HubError(ErrorCode.BAD_USER_INPUT, "a client with this id already exists") from None
         except (SQLAlchemyError, OSError) as exc:
@@ -154,3 +174,71 @@ class ClientRepository:
                 return [_row(record) for record in result.mappings()]
         except (SQLAlchemyError, OSError) as exc:
             raise unusable_database("list clients", exc) from None
+
+
+async def _active_clients(conn: AsyncConnection) -> frozenset[str]:
+    result = await conn.execute(select(clients.c.client_id).where(clients.c.status == ClientStatus.ACTIVE.value))
+    return frozenset(result.scalars())
+
+
+class ClientStatuses:
+    """Which clients are active, asked on every request, and changes to it that every worker hears of at once.
+
+    On PostgreSQL, once started, `is_active` answers from a mirror of the active client ids
+    (hub.store.mirror) that every change announces on `credit_hub_clients`; otherwise it asks the table.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._lookups = single_statements(engine)
+        self.mirror: Mirror[frozenset[str]] = Mirror(engine, CLIENTS_CHANNEL, _active_clients)
+
+    async def start(self) -> None:
+        """Answers nothing; starts mirroring (PostgreSQL only)."""
+        await self.mirror.start()
+
+    async def stop(self) -> None:
+        """Answers nothing; stops mirroring."""
+        await self.mirror.stop()
+
+    async def is_active(self, client_id: str) -> bool:
+        """Answers whether the client exists and is active (from the mirror, else one primary-key lookup).
+
+        A client the mirror does not hold as active is asked of the table: it may have been registered
+        a moment ago, before the notification of its registration reached this worker.
+        """
+        mirrored = self.mirror.current
+        if mirrored is not None and client_id in mirrored:
+            return True
+        async with self._lookups.connect() as conn:
+            result = await conn.execute(select(clients.c.status).where(clients.c.client_id == client_id))
+            return result.scalar() == ClientStatus.ACTIVE.value
+
+    async def change(
+        self, client_id: str, status: ClientStatus, reason: str | None, now: datetime, *, only_if_active: bool = False
+    ) -> bool:
+        """Answers whether the client was found (and, with `only_if_active`, active) and now has `status`."""
+        where = [clients.c.client_id == client_id]
+        if only_if_active:
+            where.append(clients.c.status == ClientStatus.ACTIVE.value)
+        values = {
+            "status": status.value,
+            "disabled": status is not ClientStatus.ACTIVE,
+            "status_reason": reason,
+            "status_changed_at": now,
+        }
+        return await self._write(update(clients).where(*where).values(**values), "change the client's status")
+
+    async def delete(self, client_id: str) -> bool:
+        """Answers whether the client was found and deleted; its tokens are refused from now on."""
+        return await self._write(delete(clients).where(clients.c.client_id == client_id), "delete the client")
+
+    async def _write(self, statement: object, action: str) -> bool:
+        async with self.mirror.changing():
+            try:
+                async with self._engine.begin() as conn:
+                    result = await conn.execute(statement)  # type: ignore[call-overload]
+                    await announce(conn, CLIENTS_CHANNEL)
+                    return bool(result.rowcount == 1)
+            except (SQLAlchemyError, OSError) as exc:
+                raise unusable_database(action, exc) from None

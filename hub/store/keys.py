@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from hub.config import Settings
 from hub.identity.keys import KeyRing
 from hub.identity.keywrap import KeyWrap
-from hub.store.clients import aware, unusable_database
+from hub.store.clients import ClientStatuses, aware, unusable_database
 from hub.store.engine import single_statements
 from hub.store.mirror import Mirror, announce
 from hub.store.tables import revoked_tokens, signing_keys
@@ -114,21 +114,30 @@ class RevocationRepository:
     """Reads and writes the `revoked_tokens` table (token ids only, never tokens).
 
     On PostgreSQL, once started, `is_revoked` answers from a mirror of the table (hub.store.mirror)
-    that every process's `revoke` refreshes; otherwise it asks the table.
+    that every process's `revoke` refreshes; otherwise it asks the table. A disabled, suspended or
+    deleted client's tokens are all revoked at once: `client_active` answers from the clients' status,
+    mirrored the same way (hub.store.clients.ClientStatuses).
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._lookups = single_statements(engine)
         self.mirror: Mirror[frozenset[str]] = Mirror(engine, REVOKED_CHANNEL, _revoked_ids)
+        self.clients = ClientStatuses(engine)
 
     async def start(self) -> None:
-        """Answers nothing; starts mirroring the table (PostgreSQL only)."""
+        """Answers nothing; starts mirroring the table and the clients' status (PostgreSQL only)."""
         await self.mirror.start()
+        await self.clients.start()
 
     async def stop(self) -> None:
         """Answers nothing; stops mirroring."""
         await self.mirror.stop()
+        await self.clients.stop()
+
+    async def client_active(self, client_id: str) -> bool:
+        """Answers whether the client that a token names exists and is active."""
+        return await self.clients.is_active(client_id)
 
     async def revoke(self, jti: str, expires_at: datetime, revoked_at: datetime) -> None:
         """Answers nothing; records `jti` as revoked (idempotent) and tells every process."""

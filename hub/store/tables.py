@@ -38,7 +38,10 @@ clients = Table(
     Column("scopes", Text, nullable=False),
     Column("secret_hash", String(255), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("disabled", Boolean, nullable=False, default=False),
+    Column("disabled", Boolean, nullable=False, default=False),  # true whenever `status` is not active
+    Column("status", String(16), nullable=False, server_default="active"),  # active | disabled | suspended
+    Column("status_reason", Text, nullable=True),
+    Column("status_changed_at", DateTime(timezone=True), nullable=True),
 )
 
 signing_keys = Table(

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -158,6 +158,14 @@ def build_stack(settings: Settings, **verifier_options: Any) -> Stack:
         settings, clients=clients, keys=keys, revocations=revocations, verifier=verifier, on_event=record
     )
     return Stack(settings, engine, clients, keys, revocations, verifier, service, events, wrap)
+
+
+async def add_client_ids(clients: ClientRepository, *client_ids: str) -> None:
+    """Answers nothing; registers clients under the given ids, so tokens made for them verify (an unknown
+    or inactive client's tokens are refused)."""
+    for client_id in client_ids:
+        client = new_client(name="测试客户端", org=ORG, department="market-supervision", scopes=["check:read"])
+        await clients.register(replace(client, client_id=client_id))
 
 
 async def add_client(

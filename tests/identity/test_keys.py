@@ -18,9 +18,10 @@ from hub.errors import ConfigError
 from hub.identity.keys import KeyRing
 from hub.identity.keywrap import KeyWrap, is_sealed
 from hub.identity.tokens import TokenIssuer, TokenVerifier
+from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
-from tests.identity.support import BACKENDS, make_settings, migrated_database
+from tests.identity.support import BACKENDS, add_client_ids, make_settings, migrated_database
 
 TTL = 900
 
@@ -125,6 +126,7 @@ async def test_a_restarted_hub_verifies_tokens_signed_before_the_restart(rig: Ri
         await rig.ring().signer(), subject="c", client_id="c", scopes=["check:read"], org="o", dept="d"
     )
     revocations = RevocationRepository(rig.store.inner._engine)
+    await add_client_ids(ClientRepository(rig.store.inner._engine), "c")
     verifier = TokenVerifier(rig.settings, rig.ring(), revocations, clock=lambda: now)
     assert (await verifier.verify(f"Bearer {token.access_token}")).client_id == "c"
 
@@ -182,5 +184,6 @@ async def test_keys_stored_in_the_clear_are_sealed_at_start_and_still_verify(rig
     await ring.check()
     (row,) = await rig.store.inner.all()
     assert is_sealed(row.private_jwk)
+    await add_client_ids(ClientRepository(rig.store.inner._engine), "c")
     verifier = TokenVerifier(rig.settings, rig.ring(), RevocationRepository(rig.store.inner._engine), clock=lambda: now)
     assert (await verifier.verify(f"Bearer {token.access_token}")).client_id == "c"

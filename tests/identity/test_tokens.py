@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,14 @@ from joserfc import jws
 from hub.errors import ErrorCode, HubError
 from hub.identity.principal import SELF_SCOPES
 from hub.identity.tokens import TokenIssuer, TokenVerifier
-from tests.identity.support import BACKENDS, ORG, PERSON, Stack, claims_for, forge, stack_on
+from hub.store.clients import ClientStatus
+from tests.identity.support import BACKENDS, ORG, PERSON, Stack, add_client_ids, claims_for, forge, stack_on
 
 
 @pytest.fixture(params=BACKENDS)
 async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stack]:
     async with stack_on(request.param, tmp_path, token_ttl_seconds=600) as wired:
+        await add_client_ids(wired.clients, "ch_1", "ch_forged")
         yield wired
 
 
@@ -227,3 +230,17 @@ async def test_only_the_signature_check_is_remembered(stack: Stack, monkeypatch:
     assert (await refusal(stack.verifier, f"Bearer {token}")).extra["reason"] == "revoked"
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     assert (await refusal(stack.verifier, f"Bearer {tampered}")).extra["reason"] == "bad_signature"
+
+
+async def test_a_token_of_a_disabled_or_deleted_client_is_refused_at_once(stack: Stack) -> None:
+    token = await issue(stack)
+    assert (await stack.verifier.verify(f"Bearer {token}")).client_id == "ch_1"
+    statuses = stack.revocations.clients
+    await statuses.change("ch_1", ClientStatus.DISABLED, None, datetime.now(UTC))
+    assert (await refusal(stack.verifier, f"Bearer {token}")).extra["reason"] == "client_inactive"
+    await statuses.change("ch_1", ClientStatus.ACTIVE, None, datetime.now(UTC))
+    assert (await stack.verifier.verify(f"Bearer {token}")).client_id == "ch_1"
+    await statuses.delete("ch_1")
+    assert (await refusal(stack.verifier, f"Bearer {token}")).extra["reason"] == "client_inactive"
+    self_token = await issue(stack, subject=PERSON, client_id="dev-login", scopes=SELF_SCOPES, org=None, dept=None)
+    assert (await stack.verifier.verify(f"Bearer {self_token}")).self_code == PERSON, "no client behind a citizen"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,10 +10,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.errors import HubError
-from hub.store.clients import ClientRepository
+from hub.store.clients import ClientRepository, ClientStatus, ClientStatuses
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
 from tests.identity.support import ORG, migrated_database
+from tests.store.conftest import trusted
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -94,3 +96,41 @@ async def test_revocations_are_idempotent_and_purged_after_expiry(engine: AsyncE
     assert await revocations.purge_expired(NOW) == 1
     assert not await revocations.is_revoked("jti-2")
     assert await revocations.is_revoked("jti-4")
+
+
+async def test_a_client_is_active_until_disabled_suspended_or_deleted(engine: AsyncEngine) -> None:
+    repository, statuses = ClientRepository(engine), ClientStatuses(engine)
+    await add(repository, "ch_a")
+    assert await statuses.is_active("ch_a")
+    assert await statuses.change("ch_a", ClientStatus.DISABLED, "contract ended", NOW)
+    assert not await statuses.is_active("ch_a")
+    row = await repository.get("ch_a")
+    assert row is not None
+    assert (row.status, row.status_reason, row.status_changed_at, row.disabled) == (
+        ClientStatus.DISABLED, "contract ended", NOW, True,
+    )  # fmt: skip
+    assert not await statuses.change("ch_a", ClientStatus.SUSPENDED, "probing", NOW, only_if_active=True)
+    assert await statuses.change("ch_a", ClientStatus.ACTIVE, None, NOW)
+    assert await statuses.is_active("ch_a")
+    assert await statuses.delete("ch_a")
+    assert not await statuses.is_active("ch_a")
+    assert not await statuses.delete("ch_a")
+    assert not await statuses.change("ch_missing", ClientStatus.DISABLED, None, NOW)
+
+
+async def test_every_worker_s_mirror_hears_of_a_status_change_and_of_a_new_client(pg_engine: AsyncEngine) -> None:
+    repository = ClientRepository(pg_engine)
+    await add(repository, "ch_a")
+    async with trusted(ClientStatuses(pg_engine)) as worker:
+        assert await worker.is_active("ch_a")
+        other = make_engine(pg_engine.url.render_as_string(hide_password=False))
+        try:
+            await ClientStatuses(other).change("ch_a", ClientStatus.SUSPENDED, "probing", NOW)
+            await add(ClientRepository(other), "ch_b")
+        finally:
+            await other.dispose()
+        async with asyncio.timeout(5):
+            while "ch_a" in await worker.mirror.trusted() or "ch_b" not in await worker.mirror.trusted():  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        assert not await worker.is_active("ch_a")
+        assert await worker.is_active("ch_b")
