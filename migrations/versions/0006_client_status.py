@@ -1,7 +1,7 @@
 """client status: active, disabled or suspended for review, with the reason and when it changed
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005_feedback
 Create Date: 2026-12-06
 
 - `clients.status`: `active`, `disabled` (by the operator, `credit-hub client disable`) or `suspended`
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005_feedback"
 branch_labels = None
 depends_on = None
 
