@@ -1,7 +1,7 @@
 """client status: active, disabled or suspended for review, with the reason and when it changed
 
-Revision ID: 0006
-Revises: 0005_feedback
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06
 
 - `clients.status`: `active`, `disabled` (by the operator, `credit-hub client disable`) or `suspended`
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005_feedback"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
