@@ -20,6 +20,7 @@ from hub.audit import AnomalyThresholds, AuditWriter, Checkpointer, CheckpointPo
 from hub.audit.cases import CaseRegister
 from hub.audit.events import Outcome
 from hub.audit.reader import AuditReader
+from hub.audit.witness import DirectoryWitness
 from hub.config import Settings, load_settings
 from hub.errors import ErrorCode
 from hub.federation.fetch import SourceState
@@ -99,10 +100,13 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
         audit_repo = AuditRepository.open(settings.audit_url)
         signer = await asyncio.to_thread(CheckpointSigner.load_or_create, settings.audit_key_path)
         cadence = CheckpointPolicy(settings.audit_checkpoint_events, settings.audit_checkpoint_seconds)
+        witness = DirectoryWitness(settings.audit_witness_dir) if settings.audit_witness_dir else None
+        if witness is not None:
+            await asyncio.to_thread(witness.check)
         writer = AuditWriter(
             audit_repo,
             secret=settings.audit_secret,
-            checkpointer=Checkpointer(signer, cadence),
+            checkpointer=Checkpointer(signer, cadence, witness=witness),
             timeout=settings.audit_timeout_seconds,
             max_wait=settings.audit_max_wait_ms / 1000,
             metrics=metrics,
@@ -112,7 +116,8 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
         state["writer"] = app.state.audit_writer = writer
         services.audit = AuditReader(
             audit_repo, secret=settings.audit_secret, writer=writer, clients=ClientRepository(hub_engine),
-            trusted_keys=(signer.public_key,), thresholds=AnomalyThresholds.from_settings(settings.audit_anomalies),
+            trusted_keys=(signer.public_key,), witness=witness,
+            thresholds=AnomalyThresholds.from_settings(settings.audit_anomalies),
         )  # fmt: skip
         services.cases = CaseRegister(ClosedCaseRepository(audit_repo.engine))
         graphql.app = HubGraphQL(

@@ -133,6 +133,7 @@ class Settings(BaseSettings):
     audit_checkpoint_seconds: float = Field(default=60.0, gt=0)
     audit_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     audit_max_wait_ms: float = Field(default=2.0, ge=0, le=1000)
+    audit_witness_dir: Path | None = None
     audit_probe_seconds: float = Field(default=5.0, gt=0, le=300)
     audit_anomalies: AnomalySettings = Field(default_factory=AnomalySettings)
     feedback_alarm_hours: float = Field(default=72.0, gt=0, le=8760)

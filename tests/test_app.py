@@ -6,16 +6,21 @@ writer, stand for two uvicorn workers.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from hub.audit.verify import verify_chain
+from hub.cli.main import app as cli
 from hub.store.audit_repo import AuditRepository
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, create_pg_database, drop_pg_database
 from tests.graphql.audit_hub import run_apart, running_hub
 from tests.support import server
 
@@ -90,3 +95,36 @@ def test_both_workers_extend_one_unbroken_register(workers: Any) -> None:
     report = run_apart(verified())
     assert report.verified
     assert report.events_checked >= 30
+
+
+def test_two_replicas_under_concurrent_load_keep_one_chain_that_verifies(workers: Any) -> None:
+    one, two = workers
+    tokens = {hub.base_url: _token(hub, "approval-bureau") for hub in (one, two)}
+
+    def burst(index: int) -> list[str]:
+        hub = (one, two)[index % 2]
+        return [_ask(hub, tokens[hub.base_url]).json()["extensions"]["audit"]["eventId"] for _ in range(10)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        receipts = [receipt for batch in pool.map(burst, range(8)) for receipt in batch]
+    assert len(set(receipts)) == 80
+    result = CliRunner().invoke(cli, ["audit", "verify", "--database-url", one.settings.audit_url])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_register_restored_from_a_dump_verifies(workers: Any, tmp_path: Path) -> None:
+    one, _ = workers
+    assert _ask(one, _token(one, "approval-bureau")).status_code == 200
+    source = one.settings.audit_url
+    dump = tmp_path / "hub.dump"
+    plain = source.replace("postgresql+asyncpg://", "postgresql://")
+    subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", plain], check=True)
+    restored = create_pg_database("restored")
+    try:
+        target = restored.replace("postgresql+asyncpg://", "postgresql://")
+        subprocess.run(["pg_restore", "--no-owner", f"--dbname={target}", str(dump)], check=True)
+        result = CliRunner().invoke(cli, ["audit", "verify", "--database-url", restored])
+        assert result.exit_code == 0, result.output
+        assert "verified" in result.output
+    finally:
+        drop_pg_database(restored)

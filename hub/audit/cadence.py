@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hub.audit.checkpoints import CheckpointSigner
+from hub.audit.witness import DirectoryWitness
 from hub.store.audit_rows import CheckpointRow, EventRow
 
 
@@ -35,8 +36,10 @@ class Checkpointer:
         signer: CheckpointSigner,
         policy: CheckpointPolicy | None = None,
         clock: Callable[[], datetime] = _utc_now,
+        witness: DirectoryWitness | None = None,
     ) -> None:
         self.signer = signer
+        self.witness = witness
         self.policy = policy or CheckpointPolicy()
         self._clock = clock
         self._last_signed = time.monotonic()
@@ -62,6 +65,8 @@ class Checkpointer:
         else:
             self._last_signed = time.monotonic()
             self._unanchored = False
+            if self.witness is not None:
+                self.witness.publish(checkpoint)
 
     def settled(self) -> None:
         """Answers nothing; records that there is nothing left to anchor."""

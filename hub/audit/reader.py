@@ -19,6 +19,7 @@ from hub.audit.export import export_csv
 from hub.audit.ports import AuditStore
 from hub.audit.review import AccessEntry, AuditFilter, AuditRecord, Page, access_log, review
 from hub.audit.verify import IntegrityReport, verify_chain
+from hub.audit.witness import DirectoryWitness
 from hub.audit.writer import AuditWriter
 from hub.errors import ErrorCode, HubError
 
@@ -83,6 +84,7 @@ class AuditReader:
         writer: AuditWriter | None = None,
         clients: ClientDirectory | None = None,
         trusted_keys: Collection[str] = (),
+        witness: DirectoryWitness | None = None,
         thresholds: AnomalyThresholds | None = None,
         integrity_ttl: float = 30.0,
         integrity_wait: float = 5.0,
@@ -91,6 +93,7 @@ class AuditReader:
     ) -> None:
         self.store, self.secret, self.writer, self.clients = store, secret, writer, clients
         self.trusted_keys = tuple(trusted_keys)
+        self.witness = witness
         self.thresholds = thresholds or AnomalyThresholds()
         self.integrity_ttl, self.integrity_wait, self.names_ttl = integrity_ttl, integrity_wait, names_ttl
         self.clock = clock
@@ -176,7 +179,10 @@ class AuditReader:
 
     async def _verify(self) -> IntegrityStatus:
         started = self.clock()
-        report = await verify_chain(self.store, trusted_keys=self.trusted_keys, secret=self.secret, now=started)
+        published = await asyncio.to_thread(self.witness.published) if self.witness is not None else []
+        report = await verify_chain(
+            self.store, trusted_keys=self.trusted_keys, published=published, secret=self.secret, now=started
+        )
         status = IntegrityStatus(report, started)
         self._status, self._status_at = status, time.monotonic()
         if not report.verified:

@@ -16,7 +16,8 @@ from rich.table import Table
 from hub.audit.checkpoints import export_lines, load_public_key, parse_lines
 from hub.audit.retention import RetentionPolicy, prune
 from hub.audit.verify import IntegrityReport, verify_chain
-from hub.config import load_settings
+from hub.audit.witness import DirectoryWitness
+from hub.config import Settings, load_settings
 from hub.errors import HubError
 from hub.store.audit_repo import AuditRepository
 
@@ -34,8 +35,12 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
+def _settings(url: str | None, config: Path | None) -> Settings:
+    return load_settings(config, **({"audit_database_url": url} if url else {}))
+
+
 def _settings_url(url: str | None, config: Path | None) -> tuple[str, str]:
-    settings = load_settings(config, **({"audit_database_url": url} if url else {}))
+    settings = _settings(url, config)
     return settings.audit_url, settings.audit_secret
 
 
@@ -85,8 +90,14 @@ def verify(
 ) -> None:
     """Verifies the register's hash chain end to end; exit 1 names the first broken event."""
     try:
-        url, secret = _settings_url(database_url, config)
-        published = parse_lines(checkpoints.read_text().splitlines()) if checkpoints else []
+        settings = _settings(database_url, config)
+        url, secret = settings.audit_url, settings.audit_secret
+        if checkpoints is not None:
+            published = parse_lines(checkpoints.read_text().splitlines())
+        elif settings.audit_witness_dir is not None:  # the deployment's witness, outside the database
+            published = DirectoryWitness(settings.audit_witness_dir).published()
+        else:
+            published = []
         trusted = [load_public_key(key)] if key else []
     except HubError as exc:
         raise _fail(exc.render()) from None
