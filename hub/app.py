@@ -95,7 +95,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
             sources=[s.name for s in services.federation.sources],
             states=[s.value for s in SourceState],
         )
-        state["metrics"] = services.federation.metrics = metrics
+        state["metrics"] = services.federation.metrics = services.records.metrics = metrics
         await asyncio.gather(services.start(), revocations.start(), oauth.keys.check())
         audit_repo = AuditRepository.open(settings.audit_url)
         signer = await asyncio.to_thread(CheckpointSigner.load_or_create, settings.audit_key_path)

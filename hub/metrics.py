@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from typing import Literal
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -81,6 +82,10 @@ class HubMetrics:
             "credit_hub_source_breaker_open", "1 while a source's circuit breaker is open",
             ["source"], multiprocess_mode="max", registry=on,
         )  # fmt: skip
+        self._stage_seconds = Histogram(
+            "credit_hub_stage_duration_seconds", "Time one request spent in a stage of the read path",
+            ["stage"], buckets=_SECONDS, registry=on,
+        )  # fmt: skip
         self._commits = Counter("credit_hub_audit_commits", "Register batches committed", registry=on)
         self._commit_failures = Counter("credit_hub_audit_commit_failures", "Register batches refused", registry=on)
         self._batch_events = Histogram(
@@ -111,6 +116,10 @@ class HubMetrics:
         for code in codes:
             self._errors.labels(self._code(code), dept).inc()
 
+    def stage(self, stage: Stage, seconds: float) -> None:
+        """Answers nothing; records the time one request spent in `stage`."""
+        self._stage_seconds.labels(stage).observe(seconds)
+
     def source(self, name: str, state: str, seconds: float, breaker_open: bool) -> None:
         """Answers nothing; records how one source answered one request, and its breaker."""
         source = self._source(name)
@@ -139,3 +148,4 @@ class HubMetrics:
 
 
 CommitObserver = Callable[[int, float, int], None]
+Stage = Literal["auth", "plan", "fetch", "shape", "receipt"]

@@ -99,3 +99,10 @@ def test_sources_and_the_register_report_their_work(hub: HubFixture) -> None:
     head = [s.value for s in samples if s.name == "credit_hub_audit_chain_head"]
     assert head
     assert head[0] >= batched
+
+
+def test_each_stage_of_the_read_path_is_timed(hub: HubFixture) -> None:
+    stages = {s.labels["stage"]: s.value for s in _scrape(hub) if s.name == "credit_hub_stage_duration_seconds_count"}
+    assert set(stages) == {"auth", "plan", "fetch", "shape", "receipt"}
+    assert stages["receipt"] >= 8
+    assert stages["fetch"] >= 4, "every subject and subjects look-up went through the read path"

@@ -45,7 +45,9 @@ class HubGraphQL(GraphQL[HubContext, None]):
         refusal = self._refuse_content_type(request)
         if refusal is None:
             try:
+                started = time.perf_counter()
                 request.state.principal = await self.authenticate(request.headers.get("authorization"))
+                self.receipts.metrics.stage("auth", time.perf_counter() - started)
             except HubError as error:
                 rid = _request_id(request.headers)
                 await self.receipts.for_auth_failure(error, rid)

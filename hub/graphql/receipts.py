@@ -126,11 +126,13 @@ class Receipts:
     async def for_query(self, context: HubContext, result: ExecutionResult) -> str:
         """Answers the event id of the operation's receipt once it is durable (or raises AUDIT_UNAVAILABLE)."""
         event = query_event(context, result)
+        started = time.perf_counter()
         try:
             await self.writer.append(event)
         except HubError:
             self._report(context, event, None, (*event.error_codes, ErrorCode.AUDIT_UNAVAILABLE.value))
             raise
+        self.metrics.stage("receipt", time.perf_counter() - started)
         self._report(context, event, event.event_id, event.error_codes)
         return event.event_id
 

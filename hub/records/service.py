@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -12,6 +13,7 @@ from hub.errors import ErrorCode, HubError
 from hub.federation.adapter import ITEM, Row
 from hub.federation.fetch import Federation, Fetched, SourceOutcome
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
+from hub.metrics import HubMetrics
 from hub.policy.decision import Action
 from hub.policy.policy import Plan, Policy
 from hub.policy.purposes import Purpose
@@ -99,9 +101,11 @@ class RecordService:
         self.overlay = overlay
         self.overlay_at_hand = overlay_at_hand
         self._period_fields = {name: rt.rule_fields for name, rt in catalog.record_types.items()}
+        self.metrics: HubMetrics | None = None  # set by the app once its series exist
 
     async def read(self, request: ReadRequest, today: date) -> ReadResult:
         """Answers the caller's view of each subject under its department's policy."""
+        started = time.perf_counter()
         by_kind = {kind: self._answerable(request, kind) for kind in {code.kind for code in request.codes}}
         plans = {kind: request.policy.plan(request.purpose, kind, found.requested) for kind, found in by_kind.items()}
         # Scope, jurisdiction and consent are decided on the code alone, before anything is looked up: a
@@ -117,8 +121,10 @@ class RecordService:
             shown_by_code[code.value] = visible
             if visible:  # nothing the caller may see: nothing is looked up
                 needs_by_code[code.value] = self._needs(plans[code.kind], visible, bool(request.linked))
+        planned = time.perf_counter()
         fetched, marks = await self._with_marks(self._fetch_grouped(needs_by_code), list(needs_by_code))
         linked = await self._linked(by_kind.get(SubjectKind.NATURAL_PERSON, request), fetched, marks)
+        looked_up = time.perf_counter()
         views: list[View | Withheld] = []
         disclosures: list[Disclosure] = []
         failed: list[tuple[int, SourceOutcome]] = []
@@ -147,6 +153,10 @@ class RecordService:
                 self._view(by_kind[code.kind], code, plan, shown, allowed_types, linked, disclosure, today, fetched)
             )
         disclosures.extend(linked.disclosures.values())
+        if self.metrics is not None:
+            self.metrics.stage("plan", planned - started)
+            self.metrics.stage("fetch", looked_up - planned)
+            self.metrics.stage("shape", time.perf_counter() - looked_up)
         return ReadResult(views, disclosures, fetched.outcomes, failed, marks)
 
     def _answerable(self, request: ReadRequest, kind: SubjectKind) -> ReadRequest:
