@@ -38,6 +38,12 @@ _COMPANY_TYPES = frozenset(
     }
 )
 _EXTENSION_TAIL = re.compile(_EXTENSION + "$")
+# A landline without its area code (`电话：7654321`): local numbers begin with 2-8 (9 is 95xxx/96xxx).
+_LOCAL_ONLY = re.compile(r"[2-8][0-9]{2,3}[ \-—–]?[0-9]{4}")
+_LOCAL_CONTEXT = ("电话", "座机", "固话", "联系方式", "传真", "tel", "Tel", "TEL")
+# A number after these is an office's or a company's, not a person's (举报电话, 服务热线).
+_SERVICE_WORDS = re.compile(r"举报|投诉|服务|咨询|监督|客服|办公|值班|热线|查询|受理")
+_UNIT_AFTER = re.compile(r"[元万亿年月日号件次条个]")
 
 
 def is_personal_number(written: str) -> bool:
@@ -70,6 +76,11 @@ class PhoneRecognizer(ChinesePatternRecognizer):
         ),
         Pattern("landline", rf"{_OPEN}0{_AREA}{_SEP}{_LOCAL}{_EXTENSION}?{_CLOSE}", 0.7),
         Pattern("landline_international", rf"{_OPEN}{_COUNTRY}{_SEP}0?{_AREA}{_SEP}{_LOCAL}{_EXTENSION}?{_CLOSE}", 0.7),
+        Pattern(
+            "landline_local",
+            rf"{_OPEN}(?<![0-9][ \-—–])(?<![)）+])[2-8][0-9]{{2,3}}{_SEP}[0-9]{{4}}{_EXTENSION}?{_CLOSE}",
+            0.4,
+        ),
     )
     CONTEXT = ("电话", "手机", "联系方式", "座机", "传真", "热线", "tel", "Tel", "TEL", "致电", "拨打")
     TRIGGER = re.compile(r"[0-9０-９]{3}")
@@ -78,3 +89,15 @@ class PhoneRecognizer(ChinesePatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         """Answers None (keep the pattern's score) for a personal number, else False."""
         return None if is_personal_number(pattern_text) else False
+
+    def exclude(self, text: str, start: int, end: int) -> bool:
+        """Answers whether a match is an organisation's code, or a number without an area code that no
+        phone word before it calls a person's (`联系电话：7654321`; not `举报电话7654321`, `7654321元`)."""
+        if super().exclude(text, start, end):
+            return True
+        if not _LOCAL_ONLY.fullmatch(_EXTENSION_TAIL.sub("", text[start:end])):
+            return False
+        before = text[max(0, start - self.CONTEXT_WINDOW) : start]
+        if not any(word in before for word in _LOCAL_CONTEXT) or _SERVICE_WORDS.search(before):
+            return True
+        return _UNIT_AFTER.match(text, end) is not None
