@@ -36,6 +36,7 @@ from hub.store.clients import ClientRepository
 from hub.store.closed_cases import ClosedCaseRepository
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository, check_signing_keys
+from hub.tracing import tracing_middleware
 from hub.web.audit_export import audit_export_route
 from hub.web.oauth import build_oauth_service, oauth_routes
 from hub.web.pages import page_routes
@@ -53,7 +54,7 @@ class _Lazy:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings, *, today: Callable[[], date] = date.today) -> Starlette:
+def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tracer_provider: Any = None) -> Starlette:
     """Answers the ASGI application for `settings`; sources and policies are loaded at start-up; `today` answers
     the day disclosure periods are counted on."""
     hub_engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
@@ -183,7 +184,8 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today) ->
         *page_routes(settings),
         audit_export_route(authenticate, lambda: state["services"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [tracing_middleware(tracer_provider)] if settings.otel_traces else []
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
 def app_from_environment() -> Starlette:

@@ -137,10 +137,10 @@ async def prepare(hub_url: str, source_urls: dict[str, str]) -> dict[str, dict[s
         await engine.dispose()
 
 
-def serve(settings: Settings, today: Callable[[], date] | None = None) -> Iterator[str]:
+def serve(settings: Settings, today: Callable[[], date] | None = None, tracer_provider: Any = None) -> Iterator[str]:
     """Runs the hub under uvicorn in a thread (counting periods on `today()`); yields its base URL, then stops it."""
     port = free_port()
-    app = create_app(settings, today=today or Clock())
+    app = create_app(settings, today=today or Clock(), tracer_provider=tracer_provider)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
