@@ -36,6 +36,7 @@ from hub.policy.purposes import Purpose
 from hub.privacy.consent import HUB_ENGINE, consent_service
 from hub.privacy.masking import MASKERS
 from hub.privacy.redact import Redactor
+from hub.records.public_lists import PublicLists
 from hub.records.service import ReadRequest, ReadResult, RecordService
 from hub.records.shape import Shaper
 from hub.rights.items import ItemFinder
@@ -80,6 +81,7 @@ class Services:
     audit: AuditReader | None = None  # the register's read side, set by the app's lifespan
     cases: CaseRegister | None = None  # closing cases (next to the register), set by the app's lifespan
     credit: CreditServices = field(kw_only=True)
+    public_lists: PublicLists = field(kw_only=True)
     mirrors: list[Mirror[Any]] = field(default_factory=list, kw_only=True)
     today: Callable[[], date] = field(default=date.today, kw_only=True)  # the day periods are counted on
 
@@ -201,6 +203,9 @@ async def build_services(
         redactor,
         engines,
         credit=credit,
+        public_lists=PublicLists(
+            catalog, federation, shaper, rights.marks, RepairRepository(rights.engine, rights.mirror)
+        ),
         mirrors=[rights.mirror],
         today=today,
     )

@@ -34,6 +34,11 @@ def _convert(value: Any, field_map: FieldMap) -> Any:
     return value
 
 
+def canonical(value: Any, field_map: FieldMap) -> Any:
+    """Answers a source's native value in the catalogue's form (the mapping's codes and date formats)."""
+    return _convert(value, field_map)
+
+
 class SqlSource:
     """A source database read through its mapping; statements are built once and cached."""
 
@@ -44,6 +49,14 @@ class SqlSource:
         self.timeout_ms = timeout_ms or mapping.timeout_ms
         self._tables: dict[str, Table] = {}
         self._statements: dict[tuple[str, frozenset[str]], Select[Any]] = {}
+
+    def has_tables(self) -> bool:
+        """Answers whether the mapped tables were reflected already."""
+        return bool(self._tables)
+
+    def table(self, name: str) -> Table:
+        """Answers a reflected table of the mapping (after `check_schema`)."""
+        return self._tables[name]
 
     async def check_schema(self) -> None:
         """Answers nothing; reflects the mapped tables and raises SourceSchemaError on anything missing."""

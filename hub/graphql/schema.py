@@ -21,6 +21,7 @@ from hub.graphql.errors import hub_error, normalise_all, withheld_error
 from hub.graphql.limits import count_repetition, measure
 from hub.graphql.measure_cases import MeasureCaseMutation, MeasureCaseQuery
 from hub.graphql.measures import MeasuresMutation, MeasuresQuery
+from hub.graphql.public_lists import PublicListsQuery
 from hub.graphql.query import RecordQuery
 from hub.graphql.rights import RightsMutation, RightsQuery
 from hub.graphql.self_access import SelfAccessQuery
@@ -31,7 +32,7 @@ from hub.records.view import Withheld
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (
     RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, MeasureCaseQuery, RightsQuery,
-    SourceFeedbackQuery,
+    SourceFeedbackQuery, PublicListsQuery,
 )  # fmt: skip
 MUTATIONS: tuple[type, ...] = (
     ConsentMutation, MeasuresMutation, MeasureCaseMutation, RightsMutation, CaseMutation, SourceFeedbackMutation,

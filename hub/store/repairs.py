@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy import RowMapping, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.clients import aware
@@ -95,3 +95,24 @@ class RepairRepository:
                 payload = {"repair_id": row.id, "decided_on": decided_at.date().isoformat()}
                 await queue_feedback(conn, mark, row.source, row.department, "REPAIR_APPROVED", payload, decided_at)
         return True
+
+    async def published(
+        self, limit: int, after: tuple[datetime, str] | None, since: datetime | None, region: str | None
+    ) -> list[RepairRow]:
+        """Answers approved repairs by publication, newest first, after a position and from a time on; `region`
+        narrows to codes whose division may start with it (callers check each code)."""
+        table = credit_repairs
+        conditions: list[Any] = [table.c.status == APPROVED, table.c.published_at.is_not(None)]
+        if since is not None:
+            conditions.append(table.c.published_at >= since)
+        if after is not None:
+            at, repair_id = after
+            conditions.append(or_(table.c.published_at < at, and_(table.c.published_at == at, table.c.id < repair_id)))
+        if region:
+            code, size = table.c.subject_code, len(region)
+            conditions.append(or_(func.substr(code, 3, size) == region, func.substr(code, 1, size) == region))
+        statement = (
+            select(table).where(*conditions).order_by(table.c.published_at.desc(), table.c.id.desc()).limit(limit)
+        )
+        async with self.engine.connect() as conn:  # approved: never overdue, whatever the day
+            return [_repair(record, date.min) for record in (await conn.execute(statement)).mappings()]
