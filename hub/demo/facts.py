@@ -43,6 +43,7 @@ class Organisation:
     address: str
     capital: Decimal
     representative: Person
+    representative_since: date | None = None  # 任职日期; the registration date when not set
 
     @property
     def is_individual_business(self) -> bool:
@@ -143,6 +144,15 @@ class Report:
 Item = Penalty | Licence | Listing | TaxGrade | CourtCase | Report
 
 
+@dataclass(frozen=True, slots=True)
+class FormerRepresentative:
+    """A person who represented an organisation for a period (法定代表人变更记录)."""
+
+    person: Person
+    since: date
+    until: date
+
+
 @dataclass(slots=True)
 class SubjectFacts:
     """Everything generated for subject `index`: who it is, which persons datong keeps, and its items."""
@@ -153,6 +163,7 @@ class SubjectFacts:
     persons: list[Person] = field(default_factory=list)
     items: list[tuple[SourceName, Item]] = field(default_factory=list)
     others: list[SubjectFacts] = field(default_factory=list)  # showcase subjects seeded along with this one
+    former_representatives: list[FormerRepresentative] = field(default_factory=list)
 
     def sources(self) -> set[SourceName]:
         """Answers the sources that hold at least one published item or registration of this subject."""

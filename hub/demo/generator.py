@@ -10,6 +10,7 @@ showcase minor, a person black-listed at 14 (002 §10: flagged, never punished o
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from random import Random
@@ -24,7 +25,16 @@ from hub.demo.codes import (
     resident_id,
     unified_code,
 )
-from hub.demo.facts import CourtCase, ListKind, ListStatus, Organisation, Person, SourceName, SubjectFacts
+from hub.demo.facts import (
+    CourtCase,
+    FormerRepresentative,
+    ListKind,
+    ListStatus,
+    Organisation,
+    Person,
+    SourceName,
+    SubjectFacts,
+)
 from hub.demo.items import REFERENCE_DATE, add_years, between
 from hub.demo.names import company_name, person_name, shop_name, social_org_name
 from hub.demo.places import (
@@ -77,13 +87,18 @@ def person(seed: int, index: int) -> Person:
     )
 
 
-def _special_representative(seed: int, which: int) -> int:
+def _special_representative(seed: int, which: int, after: int | None = None) -> int:
     """Answers a reserved person slot, past every subject index, for special subject `which`: born by 1985."""
     for offset in range(_RESERVED // 2):
         index = MAX_GENERATED + which * (_RESERVED // 2) + offset
-        if person_slot(seed, index)[0] <= date(1985, 12, 31):
+        if (after is None or index > after) and person_slot(seed, index)[0] <= date(1985, 12, 31):
             return index
     raise RuntimeError("no reserved person slot born by 1985")
+
+
+def _former_representative(seed: int) -> int:
+    """Answers the reserved slot of the person who represented the black-listed subject 1 before its current one."""
+    return _special_representative(seed, 1, after=_special_representative(seed, 1))
 
 
 class _Serials:
@@ -157,6 +172,7 @@ def samples(seed: int, subjects: int) -> dict[str, str]:
         "person": blacklisted.representative.code,
         "blacklisted": blacklisted.code,
         "minor": minor_facts(seed).subject.code,
+        "former_representative": person(seed, _former_representative(seed)).code,
     }
 
 
@@ -186,7 +202,15 @@ class _OrganisationFacts:
         self.org, self.sector = self._organisation(city, rep, latest)
         if self.org.registered_on > latest:
             kind = None
+        if index == 1:  # a change of representative long before the entries: the rule of 000 #30 has a period
+            handover = self.org.registered_on + timedelta(days=365)
+            former = FormerRepresentative(
+                person(self.seed, _former_representative(self.seed)), self.org.registered_on, handover - timedelta(1)
+            )
+            self.org = replace(self.org, representative_since=handover)
         self.facts = SubjectFacts(index, self.org, _HOME[city])
+        if index == 1:
+            self.facts.former_representatives.append(former)
         keeps_rep = index < SPECIAL_SUBJECTS or city == DATONG or kind in ("BLACK", "KEY_ATTENTION")
         if owns_rep and (keeps_rep or rng.random() < 0.25):
             self.facts.persons.append(rep)

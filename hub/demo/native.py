@@ -217,6 +217,42 @@ Table(
 )
 
 
+_legal_history = Table(
+    "t_corp_legal_his",
+    _datong,
+    Column("his_id", Integer, primary_key=True, autoincrement=False),
+    Column("uscc", _code(), nullable=False, index=True),
+    Column("corp_name", _name(), nullable=False),
+    Column("legal_name", String(50)),
+    Column("legal_id", _code(), index=True),
+    _ymd("start_date"),
+    _ymd("end_date"),
+    comment="法定代表人变更记录: who represented an enterprise before its current representative",
+)
+
+# Who represents or represented each enterprise, and when: the current one (t_corp) and the former ones.
+_representation_view = CreateView(
+    select(
+        _corp.c.uscc.label("rep_key"),
+        _corp.c.uscc,
+        _corp.c.corp_name,
+        _corp.c.legal_id,
+        _corp.c.legal_since.label("since"),
+        null().cast(String(8)).label("until"),
+    ).union_all(
+        select(
+            (_legal_history.c.uscc + literal("@") + _legal_history.c.start_date).label("rep_key"),
+            _legal_history.c.uscc,
+            _legal_history.c.corp_name,
+            _legal_history.c.legal_id,
+            _legal_history.c.start_date,
+            _legal_history.c.end_date,
+        )
+    ),
+    "v_legal_rep",
+    metadata=_datong,
+)
+
 # One view gives the hub a single registration table for datong's enterprises and persons.
 _subject_view = CreateView(
     select(
@@ -284,7 +320,8 @@ Table(
 
 def loaded_tables(source: str) -> list[Table]:
     """Answers the tables of `source` that hold rows (not its views), parents first."""
-    return [table for table in NATIVE_SCHEMAS[source].sorted_tables if table is not _subject_view.table]
+    views = (_subject_view.table, _representation_view.table)
+    return [table for table in NATIVE_SCHEMAS[source].sorted_tables if all(table is not view for view in views)]
 
 
 async def recreate_schema(conn: AsyncConnection, source: str) -> None:

@@ -238,7 +238,7 @@ def _registration(facts: SubjectFacts, rows: Rows) -> None:
                     "FDDBR": rep.name,
                     "FDDBR_ZJLX": "身份证",
                     "FDDBR_ZJHM": rep.code,
-                    "FDDBR_RZRQ": subject.registered_on,
+                    "FDDBR_RZRQ": subject.representative_since or subject.registered_on,
                     "LXDH": subject.phone,
                     "ZS": subject.address,
                     "ZCZB": subject.capital,
@@ -257,7 +257,7 @@ def _registration(facts: SubjectFacts, rows: Rows) -> None:
                     "corp_type": subject.form,
                     "legal_name": rep.name,
                     "legal_id": rep.code,
-                    "legal_since": _ymd(subject.registered_on),
+                    "legal_since": _ymd(subject.representative_since or subject.registered_on),
                     "tel": subject.phone,
                     "addr": subject.address,
                     "state": _DT_STATE[subject.status],
@@ -266,6 +266,18 @@ def _registration(facts: SubjectFacts, rows: Rows) -> None:
                     "area_code": subject.district.code,
                 }
             )
+    for position, former in enumerate(facts.former_representatives):
+        rows["datong"]["t_corp_legal_his"].append(
+            {
+                "his_id": (facts.index + 1) * 100 + position,
+                "uscc": subject.code,
+                "corp_name": subject.name,
+                "legal_name": former.person.name,
+                "legal_id": former.person.code,
+                "start_date": _ymd(former.since),
+                "end_date": _ymd(former.until),
+            }
+        )
     for person in facts.persons:
         rows["datong"]["t_person"].append(
             {

@@ -146,6 +146,7 @@ class RepresentedEnterprise:
     enterprise_name: str | None
     role: str | None
     since: datetime.date | None = strawberry.field(description="Representative since (任职日期), when the source says.")
+    until: datetime.date | None = strawberry.field(description="Representative until (离任日期); null while in office.")
     listings: list[Listing] | None
     court_dishonesty: list[CourtDishonesty] | None
 

@@ -22,7 +22,7 @@ REQUESTED: dict[str, frozenset[str]] = {
 LINKED: dict[str, frozenset[str]] = {rt: REQUESTED[rt] for rt in ("listing", "court_dishonesty")}
 # For a natural person: the enterprises they represent, read with their serious dishonesty (LINKED).
 REPRESENTATION: dict[str, frozenset[str]] = {
-    "representation": frozenset({"enterprise_code", "enterprise_name", "role", "since"})
+    "representation": frozenset({"enterprise_code", "enterprise_name", "role", "since", "until"})
 }
 VIEW_KEYS = {"listing": "listings", "court_dishonesty": "court_dishonesty", "penalty": "penalties",
              "tax_credit": "tax_credit", "representation": "represented_enterprises"}  # fmt: skip
@@ -112,11 +112,19 @@ def _shown(value: object) -> str | None:
     return str(value) if value is not None and not isinstance(value, Refusal) else None
 
 
+def _held_then(started: date | None, since: date | None, until: date | None) -> bool:
+    """Answers whether an entry that began on `started` began while the person held the role [since, until]."""
+    if started is None:
+        return True
+    return (since is None or started >= since) and (until is None or started <= until)
+
+
 def enterprise_bases(view: Mapping[str, Any], marks: Mapping[str, ItemMark]) -> tuple[list[Basis], set[str]]:
     """Answers the serious entries of the enterprises a person represents, and what was withheld.
 
-    An entry counts only if it began while the person held the role (on or after `since`, when the source
-    says): the enterprise's serious dishonesty is recorded against whoever represented it then (000 #30).
+    An entry counts only if it began while the person held the role (from `since` to `until`, as far as the
+    source says): the enterprise's serious dishonesty is recorded against whoever represented it then (000 #30),
+    a former representative included.
     """
     reader = _Reader(view, SubjectKind.NATURAL_PERSON)
     bases: list[Basis] = []
@@ -141,7 +149,8 @@ def enterprise_bases(view: Mapping[str, Any], marks: Mapping[str, ItemMark]) -> 
                     _basis(item["id"], MeasureList.COURT_DISHONESTY, published, None, marks,
                            Holder.REPRESENTED_ENTERPRISE, through)
                 )  # fmt: skip
-        bases += [b for b in found if since is None or b.starts_on is None or b.starts_on >= since]
+        until = reader.day(enterprise, "until")
+        bases += [b for b in found if _held_then(b.starts_on, since, until)]
         reader.incomplete |= {f"representation.{rt}" for rt in linked.incomplete}
     return bases, reader.incomplete
 

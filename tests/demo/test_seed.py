@@ -152,7 +152,7 @@ async def test_create_source_schema_drops_and_recreates_with_indexes(urls: dict[
     finally:
         await engine.dispose()
     assert {"obj_code", "legal_id"} <= indexed
-    assert views == ["v_subject_info"]
+    assert sorted(views) == ["v_legal_rep", "v_subject_info"]
 
 
 async def test_unknown_source_and_unreachable_database_fail_clearly(tmp_path: Path) -> None:

@@ -174,6 +174,21 @@ def test_legal_representative_shares_serious_dishonesty(hub: Any) -> None:
     assert "法释〔2015〕17号" in consumption["measures"][0]["legalBasis"]
 
 
+def test_a_former_representative_who_left_before_the_entries_is_not_reached(hub: Any) -> None:
+    body = hub.graphql("approval-bureau", THROUGH, {"c": hub.samples["former_representative"], "m": "HONOURS"}).json()
+    assert "errors" not in body, body
+    check = body["data"]["creditCheck"]
+    assert check["complete"] is True
+    assert check["measures"] == []
+    assert check["entries"] == []
+    rep = """query($c: ID!) { subject(code: $c, purpose: SUPERVISION) {
+      representedEnterprises { enterpriseCode since until } } }"""
+    found = hub.graphql("market-regulation", rep, {"c": hub.samples["former_representative"]}).json()
+    [held] = found["data"]["subject"]["representedEnterprises"]
+    assert held["enterpriseCode"] == hub.samples["blacklisted"]
+    assert held["since"] < held["until"]
+
+
 def test_no_reward_or_green_channel_for_a_representative_of_a_seriously_dishonest_enterprise(hub: Any) -> None:
     licence = _through(hub, "ADMINISTRATIVE_LICENCE")
     assert licence["greenChannel"]["eligible"] is False

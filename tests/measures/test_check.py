@@ -143,12 +143,13 @@ async def test_refused_subjects_and_failed_sources_keep_their_place() -> None:
     assert second is refused
 
 
-def represented(since: date | None, **listing: Any) -> dict[str, Any]:
+def represented(since: date | None, until: date | None = None, **listing: Any) -> dict[str, Any]:
     """Answers the person's view with the black-listed firm they represent (as records attaches it)."""
     black = {"id": LISTING, "list": "BLACK", "status": "ACTIVE", "listed_on": date(2026, 2, 1),
              "expires_on": date(2029, 1, 31), **listing}  # fmt: skip
     enterprise = {"id": f"datong:representation:{FIRM}", "enterprise_code": FIRM, "enterprise_name": "大同某某有限公司",
-                  "role": "法定代表人", "since": since, "listings": [black], "court_dishonesty": []}  # fmt: skip
+                  "role": "法定代表人", "since": since, "until": until, "listings": [black],
+                  "court_dishonesty": []}  # fmt: skip
     return {
         "code": PERSON,
         "listings": [],
@@ -192,3 +193,14 @@ async def test_matters_without_reaching_measures_or_rewards_do_not_read_represen
     stub = Stub({PERSON: PERSON_VIEW})
     await check(stub, "FINANCING", PERSON)
     assert stub.reads == [([PERSON], sorted(REQUESTED))]
+
+
+async def test_a_former_representative_shares_the_entries_of_their_time_only() -> None:
+    then = Stub({PERSON: represented(date(2015, 1, 1), until=date(2026, 3, 1))})  # left after it began
+    [found] = await check(then, "HONOURS", PERSON)
+    assert isinstance(found, CreditCheck)
+    assert [m.code for m in found.measures] == ["HO-01"]
+    later = Stub({PERSON: represented(date(2015, 1, 1), until=date(2025, 12, 31))})  # left before it
+    [found] = await check(later, "HONOURS", PERSON)
+    assert isinstance(found, CreditCheck)
+    assert found.measures == ()
