@@ -9,6 +9,14 @@ from hub.policy.model import PolicySpec
 from hub.policy.purposes import PURPOSES_BY_KIND, DepartmentKind
 
 AUDIT_SCOPES = frozenset({"audit:read"})
+# Correction notices go to the department that decided an item: only such a department may pull them.
+DECIDING_SCOPES = frozenset({"feedback:read"})
+
+
+def deciding_departments(catalog: Catalog) -> frozenset[str]:
+    """Answers the departments that may decide items: a record type's department, or a deciding authority's."""
+    named = {rt.department for rt in catalog.record_types.values()}
+    return frozenset(named | {department for department, _ in catalog.authorities})
 
 
 def check_header(document: YamlDocument, spec: PolicySpec, catalog: Catalog) -> None:
@@ -34,12 +42,12 @@ def check_header(document: YamlDocument, spec: PolicySpec, catalog: Catalog) -> 
             fix=f"use {spec.max_sharing} or a more restricted level, or leave it out",
         )
     _check_purposes(document, spec)
-    _check_scopes(document, spec)
+    _check_scopes(document, spec, catalog)
     _check_kind(document, spec)
     _check_catalogue_names(document, spec, catalog)
 
 
-def _check_scopes(document: YamlDocument, spec: PolicySpec) -> None:
+def _check_scopes(document: YamlDocument, spec: PolicySpec, catalog: Catalog) -> None:
     for index, scope in enumerate(spec.scopes):
         if scope in spec.scopes[:index]:
             raise ConfigError(
@@ -50,6 +58,13 @@ def _check_scopes(document: YamlDocument, spec: PolicySpec) -> None:
                 f"a {spec.kind} department may not hold {scope}: it reads every department's query register",
                 place=document.place(("scopes", index)),
                 fix="remove it; only an audit department (the privacy office) reviews the register",
+            )
+        if scope in DECIDING_SCOPES and spec.department not in deciding_departments(catalog):
+            raise ConfigError(
+                f"department '{spec.department}' decides no item (no record type's department and no authority in "
+                f"the catalogue), so no correction notice is ever for it: it may not hold {scope}",
+                place=document.place(("scopes", index)),
+                fix="remove it, or name the department under `authorities` in schema/catalog.yaml if it decides items",
             )
 
 

@@ -43,6 +43,10 @@ BROKEN: dict[str, tuple[dict[str, str], str]] = {
         {"scopes": "scopes:\n  - subject:read\n  - audit:read  # <-"},
         "a government department may not hold audit:read",
     ),
+    "correction notices for a department that decides nothing": (
+        {"scopes": "scopes:\n  - subject:read\n  - feedback:read  # <-"},
+        "department 'demo' decides no item",
+    ),
     "department is not the file stem": ({"department": "department: other  # <-"}, "does not match the file name"),
     "duplicate key": ({"rules": "rules:\n  penalty: allow\n  penalty: deny  # <-"}, "'penalty' is written twice"),
     "limit too low": (
