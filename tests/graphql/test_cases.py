@@ -5,6 +5,8 @@ kinds of event; the anomaly thresholds come from the settings."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,6 +17,7 @@ from typer.testing import CliRunner
 from hub.audit.reader import AuditReader
 from hub.audit.review import local_date
 from hub.cli.main import app as cli
+from hub.config import resource_dir
 from hub.demo.departments import DEPARTMENTS
 from hub.graphql.receipts import MUTATION_EVENTS
 from hub.graphql.schema import build_schema
@@ -50,7 +53,12 @@ def case_hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if request.param == "postgresql":
         request.applymarker(pytest.mark.postgres)
     thresholds = {"denials": 2, "denial_window_minutes": 5}
-    with running_hub(request.param, tmp_path_factory.mktemp("case-hub"), audit_anomalies=thresholds) as hub:
+    policies = tmp_path_factory.mktemp("case-policies") / "policies"
+    shutil.copytree(resource_dir("policies"), policies)
+    tax = policies / "tax.yaml"  # this deployment lets tax close cases too (the shipped policy does not)
+    tax.write_text(re.sub(r"^(scopes: \[.*)\]$", r"\1, case:close]", tax.read_text(encoding="utf-8"), flags=re.M))
+    folder = tmp_path_factory.mktemp("case-hub")
+    with running_hub(request.param, folder, audit_anomalies=thresholds, policies_dir=policies) as hub:
         hub.clients[CLOSER] = run_apart(_register_closer(hub.settings.database_url))
         yield hub
 
