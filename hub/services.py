@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.executions import ExecutionRepository
+from hub.store.flagged import FlaggedEntry, FlaggedEntryRepository
 from hub.store.measure_cases import CaseRepository
 from hub.store.mirror import Mirror
 from hub.store.repairs import RepairRepository
@@ -84,6 +85,7 @@ class Services:
     public_lists: PublicLists = field(kw_only=True)
     mirrors: list[Mirror[Any]] = field(default_factory=list, kw_only=True)
     today: Callable[[], date] = field(default=date.today, kw_only=True)  # the day periods are counted on
+    flagged: FlaggedEntryRepository | None = field(default=None, kw_only=True)  # entries failing entry checks
 
     def policy_for(self, principal: Principal) -> Policy:
         """Answers the caller's department policy, or FORBIDDEN when it has none."""
@@ -189,8 +191,19 @@ async def build_services(
     shaper = Shaper(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text)
     consents = consent_service(settings, catalog, policies, engines)
     rights = RightsRepository(engines[HUB_ENGINE])  # opened by consent_service
+    flagged = FlaggedEntryRepository(rights.engine)
+
+    async def note_flagged(entries: Sequence[FlaggedEntry]) -> None:
+        await flagged.note(entries, datetime.now(UTC))
+
     records = RecordService(
-        catalog, federation, shaper, consents, overlay=rights.marks, overlay_at_hand=rights.mirrored_marks
+        catalog,
+        federation,
+        shaper,
+        consents,
+        overlay=rights.marks,
+        overlay_at_hand=rights.mirrored_marks,
+        flagged=note_flagged,
     )
     measures = load_measures(measures_path(settings.policies_dir), policies.departments)
     credit = _credit(measures, catalog, policies, federation, records, rights)
@@ -208,6 +221,7 @@ async def build_services(
         ),
         mirrors=[rights.mirror],
         today=today,
+        flagged=flagged,
     )
 
 

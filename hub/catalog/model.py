@@ -312,6 +312,7 @@ class RecordType:
         """Answers the fields the hub reads to decide whether and how an item may be shown (never shown for it)."""
         named = {self.period_from, self.period_until, self.severity and self.severity.field}
         named.add(self.exits.field if self.exits else None)
+        named.add(self.decided_by if self.entry_checks else None)  # a flagged entry is noted under its decider
         found = {name for name in named if name}
         return frozenset(found | (self.entry_checks.fields if self.entry_checks else frozenset()))
 

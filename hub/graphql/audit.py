@@ -33,6 +33,7 @@ from hub.graphql.permissions import HubInfo, require
 from hub.identity.case import canonical_case_number
 from hub.identity.codes import parse_subject_code
 from hub.policy.purposes import Purpose
+from hub.records.entries import flagged_alarms
 
 ANOMALY_WINDOW = timedelta(days=31)
 DEFAULT_ANOMALY_SINCE = timedelta(hours=24)
@@ -151,6 +152,8 @@ class AuditQuery:
         found = await reader.anomalies(start, purposes)
         services = info.context.services
         found += await services.credit.notices.alarms(now, services.settings.feedback_alarm_hours)
+        if services.flagged is not None:
+            found += await flagged_alarms(services.flagged, start)
         return [
             AuditAnomaly(
                 id=strawberry.ID(a.anomaly_id), rule=a.rule, severity=a.severity, description=a.description,

@@ -19,6 +19,7 @@ from hub.policy.policy import Plan, Policy
 from hub.policy.purposes import Purpose
 from hub.records.shape import FieldRule, Shaper
 from hub.records.view import Disclosure, View, Withheld
+from hub.store.flagged import FlaggedEntry
 from hub.store.rights_rows import ItemMark
 
 REGISTRATION = "registration"
@@ -39,6 +40,7 @@ Requested = Mapping[str, frozenset[str]]
 ConsentLookup = Callable[[Sequence[str], str, Purpose], Awaitable[dict[str, tuple[frozenset[str], frozenset[str]]]]]
 OverlayLookup = Callable[[Sequence[str]], Awaitable[Mapping[str, ItemMark]]]
 # The overlay at hand without I/O (an in-memory mirror), or None when only the lookup can tell.
+FlagSink = Callable[[Sequence[FlaggedEntry]], Awaitable[None]]
 OverlayAtHand = Callable[[Sequence[str]], Mapping[str, ItemMark] | None]
 
 
@@ -93,6 +95,7 @@ class RecordService:
         consents: ConsentLookup | None = None,
         overlay: OverlayLookup | None = None,
         overlay_at_hand: OverlayAtHand | None = None,
+        flagged: FlagSink | None = None,
     ) -> None:
         self.catalog = catalog
         self.federation = federation
@@ -100,6 +103,7 @@ class RecordService:
         self.consents = consents
         self.overlay = overlay
         self.overlay_at_hand = overlay_at_hand
+        self.flagged = flagged
         self._period_fields = {name: rt.rule_fields for name, rt in catalog.record_types.items()}
         self.metrics: HubMetrics | None = None  # set by the app once its series exist
 
@@ -153,6 +157,9 @@ class RecordService:
                 self._view(by_kind[code.kind], code, plan, shown, allowed_types, linked, disclosure, today, fetched)
             )
         disclosures.extend(linked.disclosures.values())
+        flagged = [entry for disclosure in disclosures for entry in disclosure.flagged]
+        if flagged and self.flagged is not None:
+            await self.flagged(flagged)  # the console's list_entry_flagged alarm reads them
         if self.metrics is not None:
             self.metrics.stage("plan", planned - started)
             self.metrics.stage("fetch", looked_up - planned)

@@ -8,13 +8,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from hub.catalog.model import Catalog, RecordType
-from hub.catalog.rules import entry_flags, shown_on
+from hub.catalog.rules import deciding_department, entry_flags, shown_on
 from hub.errors import ErrorCode
 from hub.federation.adapter import ITEM, SOURCE, Row
 from hub.identity.codes import SubjectKind
 from hub.policy.decision import Action
 from hub.policy.policy import Plan
 from hub.records.view import Disclosure, View, Withheld
+from hub.store.flagged import FlaggedEntry
 from hub.store.rights_rows import ItemMark
 
 Masker = Callable[[str], str]
@@ -158,6 +159,10 @@ class Shaper:
                 item[rule.name] = self.value(rule, row.get(rule.name), known_names, disclosure)
             if rt.entry_checks is not None:
                 item[FLAGS] = entry_flags(rt, row, subject)
+                if item[FLAGS]:
+                    department = deciding_department(self.catalog, record_type, row)
+                    codes = tuple(flag.code for flag in item[FLAGS])
+                    disclosure.flagged.append(FlaggedEntry(row[ITEM], row[SOURCE], department, codes))
                 if item[FLAGS] and "status" in item and not isinstance(item["status"], Withheld):
                     item["status"] = FLAGGED
             shaped.append(item)

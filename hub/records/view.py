@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hub.errors import ErrorCode
+from hub.store.flagged import FlaggedEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Disclosure:
     masked: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
     consent_ids: set[str] = field(default_factory=set)
+    flagged: list[FlaggedEntry] = field(default_factory=list)  # list entries that failed the entry checks
 
 
 View = dict[str, Any]

@@ -232,6 +232,18 @@ source_feedback = Table(
     Index("ix_source_feedback_department_pending", "department", "acknowledged_at", "created_at"),
 )
 
+flagged_entries = Table(
+    "flagged_entries",
+    metadata,
+    Column("item_id", String(200), primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("department", String(64), nullable=False),  # the department that decided the entry
+    Column("flags", String(200), nullable=False),  # the failed checks' codes, comma-separated
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_flagged_entries_department_seen", "department", "last_seen_at"),
+)
+
 measure_executions = Table(
     "measure_executions",
     metadata,

@@ -128,10 +128,16 @@ RULES: dict[str, Pair] = {
     "repeated_denials": ("多次被拒", "repeated denials"),
     "subject_by_many_orgs": ("同一主体被多机构查询", "one subject, many organisations"),
     "feedback_unacknowledged": ("来源更正通知逾期未确认", "correction notices unacknowledged"),
+    "list_entry_flagged": ("名单条目未通过列入审查", "list entries failing the entry checks"),
 }
 
 # Each rule's description as the register writes it (English), and how the console says it in Chinese.
 ANOMALY_TEXTS: dict[str, tuple[str, str]] = {
+    "list_entry_flagged": (
+        r"department (?P<dept>\S+): (?P<n>\d+) list entries failed the entry checks \((?P<flags>[^)]*)\) "
+        r"and lead to no measures",
+        "部门 {dept}：{n} 条名单条目未通过列入审查（{flags}），不据以实施惩戒",
+    ),
     "bulk_lookups": (
         r"department (?P<dept>\S+): (?P<n>\d+) look-ups about (?P<subjects>\d+) subjects in one hour"
         r"(?: \(median hour: (?P<median>[\d.]+)\))?",
