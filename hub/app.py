@@ -139,11 +139,15 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
                 "workers_share_metrics": multiprocess_dir() is not None,
             },
         )
+        sampler = asyncio.create_task(_sample_process(metrics), name="process-metrics") if metrics.shared else None
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
+            if sampler is not None:
+                sampler.cancel()
+                metrics.worker_stopped()
             await services.audit.aclose()
             await writer.stop()
             await audit_repo.close()
@@ -173,6 +177,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
         )
 
     async def metrics(_request: Request) -> Response:
+        state["metrics"].sample_process()
         return Response(state["metrics"].exposition(), media_type=CONTENT_TYPE)
 
     routes = [
@@ -186,6 +191,13 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
     ]
     middleware = [tracing_middleware(tracer_provider)] if settings.otel_traces else []
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+
+
+async def _sample_process(metrics: HubMetrics, every: float = 5.0) -> None:
+    """Records this worker's memory and CPU every few seconds, so that a scrape by any worker shows them all."""
+    while True:
+        metrics.sample_process()
+        await asyncio.sleep(every)
 
 
 def app_from_environment() -> Starlette:

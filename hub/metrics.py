@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import resource
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Literal
 
 from prometheus_client import (
@@ -59,10 +61,18 @@ class HubMetrics:
         self._source = _Closed(sources)
         self._state = _Closed(states)
         self.registry = CollectorRegistry(auto_describe=True)
-        shared = multiprocess_dir() is not None
-        if not shared:  # several workers: each writes its own files and process series are not merged
+        self.shared = multiprocess_dir() is not None
+        if not self.shared:  # several workers: each writes its own files and process series are not merged
             ProcessCollector(namespace="credit_hub", registry=self.registry)
         on = self.registry
+        self._worker_memory = Gauge(
+            "credit_hub_worker_resident_memory_bytes", "Resident memory of each serving worker (label pid)",
+            multiprocess_mode="liveall", registry=on,
+        )  # fmt: skip
+        self._worker_cpu = Gauge(
+            "credit_hub_worker_cpu_seconds", "CPU time each serving worker has used (label pid)",
+            multiprocess_mode="liveall", registry=on,
+        )  # fmt: skip
         self._requests = Counter(
             "credit_hub_requests", "GraphQL operations by root field, department and outcome",
             ["operation", "department", "outcome"], registry=on,
@@ -136,6 +146,21 @@ class HubMetrics:
     def commit_failed(self) -> None:
         """Answers nothing; counts one register batch that the store refused."""
         self._commit_failures.inc()
+
+    def sample_process(self) -> None:
+        """Answers nothing; records this worker's resident memory and CPU time (call it every few seconds)."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self._worker_cpu.set(usage.ru_utime + usage.ru_stime)
+        try:
+            pages = int(Path("/proc/self/statm").read_text().split()[1])
+            self._worker_memory.set(pages * os.sysconf("SC_PAGE_SIZE"))
+        except (OSError, ValueError, IndexError):  # not Linux: peak memory is what the kernel tells
+            self._worker_memory.set(usage.ru_maxrss * 1024)
+
+    def worker_stopped(self) -> None:
+        """Answers nothing; drops this worker's live series from the shared folder as it exits."""
+        if self.shared:
+            _multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     def exposition(self) -> bytes:
         """Answers every series in Prometheus text format (all workers' when several serve)."""

@@ -197,6 +197,8 @@ def test_serve_with_two_workers_logs_json_and_sums_their_metrics(tmp_path: Path)
         log = served.communicate(timeout=60)[1]
     counted = re.findall(r'^credit_hub_requests_total\{[^}]*operation="subject"[^}]*\} (\S+)$', scraped, re.MULTILINE)
     assert sum(float(value) for value in counted) == 12, "both workers' requests are summed"
+    workers = set(re.findall(r'^credit_hub_worker_resident_memory_bytes\{pid="(\d+)"\} [1-9]', scraped, re.MULTILINE))
+    assert len(workers) == 2, "each worker's memory is shown"
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert len(lines) == len(log.splitlines()), "every line is one JSON object"
     assert sum(line["message"] == "credit hub started" for line in lines) == 2
