@@ -152,3 +152,14 @@ def test_help_documents_the_modes(app: typer.Typer) -> None:
     assert result.exit_code == 0
     for word in ("--jsonl", "--name", "known_names", "entities", "--pipeline-dir"):
         assert word in result.stdout
+
+
+def test_jsonl_batches_give_the_same_lines(app: typer.Typer, pipeline: str) -> None:
+    lines = [{"text": f"证人禚明{n}号到场，书记员王五，电话1391234567{n}", "known_names": []} for n in range(5)]
+    stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n"
+    one_by_one = run(app, pipeline, "--jsonl", "--batch", "1", stdin=stdin)
+    batched = run(app, pipeline, "--jsonl", "--batch", "2", stdin=stdin)
+    assert one_by_one.exit_code == batched.exit_code == 0
+    assert batched.stdout == one_by_one.stdout
+    out = [json.loads(line) for line in batched.stdout.splitlines()]
+    assert [o["text"] for o in out] == [f"证人禚*{n}号到场，书记员王*，电话139****567{n}" for n in range(5)]

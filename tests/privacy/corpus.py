@@ -27,10 +27,13 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from stdnum import luhn
 from stdnum.cn import ric, uscc
+
+if TYPE_CHECKING:
+    from hub.privacy.redact import Redactor
 
 Split = Literal["dev", "heldout"]
 SPLITS: tuple[Split, ...] = ("dev", "heldout")
@@ -469,20 +472,29 @@ def place(b: _Builder) -> None:
     b.add(b.rng.choice([city, province + city, city + district, province]), DECOY, "place")
 
 
+ROLE_DECOYS: dict[Split, list[tuple[str, str, str]]] = {
+    "dev": [
+        ("被执行人", "房屋", "已被查封"),
+        ("当事人", "符合", "从轻处罚的情形"),
+        ("被执行人", "名下", "车辆已被扣押"),
+        ("当事人", "主动", "消除违法行为危害后果"),
+        ("申请人", "曾因", "同一事项被处罚"),
+        ("被执行人", "高消费", "行为已被限制"),
+    ],
+    "heldout": [
+        ("申请人", "符合", "信用修复条件"),
+        ("当事人", "违法", "行为轻微"),
+        ("申请人", "承诺", "所提交材料真实有效"),
+        ("被执行人", "房产", "已被依法拍卖"),
+        ("当事人", "经营", "场所位于本市"),
+        ("被执行人", "银行", "存款已被冻结"),
+    ],
+}
+
+
 def role_decoy(b: _Builder) -> None:
     """Adds a role word followed by what is no name (`被执行人房屋已被查封`): the word after it is the decoy."""
-    role, word, rest = b.rng.choice(
-        [
-            ("被执行人", "房屋", "已被查封"),
-            ("当事人", "符合", "从轻处罚的情形"),
-            ("被执行人", "名下", "车辆已被扣押"),
-            ("申请人", "符合", "信用修复条件"),
-            ("当事人", "主动", "消除违法行为危害后果"),
-            ("被执行人", "高消费", "行为已被限制"),
-            ("当事人", "违法", "行为轻微"),
-            ("申请人", "承诺", "所提交材料真实有效"),
-        ]
-    )
+    role, word, rest = b.rng.choice(ROLE_DECOYS[b.split])
     b.add(role)
     b.add(word, DECOY, "role_word")
     b.add(rest)
@@ -756,6 +768,22 @@ def score(documents: Sequence[Document], detect: Detector, *, use_known_names: b
     return result
 
 
+def score_redactor(documents: Sequence[Document], redactor: Redactor, batch: int = 32) -> tuple[Scores, Scores]:
+    """Answers the scores of the hub's Redactor with the known names and without them, texts redacted in batches."""
+    found: dict[tuple[str, tuple[str, ...]], list[tuple[int, int]]] = {}
+    for known in (True, False):
+        items = [(d.text, d.known_names if known else ()) for d in documents]
+        for first in range(0, len(items), batch):
+            chunk = items[first : first + batch]
+            for item, redaction in zip(chunk, redactor.redact_many(chunk), strict=True):
+                found[item] = [(e.start, e.end) for e in redaction.entities]
+
+    def detect(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
+        return found[(text, tuple(names))]
+
+    return score(documents, detect), score(documents, detect, use_known_names=False)
+
+
 def as_json(doc: Document) -> str:
     """Answers a document as one JSON line: the `credit-hub redact --jsonl` input plus labels and decoys."""
     labels = [{"type": s.type, "start": s.start, "end": s.end} for s in doc.spans if s.type in ENTITY_CLASSES]
@@ -780,12 +808,7 @@ def _main(argv: Sequence[str] | None = None) -> None:
         return
     from hub.privacy.redact import Redactor
 
-    redactor = Redactor(cache_size=0)
-
-    def detect(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
-        return [(e.start, e.end) for e in redactor.redact(text, names).entities]
-
-    with_names, bare = score(documents, detect), score(documents, detect, use_known_names=False)
+    with_names, bare = score_redactor(documents, Redactor(cache_size=len(documents) * 2))
     print(with_names.table())
     print(f"| PERSON without known names | {bare.labelled.get('PERSON', 0)} | {bare.recall('PERSON'):.3f} |")
     print({form: f"{with_names.decoys_touched.get(form, 0)}/{n}" for form, n in sorted(with_names.decoys.items())})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from tests.privacy.corpus import (
     KINDS,
     NAME_LISTS,
     NEUTRAL,
+    ROLE_DECOYS,
     SPLITS,
     Document,
     Scores,
@@ -29,15 +31,19 @@ from tests.privacy.corpus import (
     generate,
     phrasings,
     score,
+    score_redactor,
 )
 
 DOCUMENTS = 2000
+# The first SCORED documents of each split are scored here (the name model takes about 20 s per 1,000 on
+# one core); `python -m tests.privacy.corpus --split S --score` scores all 2,000.
+SCORED = 1000
 # Per split, the least recall per class (PERSON_BARE: names found without the record's known names), then the
 # most share of decoys touched. Set from main's detector on 2026-12-06; the lead raises them as detectors improve.
 FLOORS: dict[str, dict[str, float]] = {
     "dev": {
-        "PERSON": 0.40,
-        "PERSON_BARE": 0.33,
+        "PERSON": 0.98,
+        "PERSON_BARE": 0.97,
         "CN_RESIDENT_ID": 0.995,
         "PHONE_NUMBER": 0.995,
         "BANK_CARD": 0.995,
@@ -49,8 +55,8 @@ FLOORS: dict[str, dict[str, float]] = {
         "PASSPORT": 0.995,
     },
     "heldout": {
-        "PERSON": 0.41,
-        "PERSON_BARE": 0.33,
+        "PERSON": 0.96,
+        "PERSON_BARE": 0.95,
         "CN_RESIDENT_ID": 0.995,
         "PHONE_NUMBER": 0.995,
         "BANK_CARD": 0.995,
@@ -62,7 +68,7 @@ FLOORS: dict[str, dict[str, float]] = {
         "PASSPORT": 0.995,
     },
 }
-DECOY_CEILINGS = {"dev": 0.059, "heldout": 0.02}
+DECOY_CEILINGS = {"dev": 0.001, "heldout": 0.001}
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +77,9 @@ def documents() -> dict[str, list[Document]]:
 
 
 @pytest.fixture(scope="module")
-def figures(documents: dict[str, list[Document]], redactor: Redactor) -> dict[str, tuple[Scores, Scores]]:
-    def detect(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
-        return [(e.start, e.end) for e in redactor.redact(text, names).entities]
-
-    return {
-        split: (score(docs, detect), score(docs, detect, use_known_names=False)) for split, docs in documents.items()
-    }
+def figures(documents: dict[str, list[Document]], pipeline_dir: Path) -> dict[str, tuple[Scores, Scores]]:
+    redactor = Redactor(pipeline_dir=pipeline_dir, cache_size=2 * DOCUMENTS)
+    return {split: score_redactor(docs[:SCORED], redactor) for split, docs in documents.items()}
 
 
 # The set itself --------------------------------------------------------------------------------------
@@ -126,6 +128,7 @@ def test_the_held_out_split_shares_no_phrasing_and_no_name_list() -> None:
         assert not set(phrasings(clause, "dev")) & set(phrasings(clause, "heldout")), clause
     for key in ("surnames", "given", "compound", "rare", "minority"):
         assert not set(NAME_LISTS["dev"][key]) & set(NAME_LISTS["heldout"][key]), key
+    assert not set(ROLE_DECOYS["dev"]) & set(ROLE_DECOYS["heldout"])
 
 
 def test_the_hard_forms_are_all_there(documents: dict[str, list[Document]]) -> None:

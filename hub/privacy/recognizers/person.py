@@ -1,18 +1,20 @@
-"""PERSON: names of natural persons, from the record's own persons or right after a role keyword.
+"""PERSON: names of natural persons, from the record's own persons, a role keyword, or a statistical tagger.
 
-There is no Chinese NER model in the hub. A name is found (a) exactly, when the caller passes the
-record's persons as known names, or (b) as 2-4 characters starting with a common surname right
-after a role keyword, with or without a separator: `当事人：张三，`, `法定代表人: 欧阳娜娜（`,
-`申请执行人何洁红工程款` (glued, at most three characters unless the surname is compound). The
-name is the shortest such run that a stop follows (punctuation, a digit, another role keyword, or a
-word that ends a name such as 男, 住, 应 or 工程款); no stop in reach, no name.
+A name is found (a) exactly, when the caller passes the record's persons as known names; (b) as 2-4
+characters starting with a common surname right after a role keyword, with or without a separator:
+`当事人：张三，`, `法定代表人: 欧阳娜娜（`, `申请执行人何洁红工程款` (glued, at most three characters
+unless the surname is compound); the name is the shortest such run that a stop follows (punctuation, a
+digit, another role keyword, or a word that ends a name such as 男, 住, 应 or 工程款); no stop in reach,
+no name; (c) where a tagger (Baidu LAC, hub/privacy/lac.py) marks a word `PER`: names in lists, glued to
+what follows, in quotes, with rare or compound surnames, minority names with or without a middle dot.
+A tagged name that starts an organisation's name (`周大福珠宝金行`, `张小泉刀剪店`) is dropped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 
@@ -69,6 +71,28 @@ ROLE_KEYWORDS = (
     "第三人",
     "上诉人",
     "被上诉人",
+    "员工",
+    "主管",
+    "证人",
+    "承办法官",
+    "审判员",
+    "审判长",
+    "书记员",
+    "执法人员",
+    "执行干警",
+    "送达人",
+    "受送达人",
+    "异议人",
+    "异议申请人",
+    "承诺人",
+    "财务负责人",
+    "店长",
+    "被处罚人",
+    "违法行为人",
+    "本人",
+    "签字",
+    "签名",
+    "我叫",
 )
 # Words that begin with a surname but, right after a role keyword, say what the party did.
 NOT_NAME_STARTS = (
@@ -149,6 +173,18 @@ NOT_NAME_STARTS = (
     "党员",
     "农民",
     "班长",
+    "房屋",
+    "房产",
+    "符合",
+    "高消费",
+    "郑重",
+    "宿舍",
+    "名下",
+    "车辆",
+    "从未",
+    "从事",
+    "承诺",
+    "于此",
 )
 ORGANISATION_WORDS = (
     "公司",
@@ -235,6 +271,29 @@ _STOP_WORDS = (
     "劳动",
     "报酬",
     "违约金",
+    "民间",
+    "借贷",
+    "纠纷",
+    "买卖",
+    "合同",
+    "劳务",
+    "诉",
+    "一案",
+    "负责",
+    "可",
+    "采取",
+    "借用",
+    "冒用",
+    "出示",
+    "拒绝",
+    "未能",
+    "驾驶",
+    "在场",
+    "郑重",
+    "委托",
+    "财务",
+    "主管",
+    "承诺",
 )
 
 KNOWN_NAMES = "KnownNamesRecognizer"
@@ -269,6 +328,13 @@ class RoleNameRecognizer(ChinesePatternRecognizer):
             rf"(?:{_KEYWORDS})(?:[ \t]*[：:，,\s][ \t]*\K{_NAME_AFTER_SEPARATOR}|\K{_NAME_GLUED})(?={_STOPS})",
             0.85,
         ),
+        # The second and later names of a list after a role keyword: `被执行人张三、李四和王五`.
+        Pattern(
+            "role_name_list",
+            rf"(?<=(?:{_KEYWORDS})[ \t]*[：:，,]?[ \t]*(?:{_NAME_AFTER_SEPARATOR}[、和及])+)"
+            rf"{_NAME_AFTER_SEPARATOR}(?={_STOPS})",
+            0.85,
+        ),
     )
     TRIGGER = re.compile("|".join(ROLE_KEYWORDS))
 
@@ -281,8 +347,18 @@ class RoleNameRecognizer(ChinesePatternRecognizer):
         )
 
     def exclude(self, text: str, start: int, end: int) -> bool:
-        """Answers whether the supposed name is the start of an organisation's name."""
-        return _ORGANISATION.match(text, start) is not None or super().exclude(text, start, end)
+        """Answers whether the supposed name starts an organisation's name or lies in a title (`《…》`)."""
+        return (
+            _ORGANISATION.match(text, start) is not None
+            or _inside_title(text, start)
+            or super().exclude(text, start, end)
+        )
+
+
+def _inside_title(text: str, position: int) -> bool:
+    """Answers whether a position lies between `《` and its `》` (a statute's or document's title)."""
+    opened = text.rfind("《", 0, position)
+    return opened >= 0 and text.rfind("》", opened, position) < 0 and text.find("》", position) >= 0
 
 
 class KnownNamesRecognizer(EntityRecognizer):
@@ -330,3 +406,222 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
         (text[start].isascii() and before.isascii() and before.isalnum())
         or (text[end - 1].isascii() and after.isascii() and after.isalnum())
     )
+
+
+class TaggedWord(Protocol):
+    """A word a tagger found: where it is in its sentence and its tag (`PER` for a person's name)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def tag(self) -> str: ...
+
+
+class Tagger(Protocol):
+    """Tags sentences: the words of each, in order."""
+
+    def tag(self, sentences: Sequence[str]) -> Sequence[Sequence[TaggedWord]]:
+        """Answers the words of each sentence."""
+        ...
+
+
+MODEL_NAMES = "ModelNameRecognizer"
+MAX_SENTENCE = 126
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+_CLAUSE_END = re.compile(r"[，,、：:]")
+_HAN_RUN = re.compile(rf"{_CJK}{{2}}")
+_DOTS = "·•・.．"
+_NAME_CHARS = re.compile(rf"{_CJK}+(?:[{_DOTS}]{_CJK}+)*")
+_NAME_LIKE_TAGS = frozenset({"LOC", "nz"})
+# An amount written in words (`伍万元整`): 伍 is a surname too.
+_AMOUNT_IN_WORDS = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿一二三四五六七八九十百千两]+[元圆]")
+_PLACE_ENDINGS = tuple("省市区县镇乡村路街道旗州盟国")
+# After a middle dot: the second part of a name, up to the first stop (`阿不都` of `阿不都于2017年`).
+_SECOND_PART = re.compile(rf"(?:(?!{_STOPS}){_CJK}){{2,8}}")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Answers the spans of the text's sentences (at most MAX_SENTENCE characters, cut at a comma if longer)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        while end - start > MAX_SENTENCE:
+            cut = max((m.end() for m in _CLAUSE_END.finditer(text, start, start + MAX_SENTENCE)), default=0)
+            cut = cut if cut > start else start + MAX_SENTENCE
+            spans.append((start, cut))
+            start = cut
+        if end > start:
+            spans.append((start, end))
+        start = end
+    return [(a, b) for a, b in spans if _HAN_RUN.search(text, a, b)]
+
+
+class ModelNameRecognizer(EntityRecognizer):
+    """Finds names by a statistical tagger and by the role-keyword rules, each checking the other.
+
+    A word the tagger marks `PER` is a name (joined across a middle dot; organisations' names left out).
+    A name the rules find after a role keyword counts too, unless the tagger read exactly those characters
+    as a word that no name is (a verb, an adjective, an adverb: `当事人符合`, `本人郑重`).
+
+    The tagger is made on first use (`tagger_factory`), and every sentence of a text goes to it in one
+    batch. `prepare` tags the sentences of many texts in one batch and keeps the results for the
+    `analyze` calls that follow.
+    """
+
+    SCORE = 0.8
+    VETO_TAGS = frozenset({"v", "vd", "vn", "a", "ad", "an", "d", "p", "c", "u", "xc", "r", "m", "q", "f", "TIME"})
+
+    def __init__(self, tagger_factory: Callable[[], Tagger], rules: RoleNameRecognizer | None = None) -> None:
+        self._rules = rules
+        self._factory = tagger_factory
+        self._tagger: Tagger | None = None
+        self._prepared: dict[str, list[RecognizerResult]] = {}
+        super().__init__(supported_entities=["PERSON"], name=MODEL_NAMES, supported_language=LANGUAGE)
+
+    def load(self) -> None:
+        """Answers nothing: the tagger is made on first use, or by `load_tagger()`."""
+
+    def load_tagger(self) -> None:
+        """Answers nothing; makes the tagger now rather than on the first text."""
+        if self._tagger is None:
+            self._tagger = self._factory()
+
+    @property
+    def tagger_loaded(self) -> bool:
+        """Answers whether the tagger has been made."""
+        return self._tagger is not None
+
+    def may_match(self, text: str) -> bool:
+        """Answers whether the text has two Chinese characters in a row (a name needs them)."""
+        return _HAN_RUN.search(text) is not None or bool(self._rules and self._rules.may_match(text))
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Answers nothing; tags the sentences of all the texts in one batch for the `analyze` calls to come."""
+        pending = [t for t in dict.fromkeys(texts) if t not in self._prepared and self.may_match(t)]
+        for text, results in zip(pending, self._find(pending), strict=True):
+            self._prepared[text] = results
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Answers one PERSON result per name the tagger found."""
+        prepared = self._prepared.pop(text, None)
+        if prepared is not None:
+            return prepared
+        return self._find([text])[0] if self.may_match(text) else []
+
+    def forget(self) -> None:
+        """Answers nothing; drops prepared results that no `analyze` call took."""
+        self._prepared.clear()
+
+    def _find(self, texts: Sequence[str]) -> list[list[RecognizerResult]]:
+        self.load_tagger()
+        assert self._tagger is not None
+        pieces = [(index, span) for index, text in enumerate(texts) for span in sentences(text)]
+        tagged = self._tagger.tag([texts[i][a:b] for i, (a, b) in pieces])
+        found: list[list[RecognizerResult]] = [[] for _ in texts]
+        vetoed: list[set[tuple[int, int]]] = [set() for _ in texts]
+        for (index, (offset, _)), words in zip(pieces, tagged, strict=True):
+            for start, end in _names(texts[index], offset, words):
+                found[index].append(self._result(start, end))
+            vetoed[index].update((offset + w.start, offset + w.end) for w in words if w.tag in self.VETO_TAGS)
+        if self._rules is not None:
+            for index, text in enumerate(texts):
+                for result in self._rules.analyze(text, ["PERSON"]):
+                    if not _vetoed(text, result.start, result.end, vetoed[index]):
+                        found[index].append(self._result(result.start, result.end, result.score))
+        return [self._joined(results) for results in found]
+
+    def _joined(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Answers the results with overlapping ones joined (the rules and the tagger may cut a name apart)."""
+        joined: list[RecognizerResult] = []
+        for result in sorted(results, key=lambda r: (r.start, -r.end)):
+            if joined and result.start < joined[-1].end:
+                last = joined[-1]
+                joined[-1] = self._result(last.start, max(last.end, result.end), max(last.score, result.score))
+            else:
+                joined.append(result)
+        return joined
+
+    def _result(self, start: int, end: int, score: float = SCORE) -> RecognizerResult:
+        # Presidio keeps only results stamped with the id of the recognizer that returned them.
+        return RecognizerResult(
+            entity_type="PERSON",
+            start=start,
+            end=end,
+            score=score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: MODEL_NAMES,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+def _vetoed(text: str, start: int, end: int, words: set[tuple[int, int]]) -> bool:
+    """Answers whether a rule's name glued to its keyword is a word the tagger read as no name (`当事人符合`)."""
+    glued = start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"
+    return glued and (start, end) in words and text[start : start + 2] not in COMPOUND_SURNAMES
+
+
+def _names(text: str, offset: int, words: Sequence[TaggedWord]) -> list[tuple[int, int]]:
+    """Answers the spans (in the text) of the sentence's names: PER words, and LOC or nz words where a name stands.
+
+    The tagger reads some names as places or proper nouns (`尼玛扎西`, `万华博`); such a word counts where
+    only a name can stand: right after a role keyword, in quotes, or next to a name in a `、` list.
+    """
+    spans: list[tuple[int, int]] = []
+    for index, word in enumerate(words):
+        start, end = offset + word.start, offset + word.end
+        if word.tag != "PER" and not (
+            word.tag in _NAME_LIKE_TAGS
+            and not text[start:end].endswith(_PLACE_ENDINGS)
+            and not text[start:end].startswith(NOT_NAME_STARTS)
+            and _stands_as_name(text, start, end, spans)
+        ):
+            continue
+        start = _before_dot(text, start, offset, words[max(0, index - 2) : index])
+        end = _after_dot(text, end)
+        if spans and start < spans[-1][1]:
+            continue
+        name = text[start:end]
+        if (
+            _NAME_CHARS.fullmatch(name)
+            and len(name) >= 2
+            and name not in _NOT_NAMES
+            and not _ORGANISATION.match(text, start)
+            and not _AMOUNT_IN_WORDS.match(text, start)
+            and not _inside_title(text, start)
+        ):
+            spans.append((start, end))
+    return spans
+
+
+def _stands_as_name(text: str, start: int, end: int, found: list[tuple[int, int]]) -> bool:
+    """Answers whether a span stands where only a name can: after a role keyword, in quotes, in a list of names."""
+    if any(keyword in text[start:end] for keyword in ROLE_KEYWORDS):
+        return False
+    before = text[max(0, start - 8) : start].rstrip(" \t：:")
+    if before.endswith(ROLE_KEYWORDS):
+        return True
+    if start > 0 and text[start - 1] in '“"' and text[end : end + 1] in ("”", '"'):
+        return True
+    return start > 0 and text[start - 1] in "、和及" and bool(found) and found[-1][1] == start - 1
+
+
+def _before_dot(text: str, start: int, offset: int, before: Sequence[TaggedWord]) -> int:
+    """Answers where a name starts whose first part a middle dot parts from this one (`阿依古丽·买买提`)."""
+    if len(before) == 2 and before[1].end - before[1].start == 1 and text[offset + before[1].start] in _DOTS:
+        first = before[0]
+        if _NAME_CHARS.fullmatch(text, offset + first.start, offset + first.end):
+            return offset + first.start
+    return start
+
+
+def _after_dot(text: str, end: int) -> int:
+    """Answers where a name ends that a middle dot and a second part continue (`吐尔洪•艾买提`)."""
+    if end + 1 >= len(text) or text[end] not in _DOTS:
+        return end
+    second = _SECOND_PART.match(text, end + 1)
+    return second.end() if second else end
