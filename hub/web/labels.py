@@ -62,6 +62,7 @@ FIELDS: dict[str, Pair] = {
     "enterprise_name": ("企业名称", "enterprise name"),
     "role": ("职务", "role"),
     "since": ("任职日期", "since"),
+    "until": ("离任日期", "until"),
     "valid_until": ("有效期至", "valid until"),
     "content": ("内容", "content"),
     "legal_basis": ("依据", "legal basis"),
