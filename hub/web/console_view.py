@@ -32,14 +32,23 @@ def shown_code(code: str) -> str:
     return parsed.value
 
 
+def masked_person(value: str) -> str:
+    """Answers a value as a page may show it: a resident ID masked, anything else (a name, a USCC) as it is."""
+    try:
+        parsed = parse_subject_code(value)
+    except HubError:
+        return value
+    return shown_code(parsed.value) if parsed.kind is SubjectKind.NATURAL_PERSON else value
+
+
 def organisation_of(node: dict[str, Any]) -> str:
-    """Answers who asked, as the console shows it: the client organisation's name, or a masked self code."""
-    if node.get("organisationName"):
-        return str(node["organisationName"])
-    code = node.get("organisation") or node.get("clientId")
-    if not code:
-        return "—"
-    return str(code) if node.get("department") else shown_code(str(code))
+    """Answers who asked, as the console shows it: the client organisation's name, or a masked self code.
+
+    A subject's own read names the subject as its organisation (the register falls back to the code for
+    a name), so every value goes through `masked_person`: a resident ID never shows in full.
+    """
+    found = node.get("organisationName") or node.get("organisation") or node.get("clientId")
+    return masked_person(str(found)) if found else "—"
 
 
 def event_rows(
