@@ -16,6 +16,10 @@ class AuditStore(Protocol):
         """Answers the batch `build` made from the chain head, committed durably under the chain lock."""
         ...
 
+    async def writable(self) -> None:
+        """Answers nothing; raises when the register could not take a batch now (unreachable or write-locked)."""
+        ...
+
     async def head_event(self) -> EventRow | None:
         """Answers the newest stored event, if any."""
         ...

@@ -175,9 +175,14 @@ class AuditWriter:
             alarm.cancel()
 
     async def probe(self) -> bool:
-        """Answers whether the store answers a read now; availability (and so readiness) follows the answer."""
+        """Answers whether the store could take a batch now; availability (and so readiness) follows the answer."""
         self._probed_at = time.monotonic()
-        ok = await self._reachable()
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._store.writable()
+            ok = True
+        except Exception:  # unreachable or locked: receipts would fail closed
+            ok = False
         self._set_available(ok, None if ok else ConnectionError("the audit store does not answer"))
         return ok
 

@@ -56,6 +56,15 @@ class AuditRepository(AuditReads):
         if self._owns_engine:
             await self.engine.dispose()
 
+    async def writable(self) -> None:
+        """Answers nothing; raises when the register could not take a batch now (unreachable or write-locked)."""
+        async with self.engine.connect() as conn:
+            if self._sqlite:  # readers pass a writer's lock in WAL mode: take the write lock and give it back
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
+                await conn.rollback()
+            else:
+                await conn.execute(select(audit_events.c.seq).limit(0))
+
     async def _lock(self, conn: AsyncConnection) -> None:
         if self._sqlite:
             await conn.exec_driver_sql("BEGIN IMMEDIATE")
