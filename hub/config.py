@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     audit_probe_seconds: float = Field(default=5.0, gt=0, le=300)
     audit_anomalies: AnomalySettings = Field(default_factory=AnomalySettings)
     feedback_alarm_hours: float = Field(default=72.0, gt=0, le=8760)
+    # per client, look-ups of natural persons refused or not found: RATE_LIMITED past one, suspended past the other
+    probe_limit: int = Field(default=30, ge=1)
+    probe_window_seconds: float = Field(default=60.0, gt=0)
+    probe_suspend_after: int = Field(default=300, ge=1)
+    probe_suspend_window_seconds: float = Field(default=3600.0, gt=0)
     source_timeout_ms: int = Field(default=1000, ge=10, le=60_000)
     breaker_failures: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=10.0, gt=0)

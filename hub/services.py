@@ -36,6 +36,7 @@ from hub.policy.purposes import Purpose
 from hub.privacy.consent import HUB_ENGINE, consent_service
 from hub.privacy.masking import MASKERS
 from hub.privacy.redact import Redactor
+from hub.records.probes import ProbeGuard, ProbeLimits
 from hub.records.public_lists import PublicLists
 from hub.records.service import ReadRequest, ReadResult, RecordService
 from hub.records.shape import Shaper
@@ -43,6 +44,7 @@ from hub.rights.items import ItemFinder
 from hub.rights.notices import NoticeService
 from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
+from hub.store.clients import ClientStatus, ClientStatuses
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.executions import ExecutionRepository
 from hub.store.flagged import FlaggedEntry, FlaggedEntryRepository
@@ -84,6 +86,7 @@ class Services:
     credit: CreditServices = field(kw_only=True)
     public_lists: PublicLists = field(kw_only=True)
     mirrors: list[Mirror[Any]] = field(default_factory=list, kw_only=True)
+    probes: ProbeGuard | None = field(default=None, kw_only=True)  # throttles probing for natural persons
     today: Callable[[], date] = field(default=date.today, kw_only=True)  # the day periods are counted on
     flagged: FlaggedEntryRepository | None = field(default=None, kw_only=True)  # entries failing entry checks
 
@@ -222,7 +225,25 @@ async def build_services(
         mirrors=[rights.mirror],
         today=today,
         flagged=flagged,
+        probes=_probe_guard(settings, engines[HUB_ENGINE]),
     )
+
+
+def _probe_guard(settings: Settings, engine: AsyncEngine) -> ProbeGuard:
+    """Answers the guard against probing, suspending a client through its status in the hub's database."""
+    statuses = ClientStatuses(engine)
+
+    async def suspend(client_id: str, reason: str) -> bool:
+        now = datetime.now(UTC)
+        return await statuses.change(client_id, ClientStatus.SUSPENDED, reason, now, only_if_active=True)
+
+    limits = ProbeLimits(
+        settings.probe_limit,
+        settings.probe_window_seconds,
+        settings.probe_suspend_after,
+        settings.probe_suspend_window_seconds,
+    )
+    return ProbeGuard(limits, suspend)
 
 
 def _credit(

@@ -12,7 +12,7 @@ import hub.graphql.types  # noqa: F401 - registers Purpose and SubjectKind as Gr
 from hub.errors import ErrorCode, HubError
 from hub.graphql.errors import hub_error, withheld_error
 from hub.graphql.permissions import HubInfo, require
-from hub.graphql.query import count_subjects
+from hub.graphql.query import admit_lookup, count_subjects, note_lookup
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.measures.feedback import Execution, NotExecutedReason, Reporter
 from hub.measures.model import MeasureKind, MeasureList
@@ -184,10 +184,12 @@ async def _checks(info: HubInfo, codes: list[strawberry.ID], matter: str, purpos
     count_subjects(context, policy, len(codes))
     context.state_purpose(policy, purpose)
     parsed, answers = _parse(codes)
+    admit_lookup(context, parsed)
     batch = await services.credit.checks.check(
         policy, context.principal.org, purpose, parsed, matter, datetime.date.today()
     )
     context.disclosures.extend(d for d in batch.disclosures if isinstance(d, Disclosure))
+    await note_lookup(context, parsed, [d for d in batch.disclosures if isinstance(d, Disclosure)])
     context.disclosures.extend(Disclosure(code, clear=fields) for code, fields in batch.enterprises_read.items())
     valid = [index for index, error in enumerate(answers) if error is None]
     for position, outcome in batch.failed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
@@ -16,8 +18,9 @@ from hub.graphql.types import CatalogItem, SourceStatus, Subject, Viewer
 from hub.identity.codes import SubjectCode, parse_subject_code
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
+from hub.records.probes import fruitless
 from hub.records.service import ReadRequest
-from hub.records.view import Withheld
+from hub.records.view import Disclosure, Withheld
 
 SUBJECTS_READ = "subjects_read"
 
@@ -39,17 +42,33 @@ def count_subjects(context: HubContext, policy: Policy, count: int) -> None:
     context.notes[SUBJECTS_READ] = total
 
 
+def admit_lookup(context: HubContext, codes: Sequence[SubjectCode]) -> None:
+    """Answers nothing; refuses (RATE_LIMITED) a client's look-up of natural persons while it is throttled."""
+    client_id = context.principal.client_id
+    if context.services.probes is not None and context.principal.department is not None and client_id:
+        context.services.probes.admit(client_id, codes, time.monotonic())
+
+
+async def note_lookup(context: HubContext, codes: Sequence[SubjectCode], disclosures: Sequence[Disclosure]) -> None:
+    """Answers nothing; counts the client's look-ups of natural persons that disclosed nothing (hub.records.probes)."""
+    client_id = context.principal.client_id
+    if context.services.probes is not None and context.principal.department is not None and client_id:
+        await context.services.probes.note(client_id, fruitless(codes, disclosures), time.monotonic())
+
+
 async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[Any]:
     context = info.context
     services = context.services
     policy = services.policy_for(context.principal)
     count_subjects(context, policy, len(codes))
     context.state_purpose(policy, purpose)
+    admit_lookup(context, codes)
     selections = info.selected_fields[0].selections
     requested, linked = requested_fields(selections).frozen()
     request = ReadRequest(policy, context.principal.org, purpose, codes, requested, linked)
     result = await services.records.read(request, services.today())
     context.disclosures.extend(result.disclosures)
+    await note_lookup(context, codes, result.disclosures)
     for index, outcome in result.failed_sources:
         path = [*info.path.as_list(), index] if len(codes) > 1 else info.path.as_list()
         context.soft_errors.append(

@@ -45,7 +45,7 @@ def hub_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def _absent(person: str) -> str:
     """Answers a valid resident ID in the person's division and birth date that no source holds."""
     body = person[:14] + ("999" if person[14:17] != "999" else "997")
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # it reads the first 17 of 18 characters
 
 
 def _answer(response: Any, code: str) -> dict[str, Any]:
