@@ -33,6 +33,7 @@ def hub_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     spec = yaml.safe_load((policies / "market-regulation.yaml").read_text(encoding="utf-8"))
     spec["department"] = CITY_DEPARTMENT
     spec["row_scope"]["divisions"] = ["1401"]
+    spec["scopes"] = [s for s in spec.get("scopes", []) if s in ("subject:read", "subject:bulk", "check:read")]
     (policies / f"{CITY_DEPARTMENT}.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     shutil.copy(policies / "cases" / "market-regulation.yaml", policies / "cases" / f"{CITY_DEPARTMENT}.yaml")
     return {"policies_dir": policies}
