@@ -1,8 +1,11 @@
-"""Benchmark `Redactor.redact` on synthetic ~1 KB administrative-penalty decisions.
+"""Benchmark `Redactor.redact` on synthetic ~1 KB administrative-penalty decisions, and a `subject` query.
 
-Run: python bench/bench_redact.py [--texts 1000] [--seed 7]
-Prints engine load time, texts/s and p50/p99 per text for distinct texts (cold) and repeated
-texts (cached), the RSS after loading and the process's peak RSS.
+Run: python bench/bench_redact.py [--texts 1000] [--seed 7] [--subject-pairs 200 [--subjects 2000] [--reuse]]
+Prints engine and model load time; characters per CPU-second, texts/s and p50/p99 per text for distinct
+texts one at a time (cold), in batches of 32 (`redact_many`, cold) and repeated texts (warm, from the
+cache); the RSS after loading and the process's peak RSS. With --subject-pairs, it then serves the hub
+on seeded PostgreSQL sources (bench/bench_redaction_latency.py) and prints a `subject` query's p50 with
+and without decision texts, warm (the texts already masked once), and the hub's peak RSS.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ import argparse
 import random
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stdnum.cn import ric, uscc
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 if TYPE_CHECKING:
     from hub.privacy.redact import Redactor
@@ -95,23 +101,34 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def timed(redactor: Redactor, texts: list[tuple[str, list[str]]]) -> tuple[float, list[float]]:
-    """Answers total seconds and per-text seconds for redacting each text once."""
+def timed(redactor: Redactor, texts: list[tuple[str, list[str]]]) -> tuple[float, float, list[float]]:
+    """Answers CPU seconds, wall seconds and per-text seconds for redacting each text once."""
     per_text: list[float] = []
-    start = time.perf_counter()
+    cpu, start = time.process_time(), time.perf_counter()
     for text, names in texts:
         began = time.perf_counter()
         redactor.redact(text, names)
         per_text.append(time.perf_counter() - began)
-    return time.perf_counter() - start, per_text
+    return time.process_time() - cpu, time.perf_counter() - start, per_text
 
 
-def report(label: str, total: float, per_text: list[float]) -> None:
-    """Prints throughput and latency for one run."""
-    print(
-        f"{label:<7} {len(per_text) / total:>9.0f} texts/s   p50 {statistics.median(per_text) * 1000:7.3f} ms"
-        f"   p99 {percentile(per_text, 0.99) * 1000:7.3f} ms"
-    )
+def timed_batches(redactor: Redactor, texts: list[tuple[str, list[str]]], size: int = 32) -> tuple[float, float]:
+    """Answers CPU seconds and wall seconds for redacting the texts in batches (`redact_many`)."""
+    cpu, start = time.process_time(), time.perf_counter()
+    for first in range(0, len(texts), size):
+        redactor.redact_many([(t, n) for t, n in texts[first : first + size]])
+    return time.process_time() - cpu, time.perf_counter() - start
+
+
+def report(label: str, characters: int, cpu: float, wall: float, per_text: list[float] | None = None) -> None:
+    """Prints throughput (characters per CPU-second, texts per second) and latency for one run."""
+    line = f"{label:<14} {characters / cpu:>12,.0f} chars/CPU-s"
+    if per_text:
+        line += (
+            f"   {len(per_text) / wall:>9.0f} texts/s   p50 {statistics.median(per_text) * 1000:8.3f} ms"
+            f"   p99 {percentile(per_text, 0.99) * 1000:8.3f} ms"
+        )
+    print(line)
 
 
 def rss_mb() -> float:
@@ -127,15 +144,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--texts", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--subject-pairs", type=int, default=0, help="also time a subject query (0: skip)")
+    parser.add_argument("--subjects", type=int, default=2000, help="subjects seeded for the subject query")
+    parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432")
+    parser.add_argument("--reuse", action="store_true", help="keep already seeded databases")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    texts = [decision(rng, n) for n in range(1, args.texts + 1)]
-    sizes = [len(t.encode()) for t, _ in texts]
-    print(
-        f"{len(texts)} texts, mean {statistics.mean(sizes):.0f} bytes UTF-8 "
-        f"({statistics.mean(len(t) for t, _ in texts):.0f} characters)"
-    )
+    texts = [decision(rng, n) for n in range(1, 2 * args.texts + 2)]
+    one, many = texts[1 : args.texts + 1], texts[args.texts + 1 :]
+    characters = sum(len(t) for t, _ in one)
+    print(f"{len(one)} texts, mean {statistics.mean(len(t) for t, _ in one):.0f} characters")
 
     with tempfile.TemporaryDirectory() as scratch:
         began = time.perf_counter()
@@ -143,13 +162,52 @@ def main() -> None:
 
         redactor = Redactor(pipeline_dir=Path(scratch) / "pipeline", cache_size=len(texts))
         redactor.load()
-        print(f"import + engine load {time.perf_counter() - began:.2f} s, RSS after load {rss_mb():.0f} MB")
+        print(f"import + engine and model load {time.perf_counter() - began:.2f} s, RSS after load {rss_mb():.0f} MB")
+        print(f"detector {redactor.version}")
         redactor.redact(*texts[0])
-        report("cold", *timed(redactor, texts[1:]))
-        report("cached", *timed(redactor, texts[1:]))
-        found = sum(len(redactor.redact(t, n).entities) for t, n in texts[:100]) / 100
+        report("cold", characters, *timed(redactor, one))
+        report("cold, batched", sum(len(t) for t, _ in many), *timed_batches(redactor, many))
+        report("warm", characters, *timed(redactor, one))
+        sample = one[:100]
+        found = sum(len(redactor.redact(t, n).entities) for t, n in sample) / len(sample)
         print(f"entities per text {found:.1f}")
     print(f"RSS now {rss_mb():.0f} MB, peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if args.subject_pairs:
+        subject_query(args.pg, args.subjects, args.subject_pairs, reuse=args.reuse)
+
+
+def subject_query(pg: str, subjects: int, pairs: int, *, reuse: bool) -> None:
+    """Prints a subject query's p50 with and without decision texts, warm, on a served hub."""
+    import asyncio
+
+    import httpx
+
+    from bench.bench_redaction_latency import PLAIN, WITH_TEXT, compare, subject_codes
+    from bench.bench_redaction_latency import timed as query
+    from bench.bench_subject import SEED
+    from bench.common import SOURCES, prepare_databases, start_server, token_for
+
+    prefix = "bench_redact_"  # its own databases: other benchmarks' seeded ones stay as they are
+    clients = asyncio.run(prepare_databases(pg, prefix, subjects, SEED, fresh=not reuse))
+    env = {f"HUB_SOURCES__{s.upper()}__URL": f"{pg}/{prefix}{s}" for s in SOURCES}
+    env |= {
+        "HUB_DATABASE_URL": f"{pg}/{prefix}hub",
+        "HUB_TOKEN_TTL_SECONDS": "3600",
+        "HUB_AUDIT_SECRET": "bench-audit-secret-0123456789",
+    }
+    penalised = subject_codes(subjects, min(pairs, 50), penalised=True)
+    hub = start_server("hub", "hub.app:app_from_environment", env, 1)
+    try:
+        token = token_for(hub.url, clients["approval-bureau"])
+        headers = {"authorization": f"Bearer {token}", "x-hub-operator": "bench"}
+        with httpx.Client(base_url=hub.url, headers=headers, timeout=60) as client:
+            for code in penalised:
+                query(client, WITH_TEXT, code)
+            rounds = max(1, pairs // len(penalised))
+            compare(client, "subjects with penalties, texts warm", (penalised * rounds)[:pairs], (PLAIN, WITH_TEXT))
+        print(f"hub peak RSS: {hub.peak_rss_mb():.0f} MB")
+    finally:
+        hub.stop()
 
 
 if __name__ == "__main__":
