@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -38,6 +39,7 @@ from hub.store.engine import is_sqlite, make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository, check_signing_keys
 from hub.tracing import tracing_middleware
 from hub.web.audit_export import audit_export_route
+from hub.web.body_limit import BodyLimit
 from hub.web.oauth import build_oauth_service, oauth_routes
 from hub.web.pages import page_routes
 
@@ -186,10 +188,11 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *oauth_routes(oauth),
-        *page_routes(settings),
+        *page_routes(settings, revocations),
         audit_export_route(authenticate, lambda: state["services"]),
     ]
     middleware = [tracing_middleware(tracer_provider)] if settings.otel_traces else []
+    middleware.append(Middleware(BodyLimit, limit=settings.max_body_bytes))  # inside tracing: a 413 is traced
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 

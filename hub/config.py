@@ -20,6 +20,13 @@ from pydantic_settings import (
 from hub.errors import ConfigError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_AUDIT_SECRET = "change-me-audit-pepper"  # noqa: S105 - the library default; `serve` refuses it
+PUBLISHED_SECRETS = frozenset(
+    {DEFAULT_AUDIT_SECRET, "credit-hub-demo-audit-secret", "replace-this-with-a-long-random-secret"}
+)
+MIN_SECRET_LENGTH = 32
+SECRETS = ("audit_secret", "session_secret")
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"  # noqa: S105 - a command
 
 
 def resource_dir(name: str) -> Path:
@@ -126,7 +133,8 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(default=900, ge=60, le=3600)
     signing_key_days: int = Field(default=30, ge=1)
     signing_key_wrap_path: Path = Path("credit-hub-signing-wrap.jwk")
-    audit_secret: str = Field(default="change-me-audit-pepper", min_length=16)
+    audit_secret: str = Field(default=DEFAULT_AUDIT_SECRET, min_length=16)
+    session_secret: str = ""
     audit_key_path: Path = Path("credit-hub-audit-key.pem")
     audit_retention_years: int = Field(default=3, ge=3)
     audit_checkpoint_events: int = Field(default=1000, ge=1)
@@ -145,6 +153,9 @@ class Settings(BaseSettings):
     source_timeout_ms: int = Field(default=1000, ge=10, le=60_000)
     breaker_failures: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=10.0, gt=0)
+    max_body_bytes: int = Field(default=65_536, ge=1024, le=16_777_216)
+    auth_failure_limit: int = Field(default=10, ge=1, le=10_000)
+    auth_failure_window_seconds: float = Field(default=60.0, gt=0, le=3600)
     graphiql: bool = False
     dev_login: bool = False
     oidc: OidcSettings | None = None
@@ -215,6 +226,40 @@ def toml_line(path: Path, loc: tuple[int | str, ...]) -> int | None:
         if "=" in text and table + tuple(name.split(".")) == keys[: len(table) + len(name.split("."))]:
             return number
     return found
+
+
+def _secret_problem(value: str) -> str | None:
+    if not value:
+        return "is not set"
+    if value in PUBLISHED_SECRETS:
+        return "is a published default"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"has {len(value)} characters; at least {MIN_SECRET_LENGTH} are needed"
+    if len(set(value)) < 10:
+        return "repeats too few characters to be random"
+    return None
+
+
+def check_secrets(settings: Settings, place: str) -> None:
+    """Answers nothing; raises ConfigError naming the setting when a secret is missing, published, short or shared.
+
+    `audit_secret` keys the register's subject index; `session_secret` keys the portal's and the console's
+    cookies: a default or guessable one lets anyone decrypt and forge a session cookie.
+    """
+    for name in SECRETS:
+        problem = _secret_problem(getattr(settings, name))
+        if problem is not None:
+            raise ConfigError(
+                f"setting '{name}' {problem}",
+                place=place,
+                fix=f"generate one with {GENERATE_SECRET} and set HUB_{name.upper()} (or {name} in hub.toml)",
+            )
+    if settings.session_secret == settings.audit_secret:
+        raise ConfigError(
+            "session_secret is the same as audit_secret",
+            place=place,
+            fix=f"give the cookies a key of their own: generate one with {GENERATE_SECRET}",
+        )
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from hub.cli.common import fail
-from hub.config import load_settings, resource_dir
+from hub.config import Settings, check_secrets, load_settings, resource_dir
 from hub.errors import ConfigError, HubError
 from hub.logs import logging_config
 from hub.metrics import MULTIPROC_ENV, multiprocess_dir
@@ -41,6 +41,7 @@ def serve(
 
     try:
         settings = load_settings(config)
+        check_secrets(settings, str(config) if config else "environment")
         if settings.dev_login:
             raise ConfigError(
                 "dev_login is for `credit-hub demo` only",
@@ -83,6 +84,9 @@ def migrate(
             _check_sqlite_directory(url)
             upgrade(url)
             typer.echo(f"migrated {url.split('@')[-1]}")
+        sealed = asyncio.run(_seal_keys(settings))
+        if sealed:
+            typer.echo(f"sealed {sealed} signing key(s) stored in the clear")
     except HubError as error:
         fail(error)
     except Exception as exc:  # a driver error: unreachable or refused database
@@ -93,6 +97,17 @@ def migrate(
                 fix="check that the database exists and is reachable",
             )
         )
+
+
+async def _seal_keys(settings: Settings) -> int:
+    from hub.store.engine import make_engine
+    from hub.store.keys import seal_signing_keys
+
+    engine = make_engine(settings.database_url)
+    try:
+        return await seal_signing_keys(engine, settings)
+    finally:
+        await engine.dispose()
 
 
 def _check_sqlite_directory(url: str) -> None:

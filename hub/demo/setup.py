@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hub.config import Settings
+from hub.config import SECRETS, Settings
 from hub.demo.departments import DEPARTMENTS
 from hub.demo.facts import SOURCES
 from hub.demo.generator import samples
@@ -17,6 +18,7 @@ from hub.demo.seed import seed_sources
 from hub.identity.credentials import new_client
 from hub.identity.keys import KeyRing
 from hub.identity.keywrap import KeyWrap
+from hub.identity.secret_file import create_once
 from hub.identity.tokens import TokenIssuer
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
@@ -24,6 +26,7 @@ from hub.store.keys import SigningKeyRepository
 from hub.store.migrate import upgrade
 
 DEMO_FILE = "demo.json"
+SECRETS_FILE = "secrets.json"
 
 
 @dataclass(frozen=True)
@@ -39,17 +42,27 @@ class Demo:
 def demo_settings(data_dir: Path, port: int) -> Settings:
     """Answers the embedded demo's settings (SQLite everywhere, development sign-in on)."""
     sources = {name: {"url": f"sqlite+aiosqlite:///{data_dir / 'sources' / f'{name}.db'}"} for name in SOURCES}
+    secrets_of_demo = demo_secrets(data_dir)
     return Settings(
         database_url=f"sqlite+aiosqlite:///{data_dir / 'hub.db'}",
         sources=sources,
         issuer=f"http://127.0.0.1:{port}",
         dev_login=True,
         graphiql=True,
-        audit_secret="credit-hub-demo-audit-secret",  # noqa: S106 - the demo is public by design
+        audit_secret=secrets_of_demo["audit_secret"],
+        session_secret=secrets_of_demo["session_secret"],
         audit_key_path=data_dir / "audit-key.pem",
         signing_key_wrap_path=data_dir / "signing-wrap.jwk",
         port=port,
     )
+
+
+def demo_secrets(data_dir: Path) -> dict[str, str]:
+    """Answers the demo's own audit and session secrets, generated once per data directory (secrets.json, 0600)."""
+    path = data_dir / SECRETS_FILE
+    create_once(path, json.dumps({name: secrets.token_urlsafe(32) for name in SECRETS}).encode())
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    return {name: str(stored[name]) for name in SECRETS}
 
 
 def _previous(data_dir: Path) -> dict[str, Any]:

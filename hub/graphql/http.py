@@ -16,6 +16,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
 from hub.errors import ErrorCode, HubError
+from hub.graphql.body import check_body, replay
 from hub.graphql.context import HubContext
 from hub.graphql.errors import normalise_all
 from hub.graphql.receipts import Receipts
@@ -53,11 +54,37 @@ class HubGraphQL(GraphQL[HubContext, None]):
                 await self.receipts.for_auth_failure(error, rid)
                 refusal = _unauthenticated(error)
                 refusal.headers[REQUEST_ID_HEADER] = rid
+        if refusal is None and request.method == "POST":
+            try:  # capped already (hub.web.body_limit)
+                body = await request.body()
+            except ClientDisconnect:
+                return
+            refused = check_body(body)
+            if refused is not None:
+                refusal = await self._refuse_body(request, refused)
+            receive = replay(body, receive)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
         with contextlib.suppress(ClientDisconnect), self.receipts.writer.expecting():
             await super().__call__(scope, receive, send)
+
+    async def _refuse_body(self, request: Request, error: HubError) -> Response:
+        """Answers the refusal of a malformed body (400) in the GraphQL error shape, once registered."""
+        try:
+            operator = operator_name(request.headers.get(OPERATOR_HEADER))
+        except HubError:
+            operator = None
+        event_id = await self.receipts.for_refusal(
+            request.state.principal, _request_id(request.headers), operator, error
+        )
+        body: dict[str, Any] = {
+            "data": None,
+            "errors": [{"message": error.message, "extensions": {"code": error.code.value, "fix": error.fix}}],
+        }
+        if event_id is not None:
+            body["extensions"] = {"audit": {"eventId": event_id}}
+        return JSONResponse(body, status_code=400)
 
     def _refuse_content_type(self, request: Request) -> Response | None:
         if request.method != "POST":

@@ -14,6 +14,7 @@ from hub.audit.concealment import local_date
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
 from hub.identity.header_text import unfit_character
+from hub.identity.principal import Principal
 from hub.logs import log_request
 from hub.metrics import HubMetrics
 
@@ -116,6 +117,21 @@ def auth_failure_event(error: HubError, request_id: str) -> AuditEvent:
     )
 
 
+def refusal_event(principal: Principal, request_id: str, operator: str | None, error: HubError) -> AuditEvent:
+    """Answers the audit event registering a request refused before it ran (a malformed or oversized body)."""
+    return AuditEvent(
+        type=EventType.QUERY,
+        outcome=Outcome.ERROR,
+        request_id=request_id,
+        client_id=principal.client_id,
+        org=principal.org or principal.self_code,
+        org_name=principal.client_name,
+        department=principal.department,
+        operator=operator,
+        error_codes=(error.code.value,),
+    )
+
+
 class Receipts:
     """Appends receipts through the group-commit writer, and counts each operation in the hub's series."""
 
@@ -154,6 +170,19 @@ class Receipts:
             latency_ms=seconds * 1000,
             event_id=receipt,
         )
+
+    async def for_refusal(
+        self, principal: Principal, request_id: str, operator: str | None, error: HubError
+    ) -> str | None:
+        """Answers the event id registering a request refused before it ran, or None when it could not be stored."""
+        event = refusal_event(principal, request_id, operator, error)
+        if self.metrics is not None:
+            self.metrics.request((), event.department, Outcome.ERROR.value, event.error_codes, 0.0)
+        try:
+            await self.writer.append(event)
+        except HubError:
+            return None
+        return event.event_id
 
     async def for_auth_failure(self, error: HubError, request_id: str) -> None:
         """Answers nothing; registers a refused credential (best effort: the request is refused anyway)."""

@@ -62,15 +62,22 @@ class SigningKey:
     retired_at: datetime | None
 
 
+_CURVE_POINT = ("kty", "crv", "x", "y")
+
+
 def _load(record: KeyRecord, wrap: KeyWrap) -> SigningKey:
-    return SigningKey(
-        kid=record.kid,
-        algorithm=record.algorithm,
-        private=ECKey.import_key(json.loads(wrap.open(record.kid, record.private_jwk))),
-        public=ECKey.import_key(json.loads(record.public_jwk)),
-        created_at=record.created_at,
-        retired_at=record.retired_at,
-    )
+    """Answers the key of `record`; ConfigError naming its kid when it is not sealed or its halves do not match."""
+    private = ECKey.import_key(json.loads(wrap.open(record.kid, record.private_jwk)))
+    public = ECKey.import_key(json.loads(record.public_jwk))
+    derived, stored = private.as_dict(private=False), public.as_dict(private=False)
+    if any(derived.get(name) != stored.get(name) for name in _CURVE_POINT):
+        # the public half is not sealed: a row whose public key was replaced would publish a key nobody holds
+        raise ConfigError(
+            f"signing key {record.kid}: its public key does not match its sealed private key",
+            place="signing_keys",
+            fix="delete the row (the hub makes a new key; clients fetch new tokens) and find who altered it",
+        )
+    return SigningKey(record.kid, record.algorithm, private, public, record.created_at, record.retired_at)
 
 
 class KeyRing:
@@ -111,16 +118,24 @@ class KeyRing:
                 try:
                     loaded.append(_load(record, self._wrap))
                 except ConfigError:  # start-up refuses this (check); while serving, its tokens are refused
-                    log.error("signing key %s cannot be opened with this worker's wrap key; skipped", record.kid)
+                    log.error("signing key %s cannot be trusted by this worker (see start-up); skipped", record.kid)
             self._keys = {key.kid: key for key in loaded if self._usable(key, now)}
             self._loaded_at = time.monotonic()
 
     async def check(self) -> None:
-        """Answers nothing; opens every stored key, sealing those stored in the clear, or raises ConfigError."""
+        """Answers nothing; raises ConfigError naming the first stored key that is not sealed, not sealed by
+        this wrap, or whose public key does not match its private key."""
         for record in await self._store.all():
-            opened = self._wrap.open(record.kid, record.private_jwk)
+            _load(record, self._wrap)
+
+    async def seal_clear(self) -> int:
+        """Answers how many keys stored in the clear (before keys were sealed) it sealed: `credit-hub migrate`."""
+        sealed = 0
+        for record in await self._store.all():
             if not is_sealed(record.private_jwk):
-                await self._store.replace_private(record.kid, self._wrap.seal(record.kid, opened))
+                await self._store.replace_private(record.kid, self._wrap.seal(record.kid, record.private_jwk))
+                sealed += 1
+        return sealed
         # The ring itself still loads on first use: a load now would hold off, for min_reload_seconds,
         # the look-up of a key another worker creates meanwhile.
 

@@ -65,9 +65,17 @@ class KeyWrap:
         return jwe.encrypt_compact({**_HEADER, "kid": kid}, private_jwk.encode(), self._key, algorithms=_ALGORITHMS)
 
     def open(self, kid: str, stored: str) -> str:
-        """Answers the private JWK of key `kid` from its stored form; raises ConfigError if this wrap cannot."""
+        """Answers the private JWK of key `kid`; raises ConfigError unless this wrap sealed it."""
         if not is_sealed(stored):
-            return stored  # written before keys were sealed; KeyRing.seal_stored() seals it
+            raise ConfigError(
+                f"signing key {kid} is stored in the clear, so anyone who read the database could have copied it",
+                place="signing_keys",
+                fix="run `credit-hub migrate`, which seals keys stored before sealing; or delete the row "
+                "(the hub makes a new key; clients fetch new tokens)",
+            )
+        return self._open_sealed(kid, stored)
+
+    def _open_sealed(self, kid: str, stored: str) -> str:
         try:
             opened = jwe.decrypt_compact(stored, self._key, algorithms=_ALGORITHMS)
         except (ValueError, JoseError):

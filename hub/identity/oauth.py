@@ -49,10 +49,11 @@ class ClientRecord(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class FormRequest:
-    """An OAuth POST in framework-neutral form: its form fields and Authorization header."""
+    """An OAuth POST in framework-neutral form: its form fields, Authorization header and the caller's address."""
 
     form: Mapping[str, str]
     authorization: str | None = None
+    remote: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,5 +277,5 @@ def sane(request: FormRequest) -> FormRequest:
     """Answers the request without an Authorization header that authlib could not decode."""
     scheme = (request.authorization or "").partition(" ")[0].lower()
     if scheme == "basic" and basic_client_id(request.authorization) is None:
-        return FormRequest(request.form, None)
+        return FormRequest(request.form, None, request.remote)
     return request

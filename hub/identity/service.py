@@ -28,6 +28,7 @@ from hub.identity.oauth import (
 )
 from hub.identity.oidc import DEV_CLIENT_ID, dev_login
 from hub.identity.principal import CLIENT_SCOPES, Principal
+from hub.identity.throttle import FailureThrottle
 from hub.identity.tokens import IssuedToken, TokenIssuer, TokenVerifier
 
 
@@ -87,6 +88,7 @@ class OAuthService:
         self._clients, self._revocations, self._on_event = clients, revocations, on_event
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="oauth")
         self._scope_ceiling = scope_ceiling  # None: the registered scopes (tests without policies)
+        self.failures = FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window_seconds)
 
     async def token(self, request: FormRequest) -> OAuthResponse:
         """Answers the token endpoint's response to a client credentials request."""
@@ -160,6 +162,16 @@ class OAuthService:
             return None
 
     async def _run(self, endpoint: str, request: FormRequest, exchange: Exchange) -> OAuthResponse:
+        keys = _throttle_keys(request)
+        wait = self.failures.retry_after(keys)
+        if wait is not None:
+            return _rate_limited(wait)
+        response = await self._authlib(endpoint, request, exchange)
+        if response.body.get("error") == "invalid_client":
+            self.failures.failed(keys)
+        return response
+
+    async def _authlib(self, endpoint: str, request: FormRequest, exchange: Exchange) -> OAuthResponse:
         request = sane(request)
 
         def run() -> OAuthResponse:
@@ -190,6 +202,20 @@ class OAuthService:
         authenticated, scope = exchange.authenticated is not None, issued.scope if issued else None
         event = AuthEvent(endpoint, outcome, client_id, authenticated, str(token_id) if token_id else None, scope)
         await self._on_event(event)
+
+
+def _throttle_keys(request: FormRequest) -> list[str]:
+    keys = [f"client:{client_id[:64]}" for client_id in _claimed_ids(request)]
+    return [*keys, f"address:{request.remote}"] if request.remote else keys
+
+
+def _rate_limited(wait: int) -> OAuthResponse:
+    body = {
+        "error": "rate_limited",
+        "code": ErrorCode.RATE_LIMITED.value,
+        "error_description": f"too many failed client authentications for this client or address; retry in {wait} s",
+    }
+    return OAuthResponse(429, body, [("Retry-After", str(wait)), ("Cache-Control", "no-store"), ("Pragma", "no-cache")])
 
 
 def _claimed_ids(request: FormRequest) -> list[str]:

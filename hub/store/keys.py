@@ -85,11 +85,20 @@ class SigningKeyRepository:
             return int(result.rowcount)
 
 
-async def check_signing_keys(engine: AsyncEngine, settings: Settings) -> None:
-    """Answers nothing; opens every stored signing key with the configured wrap (sealing any in the clear).
+async def seal_signing_keys(engine: AsyncEngine, settings: Settings) -> int:
+    """Answers how many signing keys stored in the clear were sealed with the configured wrap (`migrate`)."""
+    ring = KeyRing(SigningKeyRepository(engine), settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
+    try:
+        return await ring.seal_clear()
+    except (SQLAlchemyError, OSError):
+        raise unusable_database("seal the signing keys") from None
 
-    Raises HubError naming the wrap file when a key was sealed with another one, or the database when
-    it cannot be read.
+
+async def check_signing_keys(engine: AsyncEngine, settings: Settings) -> None:
+    """Answers nothing; opens every stored signing key with the configured wrap.
+
+    Raises HubError naming the key when it is stored in the clear or its public key does not match,
+    the wrap file when a key was sealed with another one, or the database when it cannot be read.
     """
     ring = KeyRing(SigningKeyRepository(engine), settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
     try:

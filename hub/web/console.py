@@ -29,7 +29,7 @@ from hub.web.gateway import Answer, Gateway
 from hub.web.i18n import Translator
 from hub.web.portal_view import local_today, when
 from hub.web.render import Renderer
-from hub.web.sessions import Session, SessionCookies, signed_session
+from hub.web.sessions import Revocations, Session, SessionCookies, signed_session
 
 COOKIE = "__Host-hub-console"
 PAGE_SIZE = 25
@@ -48,8 +48,8 @@ def _why(answer: Answer, t: Translator) -> str:
 class Console:
     """The console's pages and form handlers over one sealed session cookie."""
 
-    def __init__(self, settings: Settings, jinja: Jinja2Templates) -> None:
-        self.cookies = SessionCookies(settings.audit_secret, COOKIE)
+    def __init__(self, settings: Settings, jinja: Jinja2Templates, revocations: Revocations | None = None) -> None:
+        self.cookies = SessionCookies(settings.session_secret or None, COOKIE, revocations)
         self.render = Renderer(jinja, self.cookies, "/console", "area_console")
 
     def routes(self) -> list[Route]:
@@ -73,7 +73,7 @@ class Console:
 
     async def show(self, request: Request) -> Response:
         """Answers the sign-in page, or the register with its anomalies, integrity and charts."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
             return self._sign_in_page(request, session)
         t, gateway = self.render.translator(request), Gateway(request)
@@ -135,7 +135,7 @@ class Console:
 
     async def login(self, request: Request) -> Response:
         """Exchanges a client's id and secret at the token endpoint; only a client with audit:read signs in."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         t = self.render.translator(request)
         form = await checked_form(request, session)
         if form is None:
@@ -155,14 +155,15 @@ class Console:
 
     async def logout(self, request: Request) -> Response:
         """Signs out: forgets the token, the operator and the filters."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         if await checked_form(request, session) is None:
             return self._refused(request, session)
+        await self.cookies.end(session)
         return self.render.redirect(request, Session())
 
     async def filter(self, request: Request) -> Response:
         """Keeps the register's filter in the session (a subject code never goes into a URL)."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         form = await checked_form(request, session)
         if form is None:
             return self._refused(request, session)
@@ -174,7 +175,7 @@ class Console:
 
     async def anomaly(self, request: Request) -> Response:
         """Answers one anomaly with its events, read from the register for the anomaly's window."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
             return self._sign_in_page(request, session)
         t, gateway = self.render.translator(request), Gateway(request)
@@ -224,7 +225,7 @@ class _Export:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        session = self.console.cookies.load(request)
+        session = await self.console.cookies.load(request)
         if not session.signed_in or session.token is None:
             response = self.console.render.redirect(request, session)
             await response(scope, receive, send)

@@ -68,7 +68,7 @@ async def _form(request: Request) -> FormRequest | JSONResponse:
     form = dict(pairs)
     if len(form) != len(pairs):
         return _oauth_error(400, "invalid_request", "a parameter is repeated")
-    return FormRequest(form, request.headers.get("authorization"))
+    return FormRequest(form, request.headers.get("authorization"), request.client.host if request.client else None)
 
 
 def _endpoint(

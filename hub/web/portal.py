@@ -31,7 +31,7 @@ from hub.web.portal_view import (
 )
 from hub.web.render import Renderer
 from hub.web.rights_view import RIGHTS_OPERATIONS, rights_view
-from hub.web.sessions import Session, SessionCookies, signed_session
+from hub.web.sessions import Revocations, Session, SessionCookies, signed_session
 
 COOKIE = "__Host-hub-portal"
 ACCESS_LOG_ENTRIES = 50
@@ -56,8 +56,8 @@ def answer_message(answer: Answer, t: Translator) -> str | None:
 class Portal:
     """The portal's pages and form handlers over one sealed session cookie."""
 
-    def __init__(self, settings: Settings, jinja: Jinja2Templates) -> None:
-        self.cookies = SessionCookies(settings.audit_secret, COOKIE)
+    def __init__(self, settings: Settings, jinja: Jinja2Templates, revocations: Revocations | None = None) -> None:
+        self.cookies = SessionCookies(settings.session_secret or None, COOKIE, revocations)
         self.render = Renderer(jinja, self.cookies, "/portal", "area_portal")
         self.dev_login = settings.dev_login
         self.catalog = load_catalog(settings.catalog_path)
@@ -83,7 +83,7 @@ class Portal:
 
     async def show(self, request: Request) -> Response:
         """Answers the sign-in page, or the signed-in subject's own page."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
             return self._sign_in_page(request, session)
         t = self.render.translator(request)
@@ -126,7 +126,7 @@ class Portal:
 
     async def login(self, request: Request) -> Response:
         """Signs in through the development identity provider (`POST /dev/login`) when it is enabled."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         t = self.render.translator(request)
         form = await checked_form(request, session)
         if form is None:
@@ -143,9 +143,10 @@ class Portal:
 
     async def logout(self, request: Request) -> Response:
         """Signs out: forgets the token and starts a fresh anonymous session."""
-        session = self.cookies.load(request)
+        session = await self.cookies.load(request)
         if await checked_form(request, session) is None:
             return self._refused(request, session)
+        await self.cookies.end(session)
         return self.render.redirect(request, Session())
 
     def _refused(self, request: Request, session: Session) -> Response:
@@ -157,7 +158,7 @@ class Portal:
     def _post(self, action: Action) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             """Checks the form and the session, runs the action, and goes back to the page."""
-            session = self.cookies.load(request)
+            session = await self.cookies.load(request)
             form = await checked_form(request, session)
             if form is None:
                 return self._refused(request, session)

@@ -1,4 +1,9 @@
-"""Page sessions: sealed (AES-GCM) cookies holding the access token and a CSRF token, opaque to the browser."""
+"""Page sessions: sealed (AES-GCM) cookies holding the access token and a CSRF token, opaque to the browser.
+
+The cookie key comes from `session_secret` (never from the register's secret). Each session carries an id
+the server checks on every request: signing out records the id as ended and revokes the session's token,
+so a copy of the cookie taken before is refused afterwards, by every worker.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ import os
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -20,6 +26,14 @@ from starlette.responses import Response
 
 ANONYMOUS_SECONDS = 2 * 3600
 _INFO = b"credit-hub web session v1"
+_ENDED = "session:"  # the prefix of an ended session's id in the revocation list (token ids have none)
+
+
+class Revocations(Protocol):
+    """Ids revoked until a time, shared by every worker (hub.store.keys.RevocationRepository)."""
+
+    async def revoke(self, jti: str, expires_at: datetime, revoked_at: datetime) -> None: ...
+    async def is_revoked(self, jti: str) -> bool: ...
 
 
 @dataclass
@@ -27,6 +41,7 @@ class Session:
     """What a page remembers between requests: the CSRF token, the caller's token, filters and a notice."""
 
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    sid: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     token: str | None = None
     expires: float = field(default_factory=lambda: time.time() + ANONYMOUS_SECONDS)
     operator: str | None = None
@@ -59,21 +74,39 @@ def signed_session(token: str, expires_in: int, operator: str | None = None, *, 
 class SessionCookies:
     """Seals sessions into one cookie per page family (portal, console); the browser sees ciphertext only."""
 
-    def __init__(self, secret: str, cookie_name: str) -> None:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode())
+    def __init__(self, secret: str | None, cookie_name: str, revocations: Revocations | None = None) -> None:
+        """`secret` None: a random key of this process only (tests; `serve` refuses a deployment without one)."""
+        material = secret.encode() if secret else os.urandom(32)
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(material)
         self._aead = AESGCM(key)
         self.cookie_name = cookie_name
+        self._revocations = revocations
 
-    def load(self, request: Request) -> Session:
-        """Answers the request's session, or a fresh anonymous one when absent, forged or expired."""
+    async def load(self, request: Request) -> Session:
+        """Answers the request's session, or a fresh anonymous one when absent, forged, expired or signed out."""
         raw = request.cookies.get(self.cookie_name)
         if raw:
             data = self._open(raw)
             if data is not None:
                 session = _session(data)
-                if session is not None and time.time() < session.expires:
+                if session is not None and time.time() < session.expires and not await self._ended(session):
                     return session
         return Session()
+
+    async def end(self, session: Session) -> None:
+        """Answers nothing; records the session as ended and revokes its token, so no copy of the cookie works."""
+        if self._revocations is None:
+            return
+        now = datetime.now(UTC)
+        until = datetime.fromtimestamp(max(session.expires, time.time() + 60), UTC)
+        await self._revocations.revoke(_ENDED + session.sid, until, now)
+        claims = _claims(session.token) if session.token else {}
+        jti, exp = claims.get("jti"), claims.get("exp")
+        if isinstance(jti, str) and 0 < len(jti) <= 64 and isinstance(exp, int):
+            await self._revocations.revoke(jti, datetime.fromtimestamp(exp, UTC), now)
+
+    async def _ended(self, session: Session) -> bool:
+        return self._revocations is not None and await self._revocations.is_revoked(_ENDED + session.sid)
 
     def save(self, response: Response, session: Session) -> None:
         """Sets the sealed session cookie: Secure, HttpOnly, SameSite=Strict, whole site, browser session."""
@@ -104,6 +137,16 @@ class SessionCookies:
         except (ValueError, InvalidTag):
             return None
         return data if isinstance(data, dict) else None
+
+
+def _claims(token: str) -> dict[str, Any]:
+    """Answers the claims of the session's own token (issued to it by the hub; read, not verified, to revoke it)."""
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _session(data: dict[str, Any]) -> Session | None:

@@ -24,8 +24,15 @@ from tests.support.server import free_port
 runner = CliRunner()
 
 
+SECRETS = {
+    "HUB_AUDIT_SECRET": "audit-0123456789abcdefghijklmnopqrstuv",
+    "HUB_SESSION_SECRET": "cookies-0123456789abcdefghijklmnopq",
+}
+
+
 def _source_env(folder: Path) -> dict[str, str]:
-    return {f"HUB_SOURCES__{name.upper()}__URL": f"sqlite+aiosqlite:///{folder / f'{name}.db'}" for name in SOURCES}
+    sources = {f"HUB_SOURCES__{name.upper()}__URL": f"sqlite+aiosqlite:///{folder / f'{name}.db'}" for name in SOURCES}
+    return {**sources, **SECRETS}
 
 
 def test_serve_refuses_an_unreachable_source_naming_it(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from hub.identity.tokens import TokenIssuer, TokenVerifier
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
+from hub.store.tables import signing_keys
 from tests.identity.support import BACKENDS, add_client_ids, make_settings, migrated_database
 
 TTL = 900
@@ -169,21 +170,39 @@ async def test_a_worker_with_another_wrap_refuses_to_start_and_never_uses_the_ke
     assert key.private.as_dict(private=True)["d"] not in caplog.text
 
 
-async def test_keys_stored_in_the_clear_are_sealed_at_start_and_still_verify(rig: Rig) -> None:
+async def test_keys_stored_in_the_clear_are_refused_until_migrate_seals_them(rig: Rig) -> None:
     private = ECKey.generate_key("P-256", parameters={"kid": "legacy-1", "alg": "ES256", "use": "sig"})
     await rig.store.add(
         kid="legacy-1", algorithm="ES256", private_jwk=json.dumps(private.as_dict(private=True)),
         public_jwk=json.dumps(private.as_dict(private=False)), created_at=rig.clock.now,
     )  # fmt: skip
+    with pytest.raises(ConfigError, match="signing key legacy-1 is stored in the clear"):
+        await rig.ring().check()
+    assert await rig.ring().verification_key("legacy-1") is None  # never trusted while serving either
+    assert await rig.ring().seal_clear() == 1
+    (row,) = await rig.store.inner.all()
+    assert is_sealed(row.private_jwk)
     ring = rig.ring()
+    await ring.check()
     signer = await ring.signer()
+    assert signer.kid == "legacy-1"
     now = rig.clock.now.timestamp()
     token = TokenIssuer(rig.settings, clock=lambda: now).issue(
         signer, subject="c", client_id="c", scopes=["check:read"], org="o", dept="d"
     )
-    await ring.check()
-    (row,) = await rig.store.inner.all()
-    assert is_sealed(row.private_jwk)
     await add_client_ids(ClientRepository(rig.store.inner._engine), "c")
     verifier = TokenVerifier(rig.settings, rig.ring(), RevocationRepository(rig.store.inner._engine), clock=lambda: now)
     assert (await verifier.verify(f"Bearer {token.access_token}")).client_id == "c"
+
+
+async def test_a_key_whose_public_half_was_replaced_is_refused_naming_it(rig: Rig) -> None:
+    key = await rig.ring().signer()
+    stranger = ECKey.generate_key("P-256", parameters={"kid": key.kid, "alg": "ES256", "use": "sig"})
+    engine = rig.store.inner._engine
+    async with engine.begin() as conn:
+        await conn.execute(signing_keys.update().values(public_jwk=json.dumps(stranger.as_dict(private=False))))
+    with pytest.raises(ConfigError, match=f"signing key {key.kid}: its public key does not match"):
+        await rig.ring().check()
+    ring = rig.ring()
+    assert await ring.verification_key(key.kid) is None
+    assert await ring.jwks() == {"keys": []}

@@ -46,9 +46,11 @@ def test_an_altered_sealed_key_is_refused() -> None:
         wrap.open("k1", ".".join((header, key, iv, flipped, tag)))
 
 
-def test_a_key_stored_before_sealing_reads_as_it_is() -> None:
+def test_a_key_stored_in_the_clear_is_refused_naming_it_and_the_migration() -> None:
     assert not is_sealed(PRIVATE)
-    assert KeyWrap.generate().open("k1", PRIVATE) == PRIVATE
+    with pytest.raises(ConfigError, match="signing key k1 is stored in the clear") as caught:
+        KeyWrap.generate().open("k1", PRIVATE)
+    assert "credit-hub migrate" in (caught.value.fix or "")
 
 
 def test_the_key_file_is_created_once_private_and_reused(tmp_path: Path) -> None:
