@@ -42,7 +42,7 @@ class PublicListing:
 
 @strawberry.type
 class PublicListingEdge:
-    cursor: str | None
+    cursor: str
     node: PublicListing
 
 
@@ -66,7 +66,7 @@ class PublicRepair:
 
 @strawberry.type
 class PublicRepairEdge:
-    cursor: str | None
+    cursor: str
     node: PublicRepair
 
 
@@ -123,7 +123,7 @@ class PublicListsQuery:
             fields=frozenset(selected & _LISTING_FIELDS), named="name" in selected, today=context.services.today(),
         )  # fmt: skip
         _register(context, page, info.path.as_list())
-        edges = [PublicListingEdge(cursor=None, node=item) for item in page.items]  # type: ignore[arg-type]
+        edges = [PublicListingEdge(cursor=item["cursor"], node=item) for item in page.items]  # type: ignore[arg-type]
         info_ = PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
         return PublicListingConnection(edges=edges, page_info=info_)
 
@@ -144,6 +144,6 @@ class PublicListsQuery:
             named="name" in _node_fields(info), today=context.services.today(),
         )  # fmt: skip
         _register(context, page, info.path.as_list())
-        edges = [PublicRepairEdge(cursor=None, node=item) for item in page.items]  # type: ignore[arg-type]
+        edges = [PublicRepairEdge(cursor=item["cursor"], node=item) for item in page.items]  # type: ignore[arg-type]
         info_ = PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
         return PublicRepairConnection(edges=edges, page_info=info_)

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from hub.catalog.model import Catalog
 from hub.catalog.rules import entry_flags
 from hub.errors import ErrorCode, HubError
-from hub.federation.adapter import SUBJECT, Row, SqlSource
+from hub.federation.adapter import SOURCE, SUBJECT, Row, SqlSource
 from hub.federation.browse import KEY, Position, browse
 from hub.federation.fetch import Federation
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
@@ -42,7 +42,8 @@ OverlayLookup = Callable[[Sequence[str]], Awaitable[Mapping[str, ItemMark]]]
 
 @dataclass
 class PublicPage:
-    """One page: the shaped entries, where it ended, receipts per subject, and sources that did not answer."""
+    """One page: the shaped entries (each with its `cursor`), where it ended, receipts per subject, and sources
+    that did not answer."""
 
     items: list[View]
     end_cursor: str | None
@@ -144,7 +145,7 @@ class PublicLists:
             item: View = {
                 "code": self._shown_code(code), "kind": code.kind.value, "name": None, "id": row.id,
                 "item_id": row.item_id, "record_type": row.record_type, "department": row.department,
-                "repaired_on": (row.published_at or row.applied_at).date(),
+                "repaired_on": (row.published_at or row.applied_at).date(), "cursor": _repair_cursor(row),
             }  # fmt: skip
             if named:
                 item["name"] = self._name(policy, code, names.get(code.value, []), disclosures[code.value])
@@ -163,6 +164,10 @@ class PublicLists:
         known = [str(r[n]) for r in registration for n in _NAMES if r.get(n)]
         rules = self.shaper.rules(plan, code.kind, REGISTRATION, ["name"])
         return self.shaper.single(registration, rules, known, disclosure)["name"]
+
+    def ordered_by(self) -> str:
+        """Answers the listing field the lists are ordered by (the day it was listed)."""
+        return self.catalog.record_types[LISTING].period_from or "listed_on"
 
     def _shown_code(self, code: SubjectCode) -> str:
         """Answers the code as the public sees it: an enterprise's in full, a person's masked."""
@@ -207,7 +212,9 @@ class PublicLists:
             rules = self.shaper.rules(plan, code.kind, LISTING, sorted(fields))
             disclosure = disclosures[code.value]
             [item] = self.shaper.items(LISTING, [row], rules, known, disclosure, today, code.value)
+            position = Position(row[self.ordered_by()], str(row[SOURCE]), str(row[KEY]))
             item |= {"code": self._shown_code(code), "kind": code.kind.value, "name": None}
+            item["cursor"] = encode_position(position)
             if named:
                 item["name"] = self._name(policy, code, registration, disclosure)
             items.append(item)
@@ -226,7 +233,7 @@ class _Walk:
         self.buffers: dict[str, deque[Row]] = {s.name: deque() for s in sources}
         self.positions: dict[str, Position | None] = {s.name: after for s in sources}
         self.open = {s.name: s for s in sources}
-        self.by = lists.catalog.record_types[LISTING].period_from or "listed_on"
+        self.by = lists.ordered_by()
         self.read = 0
         self.failed: list[str] = []
 

@@ -15,7 +15,7 @@ from tests.support.server import HubFixture
 
 LISTINGS = """query($l: ListKind!, $r: String, $s: Date, $f: Int, $a: String) {
   publicListings(list: $l, region: $r, since: $s, first: $f, after: $a) {
-    edges { node { id code kind name list reason listedOn expiresOn } } pageInfo { hasNextPage endCursor } } }"""
+    edges { cursor node { id code kind name list reason listedOn expiresOn } } pageInfo { hasNextPage endCursor } } }"""
 REPAIRS = """query($f: Int, $a: String) { publicRepairs(first: $f, after: $a) {
   edges { node { code kind name itemId recordType department repairedOn } } pageInfo { hasNextPage endCursor } } }"""
 CHECK = """query($c: ID!) { creditCheck(code: $c, matter: "GOVERNMENT_PROCUREMENT", purpose: ADMINISTRATIVE_APPROVAL) {
@@ -67,6 +67,9 @@ def test_the_public_browses_the_published_black_list_desensitised(hub: HubFixtur
             assert MASKED_ID.match(entry["code"]), entry
             assert entry["name"] is None or "*" in entry["name"], entry
     assert _all(hub) == entries, "pages of two list the same entries, none twice"
+    edge = _page(hub, "public", f=1)["data"]["publicListings"]["edges"][0]
+    after_edge = _nodes(_page(hub, "public", f=2, a=edge["cursor"]))
+    assert [e["id"] for e in after_edge] == [e["id"] for e in entries[1:3]], "an edge's cursor continues after it"
     log = as_self(hub, black, ACCESS)["data"]["myAccessLog"]["edges"]
     assert {"department": "public", "purpose": "PUBLIC_DISCLOSURE"} in [edge["node"] for edge in log]
 
