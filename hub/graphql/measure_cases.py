@@ -10,6 +10,7 @@ import strawberry
 import hub.graphql.types  # noqa: F401 - registers Purpose as a GraphQL enum first
 from hub.errors import ErrorCode, HubError
 from hub.graphql.permissions import HubInfo, require
+from hub.graphql.query import admit_lookup, note_lookup
 from hub.identity.codes import parse_subject_code
 from hub.identity.principal import Principal
 from hub.measures.cases import Initiator, Stage
@@ -139,9 +140,15 @@ class MeasureCaseMutation:
             _department(principal), principal.client_id, context.operator, policy, principal.org, input_.purpose
         )
         now = datetime.datetime.now(datetime.UTC)
-        opened = await context.services.credit.cases.initiate(
-            initiator, targets, input_.matter, input_.measures, input_.implementers, input_.reference, now
-        )
+        admit_lookup(context, targets)
+        try:
+            opened = await context.services.credit.cases.initiate(
+                initiator, targets, input_.matter, input_.measures, input_.implementers, input_.reference, now
+            )
+        except HubError:
+            await note_lookup(context, targets, [])
+            raise
+        await note_lookup(context, targets, [d for d in opened.disclosures if isinstance(d, Disclosure)])
         context.disclosures.extend(d for d in opened.disclosures if isinstance(d, Disclosure))
         context.disclosures.extend(Disclosure(c, clear=fields) for c, fields in opened.enterprises_read.items())
         return cast(list[MeasureCase], opened.cases)

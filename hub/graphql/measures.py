@@ -277,10 +277,16 @@ class MeasuresMutation:
         reporter = Reporter(
             principal.department, principal.client_id, context.operator, policy, principal.org, input_.purpose
         )
-        accepted = await context.services.credit.feedback.report(
-            reporter, code, input_.matter, outcomes, input_.case_reference, now
-        )
+        admit_lookup(context, [code])
+        try:
+            accepted = await context.services.credit.feedback.report(
+                reporter, code, input_.matter, outcomes, input_.case_reference, now
+            )
+        except HubError:
+            await note_lookup(context, [code], [])
+            raise
         report_id, count = accepted.report_id, accepted.count
+        await note_lookup(context, [code], [d for d in accepted.disclosures if isinstance(d, Disclosure)])
         context.disclosures.extend(d for d in accepted.disclosures if isinstance(d, Disclosure))
         context.disclosures.extend(Disclosure(c, clear=fields) for c, fields in accepted.enterprises_read.items())
         event = RightsEvent("measure_feedback", "reported", report_id, code.value, now, None, principal.department)

@@ -96,3 +96,14 @@ def test_past_the_threshold_the_client_is_suspended_until_the_officer_enables_it
     assert "look-ups of natural persons refused or not found" in listed[client["client_id"]]["status_reason"]
     _cli(hub, "enable", client["client_id"])
     assert post(hub, token, {"query": "{ me { clientId } }"}).status_code == 200
+
+
+def test_reporting_executions_on_absent_persons_is_throttled_too(hub: HubFixture) -> None:
+    person = hub.samples["person"]
+    report = 'mutation($c: ID!) { reportMeasureExecution(input: {code: $c, matter: "GOVERNMENT_PROCUREMENT",'
+    report += ' outcomes: [{measure: "GP-01", executed: true}]}) { id } }'
+    token = token_for(hub, new_client(hub, "approval-bureau", (*SCOPES, "measure:feedback"))).json()["access_token"]
+    for n in range(LIMIT):
+        assert _codes(_ask(hub, token, report, _absent(person, 40 + n))) == ["BAD_USER_INPUT"]
+    assert _codes(_ask(hub, token, report, _absent(person, 60))) == ["RATE_LIMITED"]
+    assert _codes(_ask(hub, token, SUBJECT, person)) == ["RATE_LIMITED"], "one count per client, whatever the path"
