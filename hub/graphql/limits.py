@@ -15,6 +15,7 @@ from graphql import (
     InlineFragmentNode,
     ListValueNode,
     Node,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValueNode,
@@ -24,6 +25,8 @@ from graphql import (
 
 SUBJECT_FIELDS = frozenset({"subject", "creditCheck", "myRecord"})
 BULK_FIELDS = frozenset({"subjects", "creditChecks"})
+# mutations that check subjects named in their input: field -> the input's list of codes
+INPUT_CODES = {"initiateMeasures": "targets"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,22 @@ def _codes_count(field: FieldNode, variables: Mapping[str, Any]) -> int:
     return 1
 
 
+def _input_codes_count(field: FieldNode, key: str, variables: Mapping[str, Any]) -> int:
+    """Answers how many codes a mutation's `input` names under `key` (a literal object or a variable)."""
+    for argument in field.arguments or ():
+        if argument.name.value != "input":
+            continue
+        value = argument.value
+        if isinstance(value, ObjectValueNode):
+            named = next((f.value for f in value.fields if f.name.value == key), None)
+            return _values_count(named, variables) if named is not None else 0
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            codes = given.get(key) if isinstance(given, dict) else None
+            return len(codes) if isinstance(codes, list | tuple) else int(codes is not None)
+    return 0
+
+
 class _Walker:
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode], variables: Mapping[str, Any]) -> None:
         self.fragments = fragments
@@ -94,6 +113,8 @@ class _Walker:
                 factor = 1
                 if depth == 0 and name in SUBJECT_FIELDS:
                     self.lookups += 1
+                if depth == 0 and name in INPUT_CODES:
+                    self.lookups += _input_codes_count(node, INPUT_CODES[name], self.variables)
                 if depth == 0 and name in BULK_FIELDS:
                     factor = _codes_count(node, self.variables)
                     self.lookups += factor

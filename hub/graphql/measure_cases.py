@@ -10,7 +10,7 @@ import strawberry
 import hub.graphql.types  # noqa: F401 - registers Purpose as a GraphQL enum first
 from hub.errors import ErrorCode, HubError
 from hub.graphql.permissions import HubInfo, require
-from hub.graphql.query import admit_lookup, note_lookup
+from hub.graphql.query import admit_lookup, count_subjects, note_lookup
 from hub.identity.codes import parse_subject_code
 from hub.identity.principal import Principal
 from hub.measures.cases import Initiator, Stage
@@ -140,6 +140,7 @@ class MeasureCaseMutation:
             _department(principal), principal.client_id, context.operator, policy, principal.org, input_.purpose
         )
         now = datetime.datetime.now(datetime.UTC)
+        count_subjects(context, policy, len(targets))
         admit_lookup(context, targets)
         try:
             opened = await context.services.credit.cases.initiate(

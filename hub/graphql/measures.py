@@ -277,6 +277,7 @@ class MeasuresMutation:
         reporter = Reporter(
             principal.department, principal.client_id, context.operator, policy, principal.org, input_.purpose
         )
+        count_subjects(context, policy, 1)
         admit_lookup(context, [code])
         try:
             accepted = await context.services.credit.feedback.report(

@@ -46,3 +46,10 @@ def test_the_named_operation_s_defaults_apply() -> None:
 def test_coerced_variables_leave_out_what_is_neither_given_nor_defaulted() -> None:
     operation = parse("query Q($a: [ID!], $b: Int = 3) { me { department } }").definitions[0]
     assert coerced_variables(operation, {}) == {"b": 3}  # type: ignore[arg-type]
+
+
+def test_targets_of_initiations_count_from_a_literal_or_a_variable() -> None:
+    literal = f'mutation {{ a: initiateMeasures(input: {{targets: ["{CODE}", "{CODE}"]}}) {{ id }} }}'
+    assert _lookups(literal) == 2
+    variable = "mutation M($i: InitiateMeasuresInput!) { a: initiateMeasures(input: $i) { id } }"
+    assert _lookups(variable, {"i": {"targets": [CODE] * 3}}) == 3

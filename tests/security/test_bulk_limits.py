@@ -62,3 +62,16 @@ def test_a_single_code_for_a_list_variable_counts_as_one(hub: Any) -> None:
     query = "query Read($a: [ID!]!) { subjects(codes: $a, purpose: SUPERVISION) { code } }"
     body = hub.graphql("tax", query, {"a": hub.samples["enterprise"]}).json()
     assert body["data"]["subjects"][0]["code"] == hub.samples["enterprise"]
+
+
+def test_targets_of_aliased_initiations_are_summed_over_the_operation(hub: Any) -> None:
+    sixty = [hub.samples["blacklisted"]] * 60  # the tax department's limit is 100 subjects per request
+    initiate = (
+        '{}: initiateMeasures(input: {{targets: {}, matter: "GOVERNMENT_PROCUREMENT", measures: ["GP-01"],'
+        ' implementers: ["approval-bureau"], purpose: SUPERVISION}}) {{ id }}'
+    )
+    mutation = f"mutation {{ {initiate.format('a', json.dumps(sixty))} {initiate.format('b', json.dumps(sixty))} }}"
+    body = hub.graphql("tax", mutation).json()
+    assert body["data"] is None, "refused before any case is opened"
+    assert _codes(body) == ["QUERY_TOO_COMPLEX"]
+    assert "subjects per request is 120; your policy allows 100" in body["errors"][0]["message"]
