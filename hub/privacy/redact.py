@@ -35,7 +35,7 @@ def _lac_tagger() -> Tagger:
 DEFAULT_CACHE_SIZE = 2048
 MAX_CACHED_CHARS = 20_000
 # Bump when a recognizer changes what it finds: cached results of another version are never served.
-RULES_VERSION = "2026.12.06"
+RULES_VERSION = "2026.12.06.2"
 _MIN_ADDRESS_CHARS = 4
 _TIE_ORDER = {name: rank for rank, name in enumerate(ENTITY_TYPES)}
 

@@ -43,7 +43,7 @@ SCORED = 1000
 FLOORS: dict[str, dict[str, float]] = {
     "dev": {
         "PERSON": 0.98,
-        "PERSON_BARE": 0.97,
+        "PERSON_BARE": 0.98,
         "CN_RESIDENT_ID": 0.995,
         "PHONE_NUMBER": 0.995,
         "BANK_CARD": 0.995,
@@ -56,7 +56,7 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "heldout": {
         "PERSON": 0.96,
-        "PERSON_BARE": 0.95,
+        "PERSON_BARE": 0.96,
         "CN_RESIDENT_ID": 0.995,
         "PHONE_NUMBER": 0.995,
         "BANK_CARD": 0.995,

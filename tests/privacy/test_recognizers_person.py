@@ -158,6 +158,7 @@ def test_the_later_names_of_a_list_after_a_role_keyword() -> None:
         ("本人尼玛扎西（身份证号：略）郑重承诺", ["尼玛扎西"]),
         ("我单位法定代表人上官萍、财务负责人诸葛丽红、主管陈浩承诺", ["上官萍", "诸葛丽红", "陈浩"]),
         ("申请人：严国，统一社会信用代码", ["严国"]),
+        ("财务负责人次仁多吉、主管诸葛勇承诺", ["次仁多吉", "诸葛勇"]),
     ],
 )
 def test_the_model_finds(text: str, expected: list[str]) -> None:

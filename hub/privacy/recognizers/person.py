@@ -582,6 +582,7 @@ def _names(text: str, offset: int, words: Sequence[TaggedWord]) -> list[tuple[in
         ):
             continue
         start = _before_dot(text, start, offset, words[max(0, index - 2) : index])
+        start = _after_keyword(text, start)
         end = _after_dot(text, end)
         if spans and start < spans[-1][1]:
             continue
@@ -596,6 +597,13 @@ def _names(text: str, offset: int, words: Sequence[TaggedWord]) -> list[tuple[in
         ):
             spans.append((start, end))
     return spans
+
+
+def _after_keyword(text: str, start: int) -> int:
+    """Answers where a name starts whose first character the tagger gave to a role keyword (`负责人次|仁多吉`)."""
+    if start > 1 and "\u4e00" <= text[start - 1] <= "\u9fff" and text[: start - 1].endswith(ROLE_KEYWORDS):
+        return start - 1
+    return start
 
 
 def _stands_as_name(text: str, start: int, end: int, found: list[tuple[int, int]]) -> bool:
