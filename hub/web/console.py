@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from hub.web.console_view import (
     anomaly_rows,
     charts,
     clean_filters,
+    client_names,
     event_rows,
     filter_choices,
     graphql_filter,
@@ -41,16 +43,23 @@ _EXPORT_KEYS = {"organisation": "organisation", "department": "department", "pur
 
 
 def _why(answer: Answer, t: Translator) -> str:
-    message = next((str(e.get("message") or "") for e in answer.errors), f"HTTP {answer.status}")
-    return t("unavailable") + message
+    if not answer.errors:
+        return t("unavailable") + f"HTTP {answer.status}"
+    return t("unavailable") + t.error(answer.codes[0], answer.errors[0].get("message"))
 
 
 class Console:
     """The console's pages and form handlers over one sealed session cookie."""
 
-    def __init__(self, settings: Settings, jinja: Jinja2Templates, revocations: Revocations | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        jinja: Jinja2Templates,
+        revocations: Revocations | None = None,
+        departments: Mapping[str, str] | None = None,
+    ) -> None:
         self.cookies = SessionCookies(settings.session_secret or None, COOKIE, revocations)
-        self.render = Renderer(jinja, self.cookies, "/console", "area_console")
+        self.render = Renderer(jinja, self.cookies, "/console", "area_console", departments)
 
     def routes(self) -> list[Route]:
         """Answers the console's routes."""
@@ -102,7 +111,7 @@ class Console:
             next_cursor=((connection or {}).get("pageInfo") or {}).get("endCursor")
             if ((connection or {}).get("pageInfo") or {}).get("hasNextPage") else None,
             page_after=after,
-            anomalies=anomaly_rows(found, t) if found is not None else None,
+            anomalies=anomaly_rows(found, t, client_names(activity or [])) if found is not None else None,
             integrity=chain,
             charts=charts(activity, t, local_today()) if activity is not None else None,
             monitoring=measures.part("measureMonitoring"), measure_cases=measure_case_rows(measures, t),
@@ -144,7 +153,7 @@ class Console:
         issued = await gateway.client_token(text(form, "client_id", 64), text(form, "client_secret", 200))
         operator = text(form, "operator", 120) or None
         if issued.token is None:
-            session.flash(t("signin_failed") + str(issued.error), "error")
+            session.flash(t("signin_failed") + t.error(issued.code, issued.error), "error")
             return self._sign_in_page(request, session, 400)
         me = await gateway.graphql(issued.token, ops.ME, operator=operator)
         scopes = ((me.part("me") or {}).get("scopes")) or []
@@ -187,6 +196,9 @@ class Console:
             return self.render.page(request, session, "anomaly.html", "console_anomaly", 404, anomaly=None)
         events = await self._anomaly_events(gateway, token, operator, match)
         connection = events.part("auditEvents")
+        seen = [edge.get("node") or {} for edge in (connection or {}).get("edges") or []]
+        raw = [a for a in found or [] if a.get("id") == wanted]
+        match = anomaly_rows(raw, t, client_names(seen))[0]
         return self.render.page(
             request, session, "anomaly.html", "console_anomaly", anomaly=match,
             events=event_rows(connection, t, match["event_ids"]) if connection is not None else None,

@@ -77,12 +77,12 @@ def event_rows(
                 "iso": iso,
                 "when": local,
                 "organisation": organisation_of(node),
-                "department": node.get("department") or "—",
+                "department": t.department(node.get("department")),
                 "operator": node.get("operator") or "—",
                 "purpose": t.label("purpose", node.get("purpose")) if node.get("purpose") else "—",
                 "outcome": t.label("outcome", outcome),
                 "outcome_key": outcome.lower(),
-                "codes": node.get("errorCodes") or [],
+                "codes": [t.error_name(code) for code in node.get("errorCodes") or []],
                 "subjects": [shown_code(str(s.get("code"))) for s in subjects],
                 "fields": summary,
                 "case": node.get("caseNumber"),
@@ -101,8 +101,15 @@ def window(start: str | None, end: str | None) -> str:
     return f"{first} – {last}"
 
 
-def anomaly_rows(anomalies: list[dict[str, Any]], t: Translator) -> list[dict[str, Any]]:
-    """Answers anomalies as the console lists them, most severe first."""
+def client_names(nodes: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Answers each client id seen in register events with the organisation it belongs to, as the console names it."""
+    return {str(node["clientId"]): organisation_of(node) for node in nodes if node.get("clientId")}
+
+
+def anomaly_rows(
+    anomalies: list[dict[str, Any]], t: Translator, clients: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Answers anomalies as the console lists them, most severe first (clients named by their organisation)."""
     order = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
     rows = []
     for anomaly in sorted(anomalies, key=lambda a: order.get(str(a.get("severity")).upper(), 3)):
@@ -113,8 +120,9 @@ def anomaly_rows(anomalies: list[dict[str, Any]], t: Translator) -> list[dict[st
                 "rule": t.label("rule", anomaly.get("rule")),
                 "severity": t.label("severity", severity.lower()),
                 "severity_key": severity.lower(),
-                "description": t.anomaly(anomaly.get("rule"), anomaly.get("description")),
+                "description": t.anomaly(anomaly.get("rule"), anomaly.get("description"), clients),
                 "scope": anomaly.get("scope"),
+                "scope_shown": t.scope(anomaly.get("scope"), clients),
                 "window": window(anomaly.get("windowStart"), anomaly.get("windowEnd")),
                 "count": len(anomaly.get("eventIds") or []),
                 "event_ids": list(anomaly.get("eventIds") or []),
@@ -135,7 +143,6 @@ def _local_day(value: str) -> date | None:
 def charts(nodes: list[dict[str, Any]], t: Translator, today: date) -> list[Chart]:
     """Answers the three charts: queries per day by department, top organisations, denials per day."""
     days = [today - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
-    self_label = t.label("purpose", "SELF_ACCESS")
     index = {day: i for i, day in enumerate(days)}
     per_department: dict[str, list[int]] = defaultdict(lambda: [0] * CHART_DAYS)
     denials = [0] * CHART_DAYS
@@ -150,7 +157,7 @@ def charts(nodes: list[dict[str, Any]], t: Translator, today: date) -> list[Char
         if node.get("type") == "AUTH_FAILURE":
             continue
         department = node.get("department")
-        per_department[str(department) if department else self_label][index[day]] += 1
+        per_department[t.department(department)][index[day]] += 1
         if department:  # a citizen's own reads are not an organisation's
             organisations[organisation_of(node)] += 1
     labels = [day.isoformat() for day in days]
@@ -173,7 +180,7 @@ def filter_choices(nodes: list[dict[str, Any]], filters: dict[str, str], t: Tran
         departments.add(filters["department"])
     return {
         "organisations": sorted(organisations.items(), key=lambda pair: pair[1]),
-        "departments": sorted(departments),
+        "departments": sorted(((key, t.department(key)) for key in departments), key=lambda pair: pair[1]),
         "purposes": [(p, t.label("purpose", p)) for p in PURPOSES],
         "outcomes": [(o.upper(), t.label("outcome", o)) for o in OUTCOMES],
     }

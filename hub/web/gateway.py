@@ -50,6 +50,7 @@ class TokenAnswer:
     token: str | None
     expires_in: int = 0
     error: str | None = None
+    code: str | None = None
 
 
 class Gateway:
@@ -151,5 +152,7 @@ def _token_answer(response: httpx.Response) -> TokenAnswer:
         body = {}
     if response.status_code == 200 and isinstance(body, dict) and isinstance(body.get("access_token"), str):
         return TokenAnswer(body["access_token"], int(body.get("expires_in") or 0))
-    description = body.get("error_description") if isinstance(body, dict) else None
-    return TokenAnswer(None, error=str(description or f"HTTP {response.status_code}"))
+    body = body if isinstance(body, dict) else {}
+    code = body.get("code") or body.get("error")
+    description = body.get("error_description")
+    return TokenAnswer(None, error=str(description or f"HTTP {response.status_code}"), code=str(code) if code else None)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
-from hub.web.labels import ANOMALY_TEXTS, GROUPS
+from hub.web.labels import ANOMALY_TEXTS, GROUPS, one_language
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -216,7 +217,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin_failed": ("登录失败：", "Sign-in failed: "),
     "session_expired": ("登录已过期，请重新登录。", "Your session expired; please sign in again."),
     "failed": ("操作未完成：", "Not done: "),
+    "client": ("客户端", "Client"),
+    "client_unknown": ("某客户端（见事件列表）", "a client (see its events)"),
 }
+
+
+# What each error code (CONTRACT.md, and the OAuth 2 errors of sign-in) means to the person who met it.
+ERRORS: dict[str, tuple[str, str]] = {
+    "UNAUTHENTICATED": ("未登录或登录已失效", "not signed in"),
+    "FORBIDDEN": ("无权进行此操作", "not allowed"),
+    "FIELD_DENIED": ("无权查看该信息项", "item withheld"),
+    "PURPOSE_NOT_ALLOWED": ("用途不在本部门允许范围内", "purpose not allowed"),
+    "CONSENT_REQUIRED": ("需要本人授权", "consent required"),
+    "INVALID_SUBJECT_CODE": ("代码无效", "invalid subject code"),
+    "NOT_FOUND": ("未找到", "not found"),
+    "SOURCE_UNAVAILABLE": ("数据源暂时不可用", "source unavailable"),
+    "QUERY_TOO_COMPLEX": ("查询过于复杂", "query too complex"),
+    "RATE_LIMITED": ("请求过于频繁，请稍后再试", "too many requests"),
+    "AUDIT_UNAVAILABLE": ("查询登记簿暂时不可用，操作未执行", "the register is unavailable"),
+    "BAD_USER_INPUT": ("填写的内容有误", "invalid input"),
+    "INTERNAL_ERROR": ("系统内部错误", "internal error"),
+    "PERSISTED_QUERY_NOT_FOUND": ("未登记的查询文档", "unknown trusted document"),
+    "DOCUMENT_REQUIRED": ("本部门只接受已登记的查询文档", "trusted documents only"),
+    "invalid_client": ("客户端 ID 或密钥不正确", "wrong client id or secret"),
+    "invalid_request": ("请求内容有误", "invalid request"),
+    "invalid_grant": ("授权无效", "invalid grant"),
+    "invalid_scope": ("申请的权限超出该客户端的范围", "invalid scope"),
+    "unauthorized_client": ("该客户端不能以此方式登录", "unauthorized client"),
+    "unsupported_grant_type": ("不支持的授权方式", "unsupported grant type"),
+}
+
+# The hub's English messages that a page's user meets most, and how they read in Chinese (regex → template).
+ERROR_TEXTS: tuple[tuple[str, str], ...] = (
+    (r"(?:\w+: )?subject code has (?P<n>\d+) characters; it must have 18", "代码应为 18 位，您填写了 {n} 位"),
+    (r"(?:\w+: )?not a valid .*", "代码校验未通过，请检查是否有输入错误"),
+    (r"an objection on this item was already filed.*", "该信息项已提出过异议，正在处理中"),
+    (r"the item was already revoked or repaired", "该信息项已被撤销或已信用修复"),
+    (r"only a natural person grants consent.*", "只有自然人本人可以授权使用其信息"),
+    (r"you have granted no consent with this id", "未找到这项授权"),
+    (r"expiresAt is in the past.*", "有效期已过，授权不会生效"),
+    (r"expiresAt is more than one year away.*", "授权期限最长一年"),
+    (r"your record has no \w+ item with this id", "您的记录中没有这一信息项"),
+    (r"the item id names no item of a configured source", "没有这一信息项"),
+    (r"\w+ items cannot be disputed or repaired here", "这类信息项不能在此提出异议或申请修复"),
+    (r"(?:reason|description) must be \d+ to (?P<high>\d+) characters", "说明应为 1 至 {high} 个字"),
+    (r"Client authentication failed.*|invalid_client.*", "客户端 ID 或密钥不正确"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +270,7 @@ class Translator:
     """Answers the pages' words in one language; templates call it as `t("key")` and `t.label(group, code)`."""
 
     lang: str
+    departments: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def html_lang(self) -> str:
@@ -237,7 +284,40 @@ class Translator:
             return key
         return pair[0] if self.lang == "zh" else pair[1]
 
-    def anomaly(self, rule: object, description: object) -> str:
+    def error(self, code: object, message: object = None) -> str:
+        """Answers an error as a person reads it: in Chinese by its message or code, in English as written."""
+        text, known = str(message or ""), ERRORS.get(str(code or ""))
+        if self.lang != "zh":
+            return text or (known[1] if known else str(code or ""))
+        for pattern, template in ERROR_TEXTS:
+            found = re.fullmatch(pattern, text)
+            if found is not None:
+                return template.format(**found.groupdict())
+        return known[0] if known else "请求未能完成"
+
+    def error_name(self, code: object) -> str:
+        """Answers an error code's short name (`PURPOSE_NOT_ALLOWED` → 用途不在本部门允许范围内)."""
+        known = ERRORS.get(str(code))
+        return (known[0] if self.lang == "zh" else known[1]) if known else str(code)
+
+    def department(self, key: object) -> str:
+        """Answers a department key as people read it: its policy's title in this language (self reads named)."""
+        text = str(key or "")
+        if text in ("", "-"):
+            return self.label("purpose", "SELF_ACCESS")
+        title = self.departments.get(text)
+        return one_language(title, self.lang) if title else text
+
+    def scope(self, scope: object, clients: Mapping[str, str] | None = None) -> str:
+        """Answers an anomaly's scope (`department:bank`, `client:ch_…`) as people read it."""
+        kind, _, value = str(scope or "").partition(":")
+        if kind == "department":
+            return f"{self('department')}：{self.department(value)}"
+        if kind == "client":
+            return f"{self('client')}：{(clients or {}).get(value) or self('client_unknown')}"
+        return str(scope or "—")
+
+    def anomaly(self, rule: object, description: object, clients: Mapping[str, str] | None = None) -> str:
         """Answers an anomaly's description in this language (the register writes it in English)."""
         text = str(description or "")
         known = ANOMALY_TEXTS.get(str(rule))
@@ -248,6 +328,12 @@ class Translator:
             return text
         values = {name: value or "" for name, value in found.groupdict().items()}
         values["median_zh"] = f"（一般每小时 {values['median']} 次）" if values.get("median") else ""
+        if "dept" in values:
+            values["dept"] = self.department(values["dept"])
+        if "client" in values:
+            values["client"] = (clients or {}).get(values["client"]) or self("client_unknown")
+        if "purpose" in values:
+            values["purpose"] = self.label("purpose", values["purpose"])
         return known[1].format(**values)
 
     def label(self, group: str, code: object) -> str:

@@ -90,6 +90,7 @@ STATES: dict[str, Pair] = {
     "ACTIVE": ("有效", "active"),
     "PENDING": ("未生效", "not started"),
     "EXPIRED": ("已过期", "expired"),
+    "REMOVED": ("已移出", "removed"),
     "REVOKED": ("已撤回", "revoked"),
     "OPEN": ("处理中", "open"),
     "FILED": ("已提交", "filed"),

@@ -103,7 +103,8 @@ def oauth_routes(service: OAuthService) -> list[Route]:
         try:
             issued = await service.dev_login(code)
         except HubError as exc:
-            return JSONResponse({"error": "invalid_request", "error_description": exc.message}, 400)
+            refusal = {"error": "invalid_request", "error_description": exc.message, "code": str(exc.code)}
+            return JSONResponse(refusal, 400)
         body = {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in}
         return JSONResponse(body, headers=_NO_STORE)
 

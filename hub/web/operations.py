@@ -64,7 +64,7 @@ query ConsoleRegister($filter: AuditFilter, $first: Int!, $after: String) {
 AUDIT_ACTIVITY = """
 query ConsoleActivity($filter: AuditFilter, $first: Int!, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
-    edges { node { at type outcome organisation organisationName department } }
+    edges { node { at type outcome clientId organisation organisationName department } }
     pageInfo { hasNextPage endCursor }
   }
 }"""

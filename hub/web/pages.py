@@ -5,7 +5,9 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from hub.catalog.load import load_catalog
 from hub.config import Settings
+from hub.policy.load import load_policies
 from hub.web.console import Console
 from hub.web.portal import Portal
 from hub.web.render import STATIC, templates
@@ -15,9 +17,11 @@ from hub.web.sessions import Revocations
 def page_routes(settings: Settings, revocations: Revocations | None = None) -> list[BaseRoute]:
     """Answers the routes of the portal, the console and `/static` (everything served by the hub itself)."""
     jinja = templates()
-
+    catalog = load_catalog(settings.catalog_path)
+    policies = load_policies(settings.policies_dir, catalog)
+    titles = {key: policy.title for key, policy in policies.departments.items() if policy.title}
     return [
         *Portal(settings, jinja, revocations).routes(),
-        *Console(settings, jinja, revocations).routes(),
+        *Console(settings, jinja, revocations, titles).routes(),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
     ]

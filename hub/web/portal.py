@@ -50,7 +50,7 @@ def answer_message(answer: Answer, t: Translator) -> str | None:
     """Answers the first error of a mutation's answer as a notice, or None when it succeeded."""
     if not answer.errors:
         return None
-    return t("failed") + str(answer.errors[0].get("message") or answer.codes[0])
+    return t("failed") + t.error(answer.codes[0], answer.errors[0].get("message"))
 
 
 class Portal:
@@ -137,7 +137,7 @@ class Portal:
         code = text(form, "code", 40).upper()
         issued = await Gateway(request).dev_login(code)
         if issued.token is None:
-            session.flash(t("signin_failed") + str(issued.error), "error")
+            session.flash(t("signin_failed") + t.error(issued.code, issued.error), "error")
             return self._sign_in_page(request, session, 400)
         return self.render.redirect(request, signed_session(issued.token, issued.expires_in, person=is_person(code)))
 
@@ -221,5 +221,5 @@ def _why(answer: Answer, name: str, t: Translator) -> str:
     for error in answer.errors:
         path = error.get("path") or []
         if not path or path[0] == name:
-            return t("unavailable") + str(error.get("message") or "")
-    return t("unavailable") + (answer.codes[0] if answer.codes else f"HTTP {answer.status}")
+            return t("unavailable") + t.error((error.get("extensions") or {}).get("code"), error.get("message"))
+    return t("unavailable") + (t.error(answer.codes[0]) if answer.codes else f"HTTP {answer.status}")

@@ -87,6 +87,8 @@ def _cell(column: str, item: dict[str, Any], t: Translator) -> Any:
     value = item.get(column)
     if column == "list":
         return t.label("list", value)
+    if column == "status" and value:
+        return t.label("state", value)
     if column == "rightsStatus":
         return f"{t.label('rights', value)} {item.get('rightsStatusOn') or ''}".strip() if value else ""
     return value
@@ -100,7 +102,7 @@ def record_view(record: dict[str, Any], t: Translator) -> dict[str, Any]:
         (t("fact_name"), record.get("name")),
         (t("fact_code"), record.get("code")),
         (t("fact_kind"), t(f"kind_{kind}") if kind else None),
-        (t("fact_status"), record.get("status")),
+        (t("fact_status"), t.label("state", record.get("status")) if record.get("status") else None),
         (t("fact_registered"), record.get("registeredOn")),
         (t("fact_phone"), record.get("phone")),
         (t("fact_address"), record.get("address")),

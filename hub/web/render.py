@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,20 @@ def templates() -> Jinja2Templates:
 class Renderer:
     """Renders one page family's templates with its session cookie."""
 
-    def __init__(self, jinja: Jinja2Templates, cookies: SessionCookies, base: str, area_key: str) -> None:
+    def __init__(
+        self,
+        jinja: Jinja2Templates,
+        cookies: SessionCookies,
+        base: str,
+        area_key: str,
+        departments: Mapping[str, str] | None = None,
+    ) -> None:
         self.jinja, self.cookies, self.base, self.area_key = jinja, cookies, base, area_key
+        self.departments = dict(departments or {})
 
     def translator(self, request: Request) -> Translator:
-        """Answers the request's translator."""
-        return Translator(choose_lang(request)[0])
+        """Answers the request's translator (department keys named by their policies' titles)."""
+        return Translator(choose_lang(request)[0], self.departments)
 
     def page(
         self, request: Request, session: Session, template: str, title_key: str, status: int = 200, **values: Any

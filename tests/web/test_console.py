@@ -16,6 +16,7 @@ from tests.web.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 NAMES = {d.key: d.name for d in DEPARTMENTS}
+TITLES = {"market-regulation": "市场监督管理局", "approval-bureau": "行政审批局"}  # their policies' titles, in Chinese
 LOOKUP = "query($c: ID!, $p: Purpose!) { subject(code: $c, purpose: $p) { name } }"
 OFFICER = "审计员 王敏"
 
@@ -119,6 +120,6 @@ def test_officer_sees_the_measure_loop_per_department(page: Any, web_hub: Any) -
         row.locator("th").inner_text(): row.locator("td").all_inner_texts()
         for row in panel.locator("#measure-monitoring tbody tr").all()
     }
-    assert int(rows["market-regulation"][0]) >= 1, rows
-    assert int(rows["approval-bureau"][4]) >= 1, "the case waits on the implementing department"
+    assert int(rows[TITLES["market-regulation"]][0]) >= 1, rows
+    assert int(rows[TITLES["approval-bureau"]][4]) >= 1, "the case waits on the implementing department"
     assert "已发起" in panel.locator("#measure-cases").inner_text()

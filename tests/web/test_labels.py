@@ -36,9 +36,12 @@ EXAMPLES = {
     ),
     "foreign_purpose": (
         "department bank: 2 operations for purpose LAW_ENFORCEMENT, foreign to it",
-        "部门 bank：以不属于本部门的用途 LAW_ENFORCEMENT 操作 2 次",
+        "部门 bank：以不属于本部门的用途 行政执法 操作 2 次",
     ),
-    "repeated_denials": ("client c-1: 6 refused operations in a burst", "客户端 c-1：短时间内被拒绝 6 次"),
+    "repeated_denials": (
+        "client c-1: 6 refused operations in a burst",
+        "客户端 某客户端（见事件列表）：短时间内被拒绝 6 次",
+    ),
     "subject_by_many_orgs": (
         "one subject looked up by 6 organisations (6 look-ups) in a burst",
         "同一主体在短时间内被 6 个机构查询（共 6 次）",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.server import HubFixture
-from tests.web.walk import Visitor, shown_strings, unmasked_identifiers
+from tests.web.walk import Visitor, english_in, shown_strings, unmasked_identifiers
 
 LOOKUP = "query($c: ID!, $p: Purpose!) { subject(code: $c, purpose: $p) { name phone } }"
 OWN = """{ myRecord { code phone legalRepresentative { idNumber } } }"""
@@ -30,6 +30,8 @@ def views(hub: HubFixture) -> Iterator[dict[str, str]]:
              ("market-regulation", person, "SUPERVISION")]  # fmt: skip
     for department, code, purpose in reads:
         assert hub.graphql(department, LOOKUP, {"c": code, "p": purpose}).status_code == 200
+    for _ in range(6):  # refused in a burst: an anomaly naming the public portal's client
+        hub.graphql("public", LOOKUP, {"c": firm, "p": "LAW_ENFORCEMENT"})
     shown: dict[str, str] = {}
     visitors: list[Visitor] = []
     for lang in ("zh", "en"):
@@ -41,6 +43,8 @@ def views(hub: HubFixture) -> Iterator[dict[str, str]]:
             shown[f"portal {who} {lang}"] = visitor.post("/portal/login", {"code": code}).text
             grant = {"grantee": "9114", "purpose": "CREDIT_LENDING", "expires": "2027-01-01"}
             shown[f"portal {who} refused grant {lang}"] = visitor.post("/portal/consents", grant).text
+            objection = {"item": "taiyuan:penalty:0", "reason": "不是我"}
+            shown[f"portal {who} refused objection {lang}"] = visitor.post("/portal/objections", objection).text
         officer = Visitor(hub.base_url, lang)
         visitors.append(officer)
         client = hub.clients["privacy-office"]
@@ -87,3 +91,10 @@ def test_the_scan_finds_what_it_must() -> None:
         "110101900307447"
     }
     assert unmasked_identifiers("110101199003074478") == set(), "a wrong check digit is no resident ID"
+
+
+def test_the_chinese_views_show_no_english(views: dict[str, str]) -> None:
+    chinese = {name: html for name, html in views.items() if not name.endswith(" en")}
+    found = {name: english_in(shown_strings(html, verbatim=False)) for name, html in chinese.items()}
+    english = {name: strings for name, strings in found.items() if strings}
+    assert english == {}, "\n".join(f"{name}: {strings}" for name, strings in english.items())

@@ -63,27 +63,34 @@ class _Shown(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
+        self.verbatim: list[str] = []
         self._hidden = 0
+        self._kept: list[str] = []  # open elements marked translate="no": data shown as it was sent
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._hidden += 1
+        if (self._kept and tag == self._kept[0]) or ("translate", "no") in attrs:
+            self._kept.append(tag)
         self.parts.extend(value for name, value in attrs if name in _SHOWN_ATTRIBUTES and value)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._hidden -= 1
+        if self._kept and tag == self._kept[0]:
+            self._kept.pop()
 
     def handle_data(self, data: str) -> None:
         if not self._hidden and data.strip():
-            self.parts.append(data.strip())
+            (self.verbatim if self._kept else self.parts).append(data.strip())
 
 
-def shown_strings(html: str) -> list[str]:
-    """Answers every string a page shows or reads aloud (text nodes and accessible labels), in order."""
+def shown_strings(html: str, *, verbatim: bool = True) -> list[str]:
+    """Answers every string a page shows or reads aloud (text and accessible labels); `verbatim=False` leaves out
+    what the page marks `translate="no"` (names as their senders wrote them)."""
     parser = _Shown()
     parser.feed(html)
-    return parser.parts
+    return [*parser.parts, *parser.verbatim] if verbatim else parser.parts
 
 
 def _old_resident_id(number: str) -> bool:
@@ -101,3 +108,14 @@ def unmasked_identifiers(text: str) -> set[str]:
     found = {m for m in _RESIDENT_ID.findall(text) if len(m) == 15 and _old_resident_id(m)}
     found |= {m for m in _RESIDENT_ID.findall(text) if len(m) == 18 and ric.is_valid(m) and not uscc.is_valid(m)}
     return found | set(_MOBILE.findall(text))
+
+
+_WORD = re.compile(r"(?<![0-9A-Za-z])[A-Za-z][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
+# Names a Chinese page may show as they are: standards, formats, products, the language switch.
+ASCII_NAMES = frozenset({"CSV", "GraphQL", "OpenID", "Connect", "English", "ID", "oidc.issuer", "oidc.jwks_url",
+                         "audit:read", "SVG", "UTF-8", "BOM", "GB18030", "Excel", "Credit", "Hub"})  # fmt: skip
+
+
+def english_in(strings: list[str]) -> list[str]:
+    """Answers the shown strings holding an ASCII word that is not a known name."""
+    return [s for s in strings if any(w not in ASCII_NAMES for w in _WORD.findall(s))]
