@@ -15,6 +15,8 @@ from starlette.types import Message, Receive
 
 from hub.errors import ErrorCode, HubError
 
+# Where hub.web.body_limit leaves the refusal of a body over the cap (read no further), for us to register.
+BODY_REFUSAL = "hub.body_refusal"
 _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,127}$")
 _SHAPE_FIX = 'send {"query": "...", "variables": {...}, "operationName": "..."} as UTF-8 JSON'
 

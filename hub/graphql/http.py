@@ -16,7 +16,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
 from hub.errors import ErrorCode, HubError
-from hub.graphql.body import check_body, replay
+from hub.graphql.body import BODY_REFUSAL, check_body, replay
 from hub.graphql.context import HubContext
 from hub.graphql.errors import normalise_all
 from hub.graphql.receipts import Receipts
@@ -54,14 +54,16 @@ class HubGraphQL(GraphQL[HubContext, None]):
                 await self.receipts.for_auth_failure(error, rid)
                 refusal = _unauthenticated(error)
                 refusal.headers[REQUEST_ID_HEADER] = rid
-        if refusal is None and request.method == "POST":
+        if refusal is None and isinstance(too_large := scope.get(BODY_REFUSAL), HubError):
+            refusal = await self._refuse_body(request, too_large, 413)
+        elif refusal is None and request.method == "POST":
             try:  # capped already (hub.web.body_limit)
                 body = await request.body()
             except ClientDisconnect:
                 return
             refused = check_body(body)
             if refused is not None:
-                refusal = await self._refuse_body(request, refused)
+                refusal = await self._refuse_body(request, refused, 400)
             receive = replay(body, receive)
         if refusal is not None:
             await refusal(scope, receive, send)
@@ -69,8 +71,8 @@ class HubGraphQL(GraphQL[HubContext, None]):
         with contextlib.suppress(ClientDisconnect), self.receipts.writer.expecting():
             await super().__call__(scope, receive, send)
 
-    async def _refuse_body(self, request: Request, error: HubError) -> Response:
-        """Answers the refusal of a malformed body (400) in the GraphQL error shape, once registered."""
+    async def _refuse_body(self, request: Request, error: HubError, status: int) -> Response:
+        """Answers the refusal of a malformed (400) or oversized (413) body in the GraphQL error shape, registered."""
         try:
             operator = operator_name(request.headers.get(OPERATOR_HEADER))
         except HubError:
@@ -84,7 +86,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         }
         if event_id is not None:
             body["extensions"] = {"audit": {"eventId": event_id}}
-        return JSONResponse(body, status_code=400)
+        return JSONResponse(body, status_code=status)
 
     def _refuse_content_type(self, request: Request) -> Response | None:
         if request.method != "POST":

@@ -6,9 +6,13 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.errors import ErrorCode
+from hub.errors import ErrorCode, HubError
 
 _OAUTH_PATHS = ("/oauth/", "/dev/")
+# Endpoints that register the refusal themselves once they know the caller: they receive an empty body and
+# the refusal under this scope key (hub.graphql.body.BODY_REFUSAL, the same key: the layers do not import each other).
+BODY_REFUSAL = "hub.body_refusal"
+_REGISTERING_PATHS = frozenset({"/graphql"})
 
 
 async def read_capped(scope: Scope, receive: Receive, limit: int) -> bytes | None:
@@ -45,14 +49,22 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return again
 
 
+def too_large_error(limit: int) -> HubError:
+    """Answers the error of a body over `limit` bytes (BAD_USER_INPUT, HTTP 413)."""
+    return HubError(
+        ErrorCode.BAD_USER_INPUT,
+        f"the request body is larger than {limit} bytes",
+        fix="send a smaller body; the limit is the deployment's setting max_body_bytes",
+    )
+
+
 def too_large(path: str, limit: int) -> JSONResponse:
     """Answers the 413 for a body over `limit` bytes, in the OAuth error shape on OAuth paths, else GraphQL's."""
-    message = f"the request body is larger than {limit} bytes"
-    fix = "send a smaller body; the limit is the deployment's setting max_body_bytes"
+    error = too_large_error(limit)
     if path.startswith(_OAUTH_PATHS):
-        return JSONResponse({"error": "invalid_request", "error_description": f"{message} ({fix})"}, 413)
-    error = {"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT.value, "fix": fix}}
-    return JSONResponse({"data": None, "errors": [error]}, 413)
+        return JSONResponse({"error": "invalid_request", "error_description": f"{error.message} ({error.fix})"}, 413)
+    shaped = {"message": error.message, "extensions": {"code": error.code.value, "fix": error.fix}}
+    return JSONResponse({"data": None, "errors": [shaped]}, 413)
 
 
 class BodyLimit:
@@ -69,6 +81,9 @@ class BodyLimit:
         try:
             body = await read_capped(scope, receive, self.limit)
         except ClientDisconnect:
+            return
+        if body is None and scope["path"] in _REGISTERING_PATHS:
+            await self.app({**scope, BODY_REFUSAL: too_large_error(self.limit)}, replay(b"", receive), send)
             return
         if body is None:
             await too_large(scope["path"], self.limit)(scope, receive, send)

@@ -134,3 +134,9 @@ def test_the_cap_holds_on_every_post_endpoint(hub: HubFixture) -> None:
     assert graphql.status_code == 413
     assert codes(graphql.json()) == ["BAD_USER_INPUT"]
     assert "max_body_bytes" in graphql.json()["errors"][0]["extensions"]["fix"]
+    registered = [e for e in all_events(hub, {"department": "public"}) if e["eventId"] == event_id(graphql.json())]
+    assert registered[0]["errorCodes"] == ["BAD_USER_INPUT"]  # the caller is known: the refusal is registered
+    anonymous = httpx.post(
+        f"{hub.base_url}/graphql", content=b"x" * 70_000, headers={"Content-Type": "application/json"}
+    )
+    assert anonymous.status_code == 401  # a caller without a token learns nothing more
