@@ -63,7 +63,7 @@ def test_the_source_s_own_end_date_counts_within_the_longest_period() -> None:
 
 def test_repair_may_be_applied_for_once_the_minimum_period_has_run() -> None:
     assert repairable_from(PENALTY, _penalty("罚款")) == date(2024, 5, 29)
-    assert repairable_from(PENALTY, _penalty("吊销许可证件")) == date(2024, 8, 29)
+    assert repairable_from(PENALTY, _penalty("吊销许可证件")) == date(2025, 2, 28)
 
 
 def test_an_exited_listing_ends_at_once() -> None:
@@ -108,7 +108,7 @@ def _line(text: str, needle: str) -> int:
     ("old", "new", "at", "words"),
     [
         ("          repair_after: P3M\n", "          repair_after: P2Y\n", "general:", "past its disclosure period"),
-        ("          disclosure_period: P3Y\n          repair_after: P6M", "          disclosure_period: P6M\n"
+        ("          disclosure_period: P3Y\n          repair_after: P1Y", "          disclosure_period: P11M\n"
          "          repair_after: P6M", "serious:", "published for less"),
         ("          disclosure_period: P1Y\n", "          disclosure_period: P5Y\n", "general:", "longer than"),
         ("          match: [罚款, 没收违法所得", "          match: [警告, 没收违法所得", "match: [警告, 没收",
