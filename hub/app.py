@@ -28,6 +28,7 @@ from hub.federation.fetch import SourceState
 from hub.graphql.http import HubGraphQL
 from hub.graphql.receipts import Receipts, operation_names
 from hub.graphql.schema import build_schema
+from hub.graphql.trusted import TrustedDocuments
 from hub.identity.principal import Principal
 from hub.metrics import CONTENT_TYPE, HubMetrics, multiprocess_dir
 from hub.privacy.consent import HUB_ENGINE
@@ -35,6 +36,7 @@ from hub.services import build_services
 from hub.store.audit_repo import AuditRepository
 from hub.store.clients import ClientRepository
 from hub.store.closed_cases import ClosedCaseRepository
+from hub.store.documents import DocumentRepository
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository, check_signing_keys
 from hub.tracing import tracing_middleware
@@ -123,10 +125,15 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
             thresholds=AnomalyThresholds.from_settings(settings.audit_anomalies),
         )  # fmt: skip
         services.cases = CaseRegister(ClosedCaseRepository(audit_repo.engine))
+        documents = TrustedDocuments(
+            DocumentRepository(hub_engine), ClientRepository(hub_engine), schema, services.policies
+        )
+        await documents.reanalyse()  # a policy change suspends the approved documents whose profile grew
         graphql.app = HubGraphQL(
             services,
             authenticate,
             Receipts(writer, metrics),
+            documents,
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,

@@ -107,6 +107,7 @@ class AuditEvent:
     latency_ms: float | None = None
     case_number: str | None = None
     concealed_until_case_closes: bool = False
+    document_id: str | None = None  # the trusted document the operation ran (sha256:<hex>)
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -118,7 +119,7 @@ class AuditEvent:
     def to_dict(self) -> dict[str, Any]:
         """Answers the JSON-ready form of this event (the register's record).
 
-        Keys added after the first release (`case_number`, `concealed_until_case_closes`) are written
+        Keys added after the first release (`case_number`, `concealed_until_case_closes`, `document_id`) are written
         only when set, so an event without them has the same body as before they existed.
         """
         data: dict[str, Any] = {
@@ -146,6 +147,8 @@ class AuditEvent:
             data["case_number"] = self.case_number
         if self.concealed_until_case_closes:
             data["concealed_until_case_closes"] = True
+        if self.document_id is not None:
+            data["document_id"] = self.document_id
         return data
 
     def unstorable(self) -> str | None:
@@ -185,6 +188,7 @@ class AuditEvent:
             latency_ms=data.get("latency_ms"),
             case_number=data.get("case_number"),
             concealed_until_case_closes=bool(data.get("concealed_until_case_closes", False)),
+            document_id=data.get("document_id"),
         )
 
     @classmethod

@@ -26,7 +26,7 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
         "approval-bureau",
         "太原市行政审批服务管理局 审批系统",
         _org("11140100MB1A00010"),
-        ("subject:read", "subject:bulk", "check:read", "measure:feedback", "catalog:read"),
+        ("subject:read", "subject:bulk", "check:read", "measure:feedback", "catalog:read", "documents:write"),
     ),
     DemoDepartment(
         "market-regulation",
@@ -67,13 +67,13 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
         "bank",
         "中国工商银行股份有限公司山西省分行",
         _org("91140000MA0B00050"),
-        ("subject:read", "check:read", "catalog:read"),
+        ("subject:read", "check:read", "catalog:read", "documents:write"),
     ),
     DemoDepartment("public", "信用山西 公众查询", _org("11140000MB1A00060"), ("subject:read",)),
     DemoDepartment(
         "privacy-office",
         "山西省社会信用体系建设办公室 隐私保护",
         _org("11140000MB1A00070"),
-        ("audit:read", "subject:read"),
+        ("audit:read", "subject:read", "documents:review"),
     ),
 )

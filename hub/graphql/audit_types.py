@@ -97,6 +97,9 @@ class AuditEventNode:
     case_closed_at: datetime.datetime | None = strawberry.field(
         description="when the case this access is concealed until was closed; null while it is open"
     )
+    document_id: str | None = strawberry.field(
+        default=None, description="the approved trusted document the operation ran (sha256:<hex>), if any"
+    )
 
 
 @strawberry.type

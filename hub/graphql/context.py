@@ -12,6 +12,7 @@ from hub.policy.purposes import Purpose
 from hub.records.view import Disclosure
 
 if TYPE_CHECKING:
+    from hub.graphql.trusted import TrustedDocuments
     from hub.services import Services
 
 
@@ -30,6 +31,8 @@ class HubContext:
     notes: dict[str, Any] = field(default_factory=dict)
     case_number: str | None = None  # the case the request names (X-Hub-Case), canonical
     header_error: HubError | None = None  # a malformed header: the whole operation is refused
+    documents: TrustedDocuments | None = None  # the trusted documents' register, set by the HTTP view
+    document_id: str | None = None  # the trusted document the request runs, if any
 
     def state_purpose(self, policy: Policy, purpose: Purpose) -> None:
         """Answers nothing; notes the purpose a data query states, refusing a case-bound one that names no case."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -12,14 +14,16 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
 from hub.errors import ErrorCode, HubError
 from hub.graphql.body import BODY_REFUSAL, check_body, replay
 from hub.graphql.context import HubContext
-from hub.graphql.errors import normalise_all
+from hub.graphql.document_profile import document_id
+from hub.graphql.errors import hub_error, normalise_all
 from hub.graphql.receipts import Receipts
+from hub.graphql.trusted import TrustedDocuments
 from hub.identity.case import CASE_HEADER, case_number
 from hub.identity.header_text import REQUEST_ID_HEADER, request_id
 from hub.identity.operator import OPERATOR_HEADER, operator_name
@@ -32,11 +36,19 @@ Authenticate = Callable[[str | None], Awaitable[Principal]]
 class HubGraphQL(GraphQL[HubContext, None]):
     """Strawberry's ASGI view with the hub's authentication, request checks and receipts."""
 
-    def __init__(self, services: Services, authenticate: Authenticate, receipts: Receipts, **kwargs: Any):
+    def __init__(
+        self,
+        services: Services,
+        authenticate: Authenticate,
+        receipts: Receipts,
+        documents: TrustedDocuments | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.services = services
         self.authenticate = authenticate
         self.receipts = receipts
+        self.documents = documents
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,6 +121,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
     async def get_context(self, request: Any, response: Any) -> HubContext:
         headers = request.headers
         context = HubContext(services=self.services, principal=request.state.principal, request_id=_request_id(headers))
+        context.documents = self.documents
         response.headers[REQUEST_ID_HEADER] = context.request_id  # the caller's, when fit for the register
         context.notes["started"] = time.perf_counter()
         context.notes["http_method"] = request.method
@@ -121,6 +134,36 @@ class HubGraphQL(GraphQL[HubContext, None]):
             context.header_error = error
         request.state.hub_context = context
         return context
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: HubContext,
+                             root_value: Any, request_data: GraphQLRequestData) -> ExecutionResult:  # fmt: skip
+        """Answers the operation's result; a trusted document's stored text replaces the id before parsing."""
+        try:
+            request_data = await self._trusted(request, context, request_data)
+        except HubError as error:
+            context.notes["query"] = request_data.query
+            return ExecutionResult(data=None, errors=[hub_error(error)])
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+
+    async def _trusted(self, request: Request, context: HubContext, data: GraphQLRequestData) -> GraphQLRequestData:
+        """Answers the request with the approved text of the document it names (or as sent, where allowed)."""
+        given = await _document_id(request, data)
+        if given is None:
+            policy = self.services.policies.get(context.principal.department)
+            if policy is None or not policy.documents_required:
+                return data
+            given = document_id(data.query or "")  # an approved document's own text runs as that document
+            if self.documents is None or not await self.documents.is_approved(context.principal.client_id, given):
+                raise HubError(
+                    ErrorCode.DOCUMENT_REQUIRED,
+                    f"department '{policy.department}' runs only trusted documents",
+                    fix='send {"documentId": "sha256:<hex>", "variables": {...}} for a registered, approved document',
+                )
+        if self.documents is None:
+            raise HubError(ErrorCode.PERSISTED_QUERY_NOT_FOUND, "this hub keeps no trusted documents")
+        text = await self.documents.approved_text(context.principal.client_id, given)
+        context.document_id = given
+        return dataclasses.replace(data, query=text)
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """Answers GraphiQL (where the deployment enables it) to a caller who may read the schema."""
@@ -148,6 +191,24 @@ class HubGraphQL(GraphQL[HubContext, None]):
             extensions["audit"] = {"eventId": event_id}
             response["extensions"] = extensions
         return response
+
+
+async def _document_id(request: Request, data: GraphQLRequestData) -> str | None:
+    """Answers the trusted document id a request names (documentId, or Apollo's persistedQuery hash), if any."""
+    if data.query is not None:
+        return None
+    persisted = (data.extensions or {}).get("persistedQuery")
+    if isinstance(persisted, dict) and persisted.get("sha256Hash"):
+        digest = str(persisted["sha256Hash"])
+        return digest if digest.startswith("sha256:") else f"sha256:{digest}"
+    if request.method == "GET":
+        given: object = request.query_params.get("documentId")
+    else:
+        body = json.loads(await request.body())  # strawberry parsed it already; it keeps only the keys it knows
+        given = body.get("documentId") if isinstance(body, dict) else None
+    if given is not None and not isinstance(given, str):
+        raise HubError(ErrorCode.BAD_USER_INPUT, "documentId is a string", fix='send "sha256:<hex>"')
+    return given
 
 
 def _forbidden(message: str) -> JSONResponse:

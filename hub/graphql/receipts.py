@@ -101,6 +101,7 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
         latency_ms=round((time.perf_counter() - notes.get("started", time.perf_counter())) * 1000, 2),
         case_number=context.case_number,
         concealed_until_case_closes=by_case,
+        document_id=context.document_id,
     )
 
 

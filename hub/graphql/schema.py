@@ -17,6 +17,7 @@ from hub.graphql.audit import AuditQuery
 from hub.graphql.cases import CaseMutation
 from hub.graphql.consent import ConsentMutation, ConsentQuery
 from hub.graphql.context import HubContext
+from hub.graphql.documents import DocumentsMutation, DocumentsQuery
 from hub.graphql.errors import hub_error, normalise_all, withheld_error
 from hub.graphql.limits import count_repetition, measure
 from hub.graphql.measure_cases import MeasureCaseMutation, MeasureCaseQuery
@@ -32,10 +33,11 @@ from hub.records.view import Withheld
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (
     RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, MeasureCaseQuery, RightsQuery,
-    SourceFeedbackQuery, PublicListsQuery,
+    SourceFeedbackQuery, PublicListsQuery, DocumentsQuery,
 )  # fmt: skip
 MUTATIONS: tuple[type, ...] = (
     ConsentMutation, MeasuresMutation, MeasureCaseMutation, RightsMutation, CaseMutation, SourceFeedbackMutation,
+    DocumentsMutation,
 )  # fmt: skip
 
 SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)

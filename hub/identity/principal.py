@@ -19,6 +19,8 @@ CLIENT_SCOPES = frozenset(
         "catalog:read",
         "case:close",
         "feedback:read",
+        "documents:write",
+        "documents:review",
     }
 )
 ALL_SCOPES = SELF_SCOPES | CLIENT_SCOPES

@@ -8,7 +8,7 @@ from hub.errors import ConfigError
 from hub.policy.model import PolicySpec
 from hub.policy.purposes import PURPOSES_BY_KIND, DepartmentKind
 
-AUDIT_SCOPES = frozenset({"audit:read"})
+AUDIT_SCOPES = frozenset({"audit:read", "documents:review"})
 # Correction notices go to the department that decided an item: only such a department may pull them.
 DECIDING_SCOPES = frozenset({"feedback:read"})
 

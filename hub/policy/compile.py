@@ -54,6 +54,7 @@ def compile_policy(spec: PolicySpec, catalog: Catalog) -> Policy:
         conceal_access_days=dict(spec.conceal_access_days),
         conceal_until_case_closes=frozenset(spec.conceal_until_case_closes),
         scopes=frozenset(spec.scopes),
+        documents_required=spec.documents == "required",
     )
 
 

@@ -101,6 +101,7 @@ class PolicySpec(_Strict):
     by_purpose: dict[Purpose, Rules] = Field(default_factory=dict)
     conceal_access_days: dict[Purpose, ConcealDays] = Field(default_factory=dict)
     conceal_until_case_closes: list[Purpose] = Field(default_factory=list)
+    documents: Literal["required", "optional"] = "optional"
 
     @property
     def masked_ceiling(self) -> Sharing:

@@ -78,6 +78,7 @@ class Policy:
     sees_own_history: bool = field(default=False, compare=False)
     natural_persons: bool = True
     scopes: frozenset[str] = frozenset()  # the most a client of the department may hold
+    documents_required: bool = False  # only trusted documents run (`documents: required`)
     _plans: dict[tuple[object, ...], Plan] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def decide(self, purpose: Purpose, kind: SubjectKind, field_path: str) -> Decision:

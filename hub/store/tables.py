@@ -289,3 +289,20 @@ measure_cases = Table(
     Index("ix_measure_cases_initiating", "initiating_department", "initiated_at"),
     Index("ix_measure_cases_subject_measure", "subject_code", "measure_code"),
 )
+
+
+# --- trusted documents: a client's registered operations, their disclosure profile and review ----
+trusted_documents = Table(
+    "trusted_documents",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("document_id", String(71), primary_key=True),  # sha256:<64 hex>
+    Column("body", Text, nullable=False),
+    Column("profile", Text, nullable=False),  # JSON: the disclosure profile under the client's policy
+    Column("status", String(16), nullable=False),  # pending | approved | rejected | suspended
+    Column("note", Text, nullable=True),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("reviewed_at", DateTime(timezone=True), nullable=True),
+    Column("reviewed_by", String(200), nullable=True),
+    Index("ix_trusted_documents_status", "status"),
+)
