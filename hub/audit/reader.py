@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from hub.audit.anomalies import Anomaly, AnomalyThresholds, find_anomalies
 from hub.audit.events import AuditEvent
-from hub.audit.export import export_csv
+from hub.audit.export import CsvLayout, export_csv
 from hub.audit.ports import AuditStore
 from hub.audit.review import AccessEntry, AuditFilter, AuditRecord, Page, access_log, review
 from hub.audit.verify import IntegrityReport, verify_chain
@@ -189,9 +189,9 @@ class AuditReader:
             log.error("audit chain broken at seq %s (%s)", report.first_bad_seq, report.reason)
         return status
 
-    def export(self, where: AuditFilter) -> AsyncIterator[str]:
-        """Answers the matching register as CSV text, streamed page by page."""
-        return export_csv(self.store, self.secret, where, self.clock())
+    def export(self, where: AuditFilter, layout: CsvLayout | None = None) -> AsyncIterator[str]:
+        """Answers the matching register as CSV text (laid out for programs unless told), streamed page by page."""
+        return export_csv(self.store, self.secret, where, self.clock(), layout)
 
     async def record(self, event: AuditEvent) -> str:
         """Answers the event id once the event is durable; raises AUDIT_UNAVAILABLE otherwise."""

@@ -2,15 +2,18 @@
 
 Query parameters mirror the GraphQL AuditFilter: subject, clientId, organisation, department,
 operator, purpose, outcome, type, caseNumber, since, until (ISO 8601 with offset, or a date: midnight China time).
+For people, `lang=zh` (or `en`) heads the columns in that language and writes times in China time, in UTF-8 with a
+byte order mark so that Excel opens it; `encoding=gb18030` (or `utf-8`, `utf-8-sig`) chooses the encoding.
 Every export is registered first (an AUDIT_REVIEW event); when that receipt cannot be stored nothing
 is exported (AUDIT_UNAVAILABLE, 503). Refusals are registered too, best effort.
 """
 
 from __future__ import annotations
 
+import codecs
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
 
 from starlette.requests import Request
@@ -18,6 +21,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from hub.audit import AuditEvent, AuditFilter, EventType, Outcome, query_hash
+from hub.audit.export import CSV_COLUMNS, CsvLayout
 from hub.audit.review import LOCAL_ZONE
 from hub.errors import ErrorCode, HubError
 from hub.identity.case import canonical_case_number
@@ -27,11 +31,14 @@ from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.policy.purposes import Purpose
 from hub.services import Services
+from hub.web.i18n import EXPORT_HEADERS, LANGS
 
 Authenticate = Callable[[str | None], Awaitable[Principal]]
 PATH = "/audit/export.csv"
 _PLAIN = {"clientId": "client_id", "organisation": "org", "department": "department", "operator": "operator"}
-_KNOWN = frozenset({*_PLAIN, "subject", "purpose", "outcome", "type", "since", "until", "caseNumber"})
+_LAYOUT = frozenset({"lang", "encoding"})
+_KNOWN = frozenset({*_PLAIN, *_LAYOUT, "subject", "purpose", "outcome", "type", "since", "until", "caseNumber"})
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 _STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403, ErrorCode.AUDIT_UNAVAILABLE: 503}
 
 
@@ -56,6 +63,26 @@ def _member(name: str, text: str, allowed: Mapping[str, str]) -> str:
     if value is None:
         raise _bad(f"{name} must be one of {', '.join(sorted(allowed))}")
     return value
+
+
+def layout_from(params: Mapping[str, str]) -> tuple[CsvLayout, str]:
+    """Answers the export's layout and encoding: for programs by default, for people with `lang` (Excel-ready)."""
+    lang, encoding = params.get("lang", ""), params.get("encoding", "").lower()
+    if lang and lang not in LANGS:
+        raise _bad(f"lang must be one of {', '.join(LANGS)}")
+    if encoding and encoding not in ENCODINGS:
+        raise _bad(f"encoding must be one of {', '.join(ENCODINGS)}", "gb18030 for older Excel, else utf-8-sig")
+    if not lang:
+        return CsvLayout(), encoding or "utf-8"
+    index = LANGS.index(lang)
+    return CsvLayout(tuple(EXPORT_HEADERS[c][index] for c in CSV_COLUMNS), LOCAL_ZONE), encoding or "utf-8-sig"
+
+
+async def _encoded(lines: AsyncIterator[str], encoding: str) -> AsyncIterator[bytes]:
+    if encoding == "utf-8-sig":
+        yield codecs.BOM_UTF8
+    async for text in lines:
+        yield text.encode("utf-8" if encoding == "utf-8-sig" else encoding)
 
 
 def filter_from(params: Mapping[str, str]) -> AuditFilter:
@@ -133,6 +160,7 @@ class _Export:
                 "your department must name the operator of every register review",
                 fix="send the X-Hub-Operator header with the officer's name or staff number",
             )
+        layout_from(self.request.query_params)
         return filter_from(self.request.query_params)
 
     async def refuse(self, error: HubError) -> Response:
@@ -173,6 +201,9 @@ def audit_export_route(authenticate: Authenticate, services: Callable[[], Servic
             "Cache-Control": "no-store",
             "X-Hub-Audit-Event-Id": event_id,
         }
-        return StreamingResponse(reader.export(where), media_type="text/csv; charset=utf-8", headers=headers)
+        layout, encoding = layout_from(request.query_params)
+        charset = "gb18030" if encoding == "gb18030" else "utf-8"
+        lines = _encoded(reader.export(where, layout), encoding)
+        return StreamingResponse(lines, media_type=f"text/csv; charset={charset}", headers=headers)
 
     return Route(PATH, export, methods=["GET"])

@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from hub.config import Settings
 from hub.web import operations as ops
+from hub.web.audit_export import ENCODINGS
 from hub.web.console_view import (
     CHART_DAYS,
     anomaly_rows,
@@ -242,5 +243,7 @@ class _Export:
             response = self.console.render.redirect(request, session)
             await response(scope, receive, send)
             return
-        params = self.console.export_params(session)
+        asked = request.query_params.get("encoding", "")
+        lang = self.console.render.translator(request).lang
+        params = {**self.console.export_params(session), "lang": lang, "encoding": asked if asked in ENCODINGS else ""}
         await Gateway(request).forward(scope, receive, send, EXPORT_PATH, params, session.token, session.operator)

@@ -181,9 +181,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console_apply": ("筛选", "Apply"),
     "console_clear": ("清除", "Clear"),
     "console_export": ("导出 CSV", "Export CSV"),
+    "console_export_gb18030": ("导出 CSV（GB18030，旧版 Excel）", "Export CSV (GB18030, older Excel)"),
     "console_export_help": (
-        "按当前筛选条件导出，导出操作同样登记。",
-        "Exports the current filter; the export is registered too.",
+        "按当前筛选条件导出，导出操作同样登记；表头为中文，时间为北京时间，可直接用 Excel 打开。",
+        "Exports the current filter; the export is registered too. Times are China time; it opens in Excel.",
     ),
     "console_register_empty": ("没有符合条件的事件。", "No event matches."),
     "console_pages": ("分页", "Pages"),
@@ -263,6 +264,38 @@ ERROR_TEXTS: tuple[tuple[str, str], ...] = (
     (r"(?:reason|description) must be \d+ to (?P<high>\d+) characters", "说明应为 1 至 {high} 个字"),
     (r"Client authentication failed.*|invalid_client.*", "客户端 ID 或密钥不正确"),
 )
+
+
+# The register export's columns (hub.audit.export.CSV_COLUMNS) as a spreadsheet for people heads them.
+EXPORT_HEADERS: dict[str, tuple[str, str]] = {
+    "seq": ("序号", "No."),
+    "event_id": ("事件编号", "Event"),
+    "at": ("时间（北京时间）", "Time (China)"),
+    "type": ("类型", "Type"),
+    "outcome": ("结果", "Outcome"),
+    "client_id": ("客户端", "Client"),
+    "org": ("机构代码", "Organisation code"),
+    "org_name": ("机构", "Organisation"),
+    "department": ("部门", "Department"),
+    "operator": ("操作人员", "Operator"),
+    "purpose": ("用途", "Purpose"),
+    "legal_basis": ("法律依据", "Legal basis"),
+    "consent_ids": ("授权编号", "Consents"),
+    "subjects": ("主体", "Subjects"),
+    "fields_clear": ("明文提供的信息项", "Items in clear"),
+    "fields_masked": ("脱敏提供的信息项", "Items masked"),
+    "fields_denied": ("未提供的信息项", "Items withheld"),
+    "concealed_until": ("暂不向主体显示至", "Hidden until"),
+    "case_number": ("案号", "Case"),
+    "concealed_until_case_closes": ("结案前不向主体显示", "Hidden until the case closes"),
+    "case_closed_at": ("结案时间（北京时间）", "Case closed (China)"),
+    "concealment": ("向主体显示情况", "Shown to the subject"),
+    "error_codes": ("错误代码", "Error codes"),
+    "operation_name": ("操作名称", "Operation"),
+    "query_hash": ("查询摘要", "Query hash"),
+    "latency_ms": ("耗时（毫秒）", "Latency (ms)"),
+    "hash": ("哈希", "Hash"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
 from hub.audit.export import CSV_COLUMNS
+from hub.web.i18n import EXPORT_HEADERS
 from tests.support.server import HubFixture
 
 RECORD = "query($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) { code name } }"
@@ -127,3 +130,24 @@ def test_a_case_filter_exports_concealed_searches_with_their_state(hub: HubFixtu
         "（2026）晋01执700号", "true", "")  # fmt: skip
     assert row["concealment"] == "concealed"
     assert row["concealed_until"]
+
+
+def test_an_export_for_people_has_chinese_headers_china_time_and_opens_in_excel(hub: HubFixture) -> None:
+    enterprise = hub.samples["enterprise"]
+    receipt = hub.graphql("approval-bureau", RECORD, {"c": enterprise}).json()["extensions"]["audit"]["eventId"]
+    wanted = {"department": "approval-bureau", "subject": enterprise}
+    plain = {row["event_id"]: row for row in _rows(_export(hub, wanted))}[receipt]
+    excel = _export(hub, {**wanted, "lang": "zh"})
+    assert excel.headers["content-type"] == "text/csv; charset=utf-8"
+    assert excel.content.startswith(codecs.BOM_UTF8)
+    older = _export(hub, {**wanted, "lang": "zh", "encoding": "gb18030"})
+    assert older.headers["content-type"] == "text/csv; charset=gb18030"
+    for body, encoding in ((excel.content, "utf-8-sig"), (older.content, "gb18030")):
+        lines = list(csv.reader(io.StringIO(body.decode(encoding))))
+        assert tuple(lines[0]) == tuple(EXPORT_HEADERS[column][0] for column in CSV_COLUMNS)
+        mine = next(line for line in lines[1:] if line[CSV_COLUMNS.index("event_id")] == receipt)
+        china = datetime.fromisoformat(plain["at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+        assert mine[CSV_COLUMNS.index("at")] == china.strftime("%Y-%m-%d %H:%M:%S")
+    refused = _export(hub, {**wanted, "lang": "zh", "encoding": "latin-1"})
+    assert refused.status_code == 400
+    assert _code(refused) == "BAD_USER_INPUT"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from hub.audit.export import CSV_COLUMNS
 from hub.demo.departments import DEPARTMENTS
+from hub.web.i18n import EXPORT_HEADERS
 from tests.web.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -95,12 +97,13 @@ def test_subject_filter_stays_out_of_urls_and_export_has_the_header(page: Any, a
     page.wait_for_url(re.compile(r"/console(#register)?$"))
     assert page.locator("#register table.register tbody tr").count() >= 1
     with page.expect_download() as download:
-        page.get_by_role("link", name="导出 CSV").click()
+        page.get_by_role("link", name="导出 CSV", exact=True).click()
     target = tmp_path / "register.csv"
     download.value.save_as(target)
-    with target.open(encoding="utf-8", newline="") as handle:
+    assert target.read_bytes().startswith(codecs.BOM_UTF8), "Excel reads UTF-8 only after a byte order mark"
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    assert tuple(rows[0]) == tuple(EXPORT_HEADERS[column][0] for column in CSV_COLUMNS)
     assert len(rows) > 1
     assert all(code in row[CSV_COLUMNS.index("subjects")] for row in rows[1:])
     assert not any(code in url for url in requested), "a subject code went into a URL"

@@ -42,3 +42,10 @@ def test_departments_and_scopes_are_named_by_their_titles() -> None:
     assert zh.anomaly(
         "foreign_purpose", "department bank: 2 operations for purpose LAW_ENFORCEMENT, foreign to it"
     ) == ("部门 商业银行（金融机构）：以不属于本部门的用途 行政执法 操作 2 次")
+
+
+def test_every_export_column_has_a_chinese_and_an_english_heading() -> None:
+    from hub.audit.export import CSV_COLUMNS
+    from hub.web.i18n import EXPORT_HEADERS
+
+    assert tuple(EXPORT_HEADERS) == CSV_COLUMNS
