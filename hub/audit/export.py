@@ -16,7 +16,7 @@ CSV_COLUMNS = (
     "seq", "event_id", "at", "type", "outcome", "client_id", "org", "org_name", "department", "operator",
     "purpose", "legal_basis", "consent_ids", "subjects", "fields_clear", "fields_masked", "fields_denied",
     "concealed_until", "case_number", "concealed_until_case_closes", "case_closed_at", "concealment",
-    "error_codes", "operation_name", "query_hash", "latency_ms", "hash",
+    "error_codes", "operation_name", "query_hash", "document_id", "latency_ms", "hash",
 )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from strawberry import Schema
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection, convert_selections
 
 from hub.errors import ErrorCode, HubError
+from hub.graphql.limits import measure
 from hub.graphql.selection import requested_fields
 from hub.identity.codes import SubjectKind
 from hub.measures.facts import LINKED, REPRESENTATION, REQUESTED
@@ -29,6 +30,7 @@ from hub.policy.decision import Action
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
 
+MAX_TOKENS = 4000  # as an operation sent as text (hub.graphql.schema)
 FORMS = {Action.ALLOW: "clear", Action.MASK: "masked", Action.DENY: "denied"}
 _OPENNESS = {"denied": 0, "masked": 1, "clear": 2}
 RECORD_READS = frozenset({"subject", "subjects"})
@@ -86,6 +88,7 @@ class Profile:
 def analyse(schema: Schema, text: str, policy: Policy) -> Profile:
     """Answers the disclosure profile of a document under `policy`, or BAD_USER_INPUT with its GraphQL errors."""
     document = _valid_document(schema, text)
+    _within_limits(document, policy)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     info: Any = SimpleNamespace(fragments=fragments, variable_values={})
     operations: set[str] = set()
@@ -103,13 +106,29 @@ def analyse(schema: Schema, text: str, policy: Policy) -> Profile:
 
 def _valid_document(schema: Schema, text: str) -> DocumentNode:
     try:
-        document = parse(text)
+        document = parse(text, max_tokens=MAX_TOKENS)
     except GraphQLSyntaxError as error:
         raise _invalid([error]) from None
     errors = validate(schema._schema, document)
     if errors:
         raise _invalid(errors)
     return document
+
+
+def _within_limits(document: DocumentNode, policy: Policy) -> None:
+    """Answers nothing; refuses (QUERY_TOO_COMPLEX) a document deeper or with more aliases than the policy allows."""
+    for operation in (d for d in document.definitions if isinstance(d, OperationDefinitionNode)):
+        shape = measure(document, operation.name.value if operation.name else None, {})
+        for label, value, bound in (
+            ("depth", shape.depth, policy.limits.depth),
+            ("aliases", shape.aliases, policy.limits.aliases),
+        ):
+            if value > bound:
+                raise HubError(
+                    ErrorCode.QUERY_TOO_COMPLEX,
+                    f"the document's {label} is {value}; the policy of department '{policy.department}' allows {bound}",
+                    fix="ask for fewer fields, or split the operation into documents of their own",
+                )
 
 
 def _invalid(errors: list[GraphQLError]) -> HubError:

@@ -17,6 +17,7 @@ from hub.store.clients import ClientRepository
 from hub.store.documents import DocumentRepository, DocumentRow
 
 log = logging.getLogger(__name__)
+MAX_DOCUMENTS = 500  # per manifest: a client's operations, not a dump
 
 
 class DocumentStatus(StrEnum):
@@ -63,8 +64,12 @@ class TrustedDocuments:
 
     async def register(self, client_id: str, manifest: Mapping[str, object], now: datetime) -> list[DocumentRow]:
         """Answers the client's stored documents of the manifest; nothing is stored unless every one is valid."""
-        if not manifest:
-            raise HubError(ErrorCode.BAD_USER_INPUT, "the manifest is empty", fix="map each id to its document text")
+        if not manifest or len(manifest) > MAX_DOCUMENTS:
+            raise HubError(
+                ErrorCode.BAD_USER_INPUT,
+                f"a manifest holds 1 to {MAX_DOCUMENTS} documents; this one holds {len(manifest)}",
+                fix="map each id to its document text; register a larger set in several manifests",
+            )
         policy = await self._policy(client_id)
         rows: list[DocumentRow] = []
         for given, text in manifest.items():

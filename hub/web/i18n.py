@@ -293,6 +293,7 @@ EXPORT_HEADERS: dict[str, tuple[str, str]] = {
     "error_codes": ("错误代码", "Error codes"),
     "operation_name": ("操作名称", "Operation"),
     "query_hash": ("查询摘要", "Query hash"),
+    "document_id": ("可信文档", "Trusted document"),
     "latency_ms": ("耗时（毫秒）", "Latency (ms)"),
     "hash": ("哈希", "Hash"),
 }

@@ -136,10 +136,12 @@ def test_an_invalid_document_is_refused_with_its_errors_and_nothing_is_stored(hu
     body = graphql(hub, "bank", REGISTER, {"m": {document_id(bad): bad}})
     assert codes(body) == ["BAD_USER_INPUT"]
     assert any("salary" in message for message in body["errors"][0]["extensions"]["graphqlErrors"])
+    deep = "query($c: ID!) { subject(code: $c, purpose: CREDIT_LENDING) { " + "a: name " * 11 + "} }"
+    assert codes(graphql(hub, "bank", REGISTER, {"m": {document_id(deep): deep}})) == ["QUERY_TOO_COMPLEX"]
     wrong = graphql(hub, "bank", REGISTER, {"m": {"sha256:" + "0" * 64: CHECK}})
     assert codes(wrong) == ["BAD_USER_INPUT"]
     listed = graphql(hub, PRIVACY, PENDING)["data"]["trustedDocuments"]
-    assert not {document_id(bad), "sha256:" + "0" * 64} & {d["id"] for d in listed}
+    assert not {document_id(bad), document_id(deep), "sha256:" + "0" * 64} & {d["id"] for d in listed}
 
 
 def test_registering_needs_documents_write_and_reviewing_the_privacy_office(hub: HubFixture) -> None:
