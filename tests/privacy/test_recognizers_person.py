@@ -159,6 +159,20 @@ def test_the_later_names_of_a_list_after_a_role_keyword() -> None:
         ("我单位法定代表人上官萍、财务负责人诸葛丽红、主管陈浩承诺", ["上官萍", "诸葛丽红", "陈浩"]),
         ("申请人：严国，统一社会信用代码", ["严国"]),
         ("财务负责人次仁多吉、主管诸葛勇承诺", ["次仁多吉", "诸葛勇"]),
+        # minority names the tagger cuts apart, whole from their syllables
+        ("主管努尔艾力承诺所填信息真实", ["努尔艾力"]),
+        ("联系人：次仁多吉  联系电话：0351-7654321", ["次仁多吉"]),
+        ("异议申请人 扎西顿珠，手机号", ["扎西顿珠"]),
+        # a glued name that punctuation or a closing word ends stands, whatever the tagger read
+        ("审判员丁敏，书记员仝凯，电话", ["丁敏", "仝凯"]),
+        ("负责人崔敏、主管万红承诺所填信息真实", ["崔敏", "万红"]),
+        ("证人邓辉建证实当事人自2020年起经营", ["邓辉建"]),
+        ("员工禚静秀于2019年12月离职", ["禚静秀"]),
+        # signatures, quotes and the parties of a case cause
+        ("法定代表人签字：唐敏英本单位太原市某某有限公司", ["唐敏英"]),
+        ("系“史国”借用本人名义", ["史国"]),
+        ("申请执行人某某物流有限公司、卢勇飞买卖合同纠纷一案", ["卢勇飞"]),
+        ("原告某某公司与司马芳超民间借贷纠纷一案", ["司马芳超"]),
     ],
 )
 def test_the_model_finds(text: str, expected: list[str]) -> None:
@@ -177,6 +191,9 @@ def test_the_model_finds(text: str, expected: list[str]) -> None:
         "申请人承诺所提交材料真实有效。",
         "在太原市、晋中市等地经营",
         "责令改正，并处人民币伍万元整罚款。",
+        "当事人符合从轻处罚的情形，签字盖章后生效。",
+        "列入“黑名单”并实施“高消费”限制",
+        "某某公司与某某银行借款合同纠纷一案",
     ],
 )
 def test_the_model_ignores(text: str) -> None:

@@ -34,6 +34,7 @@ SINGLE_SURNAMES: frozenset[str] = frozenset(
         "迟邝官封谈匡鞠惠荆乐冀郁胥南班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉伊仝郜阚权帅屠豆朴盖练廉禹井祖漆巴丰支卿"
         "狄计索宣晋扈晁芮阙浦戈伏鹿薄邸雍辜羊裘亓修邰赫杭况宿鲜印逯隆茹诸慕亢嵇湛戎勾茅尉檀阴昝訾钮蔚顿滑麴雎"
         "郦怀殳逄郏贝鄂暴弓牧隗山宓蓬郗仰秋钭韶蓟赖苍莘贡宰璩濮宦庾暨弘禄沃夔厍巢蒯竺桓"
+        "禚仉缑佴眭笪酆苌揭闾"
     )
 )
 ROLE_KEYWORDS = (
@@ -78,6 +79,7 @@ ROLE_KEYWORDS = (
     "审判员",
     "审判长",
     "书记员",
+    "签字",
     "执法人员",
     "执行干警",
     "送达人",
@@ -215,7 +217,9 @@ ORGANISATION_WORDS = (
     "管理局",
     "人民法院",
 )
-_NOT_NAMES = frozenset({"公司", "本人", "单位", "个人", "不详", "本单位", "同上", "未知", "暂无"})
+_NOT_NAMES = frozenset(
+    {"公司", "本人", "单位", "个人", "不详", "本单位", "同上", "未知", "暂无", "盖章", "确认", "高消费", "双公示"}
+)
 _ORGANISATION_ENDINGS = tuple("店厂司社行部院局所馆场站队组会处室村镇乡县市区省厅委办")
 _STOP_WORDS = (
     "男",
@@ -294,8 +298,20 @@ _STOP_WORDS = (
     "财务",
     "主管",
     "承诺",
+    "证实",
+    "证明",
+    "本单位",
+    "买卖",
+    "民间借贷",
+    "于",
 )
 
+_CLAUSE_WORDS = ("的", "在", "于", "应", "向", "与", "支付", "本单位", "信用承诺")
+_CASE_CAUSES = "|".join(
+    ("买卖合同纠纷", "民间借贷纠纷", "借款合同纠纷", "租赁合同纠纷", "劳动争议", "合同纠纷", "侵权责任纠纷")
+)
+# Words after which a glued name is closed whatever the tagger read of it (`主管万红承诺`).
+_CLOSING_WORDS = ("承诺", "证实", "证明", "本单位", "买卖合同", "民间借贷", "借用", "负责办理")
 KNOWN_NAMES = "KnownNamesRecognizer"
 _CJK = r"[\u4e00-\u9fff]"
 _COMPOUND = "|".join(sorted(COMPOUND_SURNAMES))
@@ -309,7 +325,7 @@ _STOPS = "|".join((r"[^\u4e00-\u9fff]", "$", *sorted((*_STOP_WORDS, *ROLE_KEYWOR
 # From the name's first character: a run that reaches an organisation word before a clause word,
 # a role keyword or anything but CJK is an organisation's name (`太原市某某有限公司`), not a person's.
 _ORGANISATION = re.compile(
-    rf"(?:(?!{'|'.join((*ROLE_KEYWORDS, '的', '在', '于', '应', '向', '与', '支付'))}){_CJK}){{0,24}}?"
+    rf"(?:(?!{'|'.join((*ROLE_KEYWORDS, *_CLAUSE_WORDS))}){_CJK}){{0,24}}?"
     rf"(?:{'|'.join(sorted(ORGANISATION_WORDS, key=len, reverse=True))})"
 )
 
@@ -328,6 +344,10 @@ class RoleNameRecognizer(ChinesePatternRecognizer):
             rf"(?:{_KEYWORDS})(?:[ \t]*[：:，,\s][ \t]*\K{_NAME_AFTER_SEPARATOR}|\K{_NAME_GLUED})(?={_STOPS})",
             0.85,
         ),
+        # A name in quotes (`系“张三”借用本人名义`).
+        Pattern("quoted_name", rf"(?<=[“\"]){_NAME_AFTER_SEPARATOR}(?=[”\"])", 0.75),
+        # A party named right before the cause of a case (`某某公司、张三买卖合同纠纷一案`, `与李四民间借贷纠纷`).
+        Pattern("party_before_cause", rf"(?<=[、与和诉])\K{_NAME_GLUED}(?={_CASE_CAUSES})", 0.75),
         # The second and later names of a list after a role keyword: `被执行人张三、李四和王五`.
         Pattern(
             "role_name_list",
@@ -336,7 +356,7 @@ class RoleNameRecognizer(ChinesePatternRecognizer):
             0.85,
         ),
     )
-    TRIGGER = re.compile("|".join(ROLE_KEYWORDS))
+    TRIGGER = re.compile("|".join((*ROLE_KEYWORDS, "“", '"', "纠纷", "争议")))
 
     def invalidate_result(self, pattern_text: str) -> bool | None:
         """Answers True for words that follow a role keyword but are no name (`公司`, `某某店`, `陈述`)."""
@@ -428,6 +448,114 @@ class Tagger(Protocol):
 
 
 MODEL_NAMES = "ModelNameRecognizer"
+# Syllables of Uyghur, Kazakh, Tibetan and Mongolian given names as written in Chinese: two or more of them
+# in a row make a name the tagger often cuts apart (`努尔|艾力`, `次|仁多吉`).
+MINORITY_SYLLABLES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "艾力",
+            "买买提",
+            "艾买提",
+            "阿不都",
+            "阿卜杜",
+            "热合曼",
+            "吐尔洪",
+            "努尔",
+            "古丽",
+            "阿依",
+            "帕提",
+            "迪丽",
+            "热依拉",
+            "木拉提",
+            "艾尼瓦尔",
+            "依明",
+            "吾斯曼",
+            "玉素甫",
+            "托合提",
+            "阿力木",
+            "麦麦提",
+            "伊力",
+            "克孜",
+            "亚森",
+            "肉孜",
+            "卡德尔",
+            "赛买提",
+            "铁木尔",
+            "库尔班",
+            "努尔兰",
+            "米吉提",
+            "如克亚",
+            "祖丽",
+            "别克",
+            "阿布都",
+            "艾合买提",
+            "吐逊",
+            "艾山",
+            "吾买尔",
+            "阿地力",
+            "买合木提",
+            "地力夏提",
+            "热娜",
+            "阿米娜",
+            "沙吾提",
+            "次仁",
+            "扎西",
+            "多吉",
+            "尼玛",
+            "卓玛",
+            "顿珠",
+            "格桑",
+            "央金",
+            "拉姆",
+            "旦增",
+            "平措",
+            "达瓦",
+            "索朗",
+            "普布",
+            "德吉",
+            "次旦",
+            "白玛",
+            "洛桑",
+            "强巴",
+            "罗布",
+            "仁青",
+            "曲珍",
+            "边巴",
+            "米玛",
+            "拉巴",
+            "益西",
+            "贡布",
+            "才让",
+            "卓嘎",
+            "措姆",
+            "琼达",
+            "多杰",
+            "吉美",
+            "桑杰",
+            "仁增",
+            "群培",
+            "巴桑",
+            "巴特尔",
+            "其其格",
+            "乌力吉",
+            "额尔敦",
+            "宝力德",
+            "苏和",
+            "巴图",
+            "那仁",
+            "图雅",
+            "朝鲁",
+            "阿拉坦",
+            "斯琴",
+            "乌云",
+            "萨仁",
+            "孟和",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_MINORITY_RUN = re.compile(rf"(?:{'|'.join(MINORITY_SYLLABLES)})(?:[·•・.．]?(?:{'|'.join(MINORITY_SYLLABLES)}))+")
 MAX_SENTENCE = 126
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _CLAUSE_END = re.compile(r"[，,、：:]")
@@ -532,6 +660,8 @@ class ModelNameRecognizer(EntityRecognizer):
                 for result in self._rules.analyze(text, ["PERSON"]):
                     if not _vetoed(text, result.start, result.end, vetoed[index]):
                         found[index].append(self._result(result.start, result.end, result.score))
+        for index, text in enumerate(texts):
+            found[index].extend(self._result(m.start(), m.end()) for m in _MINORITY_RUN.finditer(text))
         return [self._joined(results) for results in found]
 
     def _joined(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
@@ -560,9 +690,14 @@ class ModelNameRecognizer(EntityRecognizer):
 
 
 def _vetoed(text: str, start: int, end: int, words: set[tuple[int, int]]) -> bool:
-    """Answers whether a rule's name glued to its keyword is a word the tagger read as no name (`当事人符合`)."""
+    """Answers whether a rule's name glued to its keyword is a word the tagger read as no name (`当事人符合`).
+
+    A name that punctuation, a digit or the end of the text closes (`书记员仝凯，`) stands as a name
+    whatever the tagger read: a clause word after a role keyword goes on (`当事人符合从轻处罚`).
+    """
     glued = start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"
-    return glued and (start, end) in words and text[start : start + 2] not in COMPOUND_SURNAMES
+    closed = end >= len(text) or not "\u4e00" <= text[end] <= "\u9fff" or text.startswith(_CLOSING_WORDS, end)
+    return glued and not closed and (start, end) in words and text[start : start + 2] not in COMPOUND_SURNAMES
 
 
 def _names(text: str, offset: int, words: Sequence[TaggedWord]) -> list[tuple[int, int]]:
@@ -600,8 +735,13 @@ def _names(text: str, offset: int, words: Sequence[TaggedWord]) -> list[tuple[in
 
 
 def _after_keyword(text: str, start: int) -> int:
-    """Answers where a name starts whose first character the tagger gave to a role keyword (`负责人次|仁多吉`)."""
-    if start > 1 and "\u4e00" <= text[start - 1] <= "\u9fff" and text[: start - 1].endswith(ROLE_KEYWORDS):
+    """Answers where a name starts whose first character the tagger cut off after a role keyword
+    (`负责人次|仁多吉`, `联系人：次|仁多吉`)."""
+    if (
+        start > 1
+        and "\u4e00" <= text[start - 1] <= "\u9fff"
+        and text[: start - 1].rstrip(" \t：:").endswith(ROLE_KEYWORDS)
+    ):
         return start - 1
     return start
 
