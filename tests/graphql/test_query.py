@@ -111,7 +111,7 @@ def test_subjects_answers_in_input_order_with_errors_in_place(hub: Any) -> None:
 
 def test_subjects_above_the_policy_limit_is_too_complex(hub: Any) -> None:
     query = "query($cs: [ID!]!) { subjects(codes: $cs, purpose: ADMINISTRATIVE_APPROVAL) { code } }"
-    body = hub.graphql("approval-bureau", query, {"cs": [hub.samples["enterprise"]] * 5000}).json()
+    body = hub.graphql("approval-bureau", query, {"cs": [hub.samples["enterprise"]] * 1001}).json()  # its limit: 1,000
     assert _codes(body) == ["QUERY_TOO_COMPLEX"]
 
 
