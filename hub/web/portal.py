@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -86,6 +87,13 @@ class Portal:
         session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
             return self._sign_in_page(request, session)
+        return await self._page(request, session)
+
+    async def _page(
+        self, request: Request, session: Session, status: int = 200, kept: dict[str, Any] | None = None
+    ) -> Response:
+        """Answers the subject's own page (`kept`: what they typed in the form that failed, shown again)."""
+        assert session.token is not None
         t = self.render.translator(request)
         gateway, token = Gateway(request), session.token
         record, access, consents, *rights = await asyncio.gather(
@@ -107,7 +115,8 @@ class Portal:
                              for e in (log or {}).get("edges", [])
                              if e["node"].get("organisationCode") not in (None, own)})  # fmt: skip
         return self.render.page(
-            request, session, "portal.html", "portal_title",
+            request, session, "portal.html", "portal_title", status,
+            kept=kept or {},
             record=view,
             access=access_view(log, t, own=own) if log is not None else None,
             consents=consents_view(granted, t) if granted is not None else None,
@@ -167,11 +176,16 @@ class Portal:
                 fresh = Session()
                 fresh.flash(t("session_expired"), "error")
                 return self.render.redirect(request, fresh)
+            where = _anchor(action)
             answer = await action(request, session, form, Gateway(request), t)
             problem = answer_message(answer, t)
-            if problem:
-                session.flash(problem, "error")
-            return self.render.redirect(request, session, "#" + _anchor(action))
+            if problem:  # the page again, the notice next to the form, what they typed kept
+                session.flash(problem, "error", where)
+                kept = {key: texts(form, key, 2000) if key == "record_types" else text(form, key, 2000)
+                        for key in form if key != "csrf"}  # fmt: skip
+                return await self._page(request, session, 400, kept)
+            session.notice_at = where
+            return self.render.redirect(request, session, "#notice")
 
         return endpoint
 
@@ -213,8 +227,9 @@ class Portal:
 
 
 def _anchor(action: Action) -> str:
+    """Answers the form an action answers, where its notice shows."""
     name = getattr(action, "__name__", "")
-    return "consents" if name in ("_grant", "_revoke") else "rights"
+    return {"_grant": "grant", "_revoke": "consents", "_object": "objection"}.get(name, "repair")
 
 
 def _why(answer: Answer, name: str, t: Translator) -> str:

@@ -58,7 +58,7 @@ class Renderer:
     ) -> Response:
         """Answers a rendered page; the session (with its notice consumed) is saved in the same response."""
         t = self.translator(request)
-        notice, notice_kind = session.take_notice()
+        notice, notice_kind, notice_at = session.take_notice()
         context = {
             "t": t,
             "title": t(title_key),
@@ -69,6 +69,8 @@ class Renderer:
             "signed_in": session.signed_in,
             "notice": notice,
             "notice_kind": notice_kind,
+            "notice_at": notice_at,
+            "kept": {},
             **values,
         }
         response = self.jinja.TemplateResponse(request, template, context, status_code=status)

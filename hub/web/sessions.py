@@ -49,21 +49,22 @@ class Session:
     filters: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
     notice_kind: str = "info"
+    notice_at: str | None = None  # the form the notice answers: shown next to it (None: at the top)
 
     @property
     def signed_in(self) -> bool:
         """Answers whether the session carries a token that has not expired."""
         return self.token is not None and time.time() < self.expires
 
-    def flash(self, message: str, kind: str = "info") -> None:
-        """Records a notice to show once on the next page."""
-        self.notice, self.notice_kind = message, kind
+    def flash(self, message: str, kind: str = "info", at: str | None = None) -> None:
+        """Records a notice to show once on the next page (next to the form `at`, else at the top)."""
+        self.notice, self.notice_kind, self.notice_at = message, kind, at
 
-    def take_notice(self) -> tuple[str | None, str]:
-        """Answers the pending notice (and forgets it)."""
-        notice, kind = self.notice, self.notice_kind
-        self.notice, self.notice_kind = None, "info"
-        return notice, kind
+    def take_notice(self) -> tuple[str | None, str, str | None]:
+        """Answers the pending notice, its kind and the form it answers (and forgets it)."""
+        notice, kind, at = self.notice, self.notice_kind, self.notice_at
+        self.notice, self.notice_kind, self.notice_at = None, "info", None
+        return notice, kind, at
 
 
 def signed_session(token: str, expires_in: int, operator: str | None = None, *, person: bool = False) -> Session:

@@ -32,11 +32,11 @@ def sign_in(page: Any, hub: Any, code: str) -> None:
 
 def grant_bank_consent(page: Any, hub: Any) -> None:
     """Grants the bank consent for credit lending through the portal's form."""
-    form = page.locator("form[action$='/portal/consents']")
+    form = page.locator("form[action$='/portal/consents#notice']")
     form.get_by_label("被授权机构的统一社会信用代码").fill(hub.clients["bank"]["org"])
     form.get_by_label("用途").select_option("CREDIT_LENDING")
     form.get_by_role("button", name="授权").click()
-    page.wait_for_url(re.compile(r"/portal(#consents)?$"))
+    page.wait_for_url(re.compile(r"/portal(#notice)?$"))
 
 
 def test_sign_in_needs_the_development_provider_form(page: Any, web_hub: Any) -> None:
@@ -79,7 +79,7 @@ def test_citizen_sees_the_bank_query_then_revokes_and_the_bank_is_refused(page: 
 
     row = consents.locator("tr", has_text=BANK_NAME).filter(has=page.get_by_role("button", name="撤回"))
     row.get_by_role("button", name="撤回").click()
-    page.wait_for_url(re.compile(r"/portal(#consents)?$"))
+    page.wait_for_url(re.compile(r"/portal(#notice)?$"))
     assert "已撤回" in page.get_by_role("status").inner_text()
     assert "已撤回" in page.locator("#consents table").inner_text()
 
@@ -185,3 +185,36 @@ def test_every_page_operation_is_valid_against_the_public_schema() -> None:
     assert len(documents) >= 10
     for name, document in documents.items():
         assert validate(schema, parse(document)) == [], name
+
+
+def _in_view(page: Any, selector: str) -> bool:
+    """Answers whether the element is inside the viewport as the page now shows it."""
+    return bool(
+        page.evaluate(
+            """(s) => { const r = document.querySelector(s).getBoundingClientRect();
+                        return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+            selector,
+        )
+    )
+
+
+def test_a_failed_grant_answers_next_to_its_form_and_keeps_what_was_typed(page: Any, web_hub: Any) -> None:
+    sign_in(page, web_hub, web_hub.samples["person"])
+    form = page.locator("form[action$='/portal/consents#notice']")
+    form.get_by_label("被授权机构的统一社会信用代码").fill("91140100MA0K")
+    form.get_by_label("用途").select_option("POST_LOAN_MONITORING")
+    form.get_by_role("button", name="授权").click()
+    page.wait_for_load_state()
+    form = page.locator("form[action$='/portal/consents#notice']")
+    notice = form.get_by_role("alert")
+    assert "代码应为 18 位" in notice.inner_text()
+    assert _in_view(page, "#notice"), "the person sees the answer where they are"
+    assert form.get_by_label("被授权机构的统一社会信用代码").input_value() == "91140100MA0K"
+    assert form.get_by_label("用途").input_value() == "POST_LOAN_MONITORING"
+
+    form.get_by_label("被授权机构的统一社会信用代码").fill(web_hub.clients["bank"]["org"])
+    form.get_by_role("button", name="授权").click()
+    page.wait_for_url(re.compile(r"/portal#notice$"))
+    assert "已授权" in form.get_by_role("status").inner_text()
+    assert _in_view(page, "#notice")
+    assert page.locator("#notice").count() == 1
