@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
@@ -12,38 +11,17 @@ from rich.console import Console
 from rich.table import Table
 
 from hub.cli.client_status import register_status_commands
-from hub.cli.common import fail
-from hub.config import load_settings
-from hub.errors import ErrorCode, HubError
+from hub.cli.common import DatabaseUrl, fail, hub_database, on_engine
+from hub.errors import HubError
 from hub.identity.credentials import DepartmentCheck, ScopeCeiling, default_department_check, new_client
 from hub.store.clients import ClientRepository, ClientRow
-from hub.store.engine import make_engine
 
 T = TypeVar("T")
-DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
-DatabaseUrl = Annotated[
-    str | None, typer.Option("--database-url", help="the hub database (default: HUB_DATABASE_URL / hub.toml)")
-]
 AsJson = Annotated[bool, typer.Option("--json", help="print one JSON object and nothing else")]
 
 
 def _with_repository(url: str | None, work: Callable[[ClientRepository], Awaitable[T]]) -> T:
-    if url is not None and not url.startswith(DRIVERS):
-        raise HubError(
-            ErrorCode.BAD_USER_INPUT,
-            "unsupported database URL",
-            place="--database-url",
-            fix="use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>",
-        )
-
-    async def run() -> T:
-        engine = make_engine(url or load_settings().database_url)
-        try:
-            return await work(ClientRepository(engine))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return on_engine(hub_database(url), lambda engine: work(ClientRepository(engine)))
 
 
 def register(

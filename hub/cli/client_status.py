@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,39 +9,17 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from hub.cli.common import fail
-from hub.config import load_settings
+from hub.cli.common import ConfigFile, DatabaseUrl, fail, hub_database, on_engine
 from hub.errors import ErrorCode, HubError
 from hub.store.clients import ClientStatus, ClientStatuses
-from hub.store.engine import make_engine
 
 T = TypeVar("T")
-DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 ClientId = Annotated[str, typer.Argument(help="the client id, as `client create` printed it")]
-DatabaseUrl = Annotated[
-    str | None, typer.Option("--database-url", help="the hub database (default: HUB_DATABASE_URL / hub.toml)")
-]
-ConfigFile = Annotated[Path | None, typer.Option("--config", help="hub.toml to read settings from")]
 Reason = Annotated[str | None, typer.Option("--reason", help="why, kept with the client and shown by `client list`")]
 
 
 def _with_statuses(url: str | None, config: Path | None, work: Callable[[ClientStatuses], Awaitable[T]]) -> T:
-    if url is not None and not url.startswith(DRIVERS):
-        raise HubError(
-            ErrorCode.BAD_USER_INPUT,
-            "unsupported database URL",
-            place="--database-url",
-            fix="use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>",
-        )
-
-    async def run() -> T:
-        engine = make_engine(url or load_settings(config).database_url)
-        try:
-            return await work(ClientStatuses(engine))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return on_engine(hub_database(url, config), lambda engine: work(ClientStatuses(engine)))
 
 
 def _unknown(client_id: str) -> HubError:

@@ -2,17 +2,59 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
+import typer
 from rich.console import Console
 
-from hub.errors import HubError
+from hub.config import database_url, load_settings
+from hub.errors import ErrorCode, HubError
+from hub.store.engine import make_engine
 
 if TYPE_CHECKING:
     from hub.policy.load import PolicySet
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+T = TypeVar("T")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+DatabaseUrl = Annotated[
+    str | None, typer.Option("--database-url", help="the hub database (default: HUB_DATABASE_URL / hub.toml)")
+]
+ConfigFile = Annotated[Path | None, typer.Option("--config", help="hub.toml to read settings from")]
+
+
+def hub_database(url: str | None, config: Path | None = None) -> str:
+    """Answers the hub database a command works on: `--database-url` when given (checked), else the settings'."""
+    if url is None:
+        return load_settings(config).database_url
+    try:
+        return database_url(url)
+    except ValueError as exc:
+        raise HubError(
+            ErrorCode.BAD_USER_INPUT,
+            f"unsupported database URL ({exc})",
+            place="--database-url",
+            fix="use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>",
+        ) from None
+
+
+def on_engine(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Answers what `work` answers on an engine for `url`, opened for it and disposed afterwards."""
+
+    async def run() -> T:
+        engine = make_engine(url)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def _policies() -> PolicySet:

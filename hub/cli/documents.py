@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from hub.catalog.load import load_catalog
-from hub.cli.common import fail
+from hub.cli.common import ConfigFile, DatabaseUrl, fail, hub_database, on_engine
 from hub.config import load_settings
 from hub.errors import ErrorCode, HubError
 from hub.graphql.document_profile import Profile
@@ -21,40 +20,27 @@ from hub.graphql.trusted import DocumentStatus, TrustedDocuments
 from hub.policy.load import load_policies
 from hub.store.clients import ClientRepository
 from hub.store.documents import DocumentRepository, DocumentRow
-from hub.store.engine import make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
-DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 ClientId = Annotated[str, typer.Option("--client-id", help="the client id, as `client create` printed it")]
-DatabaseUrl = Annotated[
-    str | None, typer.Option("--database-url", help="the hub database (default: HUB_DATABASE_URL / hub.toml)")
-]
-ConfigFile = Annotated[Path | None, typer.Option("--config", help="hub.toml to read settings from")]
 Note = Annotated[str | None, typer.Option("--note", help="the reviewer's note, kept with the document")]
 Reviewer = Annotated[str, typer.Option("--by", help="who reviews, kept with the document")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON and nothing else")]
 
 
 def _with_documents(url: str | None, config: Path | None, work: Callable[[TrustedDocuments], Awaitable[T]]) -> T:
-    if url is not None and not url.startswith(DRIVERS):
-        raise HubError(
-            ErrorCode.BAD_USER_INPUT,
-            "unsupported database URL",
-            place="--database-url",
-            fix="use sqlite+aiosqlite:///<file> or postgresql+asyncpg://<user>@<host>/<db>",
-        )
+    target = hub_database(url, config)
     settings = load_settings(config)
     policies = load_policies(settings.policies_dir, load_catalog(settings.catalog_path))
 
-    async def run() -> T:
-        engine = make_engine(url or settings.database_url)
-        try:
-            repositories = DocumentRepository(engine), ClientRepository(engine)
-            return await work(TrustedDocuments(*repositories, build_schema(), policies))
-        finally:
-            await engine.dispose()
+    def documents(engine: AsyncEngine) -> Awaitable[T]:
+        repositories = DocumentRepository(engine), ClientRepository(engine)
+        return work(TrustedDocuments(*repositories, build_schema(), policies))
 
-    return asyncio.run(run())
+    return on_engine(target, documents)
 
 
 def _public(row: DocumentRow) -> dict[str, object]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hub.catalog.model import PD_CLASSES
+
 
 class Action(StrEnum):
     """The three outcomes for a field."""
@@ -14,39 +16,13 @@ class Action(StrEnum):
     DENY = "deny"
 
 
-MASKERS = frozenset(
-    {
-        "person_name",
-        "resident_id",
-        "phone",
-        "address",
-        "bank_card",
-        "email",
-        "qq_number",
-        "wechat_id",
-        "license_plate",
-        "passport",
-        "redacted",
-        "free_text",
-    }
-)
-
-# The masker `mask` resolves to for each catalogue personal-data class; `none` has nothing to mask.
+# The masker that each personal-data class of the catalogue falls back to; a class masks as itself.
 MASKER_FOR_CLASS: dict[str, str | None] = {
+    **{pd_class: pd_class for pd_class in PD_CLASSES},
     "none": None,
-    "person_name": "person_name",
-    "resident_id": "resident_id",
-    "phone": "phone",
-    "address": "address",
-    "bank_card": "bank_card",
-    "email": "email",
-    "qq_number": "qq_number",
-    "wechat_id": "wechat_id",
-    "license_plate": "license_plate",
-    "passport": "passport",
-    "free_text": "free_text",
     "sensitive": "redacted",
 }
+MASKERS = frozenset(masker for masker in MASKER_FOR_CLASS.values() if masker is not None)
 
 NOT_IN_CATALOGUE = "not in the catalogue"
 NOT_FOR_KIND = "the record type is not kept for this kind of subject"
