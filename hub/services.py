@@ -148,10 +148,20 @@ class Services:
 
 
 def _period_text(catalog: Catalog, record_type: str) -> str | None:
-    period = catalog.record_types[record_type].period
-    if period is None:
+    """Answers the record type's disclosure period, and each class of act's when the catalogue sets them."""
+    rt = catalog.record_types[record_type]
+    if rt.period is None:
         return None
-    return f"P{period.years}Y{period.months}M{period.days}D".replace("0M", "").replace("0D", "")
+    if rt.severity is None:
+        return rt.period.text
+    classes = [
+        f"{c.name} {(c.period or rt.period).text}"
+        + (f" (repair after {c.repair_after.text})" if c.repair_after else "")
+        if c.published
+        else f"{c.name} not published"
+        for c in rt.severity.classes
+    ]
+    return f"{rt.period.text}; " + "; ".join(classes)
 
 
 async def build_services(

@@ -156,10 +156,13 @@ class _Introspection(IntrospectionEndpoint):  # type: ignore[misc]
     def introspect_token(self, token: _Token) -> dict[str, Any]:
         p, server = token.principal, self.server
         expires = int(p.expires_at.timestamp()) if p.expires_at else None
+        ceiling = server.exchange.ceiling
+        # what the token may still do: a scope the department's policy dropped since it was minted is gone
+        scopes = p.scopes if ceiling is None or p.is_self else p.scopes & ceiling(p.department or "")
         payload = {
             "active": True,
             "client_id": p.client_id,
-            "scope": token.get_scope(),
+            "scope": " ".join(sorted(scopes)),
             "sub": p.subject,
             "token_type": "Bearer",
             "exp": expires,

@@ -102,7 +102,8 @@ class OAuthService:
 
     async def introspect(self, request: FormRequest) -> OAuthResponse:
         """Answers RFC 7662 introspection; a client sees only its own active tokens."""
-        exchange = Exchange(await self._load_clients(request), token=await self._token(request, True))
+        clients, token = await self._load_clients(request), await self._token(request, True)
+        exchange = Exchange(clients, token=token, ceiling=self._scope_ceiling)
         response = await self._run("introspection", request, exchange)
         await self._emit("introspect", request, exchange, response, response.body.get("jti"))
         return response

@@ -159,3 +159,12 @@ def test_every_data_response_carries_its_receipt(hub: Any) -> None:
     assert again.json()["extensions"]["audit"]["eventId"] != receipt
     refused = hub.graphql("approval-bureau", RECORD, {"c": "bad", "p": "ADMINISTRATIVE_APPROVAL"}).json()
     assert refused["extensions"]["audit"]["eventId"]
+
+
+def test_the_catalogue_states_each_class_of_act_s_period(hub: Any) -> None:
+    query = "{ catalog { recordType field disclosurePeriod personalDataClass } }"
+    items = hub.graphql("approval-bureau", query).json()["data"]["catalog"]
+    periods = {item["disclosurePeriod"] for item in items if item["recordType"] == "penalty"}
+    assert periods == {"P3Y; unpublished not published; general P1Y (repair after P3M); serious P3Y (repair after P1Y)"}
+    assert {item["personalDataClass"] for item in items} >= {"resident_id", "person_name"}
+    assert _codes(hub.graphql("public", query).json()) == ["FORBIDDEN"], "the catalogue is for integrators"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 from joserfc import jws
 
 from tests.graphql.audit_hub import run_apart
@@ -71,6 +72,10 @@ def test_a_token_minted_before_the_policy_changed_loses_the_scope_on_every_reque
     assert me["data"]["me"]["scopes"] == ["subject:read"]
     assert codes(post(hub, token, {"query": REGISTER}).json()) == ["FORBIDDEN"]
     assert codes(post(hub, token, {"query": "{ __schema { queryType { name } } }"}).json()) == ["FORBIDDEN"]
+    introspected = httpx.post(
+        f"{hub.base_url}/oauth/introspect", data={"token": token}, auth=(tax["client_id"], tax["client_secret"])
+    ).json()
+    assert (introspected["active"], introspected["scope"]) == (True, "subject:read"), "introspection says the same"
 
 
 def test_the_privacy_office_still_reads_the_register(hub: HubFixture) -> None:
