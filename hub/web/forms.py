@@ -15,6 +15,12 @@ MAX_FIELDS = 64
 
 async def checked_form(request: Request, session: Session) -> FormData | None:
     """Answers the form when it comes from this site with the session's CSRF token; None otherwise."""
+    form = await posted_form(request)
+    return form if form is not None and csrf_ok(session, form.get("csrf")) else None
+
+
+async def posted_form(request: Request) -> FormData | None:
+    """Answers the form when it comes from this site, bounded in size (its CSRF token not yet checked)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/x-www-form-urlencoded" or not same_origin(request):
         return None
@@ -29,8 +35,7 @@ async def checked_form(request: Request, session: Session) -> FormData | None:
         )
     except (UnicodeDecodeError, ValueError):
         return None
-    form = FormData(pairs)
-    return form if csrf_ok(session, form.get("csrf")) else None
+    return FormData(pairs)
 
 
 def text(form: FormData, name: str, limit: int = 200) -> str:

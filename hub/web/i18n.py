@@ -217,6 +217,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "signin_failed": ("登录失败：", "Sign-in failed: "),
     "session_expired": ("登录已过期，请重新登录。", "Your session expired; please sign in again."),
+    "session_ended_kept": (
+        "登录已结束，刚才的操作尚未提交。请重新登录，您填写的内容已保留，登录后回到原处再次提交。",
+        "Your session ended before this was submitted. Sign in again: what you typed is kept, and you go back "
+        "to where you were to submit it.",
+    ),
+    "portal_resumed": (
+        "已重新登录。您之前填写的内容已保留，请确认后再次提交。",
+        "You are signed in again. What you typed is kept: check it and submit again.",
+    ),
     "failed": ("操作未完成：", "Not done: "),
     "client": ("客户端", "Client"),
     "client_unknown": ("某客户端（见事件列表）", "a client (see its events)"),

@@ -17,7 +17,7 @@ from hub.config import Settings
 from hub.errors import HubError
 from hub.identity.codes import SubjectKind, parse_subject_code
 from hub.web import operations as ops
-from hub.web.forms import checked_form, text, texts
+from hub.web.forms import checked_form, posted_form, text, texts
 from hub.web.gateway import Answer, Gateway
 from hub.web.i18n import Translator
 from hub.web.portal_view import (
@@ -32,7 +32,7 @@ from hub.web.portal_view import (
 )
 from hub.web.render import Renderer
 from hub.web.rights_view import RIGHTS_OPERATIONS, rights_view
-from hub.web.sessions import Revocations, Session, SessionCookies, signed_session
+from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session
 
 COOKIE = "__Host-hub-portal"
 ACCESS_LOG_ENTRIES = 50
@@ -76,10 +76,17 @@ class Portal:
             Route("/portal/repairs", self._post(self._repair), methods=["POST"]),
         ]
 
-    def _sign_in_page(self, request: Request, session: Session, status: int = 200) -> Response:
+    def _sign_in_page(
+        self,
+        request: Request,
+        session: Session,
+        status: int = 200,
+        resume: str | None = None,
+        carried: list[tuple[str, str]] | None = None,
+    ) -> Response:
         return self.render.page(
             request, session, "portal_login.html", "portal_signin_title", status,
-            dev_login=self.dev_login, oidc_issuer=self.oidc_issuer,
+            dev_login=self.dev_login, oidc_issuer=self.oidc_issuer, resume=resume, carried=carried or [],
         )  # fmt: skip
 
     async def show(self, request: Request) -> Response:
@@ -145,10 +152,18 @@ class Portal:
             return self._sign_in_page(request, session, 404)
         code = text(form, "code", 40).upper()
         issued = await Gateway(request).dev_login(code)
+        resume = text(form, "resume", 20)
+        carried = {key[5:]: form.getlist(key) if key == "keep.record_types" else text(form, key, 2000)
+                   for key in form if key.startswith("keep.")}  # fmt: skip
         if issued.token is None:
             session.flash(t("signin_failed") + t.error(issued.code, issued.error), "error")
-            return self._sign_in_page(request, session, 400)
-        return self.render.redirect(request, signed_session(issued.token, issued.expires_in, person=is_person(code)))
+            pairs = [(key[5:], str(value)) for key in form if key.startswith("keep.") for value in form.getlist(key)]
+            return self._sign_in_page(request, session, 400, resume if resume in FORMS else None, pairs)
+        signed = signed_session(issued.token, issued.expires_in, person=is_person(code))
+        if resume in FORMS:  # back where they were, with what they typed, to submit again
+            signed.flash(t("portal_resumed"), "info", resume)
+            return await self._page(request, signed, 200, carried)
+        return self.render.redirect(request, signed)
 
     async def logout(self, request: Request) -> Response:
         """Signs out: forgets the token and starts a fresh anonymous session."""
@@ -157,6 +172,14 @@ class Portal:
             return self._refused(request, session)
         await self.cookies.end(session)
         return self.render.redirect(request, Session())
+
+    def _resume(self, request: Request, session: Session, where: str, typed: dict[str, Any]) -> Response:
+        """Answers the sign-in page after a session ended mid-form, carrying what was typed through sign-in."""
+        t = self.render.translator(request)
+        session.flash(t("session_ended_kept"), "error")
+        carried = [(key, value) for key, values in typed.items()
+                   for value in (values if isinstance(values, list) else [values])]  # fmt: skip
+        return self._sign_in_page(request, session, resume=where, carried=carried)
 
     def _refused(self, request: Request, session: Session) -> Response:
         t = self.render.translator(request)
@@ -168,22 +191,24 @@ class Portal:
         async def endpoint(request: Request) -> Response:
             """Checks the form and the session, runs the action, and goes back to the page."""
             session = await self.cookies.load(request)
-            form = await checked_form(request, session)
-            if form is None:
+            form = await posted_form(request)
+            where = _anchor(action)
+            if form is not None and not session.signed_in:  # the session ended: sign in again, nothing lost
+                lapsed = self.cookies.lapsed(request)
+                if lapsed is not None and csrf_ok(lapsed, form.get("csrf")):
+                    return self._resume(request, session, where, _typed(form))
+            if form is None or not csrf_ok(session, form.get("csrf")):
                 return self._refused(request, session)
             t = self.render.translator(request)
             if not session.signed_in:
                 fresh = Session()
                 fresh.flash(t("session_expired"), "error")
                 return self.render.redirect(request, fresh)
-            where = _anchor(action)
             answer = await action(request, session, form, Gateway(request), t)
             problem = answer_message(answer, t)
             if problem:  # the page again, the notice next to the form, what they typed kept
                 session.flash(problem, "error", where)
-                kept = {key: texts(form, key, 2000) if key == "record_types" else text(form, key, 2000)
-                        for key in form if key != "csrf"}  # fmt: skip
-                return await self._page(request, session, 400, kept)
+                return await self._page(request, session, 400, _typed(form))
             session.notice_at = where
             return self.render.redirect(request, session, "#notice")
 
@@ -224,6 +249,15 @@ class Portal:
         if not answer.errors:
             session.flash(t("portal_applied"))
         return answer
+
+
+FORMS = ("grant", "consents", "objection", "repair")
+
+
+def _typed(form: FormData) -> dict[str, Any]:
+    """Answers what a person typed into a form (not its CSRF token), to show it again."""
+    return {key: texts(form, key, 2000) if key == "record_types" else text(form, key, 2000)
+            for key in form if key != "csrf"}  # fmt: skip
 
 
 def _anchor(action: Action) -> str:

@@ -94,6 +94,16 @@ class SessionCookies:
                     return session
         return Session()
 
+    def lapsed(self, request: Request) -> Session | None:
+        """Answers the request's session when it is ours but no longer holds (expired or signed out), else None.
+
+        Only to recognise a form posted from a page whose session ended: it never signs anybody in.
+        """
+        raw = request.cookies.get(self.cookie_name)
+        data = self._open(raw) if raw else None
+        session = _session(data) if data is not None else None
+        return session if session is not None and session.token is not None else None
+
     async def end(self, session: Session) -> None:
         """Answers nothing; records the session as ended and revokes its token, so no copy of the cookie works."""
         if self._revocations is None:

@@ -218,3 +218,33 @@ def test_a_failed_grant_answers_next_to_its_form_and_keeps_what_was_typed(page: 
     assert "已授权" in form.get_by_role("status").inner_text()
     assert _in_view(page, "#notice")
     assert page.locator("#notice").count() == 1
+
+
+def test_a_form_sent_after_the_session_ended_goes_through_sign_in_and_back_with_what_was_typed(hub: Any) -> None:
+    from tests.web.walk import Visitor
+
+    person, visitor = hub.samples["person"], Visitor(hub.base_url)
+    try:
+        visitor.get("/portal")
+        portal = visitor.post("/portal/login", {"code": person})
+        cookie = visitor.session
+        visitor.post("/portal/logout", {})  # the session ends (as it does when it times out)
+        visitor.session, visitor.last = cookie, portal  # the person's tab still shows the page
+        typed = {"grantee": "91140100MA0K", "purpose": "POST_LOAN_MONITORING", "expires": "2027-03-01",
+                 "record_types": ["penalty", "listing"]}  # fmt: skip
+        ended = visitor.post("/portal/consents", typed)
+        assert ended.status_code == 200, ended.text[:300]
+        assert "登录已结束" in ended.text
+        assert 'name="keep.grantee" value="91140100MA0K"' in ended.text, ended.text[ended.text.find("<main") :]
+        carried = dict(re.findall(r'name="(resume|keep\.(?:grantee|purpose|expires))" value="([^"]*)"', ended.text))
+        kinds = re.findall(r'name="keep\.record_types" value="([^"]*)"', ended.text)
+        back = visitor.post("/portal/login", {"code": person, **carried, "keep.record_types": kinds})
+        assert back.status_code == 200
+        form = back.text.split('action="/portal/consents#notice"')[1].split("</form>")[0]
+        assert "已重新登录" in form, "the notice is next to the form they used"
+        assert 'value="91140100MA0K"' in form
+        assert '<option value="POST_LOAN_MONITORING" selected>' in form
+        assert 'value="2027-03-01"' in form
+        assert re.findall(r'value="(\w+)" checked', form) == ["penalty", "listing"]
+    finally:
+        visitor.close()

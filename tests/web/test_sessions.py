@@ -56,3 +56,18 @@ async def test_an_ended_session_is_refused_and_its_token_revoked(tmp_path: Path)
         assert (await cookies.load(_request(cookies._seal(asdict(other))))).signed_in
     finally:
         await engine.dispose()
+
+
+async def test_a_lapsed_session_is_recognised_but_signs_nobody_in() -> None:
+    cookies = SessionCookies("s" * 40, COOKIE)
+    timed_out = signed_session(_token("t2", 2_000_000_000), 900)
+    timed_out.expires = 1.0  # long past
+    sealed = cookies._seal(asdict(timed_out))
+    assert not (await cookies.load(_request(sealed))).signed_in
+    lapsed = cookies.lapsed(_request(sealed))
+    assert lapsed is not None
+    assert lapsed.csrf == timed_out.csrf, "the form it sent can be told from a forged one"
+    assert SessionCookies("t" * 40, COOKIE).lapsed(_request(sealed)) is None
+    from hub.web.sessions import Session
+
+    assert cookies.lapsed(_request(cookies._seal(asdict(Session())))) is None, "no token: nobody had signed in"
