@@ -27,12 +27,12 @@ from hub.web.console_view import (
     graphql_filter,
     measure_case_rows,
 )
-from hub.web.forms import checked_form, text
+from hub.web.forms import checked_form, posted_form, text
 from hub.web.gateway import Answer, Gateway
 from hub.web.i18n import Translator
 from hub.web.portal_view import local_today, when
 from hub.web.render import Renderer
-from hub.web.sessions import Revocations, Session, SessionCookies, signed_session
+from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session
 
 COOKIE = "__Host-hub-console"
 PAGE_SIZE = 25
@@ -161,7 +161,9 @@ class Console:
         if "audit:read" not in scopes:
             session.flash(t("signin_failed") + t("console_needs_audit"), "error")
             return self._sign_in_page(request, session, 403)
-        return self.render.redirect(request, signed_session(issued.token, issued.expires_in, operator))
+        signed = signed_session(issued.token, issued.expires_in, operator)
+        signed.filters = session.filters  # a filter sent as the last session ended applies now
+        return self.render.redirect(request, signed, "#register" if signed.filters else "")
 
     async def logout(self, request: Request) -> Response:
         """Signs out: forgets the token, the operator and the filters."""
@@ -174,13 +176,18 @@ class Console:
     async def filter(self, request: Request) -> Response:
         """Keeps the register's filter in the session (a subject code never goes into a URL)."""
         session = await self.cookies.load(request)
-        form = await checked_form(request, session)
-        if form is None:
+        form = await posted_form(request)
+        lapsed = self.cookies.lapsed(request) if not session.signed_in else None
+        ended = form is not None and lapsed is not None and csrf_ok(lapsed, form.get("csrf"))
+        if form is None or not (ended or csrf_ok(session, form.get("csrf"))):
             return self._refused(request, session)
-        if not session.signed_in:
-            return self._expired(request)
         raw = {key: text(form, key, 80) for key in _EXPORT_KEYS}
-        session.filters = {} if text(form, "action") == "clear" else clean_filters(raw)
+        filters = {} if text(form, "action") == "clear" else clean_filters(raw)
+        if not session.signed_in:  # the session ended: the filter is kept for after sign-in
+            fresh = Session(filters=filters)
+            fresh.flash(self.render.translator(request)("session_ended_filter"), "error")
+            return self._sign_in_page(request, fresh)
+        session.filters = filters
         return self.render.redirect(request, session, "#register")
 
     async def anomaly(self, request: Request) -> Response:

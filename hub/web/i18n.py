@@ -222,6 +222,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Your session ended before this was submitted. Sign in again: what you typed is kept, and you go back "
         "to where you were to submit it.",
     ),
+    "session_ended_filter": (
+        "登录已结束，筛选条件已保留：重新登录后按该条件显示登记簿。",
+        "Your session ended; the filter is kept and applies once you sign in again.",
+    ),
     "portal_resumed": (
         "已重新登录。您之前填写的内容已保留，请确认后再次提交。",
         "You are signed in again. What you typed is kept: check it and submit again.",

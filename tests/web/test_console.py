@@ -126,3 +126,23 @@ def test_officer_sees_the_measure_loop_per_department(page: Any, web_hub: Any) -
     assert int(rows[TITLES["market-regulation"]][0]) >= 1, rows
     assert int(rows[TITLES["approval-bureau"]][4]) >= 1, "the case waits on the implementing department"
     assert "已发起" in panel.locator("#measure-cases").inner_text()
+
+
+def test_a_filter_sent_after_the_session_ended_applies_after_sign_in(hub: Any) -> None:
+    from tests.web.walk import Visitor
+
+    firm, client, officer = hub.samples["enterprise"], hub.clients["privacy-office"], Visitor(hub.base_url)
+    try:
+        officer.get("/console")
+        console = officer.post("/console/login", {**client, "operator": OFFICER})
+        cookie = officer.session
+        officer.post("/console/logout", {})  # the session ends (as it does when it times out)
+        officer.session, officer.last = cookie, console  # the officer's tab still shows the console
+        ended = officer.post("/console/filter", {"subject": firm, "action": "apply"})
+        assert ended.status_code == 200
+        assert "登录已结束，筛选条件已保留" in ended.text
+        back = officer.post("/console/login", {**client, "operator": OFFICER})
+        assert back.status_code == 200
+        assert f'name="subject" value="{firm}"' in back.text
+    finally:
+        officer.close()
