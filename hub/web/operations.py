@@ -2,49 +2,12 @@
 
 from __future__ import annotations
 
-MY_RECORD = """
-query PortalRecord($person: Boolean!) {
-  myRecord {
-    code kind name status registeredOn phone address
-    legalRepresentative { name idNumber }
-    licences { id source decisionNumber title authority decidedOn validUntil rightsStatus rightsStatusOn }
-    penalties { id source decisionNumber category authority decidedOn amount decisionText rightsStatus rightsStatusOn }
-    listings { id source list reason department listedOn expiresOn status rightsStatus rightsStatusOn }
-    courtDishonesty { id source caseNumber court filedOn obligation performance rightsStatus rightsStatusOn }
-    taxCredit @skip(if: $person) { id source year grade rightsStatus rightsStatusOn }
-    representedEnterprises @include(if: $person) { id source enterpriseName enterpriseCode role }
-    sources { name title status }
-  }
-}"""
-
-MY_ACCESS_LOG = """
-query PortalAccessLog($first: Int!) {
-  myAccessLog(first: $first) {
-    edges { node { eventId at organisation organisationCode department departmentTitle purpose
-                   items { field title form } } }
-  }
-}"""
-
-MY_CONSENTS = """
-query PortalConsents {
-  myConsents { id grantee granteeName purpose recordTypes startsAt expiresAt revokedAt status }
-}"""
-
 GRANT_CONSENT = """
 mutation PortalGrantConsent($input: GrantConsentInput!) { grantConsent(input: $input) { id status } }"""
 
 REVOKE_CONSENT = """
 mutation PortalRevokeConsent($id: ID!) { revokeConsent(id: $id) { id status } }"""
 
-MY_OBJECTIONS = """
-query PortalObjections {
-  myObjections { id itemId recordType source reason status filedAt dueOn overdue outcome decisionNote }
-}"""
-
-MY_REPAIRS = """
-query PortalRepairs {
-  myRepairs { id itemId recordType source status appliedAt dueOn overdue decisionNote publishedAt }
-}"""
 
 FILE_OBJECTION = """
 mutation PortalFileObjection($input: FileObjectionInput!) { fileObjection(input: $input) { id status } }"""
@@ -84,4 +47,26 @@ query ConsoleMeasures {
   measureMonitoring { since until respondWithinDays feedBackWithinDays
     departments { department initiated responded executed fedBack pending overdue } }
   measureCases(first: 10) { id initiatingDepartment implementingDepartment measure stage lagHours dueAt overdue }
+}"""
+
+PORTAL_PAGE = """
+query PortalPage($person: Boolean!, $first: Int!) {
+  myRecord {
+    code kind name status registeredOn phone address
+    legalRepresentative { name idNumber }
+    licences { id source decisionNumber title authority decidedOn validUntil rightsStatus rightsStatusOn }
+    penalties { id source decisionNumber category authority decidedOn amount decisionText rightsStatus rightsStatusOn }
+    listings { id source list reason department listedOn expiresOn status rightsStatus rightsStatusOn }
+    courtDishonesty { id source caseNumber court filedOn obligation performance rightsStatus rightsStatusOn }
+    taxCredit @skip(if: $person) { id source year grade rightsStatus rightsStatusOn }
+    representedEnterprises @include(if: $person) { id source enterpriseName enterpriseCode role }
+    sources { name title status }
+  }
+  myAccessLog(first: $first) {
+    edges { node { eventId at organisation organisationCode department departmentTitle purpose
+                   items { field title form } } }
+  }
+  myConsents { id grantee granteeName purpose recordTypes startsAt expiresAt revokedAt status }
+  myObjections { id itemId recordType source reason status filedAt dueOn overdue outcome decisionNote }
+  myRepairs { id itemId recordType source status appliedAt dueOn overdue decisionNote publishedAt }
 }"""

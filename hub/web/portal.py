@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,7 +30,7 @@ from hub.web.portal_view import (
     repair_items,
 )
 from hub.web.render import Renderer
-from hub.web.rights_view import RIGHTS_OPERATIONS, rights_view
+from hub.web.rights_view import rights_view
 from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session
 
 COOKIE = "__Host-hub-portal"
@@ -103,13 +102,11 @@ class Portal:
         assert session.token is not None
         t = self.render.translator(request)
         gateway, token = Gateway(request), session.token
-        record, access, consents, *rights = await asyncio.gather(
-            gateway.graphql(token, ops.MY_RECORD, {"person": session.person}),
-            gateway.graphql(token, ops.MY_ACCESS_LOG, {"first": ACCESS_LOG_ENTRIES}),
-            gateway.graphql(token, ops.MY_CONSENTS),
-            *(gateway.graphql(token, operation) for operation in RIGHTS_OPERATIONS),
-        )
-        if any(answer.status == 401 for answer in (record, access, consents)):
+        # One page view, one operation: one request reads every part, and the register holds one event for it.
+        page = await gateway.graphql(token, ops.PORTAL_PAGE, {"person": session.person, "first": ACCESS_LOG_ENTRIES})
+        record = access = consents = page
+        rights = [page, page]
+        if page.status == 401:
             fresh = Session()
             fresh.flash(t("session_expired"), "error")
             return self.render.redirect(request, fresh)

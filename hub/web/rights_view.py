@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hub.web import operations as ops
 from hub.web.gateway import Answer
 from hub.web.i18n import Translator
 from hub.web.labels import EVIDENCE
 from hub.web.portal_view import when
-
-RIGHTS_OPERATIONS = (ops.MY_OBJECTIONS, ops.MY_REPAIRS)
 
 
 def _row(case: dict[str, Any], t: Translator, filed: str, items: Mapping[str, str]) -> dict[str, Any]:
