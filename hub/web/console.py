@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,10 +42,13 @@ _EXPORT_KEYS = {"organisation": "organisation", "department": "department", "pur
                 "outcome": "outcome", "subject": "subject"}  # fmt: skip
 
 
-def _why(answer: Answer, t: Translator) -> str:
-    if not answer.errors:
-        return t("unavailable") + f"HTTP {answer.status}"
-    return t("unavailable") + t.error(answer.codes[0], answer.errors[0].get("message"))
+def _why(answer: Answer, t: Translator, part: str | None = None) -> str:
+    """Answers why a part of the page is missing: its own error, else the request's."""
+    mine = [e for e in answer.errors if not e.get("path") or part is None or (e.get("path") or [None])[0] == part]
+    if not mine:
+        return t("unavailable") + (t.error(answer.codes[0], answer.errors[0].get("message")) if answer.errors
+                                   else f"HTTP {answer.status}")  # fmt: skip
+    return t("unavailable") + t.error((mine[0].get("extensions") or {}).get("code"), mine[0].get("message"))
 
 
 class Console:
@@ -89,17 +91,16 @@ class Console:
         t, gateway = self.render.translator(request), Gateway(request)
         after = request.query_params.get("after") or None
         token, operator = session.token, session.operator
-        variables = {"filter": graphql_filter(session.filters), "first": PAGE_SIZE, "after": after}
-        events, anomalies, integrity, activity, measures = await asyncio.gather(
-            gateway.graphql(token, ops.AUDIT_EVENTS, variables, operator=operator),
-            gateway.graphql(token, ops.AUDIT_ANOMALIES, operator=operator),
-            gateway.graphql(token, ops.AUDIT_INTEGRITY, operator=operator),
-            self._activity(gateway, token, operator),
-            gateway.graphql(token, ops.MEASURE_MONITORING, operator=operator),
-        )
-        if events.status == 401:
+        recent = {"since": (datetime.now(UTC) - timedelta(days=CHART_DAYS)).isoformat()}
+        variables = {"filter": graphql_filter(session.filters), "first": PAGE_SIZE, "after": after,
+                     "recent": recent, "recentFirst": ACTIVITY_PAGE}  # fmt: skip
+        # One page view, one operation: every part in one request (more only when the charts need a further page).
+        page = await gateway.graphql(token, ops.CONSOLE_PAGE, variables, operator=operator)
+        if page.status == 401:
             return self._expired(request)
-        connection = events.part("auditEvents")
+        events = anomalies = integrity = measures = page
+        activity = await self._activity(gateway, token, operator, recent, page.part("activity"))
+        connection = events.part("register")
         chain = integrity.part("auditIntegrity")
         if chain is not None:
             chain = {**chain, "checked": self._when(chain.get("checkedAt"))}
@@ -116,8 +117,9 @@ class Console:
             integrity=chain,
             charts=charts(activity, t, local_today()) if activity is not None else None,
             monitoring=measures.part("measureMonitoring"), measure_cases=measure_case_rows(measures, t),
-            unavailable={"events": _why(events, t), "anomalies": _why(anomalies, t),
-                         "integrity": _why(integrity, t), "charts": t("unavailable"), "measures": _why(measures, t)},
+            unavailable={"events": _why(page, t, "register"), "anomalies": _why(page, t, "auditAnomalies"),
+                         "integrity": _why(page, t, "auditIntegrity"), "charts": t("unavailable"),
+                         "measures": _why(page, t, "measureMonitoring")},
             **filter_choices(activity or [], session.filters, t),
         )  # fmt: skip
 
@@ -125,22 +127,23 @@ class Console:
     def _when(value: Any) -> str:
         return when(str(value) if value else None)[1]
 
-    async def _activity(self, gateway: Gateway, token: str, operator: str | None) -> list[dict[str, Any]] | None:
-        """Answers the register's recent events (a few pages at most) for the charts and filter choices."""
-        since = (datetime.now(UTC) - timedelta(days=CHART_DAYS)).isoformat()
+    async def _activity(
+        self, gateway: Gateway, token: str, operator: str | None, recent: dict[str, str], first: Any
+    ) -> list[dict[str, Any]] | None:
+        """Answers the register's recent events for the charts and filter choices: the page's first page of them,
+        and a few further pages at most when there are more."""
         nodes: list[dict[str, Any]] = []
-        after = None
-        for _ in range(ACTIVITY_PAGES):
-            variables = {"filter": {"since": since}, "first": ACTIVITY_PAGE, "after": after}
-            answer = await gateway.graphql(token, ops.AUDIT_ACTIVITY, variables, operator=operator)
-            connection = answer.part("auditEvents")
+        connection = first
+        for index in range(ACTIVITY_PAGES):
             if connection is None:
                 return None
             nodes.extend(edge["node"] for edge in connection.get("edges") or [])
             info = connection.get("pageInfo") or {}
-            if not info.get("hasNextPage"):
+            if not info.get("hasNextPage") or index == ACTIVITY_PAGES - 1:
                 break
-            after = info.get("endCursor")
+            variables = {"filter": recent, "first": ACTIVITY_PAGE, "after": info.get("endCursor")}
+            answer = await gateway.graphql(token, ops.AUDIT_ACTIVITY, variables, operator=operator)
+            connection = answer.part("auditEvents")
         return nodes
 
     async def login(self, request: Request) -> Response:

@@ -35,19 +35,9 @@ query ConsoleActivity($filter: AuditFilter, $first: Int!, $after: String) {
 AUDIT_ANOMALIES = """
 query ConsoleAnomalies { auditAnomalies { id rule severity description scope windowStart windowEnd eventIds } }"""
 
-AUDIT_INTEGRITY = """
-query ConsoleIntegrity {
-  auditIntegrity { verified eventsChecked checkpointsChecked firstBadEventId reason checkedAt }
-}"""
 
 ME = "query Me { me { subject clientId organisation department scopes } }"
 
-MEASURE_MONITORING = """
-query ConsoleMeasures {
-  measureMonitoring { since until respondWithinDays feedBackWithinDays
-    departments { department initiated responded executed fedBack pending overdue } }
-  measureCases(first: 10) { id initiatingDepartment implementingDepartment measure stage lagHours dueAt overdue }
-}"""
 
 PORTAL_PAGE = """
 query PortalPage($person: Boolean!, $first: Int!) {
@@ -69,4 +59,22 @@ query PortalPage($person: Boolean!, $first: Int!) {
   myConsents { id grantee granteeName purpose recordTypes startsAt expiresAt revokedAt status }
   myObjections { id itemId recordType source reason status filedAt dueOn overdue outcome decisionNote }
   myRepairs { id itemId recordType source status appliedAt dueOn overdue decisionNote publishedAt }
+}"""
+
+CONSOLE_PAGE = """
+query ConsolePage($filter: AuditFilter, $first: Int!, $after: String, $recent: AuditFilter, $recentFirst: Int!) {
+  register: auditEvents(filter: $filter, first: $first, after: $after) {
+    edges { node { eventId at type outcome clientId organisation organisationName department operator purpose
+                   errorCodes caseNumber subjects { code fieldsClear fieldsMasked fieldsDenied concealment } } }
+    pageInfo { hasNextPage endCursor }
+  }
+  activity: auditEvents(filter: $recent, first: $recentFirst) {
+    edges { node { at type outcome clientId organisation organisationName department } }
+    pageInfo { hasNextPage endCursor }
+  }
+  auditAnomalies { id rule severity description scope windowStart windowEnd eventIds }
+  auditIntegrity { verified eventsChecked checkpointsChecked firstBadEventId reason checkedAt }
+  measureMonitoring { since until respondWithinDays feedBackWithinDays
+    departments { department initiated responded executed fedBack pending overdue } }
+  measureCases(first: 10) { id initiatingDepartment implementingDepartment measure stage lagHours dueAt overdue }
 }"""

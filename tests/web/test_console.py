@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,15 @@ def test_a_filter_sent_after_the_session_ended_applies_after_sign_in(hub: Any) -
         assert f'name="subject" value="{firm}"' in back.text
     finally:
         officer.close()
+
+
+def test_one_console_view_is_one_registered_operation(page: Any, web_hub: Any) -> None:
+    query = """query($since: DateTime!, $op: String!) {
+      auditEvents(filter: {since: $since, operator: $op}, first: 100) { edges { node { operationName purpose } } } }"""
+    sign_in(page, web_hub)
+    page.wait_for_url(f"{web_hub.base_url}/console")
+    since = datetime.now(UTC).isoformat()
+    page.goto(f"{web_hub.base_url}/console")
+    body = web_hub.graphql("privacy-office", query, {"since": since, "op": OFFICER}).json()
+    registered = [edge["node"] for edge in body["data"]["auditEvents"]["edges"]]
+    assert registered == [{"operationName": "ConsolePage", "purpose": "AUDIT_REVIEW"}], body
