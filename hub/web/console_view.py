@@ -19,6 +19,7 @@ CHART_DAYS = 14
 TOP_ORGANISATIONS = 8
 REFUSED = ("DENIED", "UNAUTHENTICATED")
 FILTER_KEYS = ("organisation", "department", "purpose", "outcome", "subject")
+OWN_PURPOSES = ("SELF_ACCESS", "AUDIT_REVIEW")  # reads that are no third party's access
 
 
 def shown_code(code: str) -> str:
@@ -141,10 +142,12 @@ def _local_day(value: str) -> date | None:
 
 
 def charts(nodes: list[dict[str, Any]], t: Translator, today: date) -> list[Chart]:
-    """Answers the three charts: queries per day by department, top organisations, denials per day."""
+    """Answers the charts: third parties' queries per day by department, top organisations, denials per day, and
+    subjects' own reads and officers' reviews per day, apart from third-party access."""
     days = [today - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
     index = {day: i for i, day in enumerate(days)}
     per_department: dict[str, list[int]] = defaultdict(lambda: [0] * CHART_DAYS)
+    own: dict[str, list[int]] = {t.label("purpose", p): [0] * CHART_DAYS for p in OWN_PURPOSES}
     denials = [0] * CHART_DAYS
     organisations: Counter[str] = Counter()
     for node in nodes:
@@ -156,16 +159,19 @@ def charts(nodes: list[dict[str, Any]], t: Translator, today: date) -> list[Char
             denials[index[day]] += 1
         if node.get("type") == "AUTH_FAILURE":
             continue
-        department = node.get("department")
+        department, purpose = node.get("department"), str(node.get("purpose") or "")
+        if not department or purpose in OWN_PURPOSES:  # a subject's own read, an officer's review
+            own[t.label("purpose", purpose if department else "SELF_ACCESS")][index[day]] += 1
+            continue
         per_department[t.department(department)][index[day]] += 1
-        if department:  # a citizen's own reads are not an organisation's
-            organisations[organisation_of(node)] += 1
+        organisations[organisation_of(node)] += 1
     labels = [day.isoformat() for day in days]
     ordered = dict(sorted(per_department.items(), key=lambda pair: -sum(pair[1])))
     return [
         stacked_days(t("chart_per_day"), labels, ordered, t("chart_day"), t("chart_count")),
         bars(t("chart_top_orgs"), organisations.most_common(TOP_ORGANISATIONS), t("organisation"), t("chart_count")),
         day_bars(t("chart_denials"), labels, denials, t("chart_day"), t("chart_count")),
+        stacked_days(t("chart_own"), labels, own, t("chart_day"), t("chart_count")),
     ]
 
 

@@ -27,7 +27,7 @@ query ConsoleRegister($filter: AuditFilter, $first: Int!, $after: String) {
 AUDIT_ACTIVITY = """
 query ConsoleActivity($filter: AuditFilter, $first: Int!, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
-    edges { node { at type outcome clientId organisation organisationName department } }
+    edges { node { at type outcome clientId organisation organisationName department purpose } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
@@ -69,7 +69,7 @@ query ConsolePage($filter: AuditFilter, $first: Int!, $after: String, $recent: A
     pageInfo { hasNextPage endCursor }
   }
   activity: auditEvents(filter: $recent, first: $recentFirst) {
-    edges { node { at type outcome clientId organisation organisationName department } }
+    edges { node { at type outcome clientId organisation organisationName department purpose } }
     pageInfo { hasNextPage endCursor }
   }
   auditAnomalies { id rule severity description scope windowStart windowEnd eventIds }

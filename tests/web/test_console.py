@@ -57,7 +57,7 @@ def test_officer_filters_the_register_by_organisation(page: Any, activity: Any) 
     page.wait_for_url(f"{activity.base_url}/console")
     assert page.get_by_role("heading", level=1).inner_text() == "隐私保护控制台"
     assert "哈希链校验通过" in page.locator("#integrity").inner_text()
-    assert page.locator("#charts svg[role=img]").count() == 3
+    assert page.locator("#charts svg[role=img]").count() == 4
     screenshot(page, "console")
 
     page.get_by_label("机构", exact=True).select_option(label=NAMES["approval-bureau"])
