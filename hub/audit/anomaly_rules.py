@@ -45,11 +45,12 @@ def bulk_lookups(events: Sequence[AuditEvent], limits: AnomalyThresholds) -> Ite
 
 def out_of_hours(events: Sequence[AuditEvent], limits: AnomalyThresholds) -> Iterator[Anomaly]:
     """Answers, per department and local day, disclosures made at night or (if configured) at weekends; a
-    citizen's or enterprise's reading of its own record is no department's look-up and never counts."""
+    citizen's or enterprise's reading of its own record is no department's look-up and never counts, nor is a
+    privacy officer's review of the register (registered and charted apart)."""
     zone = ZoneInfo(limits.local_zone)
     found: dict[tuple[str, str], list[AuditEvent]] = defaultdict(list)
     for event in _lookups(events):
-        if event.purpose == Purpose.SELF_ACCESS:
+        if event.purpose in (Purpose.SELF_ACCESS, Purpose.AUDIT_REVIEW) or not event.department:
             continue
         local = event.at.astimezone(zone)
         night = not limits.office_opens <= local.time() < limits.office_closes

@@ -76,6 +76,14 @@ def test_out_of_hours_never_counts_a_citizen_reading_its_own_record() -> None:
     assert rules_fired([*reads, event(at=night)]) == {"out_of_hours": 1}
 
 
+def test_out_of_hours_never_counts_an_officers_review_of_the_register() -> None:
+    night = datetime(2026, 3, 3, 15, 30, tzinfo=UTC)  # Tuesday 23:30 in Beijing
+    office = {"department": "privacy-office", "org": "91110000300000000C", "client_id": "client-po"}
+    reviews = [event(at=night + timedelta(minutes=n), purpose="AUDIT_REVIEW", subjects=[], **office) for n in range(3)]
+    assert rules_fired(reviews) == {}
+    assert rules_fired([*reviews, event(at=night)]) == {"out_of_hours": 1}
+
+
 def test_a_purpose_foreign_to_the_department() -> None:
     odd = event(at=MONDAY_9AM, purpose="LAW_ENFORCEMENT")
     found = [a for a in detect([odd], secret=SECRET, department_purposes=PURPOSES) if a.rule == "foreign_purpose"]
