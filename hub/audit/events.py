@@ -29,6 +29,7 @@ class EventType(StrEnum):
     AUDIT_REVIEW = "audit_review"
     CASE = "case"
     SOURCE_FEEDBACK = "source_feedback"
+    TRUSTED_DOCUMENT = "trusted_document"
 
 
 class Outcome(StrEnum):

@@ -44,6 +44,8 @@ MUTATION_EVENTS: dict[str, EventType] = {
     "respondToMeasureCase": EventType.MEASURE_FEEDBACK,
     "closeCase": EventType.CASE,
     "acknowledgeSourceFeedback": EventType.SOURCE_FEEDBACK,
+    "registerTrustedDocuments": EventType.TRUSTED_DOCUMENT,
+    "reviewTrustedDocument": EventType.TRUSTED_DOCUMENT,
 }
 
 
