@@ -39,6 +39,10 @@ def test_the_scrape_target_is_the_hub_s_service_port_and_metrics_path(tmp_path: 
     assert host == "hub"
     assert port == hub["command"][hub["command"].index("--port") + 1]
     assert any(published.endswith(f":{port}") for published in hub["ports"])
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", audit_secret="x" * 32)
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}",
+        signing_key_wrap_path=tmp_path / "wrap.jwk",  # key files stay out of the checkout
+        audit_key_path=tmp_path / "audit-key.pem",
+    )
     paths = {route.path for route in create_app(settings).routes if isinstance(route, Route)}
     assert job["metrics_path"] in paths

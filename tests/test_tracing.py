@@ -79,9 +79,10 @@ def test_traces_are_off_unless_asked_for(tmp_path: Path) -> None:
     def tracing(app: Any) -> list[Any]:
         return [m for m in app.user_middleware if m.cls is OpenTelemetryMiddleware]
 
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}")
+    keys = {"signing_key_wrap_path": tmp_path / "wrap.jwk", "audit_key_path": tmp_path / "audit-key.pem"}
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", **keys)
     assert tracing(create_app(settings)) == []
-    traced = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", otel_traces=True)
+    traced = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", otel_traces=True, **keys)
     assert len(tracing(create_app(traced, tracer_provider=TracerProvider()))) == 1
 
 
