@@ -177,12 +177,7 @@ class AuditWriter:
     async def probe(self) -> bool:
         """Answers whether the store could take a batch now; availability (and so readiness) follows the answer."""
         self._probed_at = time.monotonic()
-        try:
-            async with asyncio.timeout(self._timeout):
-                await self._store.writable()
-            ok = True
-        except Exception:  # unreachable or locked: receipts would fail closed
-            ok = False
+        ok = await self._writable()
         self._set_available(ok, None if ok else ConnectionError("the audit store does not answer"))
         return ok
 
@@ -221,7 +216,7 @@ class AuditWriter:
         _, future = batch[0]
         if not future.done():
             future.set_exception(_unavailable("the audit store is unavailable"))
-        if await self._reachable():  # the store refused this one event: the register stays available
+        if await self._writable():  # the store refused this one event: the register stays available
             log.warning("audit store refused one event (%s); it fails alone", type(failure).__name__)
         else:
             self._set_available(False, failure)
@@ -255,12 +250,13 @@ class AuditWriter:
                 future.set_result(row.seq)
         return None
 
-    async def _reachable(self) -> bool:
-        """Answers whether the store still answers a read (after a commit it refused)."""
+    async def _writable(self) -> bool:
+        """Answers whether the store could take a batch now: reachable, and its write lock free (a SQLite file
+        locked by another process still answers reads)."""
         try:
             async with asyncio.timeout(self._timeout):
-                await self._store.head_event()
-        except Exception:  # unreachable: appends fail closed until a commit succeeds
+                await self._store.writable()
+        except Exception:  # unreachable or locked: appends fail closed until a commit succeeds
             return False
         return True
 

@@ -202,6 +202,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "purpose": ("用途", "Purpose"),
     "outcome": ("结果", "Outcome"),
     "subject": ("主体", "Subject"),
+    "subject_keyed": ("某一主体（代码已加密，见下列查询记录）", "one subject (code keyed; see the events below)"),
     "time": ("时间", "Time"),
     "status": ("状态", "Status"),
     "actions": ("操作", "Actions"),
@@ -363,6 +364,8 @@ class Translator:
             return f"{self('department')}：{self.department(value)}"
         if kind == "client":
             return f"{self('client')}：{(clients or {}).get(value) or self('client_unknown')}"
+        if kind == "subject":  # a keyed hash of the subject's code: the anomaly's events say which
+            return self("subject_keyed")
         return str(scope or "—")
 
     def anomaly(self, rule: object, description: object, clients: Mapping[str, str] | None = None) -> str:
@@ -382,6 +385,8 @@ class Translator:
             values["client"] = (clients or {}).get(values["client"]) or self("client_unknown")
         if "purpose" in values:
             values["purpose"] = self.label("purpose", values["purpose"])
+        if "flags" in values:
+            values["flags"] = "、".join(self.label("entry_flag", flag.strip()) for flag in values["flags"].split(","))
         return known[1].format(**values)
 
     def label(self, group: str, code: object) -> str:

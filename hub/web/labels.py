@@ -121,6 +121,13 @@ RIGHTS: dict[str, Pair] = {
     "REVOKED": ("异议成立，已撤销", "revoked on objection"),
 }
 
+ENTRY_FLAGS: dict[str, Pair] = {
+    "NO_BASIS_DOCUMENT": ("无列入依据文书", "no basis document"),
+    "OUTSIDE_BLACK_LIST_DOMAINS": ("不属于黑名单设列领域", "outside the black-list domains"),
+    "MINOR": ("列入时未成年", "a minor when listed"),
+    "LENIENT_CASE": ("应从轻处理的情形", "a case for lenient treatment"),
+}
+
 SEVERITIES: dict[str, Pair] = {"low": ("低", "low"), "medium": ("中", "medium"), "high": ("高", "high")}
 
 RULES: dict[str, Pair] = {
@@ -187,6 +194,7 @@ GROUPS: dict[str, dict[str, Pair]] = {
     "rule": RULES,
     "evidence": EVIDENCE,
     "rights": RIGHTS,
+    "entry_flag": ENTRY_FLAGS,
 }
 
 

@@ -24,7 +24,7 @@ def test_every_catalogue_field_has_a_label(lang: str) -> None:
 EXAMPLES = {
     "list_entry_flagged": (
         "department court: 2 list entries failed the entry checks (MINOR, NO_BASIS_DOCUMENT) and lead to no measures",
-        "部门 court：2 条名单条目未通过列入审查（MINOR, NO_BASIS_DOCUMENT），不据以实施惩戒",
+        "部门 court：2 条名单条目未通过列入审查（列入时未成年、无列入依据文书），不据以实施惩戒",
     ),
     "bulk_lookups": (
         "department bank: 40 look-ups about 40 subjects in one hour (median hour: 5)",

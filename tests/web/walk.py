@@ -116,6 +116,12 @@ ASCII_NAMES = frozenset({"CSV", "GraphQL", "OpenID", "Connect", "English", "ID",
                          "audit:read", "SVG", "UTF-8", "BOM", "GB18030", "Excel", "Credit", "Hub"})  # fmt: skip
 
 
+# Codes of the measures list (`GP-01`) are identifiers the officer looks up, shown as they are.
+_MEASURE_CODE = re.compile(r"[A-Z]{2}-\d{2}")
+
+
 def english_in(strings: list[str]) -> list[str]:
-    """Answers the shown strings holding an ASCII word that is not a known name."""
-    return [s for s in strings if any(w not in ASCII_NAMES for w in _WORD.findall(s))]
+    """Answers the shown strings holding an ASCII word that is not a known name or a measure's code."""
+    return [
+        s for s in strings if any(w not in ASCII_NAMES and not _MEASURE_CODE.fullmatch(w) for w in _WORD.findall(s))
+    ]
