@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 PG_URL = os.environ.get("HUB_TEST_PG_URL", "").rstrip("/")
+
+# Key files are secrets: a hub a test starts without naming its own (settings, a `serve` subprocess) makes
+# them in a folder of this run, never in the checkout (.ci/run fails on key files left there).
+_KEYS = tempfile.mkdtemp(prefix="hub-test-keys-")
+os.environ.setdefault("HUB_SIGNING_KEY_WRAP_PATH", os.path.join(_KEYS, "signing-wrap.jwk"))
+os.environ.setdefault("HUB_AUDIT_KEY_PATH", os.path.join(_KEYS, "audit-key.pem"))
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
 
 
