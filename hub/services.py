@@ -34,6 +34,7 @@ from hub.policy.load import PolicySet, load_policies
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
 from hub.privacy.consent import HUB_ENGINE, consent_service
+from hub.privacy.disclose import Discloser
 from hub.privacy.masking import MASKERS
 from hub.privacy.redact import Redactor
 from hub.records.probes import ProbeGuard, ProbeLimits
@@ -201,7 +202,7 @@ async def build_services(
         breaker_reset=settings.breaker_reset_seconds,
     )
     redactor = Redactor()
-    shaper = Shaper(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text)
+    shaper = Shaper(catalog, Discloser(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text))
     consents = consent_service(settings, catalog, policies, engines)
     rights = RightsRepository(engines[HUB_ENGINE])  # opened by consent_service
     flagged = FlaggedEntryRepository(rights.engine)

@@ -9,7 +9,7 @@ from hub.errors import HubError
 from hub.identity.principal import Principal
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
-from hub.records.view import Disclosure
+from hub.privacy.disclose import Disclosure
 
 if TYPE_CHECKING:
     from hub.graphql.trusted import TrustedDocuments

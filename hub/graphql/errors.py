@@ -12,7 +12,7 @@ from graphql import GraphQLError
 
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
-from hub.records.view import Withheld
+from hub.privacy.disclose import Withheld
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from hub.identity.codes import parse_subject_code
 from hub.identity.principal import Principal
 from hub.measures.cases import Initiator, Stage
 from hub.policy.purposes import Purpose
-from hub.records.view import Disclosure
+from hub.privacy.disclose import Disclosure
 
 strawberry.enum(Stage, name="MeasureCaseStage", description="INITIATED (发起), RESPONDED (响应), FED_BACK (反馈).")
 INITIATE = "measures:initiate"

@@ -18,7 +18,7 @@ from hub.measures.feedback import Execution, NotExecutedReason, Reporter
 from hub.measures.model import MeasureKind, MeasureList
 from hub.measures.results import GreenReason, Holder, ListStatus
 from hub.policy.purposes import Purpose
-from hub.records.view import Disclosure, Withheld
+from hub.privacy.disclose import Disclosure, Withheld
 from hub.rights.events import RightsEvent
 
 strawberry.enum(MeasureList, description="What a measure rests on: a list entry or a dishonest-debtor case.")

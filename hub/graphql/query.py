@@ -18,9 +18,9 @@ from hub.graphql.types import CatalogItem, SourceStatus, Subject, Viewer
 from hub.identity.codes import SubjectCode, parse_subject_code
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
+from hub.privacy.disclose import Disclosure, Withheld
 from hub.records.probes import fruitless
 from hub.records.service import ReadRequest
-from hub.records.view import Disclosure, Withheld
 
 SUBJECTS_READ = "subjects_read"
 

@@ -10,7 +10,7 @@ import strawberry
 
 from hub.graphql.context import HubContext
 from hub.graphql.permissions import HubInfo, require
-from hub.records.view import Disclosure
+from hub.privacy.disclose import Disclosure
 from hub.rights.events import RightsEvent
 from hub.rights.objections import Decision, Outcome
 from hub.rights.repairs import EvidenceKind, RepairDecision

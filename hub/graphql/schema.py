@@ -28,7 +28,7 @@ from hub.graphql.rights import RightsMutation, RightsQuery
 from hub.graphql.self_access import SelfAccessQuery
 from hub.graphql.source_feedback import SourceFeedbackMutation, SourceFeedbackQuery
 from hub.policy.policy import Limits
-from hub.records.view import Withheld
+from hub.privacy.disclose import Withheld
 
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (

@@ -23,11 +23,11 @@ from hub.graphql.types import Subject
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.policy.purposes import Purpose
 from hub.policy.self_access import self_access_policy
+from hub.privacy.disclose import Discloser, View, Withheld
 from hub.privacy.masking import MASKERS
 from hub.privacy.redact import Redactor, apply_masks
 from hub.records.service import REGISTRATION, ReadRequest, RecordService
 from hub.records.shape import Shaper
-from hub.records.view import View, Withheld
 
 _OWN_FIELDS = {SubjectKind.NATURAL_PERSON: ("name", "phone", "address"), SubjectKind.LEGAL_ENTITY: ("address",)}
 _SEPARATORS = re.compile(r"[\s\-()（）+]")
@@ -80,7 +80,7 @@ async def read_own(info: HubInfo, code: SubjectCode) -> View | Withheld:
     context.purpose, context.data_query = Purpose.SELF_ACCESS, True
     requested, linked = requested_fields(info.selected_fields[0].selections).frozen()
     redaction = OwnDataRedaction(services.redactor, await own_values(services.federation, code))
-    shaper = Shaper(services.catalog, MASKERS, redaction)
+    shaper = Shaper(services.catalog, Discloser(services.catalog, MASKERS, redaction))
     records = RecordService(
         services.catalog,
         services.federation,

@@ -11,7 +11,7 @@ from hub.errors import ErrorCode
 from hub.graphql.audit_types import PageInfo
 from hub.graphql.context import HubContext
 from hub.graphql.permissions import HubInfo, require
-from hub.records.view import Disclosure, Withheld
+from hub.privacy.disclose import Disclosure, Withheld
 from hub.rights.notices import Notice, NoticeAction, NoticeKind
 
 FEEDBACK_SCOPE = "feedback:read"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from hub.errors import ErrorCode, HubError
 from hub.identity.codes import SubjectCode, SubjectKind
-from hub.records.view import Disclosure
+from hub.privacy.disclose import Disclosure
 
 log = logging.getLogger("hub.records.probes")
 

@@ -24,8 +24,8 @@ from hub.federation.fetch import Federation
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
+from hub.privacy.disclose import Disclosure, View
 from hub.records.shape import Shaper
-from hub.records.view import Disclosure, View
 from hub.store.repairs import RepairRepository
 from hub.store.rights_rows import ItemMark, RepairRow
 
@@ -162,7 +162,7 @@ class PublicLists:
     def _name(self, policy: Policy, code: SubjectCode, registration: list[Row], disclosure: Disclosure) -> object:
         plan = policy.plan(Purpose.PUBLIC_DISCLOSURE, code.kind, {REGISTRATION: _NAMES})
         known = [str(r[n]) for r in registration for n in _NAMES if r.get(n)]
-        rules = self.shaper.rules(plan, code.kind, REGISTRATION, ["name"])
+        rules = self.shaper.disclose.rules(plan, code.kind, REGISTRATION, ["name"])
         return self.shaper.single(registration, rules, known, disclosure)["name"]
 
     def ordered_by(self) -> str:
@@ -172,7 +172,7 @@ class PublicLists:
     def _shown_code(self, code: SubjectCode) -> str:
         """Answers the code as the public sees it: an enterprise's in full, a person's masked."""
         if code.kind is SubjectKind.NATURAL_PERSON:
-            return self.shaper.maskers["resident_id"](code.value)
+            return self.shaper.disclose.maskers["resident_id"](code.value)
         return code.value
 
     def _plans(self, policy: Policy, fields: frozenset[str], named: bool) -> None:
@@ -209,7 +209,7 @@ class PublicLists:
             registration = names.get(code.value, [])
             known = [str(r[n]) for r in registration for n in _NAMES if r.get(n)]
             plan = policy.plan(Purpose.PUBLIC_DISCLOSURE, code.kind, {LISTING: fields})
-            rules = self.shaper.rules(plan, code.kind, LISTING, sorted(fields))
+            rules = self.shaper.disclose.rules(plan, code.kind, LISTING, sorted(fields))
             disclosure = disclosures[code.value]
             [item] = self.shaper.items(LISTING, [row], rules, known, disclosure, today, code.value)
             position = Position(row[self.ordered_by()], str(row[SOURCE]), str(row[KEY]))
@@ -265,7 +265,7 @@ class _Walk:
             for row in shown
             if row.get("list") == self.list_kind
             and row.get("status") in (None, "ACTIVE")
-            and self.lists.shaper.in_period(rt, row, today)
+            and self.lists.shaper.disclose.in_period(rt, row, today)
             and not entry_flags(rt, row, str(row[SUBJECT]))
         ]
 

@@ -17,8 +17,8 @@ from hub.metrics import HubMetrics
 from hub.policy.decision import Action
 from hub.policy.policy import Plan, Policy
 from hub.policy.purposes import Purpose
-from hub.records.shape import FieldRule, Shaper
-from hub.records.view import Disclosure, View, Withheld
+from hub.privacy.disclose import Disclosure, FieldRule, View, Withheld
+from hub.records.shape import Shaper
 from hub.store.flagged import FlaggedEntry
 from hub.store.rights_rows import ItemMark
 
@@ -326,7 +326,7 @@ class RecordService:
                 message = f"no source of {record_type} answered ({', '.join(sorted(failed))}); it is unknown, not empty"
                 self._place(view, record_type, fields, Withheld(ErrorCode.SOURCE_UNAVAILABLE, message))
                 continue
-            rules = self.shaper.rules(plan, code.kind, record_type, sorted(fields))
+            rules = self.shaper.disclose.rules(plan, code.kind, record_type, sorted(fields))
             if record_type == REGISTRATION:
                 for name, value in self.shaper.single(registration, rules, known_names, disclosure).items():
                     self._place(view, record_type, [name], value)
@@ -342,7 +342,7 @@ class RecordService:
             if record_type == REPRESENTATION and items:
                 linked_plan = request.policy.plan(request.purpose, SubjectKind.LEGAL_ENTITY, request.linked)
                 linked_rules = {
-                    rt: self.shaper.rules(linked_plan, SubjectKind.LEGAL_ENTITY, rt, sorted(fields))
+                    rt: self.shaper.disclose.rules(linked_plan, SubjectKind.LEGAL_ENTITY, rt, sorted(fields))
                     for rt, fields in request.linked.items()
                 }
                 enterprise_of = {row[ITEM]: row.get("enterprise_code") for row in rows.get(REPRESENTATION, [])}

@@ -20,7 +20,7 @@ from hub.measures.results import CreditCheck, Holder
 from hub.policy.load import load_policies
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
-from hub.records.view import Withheld
+from hub.privacy.disclose import Withheld
 from hub.store.rights_rows import ItemMark
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")

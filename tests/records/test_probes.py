@@ -6,8 +6,8 @@ import pytest
 
 from hub.errors import ErrorCode, HubError
 from hub.identity.codes import parse_subject_code
+from hub.privacy.disclose import Disclosure
 from hub.records.probes import ProbeGuard, ProbeLimits, fruitless
-from hub.records.view import Disclosure
 
 PERSON = parse_subject_code("11010519491231002X")
 OTHER = parse_subject_code("110105194912310062")

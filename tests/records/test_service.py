@@ -18,10 +18,10 @@ from hub.federation.mapping import load_source_map
 from hub.identity.codes import parse_subject_code
 from hub.policy.load import load_policies
 from hub.policy.purposes import Purpose
+from hub.privacy.disclose import Discloser, Withheld
 from hub.privacy.masking import MASKERS
 from hub.records.service import ReadRequest, RecordService
 from hub.records.shape import Shaper
-from hub.records.view import Withheld
 from hub.store.engine import make_engine
 from hub.store.rights_rows import ItemMark
 
@@ -49,6 +49,11 @@ record_types:
       listed_on: {column: rq, format: "%Y%m%d"}
       expires_on: {column: until, format: "%Y%m%d"}
 """
+
+
+def _shaper() -> Shaper:
+    """Answers a shaper with the catalogue's maskers that leaves free texts as they are."""
+    return Shaper(CATALOG, Discloser(CATALOG, MASKERS, lambda text, _names: text))
 
 
 async def _minicity(tmp_path: Path) -> tuple[AsyncEngine, Federation]:
@@ -84,7 +89,7 @@ def _request(linked: bool = True) -> ReadRequest:
 
 async def test_expired_listings_of_represented_enterprises_stay_hidden_without_their_dates(tmp_path: Path) -> None:
     engine, federation = await _minicity(tmp_path)
-    service = RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda text, _names: text))
+    service = RecordService(CATALOG, federation, _shaper())
     result = await service.read(_request(), date.today())
     await engine.dispose()
     view = result.views[0]
@@ -104,7 +109,7 @@ async def test_overlay_marks_at_hand_are_used_without_a_lookup_else_looked_up_be
         looked_up.append(list(codes))
         return {hidden.item_id: hidden} if PERSON in codes else {}
 
-    shaper = Shaper(CATALOG, MASKERS, lambda text, _names: text)
+    shaper = _shaper()
     try:
         in_memory = RecordService(
             CATALOG, federation, shaper, overlay=lookup, overlay_at_hand=lambda codes: {hidden.item_id: hidden}
@@ -146,9 +151,7 @@ async def test_a_linked_enterprise_outside_the_jurisdiction_is_refused_and_never
     beijing = replace(POLICIES.departments["market-regulation"], divisions=("11",))
     request = replace(_request(), policy=beijing)
     try:
-        result = await RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda t, _n: t)).read(
-            request, date.today()
-        )
+        result = await RecordService(CATALOG, federation, _shaper()).read(request, date.today())
     finally:
         await engine.dispose()
     assert federation.fetched == [[PERSON], [CURRENT]], "the Taiyuan enterprise is not looked up"
@@ -167,7 +170,7 @@ async def test_a_person_the_bank_may_not_see_is_never_looked_up_and_reads_alike_
     tmp_path: Path,
 ) -> None:
     engine, federation = await _recording(tmp_path)
-    service = RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda t, _n: t))
+    service = RecordService(CATALOG, federation, _shaper())
     absent = "110105194912310062"
     requested = {"registration": frozenset({"name", "phone"}), "listing": frozenset({"list"})}
     try:
@@ -193,9 +196,7 @@ async def test_the_public_may_not_look_up_a_natural_person_whatever_the_record(t
         {"registration": frozenset({"name"})},
     )  # fmt: skip
     try:
-        result = await RecordService(CATALOG, federation, Shaper(CATALOG, MASKERS, lambda t, _n: t)).read(
-            request, date.today()
-        )
+        result = await RecordService(CATALOG, federation, _shaper()).read(request, date.today())
     finally:
         await engine.dispose()
     assert federation.fetched == []
