@@ -141,7 +141,25 @@ class Report:
     reporter_phone: str
 
 
-Item = Penalty | Licence | Listing | TaxGrade | CourtCase | Report
+CommitmentResult = Literal["COMMITTED", "KEPT", "BROKEN"]
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """A credit commitment (信用承诺): made to a department, then verified kept or broken."""
+
+    serial: int
+    matter: str
+    kind: str
+    content: str
+    committed_on: date
+    department: str
+    deadline: date
+    result: CommitmentResult
+    verified_on: date | None
+
+
+Item = Penalty | Licence | Listing | TaxGrade | CourtCase | Report | Commitment
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from hub.demo.codes import (
     unified_code,
 )
 from hub.demo.facts import (
+    CommitmentResult,
     CourtCase,
     FormerRepresentative,
     ListKind,
@@ -230,7 +231,30 @@ class _OrganisationFacts:
         if index == SPECIAL_SUBJECTS - 1:
             self._exit_and_warning()
             self.facts.others.append(minor_facts(self.seed))
+        if city == TAIYUAN:
+            self._commitments()
         return self.facts
+
+    def _commitments(self) -> None:
+        """Adds credit commitments (taiyuan keeps them): subject 0 one kept, one broken and one pending; 2 one kept."""
+        rng = _rng(self.seed, self.index, "commitment")  # its own stream: the other items stay as they were
+        first = max(self.org.registered_on, _FIRST_ITEM_DAY)
+        results: tuple[CommitmentResult, ...] = ()
+        if self.index == 0:
+            results = ("KEPT", "BROKEN", "COMMITTED")
+        elif self.index == SPECIAL_SUBJECTS - 1:
+            results = ("KEPT",)
+        elif rng.random() < 0.15:
+            results = (rng.choices(("KEPT", "COMMITTED", "BROKEN"), (70, 20, 10))[0],)
+        for position, result in enumerate(results):
+            latest = _LAST_ITEM_DAY - timedelta(days=60 if result == "COMMITTED" else 250)
+            if first > latest:
+                continue  # registered too recently for a commitment to have been verified by now
+            day = between(rng, max(first, latest - timedelta(days=700)), latest)
+            if self.index == 0:  # the broken one recent enough to bar 告知承诺 for years; the pending one current
+                day = {"KEPT": date(2024, 3, 11), "BROKEN": date(2025, 6, 16), "COMMITTED": date(2026, 5, 8)}[result]
+            serial = self.index * 4 + position + 1
+            self.facts.items.append(("taiyuan", items.commitment(rng, serial, self.org, self.city, day, result)))
 
     def _exit_and_warning(self) -> None:
         """Adds a key-attention listing exited early (REMOVED) and a warning: neither is ever shown."""

@@ -8,6 +8,8 @@ from random import Random
 
 from hub.demo.codes import mobile
 from hub.demo.facts import (
+    Commitment,
+    CommitmentResult,
     CourtCase,
     Licence,
     Listing,
@@ -215,3 +217,34 @@ def report(rng: Random, serial: int, subject: Subject, conduct: str) -> Report:
     return Report(
         serial, f"JB{received.year}{serial:08d}", received, topic, person_name(rng, rng.random() < 0.5), mobile(rng)
     )
+
+
+# Matters for which approval systems accept a written commitment instead of documents (告知承诺制), and
+# what the applicant promises.
+_COMMITTED_MATTERS = (
+    (
+        "食品经营许可（告知承诺）",
+        "审批替代型",
+        "经营场所、设施设备和食品安全管理制度符合《食品经营许可审查通则》要求，自取得许可之日起三个月内接受现场核查",
+    ),
+    ("公共场所卫生许可（告知承诺）", "审批替代型", "经营场所卫生条件符合国家卫生标准和要求，三个月内补齐检测报告"),
+    (
+        "建筑业企业资质（告知承诺）",
+        "审批替代型",
+        "企业净资产、技术负责人和技术工人数量符合资质标准，六个月内补交证明材料",
+    ),
+    ("财政专项资金申报信用承诺", "主动型", "申报材料真实有效，专款专用，不截留、挪用项目资金"),
+    ("公共资源交易投标信用承诺", "主动型", "不围标串标，不弄虚作假骗取中标，中标后按合同约定履约"),
+)
+
+
+def commitment(
+    rng: Random, serial: int, subject: Subject, city: str, committed_on: date, result: CommitmentResult
+) -> Commitment:
+    """Answers a commitment made on `committed_on`; a verified one was checked after its deadline."""
+    matter, kind, content = rng.choice(_COMMITTED_MATTERS)
+    deadline = committed_on + timedelta(days=rng.choice((90, 180)))
+    verified = None if result == "COMMITTED" else deadline + timedelta(days=rng.randint(3, 30))
+    department = f"{city}行政审批服务管理局" if kind == "审批替代型" else f"{city}发展和改革委员会"
+    return Commitment(serial, matter, kind, f"{subject.name}承诺：{content}。", committed_on, department, deadline,
+                      result, verified)  # fmt: skip

@@ -110,6 +110,23 @@ Table(
     comment="红黑名单及重点关注名单",
 )
 
+Table(
+    "XYCN",
+    _taiyuan,
+    Column("CN_ID", String(40), primary_key=True, comment="承诺记录编号"),
+    Column("CN_ZTMC", _name(), comment="承诺主体名称"),
+    Column("CN_ZTDM", _code(), index=True, comment="承诺主体代码"),
+    Column("CN_SX", String(200), nullable=False, comment="承诺事项"),
+    Column("CN_LX", String(20), comment="承诺类型：审批替代型/主动型/行业自律型/信用修复型"),
+    Column("CN_NR", Text, comment="承诺内容"),
+    Column("CN_RQ", Date, nullable=False, comment="承诺日期"),
+    Column("CN_SLBM", String(100), comment="受理部门"),
+    Column("CN_LYQX", Date, comment="履约期限"),
+    Column("CN_HCJG", String(10), comment="核查结果：未核查/已履约/未履约"),
+    Column("CN_HCRQ", Date, comment="核查日期"),
+    comment="信用承诺及履约情况",
+)
+
 # datong: a legacy platform with lower-case names, TEXT dates (YYYYMMDD) and numeric status codes.
 _datong = NATIVE_SCHEMAS["datong"]
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from hub.demo.facts import (
+    Commitment,
     CourtCase,
     Item,
     Licence,
@@ -28,6 +29,7 @@ Rows = dict[str, dict[str, list[Row]]]
 
 _TY_LIST = {"RED": "红名单", "BLACK": "黑名单", "KEY_ATTENTION": "重点关注名单"}
 _TY_STATUS = {"ACTIVE": "有效", "REMOVED": "已移出", "EXPIRED": "已过期"}
+_TY_COMMITMENT = {"COMMITTED": "未核查", "KEPT": "已履约", "BROKEN": "未履约"}
 _DT_LIST = {"RED": "1", "BLACK": "2", "KEY_ATTENTION": "3"}
 _DT_STATUS = {"ACTIVE": "1", "REMOVED": "2", "EXPIRED": "3"}
 _DT_STATE = {"存续": "1", "在业": "2", "吊销": "3", "注销": "4"}
@@ -108,6 +110,20 @@ def _taiyuan(subject: Subject, item: Item) -> tuple[str, Row]:
             "MD_YCTJ": item.exit_conditions,
             "MD_YXQZ": item.expires_on,
             "MD_ZT": _TY_STATUS[item.status],
+        }
+    if isinstance(item, Commitment):
+        return "XYCN", {
+            "CN_ID": f"XYCN{item.committed_on.year}{item.serial:09d}",
+            "CN_ZTMC": subject.name,
+            "CN_ZTDM": subject.code,
+            "CN_SX": item.matter,
+            "CN_LX": item.kind,
+            "CN_NR": item.content,
+            "CN_RQ": item.committed_on,
+            "CN_SLBM": item.department,
+            "CN_LYQX": item.deadline,
+            "CN_HCJG": _TY_COMMITMENT[item.result],
+            "CN_HCRQ": item.verified_on,
         }
     raise TypeError(f"taiyuan keeps no {type(item).__name__}")
 

@@ -16,7 +16,7 @@ from hub.graphql.query import admit_lookup, count_subjects, note_lookup
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.measures.feedback import Execution, NotExecutedReason, Reporter
 from hub.measures.model import MeasureKind, MeasureList
-from hub.measures.results import GreenReason, Holder, ListStatus
+from hub.measures.results import CommitmentBar, GreenReason, Holder, ListStatus
 from hub.policy.purposes import Purpose
 from hub.privacy.disclose import Disclosure, Withheld
 from hub.rights.events import RightsEvent
@@ -26,6 +26,7 @@ strawberry.enum(MeasureKind, description="A joint punishment or a joint reward."
 strawberry.enum(Holder, name="BasisHolder", description="Whose entry a measure rests on.")
 strawberry.enum(ListStatus, description="The most serious list the subject is on now (a court debtor counts as BLACK).")
 strawberry.enum(GreenReason, name="GreenChannelReason", description="Why the green channel is open.")
+strawberry.enum(CommitmentBar, description="Why 告知承诺 is not open to the subject for this matter.")
 strawberry.enum(NotExecutedReason, description="Why a measure was not executed.")
 
 
@@ -82,6 +83,20 @@ class GreenChannel:
     legal_basis: str
 
 
+@strawberry.type(
+    description="Whether the approval may accept a written commitment instead of documents (告知承诺制) for this "
+    "matter: not after a broken commitment within the period policies/measures.yaml states, nor for a seriously "
+    "dishonest subject."
+)
+class CommitmentOption:
+    offered: bool = strawberry.field(description="The matter admits 告知承诺 at all.")
+    eligible: bool = strawberry.field(description="The subject may use it now.")
+    barred_until: datetime.date | None = strawberry.field(description="Last day a broken commitment bars it.")
+    reason: CommitmentBar | None
+    basis_item_id: strawberry.ID | None = strawberry.field(description="The broken commitment or entry that bars it.")
+    legal_basis: str
+
+
 @strawberry.type(description="What applies to a subject for one matter: list status and measures, mandatory first.")
 class CreditCheck:
     code: strawberry.ID
@@ -94,6 +109,7 @@ class CreditCheck:
     green_channel: GreenChannel
     complete: bool = strawberry.field(description="False when a source failed or a record type was withheld.")
     incomplete: list[str]
+    commitment: CommitmentOption = strawberry.field(description="告知承诺: may the subject use it for this matter.")
 
 
 @strawberry.type(description="A measure of the measures list (措施清单).")
@@ -185,9 +201,7 @@ async def _checks(info: HubInfo, codes: list[strawberry.ID], matter: str, purpos
     context.state_purpose(policy, purpose)
     parsed, answers = _parse(codes)
     admit_lookup(context, parsed)
-    batch = await services.credit.checks.check(
-        policy, context.principal.org, purpose, parsed, matter, datetime.date.today()
-    )
+    batch = await services.credit.checks.check(policy, context.principal.org, purpose, parsed, matter, services.today())
     context.disclosures.extend(d for d in batch.disclosures if isinstance(d, Disclosure))
     await note_lookup(context, parsed, [d for d in batch.disclosures if isinstance(d, Disclosure)])
     context.disclosures.extend(Disclosure(code, clear=fields) for code, fields in batch.enterprises_read.items())

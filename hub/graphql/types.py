@@ -128,6 +128,24 @@ class TaxCredit:
     rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
 
+@strawberry.type(
+    description="A credit commitment (信用承诺): made to a department, then verified kept or broken (COMMITTED → "
+    "KEPT | BROKEN); a broken one is a dishonesty item measures may rest on (BROKEN_COMMITMENT)."
+)
+class Commitment:
+    id: strawberry.ID
+    source: str
+    matter: str | None = strawberry.field(description="承诺事项: what the commitment was made for.")
+    content: str | None = strawberry.field(description="承诺内容: what the subject promised.")
+    committed_on: datetime.date | None
+    department: str | None = strawberry.field(description="受理部门: the department it was made to.")
+    deadline: datetime.date | None = strawberry.field(description="履约期限: the day by which it must be met.")
+    verification_result: str | None = strawberry.field(description="COMMITTED (not yet verified), KEPT or BROKEN.")
+    verified_on: datetime.date | None
+    rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
+    rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
+
+
 @strawberry.type(description="A whistle-blower report; the reporter's identity is confidential.")
 class Report:
     id: strawberry.ID
@@ -176,6 +194,7 @@ class Subject:
     court_dishonesty: list[CourtDishonesty] | None
     tax_credit: list[TaxCredit] | None
     reports: list[Report] | None
+    commitments: list[Commitment] | None
     represented_enterprises: list[RepresentedEnterprise] | None
     sources: list[SourceStatus]
 

@@ -10,6 +10,8 @@ from hub.measures.model import Measure, MeasureKind, MeasureList, MeasuresList
 from hub.measures.results import (
     AppliedMeasure,
     Basis,
+    CommitmentBar,
+    CommitmentOption,
     CreditCheck,
     GreenChannel,
     GreenReason,
@@ -71,6 +73,33 @@ def green_channel(measures: MeasuresList, standing: Standing, today: date) -> Gr
         and (standing.registered_on is None or standing.registered_on <= since)
     )
     return GreenChannel(clean, GreenReason.CLEAN_RECORD if clean else None, measures.green_channel_basis)
+
+
+def commitment_option(measures: MeasuresList, matter: str, standing: Standing, today: date) -> CommitmentOption:
+    """Answers whether the subject may use 告知承诺 for `matter`: offered for it, no broken commitment within the
+    period the measures list states, on none of its barring lists, and everything needed read."""
+    rules = measures.commitments
+    if matter not in rules.matters or rules.barred_for is None:
+        return CommitmentOption(False, False, None, CommitmentBar.NOT_OFFERED, None, rules.legal_basis)
+    own = [b for b in standing.bases if b.holder is Holder.SUBJECT and not b.suspended]
+    barred = [
+        (b, rules.barred_for.last_day(b.starts_on) + timedelta(days=b.extension_days))
+        for b in own
+        if b.list is MeasureList.BROKEN_COMMITMENT and b.starts_on is not None
+    ]
+    barred = [(b, until) for b, until in barred if until >= today]
+    if barred:
+        basis, until = max(barred, key=lambda pair: pair[1])
+        return CommitmentOption(True, False, until, CommitmentBar.BROKEN_COMMITMENT, basis.item_id, rules.legal_basis)
+    serious = [b for b in own if b.list in rules.barred_lists]
+    if serious:
+        return CommitmentOption(
+            True, False, None, CommitmentBar.SERIOUS_DISHONESTY, serious[0].item_id, rules.legal_basis
+        )
+    needed = {"commitment", *(("listing", "court_dishonesty") if rules.barred_lists else ())}
+    if needed & set(standing.incomplete):
+        return CommitmentOption(True, False, None, CommitmentBar.INCOMPLETE, None, rules.legal_basis)
+    return CommitmentOption(True, True, None, None, None, rules.legal_basis)
 
 
 def _applied(measure: Measure, bases: Sequence[Basis], today: date) -> AppliedMeasure | None:
@@ -135,4 +164,5 @@ def evaluate(
         code=standing.code, kind=standing.kind, matter=matter, checked_on=today,
         list_status=list_status(standing.bases), entries=standing.bases, measures=tuple(applied),
         green_channel=green, incomplete=standing.incomplete,
+        commitment=commitment_option(measures, matter, standing, today),
     )  # fmt: skip

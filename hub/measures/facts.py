@@ -18,6 +18,7 @@ REQUESTED: dict[str, frozenset[str]] = {
     "court_dishonesty": frozenset({"published_on", "performance"}),
     "penalty": frozenset({"decided_on"}),
     "tax_credit": frozenset({"grade", "assessed_on"}),
+    "commitment": frozenset({"verification_result", "verified_on"}),
 }
 LINKED: dict[str, frozenset[str]] = {rt: REQUESTED[rt] for rt in ("listing", "court_dishonesty")}
 # For a natural person: the enterprises they represent, read with their serious dishonesty (LINKED).
@@ -25,7 +26,9 @@ REPRESENTATION: dict[str, frozenset[str]] = {
     "representation": frozenset({"enterprise_code", "enterprise_name", "role", "since", "until"})
 }
 VIEW_KEYS = {"listing": "listings", "court_dishonesty": "court_dishonesty", "penalty": "penalties",
-             "tax_credit": "tax_credit", "representation": "represented_enterprises"}  # fmt: skip
+             "tax_credit": "tax_credit", "representation": "represented_enterprises",
+             "commitment": "commitments"}  # fmt: skip
+BROKEN = "BROKEN"  # a commitment the department verified as not kept (catalogue: commitment.verification_result)
 PERFORMED = frozenset({"全部履行", "已履行", "履行完毕"})
 _SERIOUS = frozenset({MeasureList.BLACK, MeasureList.KEY_ATTENTION})
 
@@ -91,6 +94,11 @@ def bases_of(
             continue
         bases.append(_basis(item["id"], MeasureList.COURT_DISHONESTY, published, None, marks, holder))
         bad.append(today)
+    for item in reader.items("commitment"):
+        verified = reader.day(item, "verified_on")
+        if item.get("verification_result") == BROKEN and verified is not None:
+            bases.append(_basis(item["id"], MeasureList.BROKEN_COMMITMENT, verified, None, marks, holder))
+            bad.append(verified)
     bad.extend(d for d in (reader.day(i, "decided_on") for i in reader.items("penalty")) if d)
     taxes = reader.items("tax_credit")
     bad.extend(d for d in (reader.day(i, "assessed_on") for i in taxes if i.get("grade") == "D") if d)

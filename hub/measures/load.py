@@ -12,6 +12,7 @@ from hub.errors import ConfigError
 from hub.identity.codes import SubjectKind
 from hub.measures.model import (
     SERIOUS_LISTS,
+    Commitments,
     Measure,
     MeasureKind,
     MeasureList,
@@ -62,13 +63,39 @@ def load_measures(path: Path, departments: Collection[str] | None = None) -> Mea
             reaches_basis=measure.reaches.legal_basis if measure.reaches else None,
         )
     _check_initiators(document, spec, departments)
+    commitments = _commitments(document, spec)
     monitoring = spec.monitoring
     return MeasuresList(
         dict(spec.matters), measures, spec.green_channel.clean_record_years, spec.green_channel.legal_basis,
         Monitoring(monitoring.respond_within_days, monitoring.feed_back_within_days, monitoring.legal_basis)
         if monitoring else Monitoring(),
         {department: frozenset(roles) for department, roles in spec.initiators.items()},
+        commitments,
     )  # fmt: skip
+
+
+def _commitments(document: YamlDocument, spec: MeasuresSpec) -> Commitments:
+    """Answers the 告知承诺 rules, refusing an undeclared matter or a red list that would bar it."""
+    found = spec.commitments
+    if found is None:
+        return Commitments()
+    for position, matter in enumerate(found.matters):
+        if matter not in spec.matters:
+            raise ConfigError(
+                f"commitments name matter '{matter}', which is not declared under 'matters'",
+                place=document.place(("commitments", "matters", position)),
+                fix=f"declare it or use one of: {', '.join(spec.matters)}",
+            )
+    for position, barring in enumerate(found.barred_lists):
+        if barring is MeasureList.RED:
+            raise ConfigError(
+                "the red list cannot bar a subject from 告知承诺",
+                place=document.place(("commitments", "barred_lists", position)),
+                fix="list BLACK, KEY_ATTENTION, COURT_DISHONESTY or BROKEN_COMMITMENT",
+            )
+    return Commitments(
+        frozenset(found.matters), parse_period(found.barred_for), frozenset(found.barred_lists), found.legal_basis
+    )
 
 
 def _check_initiators(document: YamlDocument, spec: MeasuresSpec, departments: Collection[str] | None) -> None:
@@ -111,7 +138,8 @@ def _check(
         raise ConfigError(
             "a reward rests on the red list only, and a punishment never on it",
             place=document.place((*where, "lists")),
-            fix="use kind: REWARD with lists: [RED], or a punishment on BLACK, KEY_ATTENTION or COURT_DISHONESTY",
+            fix="use kind: REWARD with lists: [RED], or a punishment on BLACK, KEY_ATTENTION, COURT_DISHONESTY "
+            "or BROKEN_COMMITMENT",
         )
     if measure.clean_record and not reward:
         raise ConfigError(

@@ -20,6 +20,7 @@ class MeasureList(StrEnum):
     KEY_ATTENTION = "KEY_ATTENTION"
     RED = "RED"
     COURT_DISHONESTY = "COURT_DISHONESTY"
+    BROKEN_COMMITMENT = "BROKEN_COMMITMENT"
 
 
 class MeasureKind(StrEnum):
@@ -92,6 +93,24 @@ class MonitoringSpec(_Strict):
     legal_basis: str = Field(min_length=4)
 
 
+class CommitmentsSpec(_Strict):
+    """When an approval may accept a written commitment instead of documents (告知承诺制), and when not."""
+
+    matters: list[str] = Field(min_length=1)
+    barred_for: str
+    barred_lists: list[MeasureList] = Field(default_factory=list)
+    legal_basis: str = Field(min_length=4)
+
+    @field_validator("barred_for")
+    @classmethod
+    def _iso_duration(cls, value: str) -> str:
+        try:
+            parse_period(value)
+        except ValueError:
+            raise ValueError("write barred_for as an ISO 8601 duration such as P2Y") from None
+        return value
+
+
 class MeasuresSpec(_Strict):
     """The whole policies/measures.yaml."""
 
@@ -100,6 +119,7 @@ class MeasuresSpec(_Strict):
     green_channel: GreenChannelSpec
     monitoring: MonitoringSpec | None = None
     initiators: dict[str, list[str]] = Field(default_factory=dict)
+    commitments: CommitmentsSpec | None = None
     measures: list[MeasureSpec] = Field(min_length=1)
 
 
@@ -139,6 +159,16 @@ class Monitoring:
 
 
 @dataclass(frozen=True, slots=True)
+class Commitments:
+    """告知承诺: the matters that admit it, how long a broken commitment bars it, and which lists bar it."""
+
+    matters: frozenset[str] = frozenset()
+    barred_for: Period | None = None
+    barred_lists: frozenset[MeasureList] = frozenset()
+    legal_basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MeasuresList:
     """Every measure the hub may apply, by code in file order, and the matters they concern."""
 
@@ -148,6 +178,7 @@ class MeasuresList:
     green_channel_basis: str
     monitoring: Monitoring = Monitoring()
     initiators: dict[str, frozenset[str]] = field(default_factory=dict)  # department key -> initiating roles
+    commitments: Commitments = Commitments()
 
     def initiates(self, department: str, measure: Measure) -> bool:
         """Answers whether `department` is one of the measure's initiating departments (发起部门)."""

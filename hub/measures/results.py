@@ -104,6 +104,30 @@ class GreenChannel:
     legal_basis: str
 
 
+class CommitmentBar(StrEnum):
+    """Why a subject may not use 告知承诺 (a written commitment instead of documents) for a matter."""
+
+    NOT_OFFERED = "NOT_OFFERED"
+    BROKEN_COMMITMENT = "BROKEN_COMMITMENT"
+    SERIOUS_DISHONESTY = "SERIOUS_DISHONESTY"
+    INCOMPLETE = "INCOMPLETE"
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentOption:
+    """Whether the approval may accept the subject's commitment for this matter (告知承诺制), and why not."""
+
+    offered: bool
+    eligible: bool
+    barred_until: date | None
+    reason: CommitmentBar | None
+    basis_item_id: str | None
+    legal_basis: str
+
+
+NO_COMMITMENT = CommitmentOption(False, False, None, CommitmentBar.NOT_OFFERED, None, "")
+
+
 @dataclass(frozen=True, slots=True)
 class CreditCheck:
     """The answer to an approval system: list status, measures (mandatory first), green channel."""
@@ -117,6 +141,7 @@ class CreditCheck:
     measures: tuple[AppliedMeasure, ...]
     green_channel: GreenChannel
     incomplete: tuple[str, ...]
+    commitment: CommitmentOption = NO_COMMITMENT
 
     @property
     def complete(self) -> bool:

@@ -31,6 +31,7 @@ VIEW_KEYS = {
     "court_dishonesty": "court_dishonesty",
     "tax_credit": "tax_credit",
     "report": "reports",
+    "commitment": "commitments",
     REPRESENTATION: "represented_enterprises",
 }
 LINKED_TYPES = ("listing", "court_dishonesty")

@@ -9,6 +9,7 @@ from stdnum.cn import ric, uscc
 
 from hub.demo.facts import (
     SOURCES,
+    Commitment,
     CourtCase,
     Licence,
     Listing,
@@ -35,7 +36,7 @@ def population() -> list[SubjectFacts]:
 
 
 def _day(item: object) -> date:
-    for name in ("decided_on", "listed_on", "published_on", "assessed_on", "received_on"):
+    for name in ("decided_on", "listed_on", "published_on", "assessed_on", "received_on", "committed_on"):
         day = getattr(item, name, None)
         if isinstance(day, date):
             return day
@@ -162,7 +163,7 @@ def test_decision_texts_carry_personal_data_like_real_decisions(population: list
 
 def test_items_sit_where_the_sources_keep_them(population: list[SubjectFacts]) -> None:
     allowed = {
-        "taiyuan": (Penalty, Licence, Listing),
+        "taiyuan": (Penalty, Licence, Listing, Commitment),
         "datong": (Penalty, Licence, Listing, Report),
         "tax": (TaxGrade,),
         "court": (CourtCase,),
@@ -179,10 +180,33 @@ def test_dates_follow_the_fixed_reference_date_not_today(population: list[Subjec
         for _, item in facts.items:
             for day in (
                 getattr(item, name, None)
-                for name in ("decided_on", "listed_on", "assessed_on", "filed_on", "published_on", "received_on")
+                for name in (
+                    "decided_on",
+                    "listed_on",
+                    "assessed_on",
+                    "filed_on",
+                    "published_on",
+                    "received_on",
+                    "committed_on",
+                    "verified_on",
+                )
             ):
                 assert day is None or date(2000, 1, 1) <= day <= REFERENCE_DATE
         subject = facts.subject
         if isinstance(subject, Organisation):
             assert subject.registered_on <= REFERENCE_DATE
             assert subject.registered_on.year - subject.representative.born.year >= 19
+
+
+def test_commitments_follow_their_lifecycle(population: list[SubjectFacts]) -> None:
+    found = [item for facts in population for _, item in facts.items if isinstance(item, Commitment)]
+    assert {c.result for c in found} == {"COMMITTED", "KEPT", "BROKEN"}
+    for commitment in found:
+        assert commitment.committed_on < commitment.deadline
+        if commitment.result == "COMMITTED":
+            assert commitment.verified_on is None
+        else:
+            assert commitment.verified_on is not None
+            assert commitment.verified_on > commitment.deadline
+    sample = [item for _, item in subject_facts(SEED, 0).items if isinstance(item, Commitment)]
+    assert sorted(c.result for c in sample) == ["BROKEN", "COMMITTED", "KEPT"]

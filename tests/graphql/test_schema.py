@@ -19,6 +19,7 @@ ITEM_TYPES = {
     "court_dishonesty": types.CourtDishonesty,
     "tax_credit": types.TaxCredit,
     "report": types.Report,
+    "commitment": types.Commitment,
     "representation": types.RepresentedEnterprise,
 }
 

@@ -46,6 +46,7 @@ def firm_view(**override: Any) -> dict[str, Any]:
         "court_dishonesty": [],
         "penalties": [{"id": "datong:penalty:4", "decided_on": date(2026, 1, 5)}],
         "tax_credit": [{"id": "tax:tax_credit:1", "grade": "D", "assessed_on": date(2026, 4, 20)}],
+        "commitments": [],
     }  # fmt: skip
     view.update(override)
     return view
@@ -55,6 +56,7 @@ PERSON_VIEW = {
     "code": PERSON,
     "listings": [],
     "court_dishonesty": [{"id": CASE, "published_on": date(2025, 12, 1), "performance": "全部未履行"}],
+    "commitments": [],
 }
 
 
@@ -155,6 +157,7 @@ def represented(since: date | None, until: date | None = None, **listing: Any) -
         "listings": [],
         "court_dishonesty": [],
         "penalties": [],
+        "commitments": [],
         "represented_enterprises": [enterprise],
     }
 
