@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from hub.config import Settings
 from hub.demo.generator import SPECIAL_SUBJECTS, subject_facts
 from hub.federation.adapter import ITEM
-from hub.identity.principal import SELF_SCOPES, Principal
+from hub.identity.principal import Principal
+from hub.identity.scopes import SELF_SCOPES
 from hub.rights.objections import Decision, Outcome
 from hub.rights.repairs import RepairDecision
 from hub.services import Services, build_services

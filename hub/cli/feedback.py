@@ -16,13 +16,14 @@ import typer
 from rich.console import Console
 
 from hub.errors import ErrorCode, HubError
+from hub.identity.scopes import Scope
 
 PULL = """query($first: Int!, $after: String) { sourceFeedback(first: $first, after: $after) {
   edges { cursor node { id source itemId recordType kind action decisionId decidedOn corrections { field value }
     queuedAt deliveries } }
   pageInfo { hasNextPage endCursor } } }"""
 ACK = "mutation($ids: [ID!]!) { acknowledgeSourceFeedback(ids: $ids) { id acknowledgedAt } }"
-SCOPE = "feedback:read"
+SCOPE = Scope.FEEDBACK_READ
 _SOFT = frozenset({"FIELD_DENIED"})  # a correction value the policy withholds is null, the notice still counts
 
 status = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -40,3 +40,7 @@ def main() -> None:
         fail(error)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

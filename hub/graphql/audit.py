@@ -29,9 +29,10 @@ from hub.graphql.audit_types import (
     purpose_of,
 )
 from hub.graphql.context import HubContext
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
 from hub.identity.case import canonical_case_number
 from hub.identity.codes import parse_subject_code
+from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
 from hub.records.entries import flagged_alarms
 
@@ -50,7 +51,6 @@ def _officer(info: HubInfo) -> AuditReader:
     """Answers the register's reader for a privacy officer; the operation then counts as a data query."""
     context = info.context
     context.data_query = True  # register content leaves only with a stored receipt
-    require(context, "audit:read")
     policy = context.services.policies.get(context.principal.department)
     if policy is not None and policy.operator_required and not context.operator:
         raise HubError(
@@ -131,7 +131,10 @@ def _entry(context: HubContext, entry: AccessEntry, titles: dict[str, str]) -> A
 class AuditQuery:
     """The query register: review, anomalies and integrity (audit:read); a subject's own access log."""
 
-    @strawberry.field(description="The register, newest first, filtered; concealed accesses included (audit:read).")
+    @strawberry.field(
+        description="The register, newest first, filtered; concealed accesses included (audit:read).",
+        extensions=needs(Scope.AUDIT_READ),
+    )
     async def audit_events(
         self, info: HubInfo, filter: AuditFilterInput | None = None, first: int | None = 50, after: str | None = None
     ) -> AuditEventConnection:
@@ -141,7 +144,10 @@ class AuditQuery:
         more = page.next_cursor is not None
         return AuditEventConnection(edges=edges, page_info=PageInfo(has_next_page=more, end_cursor=_end(edges)))
 
-    @strawberry.field(description="Anomalies found by the register's rules since a time (default: 24 hours ago).")
+    @strawberry.field(
+        description="Anomalies found by the register's rules since a time (default: 24 hours ago).",
+        extensions=needs(Scope.AUDIT_READ),
+    )
     async def audit_anomalies(self, info: HubInfo, since: datetime.datetime | None = None) -> list[AuditAnomaly]:
         reader = _officer(info)
         now = datetime.datetime.now(UTC)
@@ -164,7 +170,10 @@ class AuditQuery:
             for a in found
         ]  # fmt: skip
 
-    @strawberry.field(description="Whether the register's hash chain verifies; checked at most every 30 s (checkedAt).")
+    @strawberry.field(
+        description="Whether the register's hash chain verifies; checked at most every 30 s (checkedAt).",
+        extensions=needs(Scope.AUDIT_READ),
+    )
     async def audit_integrity(self, info: HubInfo) -> AuditIntegrity:
         status = await _officer(info).integrity()
         report = status.report
@@ -176,13 +185,15 @@ class AuditQuery:
             checked_at=status.checked_at,
         )  # fmt: skip
 
-    @strawberry.field(description="Who accessed your record, when, why and which items in which form; newest first.")
+    @strawberry.field(
+        description="Who accessed your record, when, why and which items in which form; newest first.",
+        extensions=needs(Scope.SELF_READ),
+    )
     async def my_access_log(
         self, info: HubInfo, first: int | None = 20, after: str | None = None
     ) -> AccessLogConnection:
         context = info.context
         context.data_query = True
-        require(context, "self:read")
         code = context.principal.self_code
         if code is None:
             raise HubError(ErrorCode.FORBIDDEN, "myAccessLog is for citizens and enterprises signed in as themselves")

@@ -10,8 +10,9 @@ from hub.audit.cases import CaseRegister
 from hub.audit.reader import unavailable
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
 from hub.identity.case import canonical_case_number
+from hub.identity.scopes import Scope
 
 
 @strawberry.type(description="A closed case: the queries its department concealed until then show to their subjects.")
@@ -23,7 +24,6 @@ class CaseClosure:
 
 
 def _closing(context: HubContext) -> tuple[str, CaseRegister]:
-    require(context, "case:close")
     department = context.principal.department
     if department is None:
         raise HubError(ErrorCode.FORBIDDEN, "cases are closed by a department's client", fix="use its token")
@@ -43,7 +43,10 @@ def _closing(context: HubContext) -> tuple[str, CaseRegister]:
 class CaseMutation:
     """Closing cases (case:close)."""
 
-    @strawberry.mutation(description="Close your department's case: the queries it concealed show to their subjects.")
+    @strawberry.mutation(
+        description="Close your department's case: the queries it concealed show to their subjects.",
+        extensions=needs(Scope.CASE_CLOSE),
+    )
     async def close_case(self, info: HubInfo, case_number: str) -> CaseClosure:
         context = info.context
         department, cases = _closing(context)

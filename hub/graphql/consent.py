@@ -11,7 +11,8 @@ import strawberry
 import hub.graphql.types  # noqa: F401 - registers Purpose as a GraphQL enum before the types below use it
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
+from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
 from hub.privacy.consent import ConsentService, ConsentStatus, GrantRequest, status
 from hub.store.consents import ConsentRow
@@ -54,8 +55,7 @@ class _Caller:
     consents: ConsentService
 
 
-def _caller(context: HubContext, scope: str) -> _Caller:
-    require(context, scope)
+def _caller(context: HubContext) -> _Caller:
     code = context.principal.self_code
     consents = context.services.records.consents
     if code is None:
@@ -90,9 +90,12 @@ async def _views(consents: ConsentService, rows: list[ConsentRow]) -> list[Conse
 class ConsentQuery:
     """The caller's consents."""
 
-    @strawberry.field(description="Every consent you granted (active, not started, expired, revoked), newest first.")
+    @strawberry.field(
+        description="Every consent you granted (active, not started, expired, revoked), newest first.",
+        extensions=needs(Scope.SELF_READ),
+    )
     async def my_consents(self, info: HubInfo) -> list[ConsentView]:
-        caller = _caller(info.context, "self:read")
+        caller = _caller(info.context)
         return await _views(caller.consents, await caller.consents.mine(caller.code))
 
 
@@ -100,11 +103,14 @@ class ConsentQuery:
 class ConsentMutation:
     """Granting and revoking consent."""
 
-    @strawberry.mutation(description="Grant an organisation consent for one purpose, for at most one year.")
+    @strawberry.mutation(
+        description="Grant an organisation consent for one purpose, for at most one year.",
+        extensions=needs(Scope.SELF_CONSENT),
+    )
     async def grant_consent(
         self, info: HubInfo, input_: Annotated[GrantConsentInput, strawberry.argument(name="input")]
     ) -> ConsentView:
-        caller = _caller(info.context, "self:consent")
+        caller = _caller(info.context)
         request = GrantRequest(
             grantee=str(input_.grantee),
             purpose=input_.purpose,
@@ -116,8 +122,11 @@ class ConsentMutation:
         row = await caller.consents.grant(caller.code, request)
         return (await _views(caller.consents, [row]))[0]
 
-    @strawberry.mutation(description="Revoke one of your consents; it stops covering queries at once.")
+    @strawberry.mutation(
+        description="Revoke one of your consents; it stops covering queries at once.",
+        extensions=needs(Scope.SELF_CONSENT),
+    )
     async def revoke_consent(self, info: HubInfo, id: strawberry.ID) -> ConsentView:
-        caller = _caller(info.context, "self:consent")
+        caller = _caller(info.context)
         row = await caller.consents.revoke(caller.code, str(id))
         return (await _views(caller.consents, [row]))[0]

@@ -12,12 +12,11 @@ from hub.audit.reader import unavailable
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
 from hub.graphql.document_profile import Profile
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
 from hub.graphql.trusted import DocumentStatus as Status
 from hub.graphql.trusted import TrustedDocuments
+from hub.identity.scopes import Scope
 from hub.store.documents import DocumentRow
-
-REVIEW_SCOPES = ("documents:review", "audit:read")
 
 DocumentStatus = strawberry.enum(Status, name="DocumentStatus", description="Where a document stands in review.")
 
@@ -74,8 +73,6 @@ def _documents(context: HubContext) -> TrustedDocuments:
 
 
 def _reviewer(context: HubContext) -> TrustedDocuments:
-    if not any(context.principal.has(scope) for scope in REVIEW_SCOPES):
-        require(context, REVIEW_SCOPES[0])
     return _documents(context)
 
 
@@ -83,7 +80,10 @@ def _reviewer(context: HubContext) -> TrustedDocuments:
 class DocumentsQuery:
     """The trusted documents the privacy office reviews (documents:review or audit:read)."""
 
-    @strawberry.field(description="Registered documents with their disclosure profiles, oldest first.")
+    @strawberry.field(
+        description="Registered documents with their disclosure profiles, oldest first.",
+        extensions=needs(Scope.DOCUMENTS_REVIEW, Scope.AUDIT_READ),
+    )
     async def trusted_documents(self, info: HubInfo, status: DocumentStatus | None = None) -> list[TrustedDocument]:  # type: ignore[valid-type]
         rows = await _reviewer(info.context).repository.listing(Status(status).value if status else None)
         return [_node(row) for row in rows]
@@ -93,17 +93,22 @@ class DocumentsQuery:
 class DocumentsMutation:
     """Registering (documents:write) and reviewing (documents:review or audit:read) trusted documents."""
 
-    @strawberry.mutation(description="Register your client's operations: a manifest {sha256:<hex>: text}.")
+    @strawberry.mutation(
+        description="Register your client's operations: a manifest {sha256:<hex>: text}.",
+        extensions=needs(Scope.DOCUMENTS_WRITE),
+    )
     async def register_trusted_documents(self, info: HubInfo, manifest: JSON) -> list[TrustedDocument]:
         context = info.context
-        require(context, "documents:write")
         if not isinstance(manifest, dict) or context.principal.client_id is None:
             raise HubError(ErrorCode.BAD_USER_INPUT, "the manifest is a JSON object", fix="map each id to its text")
         now = datetime.datetime.now(datetime.UTC)
         rows = await _documents(context).register(context.principal.client_id, manifest, now)
         return [_node(row) for row in rows]
 
-    @strawberry.mutation(description="Approve or reject a registered document after reading its profile.")
+    @strawberry.mutation(
+        description="Approve or reject a registered document after reading its profile.",
+        extensions=needs(Scope.DOCUMENTS_REVIEW, Scope.AUDIT_READ),
+    )
     async def review_trusted_document(
         self, info: HubInfo, id: strawberry.ID, decision: DocumentDecision, note: str | None = None,
         client_id: str | None = None,

@@ -12,6 +12,7 @@ from graphql import GraphQLError
 
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
+from hub.identity.scopes import Scope
 from hub.privacy.disclose import Withheld
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def withheld_error(withheld: Withheld) -> GraphQLError:
 
 def normalise_all(errors: list[GraphQLError], context: HubContext) -> list[GraphQLError]:
     """Answers the errors with contract codes; schema names withheld unless the caller holds `catalog:read`."""
-    hints = context.principal.has("catalog:read")
+    hints = context.principal.has(Scope.CATALOG_READ)
     written = "" if hints else written_by(context.notes.get("query"), context.notes.get("variables"))
     return [normalise(error, context.request_id, hints=hints, written=written) for error in errors]
 

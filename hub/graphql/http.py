@@ -28,6 +28,7 @@ from hub.identity.case import CASE_HEADER, case_number
 from hub.identity.header_text import REQUEST_ID_HEADER, request_id
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
+from hub.identity.scopes import Scope as HubScope
 from hub.services import Services
 
 Authenticate = Callable[[str | None], Awaitable[Principal]]
@@ -167,7 +168,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """Answers GraphiQL (where the deployment enables it) to a caller who may read the schema."""
-        if not request.state.principal.has("catalog:read"):
+        if not request.state.principal.has(HubScope.CATALOG_READ):
             return _forbidden("the IDE is for integrators holding the scope 'catalog:read'")
         return await super().render_graphql_ide(request)
 

@@ -9,16 +9,16 @@ import strawberry
 
 import hub.graphql.types  # noqa: F401 - registers Purpose as a GraphQL enum first
 from hub.errors import ErrorCode, HubError
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
 from hub.graphql.query import admit_lookup, count_subjects, note_lookup
 from hub.identity.codes import parse_subject_code
 from hub.identity.principal import Principal
+from hub.identity.scopes import Scope
 from hub.measures.cases import Initiator, Stage
 from hub.policy.purposes import Purpose
 from hub.privacy.disclose import Disclosure
 
 strawberry.enum(Stage, name="MeasureCaseStage", description="INITIATED (发起), RESPONDED (响应), FED_BACK (反馈).")
-INITIATE = "measures:initiate"
 _WINDOW = datetime.timedelta(days=30)
 
 
@@ -83,18 +83,17 @@ def _department(principal: Principal) -> str:
 def _who_sees(info: HubInfo) -> str | None:
     """Answers the department whose cases the caller sees (None: all, for audit:read)."""
     principal = info.context.principal
-    if principal.has("audit:read"):
-        return None
-    if not (principal.has(INITIATE) or principal.has("measure:feedback")):
-        require(info.context, INITIATE)
-    return _department(principal)
+    return None if principal.has(Scope.AUDIT_READ) else _department(principal)
 
 
 @strawberry.type
 class MeasureCaseQuery:
     """Cases of the loop and the monitoring report."""
 
-    @strawberry.field(description="The newest cases your department initiated or implements (all, for audit:read).")
+    @strawberry.field(
+        description="The newest cases your department initiated or implements (all, for audit:read).",
+        extensions=needs(Scope.MEASURES_INITIATE, Scope.MEASURE_FEEDBACK, Scope.AUDIT_READ),
+    )
     async def measure_cases(self, info: HubInfo, stage: Stage | None = None, first: int = 50) -> list[MeasureCase]:
         department = _who_sees(info)
         now = datetime.datetime.now(datetime.UTC)
@@ -102,7 +101,8 @@ class MeasureCaseQuery:
         return cast(list[MeasureCase], found)
 
     @strawberry.field(
-        description="Per department: initiated, responded, executed, fed back, overdue (default: 30 days)."
+        description="Per department: initiated, responded, executed, fed back, overdue (default: 30 days).",
+        extensions=needs(Scope.MEASURES_INITIATE, Scope.MEASURE_FEEDBACK, Scope.AUDIT_READ),
     )
     async def measure_monitoring(
         self, info: HubInfo, since: datetime.datetime | None = None, until: datetime.datetime | None = None
@@ -126,12 +126,14 @@ class MeasureCaseQuery:
 class MeasureCaseMutation:
     """Initiating (发起) and responding (响应)."""
 
-    @strawberry.mutation(description="Name targets and measures for implementing departments; each target is checked.")
+    @strawberry.mutation(
+        description="Name targets and measures for implementing departments; each target is checked.",
+        extensions=needs(Scope.MEASURES_INITIATE),
+    )
     async def initiate_measures(
         self, info: HubInfo, input_: Annotated[InitiateMeasuresInput, strawberry.argument(name="input")]
     ) -> list[MeasureCase]:
         context = info.context
-        require(context, INITIATE)
         principal = context.principal
         policy = context.services.policy_for(principal)
         context.state_purpose(policy, input_.purpose)
@@ -154,10 +156,11 @@ class MeasureCaseMutation:
         context.disclosures.extend(Disclosure(c, clear=fields) for c, fields in opened.enterprises_read.items())
         return cast(list[MeasureCase], opened.cases)
 
-    @strawberry.mutation(description="Acknowledge a case assigned to your department (响应).")
+    @strawberry.mutation(
+        description="Acknowledge a case assigned to your department (响应).", extensions=needs(Scope.MEASURE_FEEDBACK)
+    )
     async def respond_to_measure_case(self, info: HubInfo, id: strawberry.ID) -> MeasureCase:
         context = info.context
-        require(context, "measure:feedback")
         now = datetime.datetime.now(datetime.UTC)
         found = await context.services.credit.cases.respond(str(id), _department(context.principal), now)
         return cast(MeasureCase, found)

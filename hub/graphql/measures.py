@@ -11,9 +11,10 @@ from graphql import GraphQLError
 import hub.graphql.types  # noqa: F401 - registers Purpose and SubjectKind as GraphQL enums first
 from hub.errors import ErrorCode, HubError
 from hub.graphql.errors import hub_error, withheld_error
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
 from hub.graphql.query import admit_lookup, count_subjects, note_lookup
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
+from hub.identity.scopes import Scope
 from hub.measures.feedback import Execution, NotExecutedReason, Reporter
 from hub.measures.model import MeasureKind, MeasureList
 from hub.measures.results import CommitmentBar, GreenReason, Holder, ListStatus
@@ -195,7 +196,6 @@ def _parse(codes: list[strawberry.ID]) -> tuple[list[SubjectCode], list[GraphQLE
 
 async def _checks(info: HubInfo, codes: list[strawberry.ID], matter: str, purpose: Purpose) -> list[Any]:
     context, services = info.context, info.context.services
-    require(context, "check:read")
     policy = services.policy_for(context.principal)
     count_subjects(context, policy, len(codes))
     context.state_purpose(policy, purpose)
@@ -226,14 +226,19 @@ async def _checks(info: HubInfo, codes: list[strawberry.ID], matter: str, purpos
 class MeasuresQuery:
     """Credit checks for approval systems, the measures list, and execution statistics."""
 
-    @strawberry.field(description="The subject's list status and the measures that apply to this matter.")
+    @strawberry.field(
+        description="The subject's list status and the measures that apply to this matter.",
+        extensions=needs(Scope.CHECK_READ),
+    )
     async def credit_check(self, info: HubInfo, code: strawberry.ID, matter: str, purpose: Purpose) -> CreditCheck:
         found = (await _checks(info, [code], matter, purpose))[0]
         if isinstance(found, GraphQLError):
             raise found
         return cast(CreditCheck, found)
 
-    @strawberry.field(description="Credit checks of many subjects in one request, in input order.")
+    @strawberry.field(
+        description="Credit checks of many subjects in one request, in input order.", extensions=needs(Scope.CHECK_READ)
+    )
     async def credit_checks(
         self, info: HubInfo, codes: list[strawberry.ID], matter: str, purpose: Purpose
     ) -> list[CreditCheck | None]:
@@ -246,23 +251,25 @@ class MeasuresQuery:
             )
         return await _checks(info, codes, matter, purpose)
 
-    @strawberry.field(description="The measures list, or the measures concerning one matter.")
+    @strawberry.field(
+        description="The measures list, or the measures concerning one matter.",
+        extensions=needs(Scope.CATALOG_READ, Scope.CHECK_READ),
+    )
     def measures(self, info: HubInfo, matter: str | None = None) -> list[Measure]:
         context = info.context
-        if not (context.principal.has("check:read") or context.principal.has("catalog:read")):
-            require(context, "catalog:read")
         found = context.services.credit.measures
         chosen = found.for_matter(matter) if matter is not None else tuple(found.measures.values())
         return cast(list[Measure], list(chosen))
 
-    @strawberry.field(description="Per measure: reported, executed, not executed and why (own department, or all).")
+    @strawberry.field(
+        description="Per measure: reported, executed, not executed and why (own department, or all).",
+        extensions=needs(Scope.MEASURE_FEEDBACK, Scope.AUDIT_READ),
+    )
     async def measure_statistics(
         self, info: HubInfo, since: datetime.date | None = None, until: datetime.date | None = None
     ) -> list[MeasureStatistic]:
         context = info.context
-        everyone = context.principal.has("audit:read")
-        if not everyone:
-            require(context, "measure:feedback")
+        everyone = context.principal.has(Scope.AUDIT_READ)
         start = datetime.datetime.combine(since, datetime.time(), datetime.UTC) if since else None
         end = datetime.datetime.combine(until, datetime.time(), datetime.UTC) if until else None
         department = None if everyone else context.principal.department
@@ -274,12 +281,14 @@ class MeasuresQuery:
 class MeasuresMutation:
     """Execution feedback (执行反馈)."""
 
-    @strawberry.mutation(description="Report what was done with each measure of a check; nothing outside the list.")
+    @strawberry.mutation(
+        description="Report what was done with each measure of a check; nothing outside the list.",
+        extensions=needs(Scope.MEASURE_FEEDBACK),
+    )
     async def report_measure_execution(
         self, info: HubInfo, input_: Annotated[MeasureExecutionInput, strawberry.argument(name="input")]
     ) -> MeasureExecutionReport:
         context = info.context
-        require(context, "measure:feedback")
         principal = context.principal
         if principal.department is None:
             raise HubError(ErrorCode.FORBIDDEN, "feedback comes from a department's client", fix="use its token")

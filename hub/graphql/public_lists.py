@@ -11,10 +11,11 @@ from strawberry.types.nodes import SelectedField
 from hub.errors import ErrorCode, HubError
 from hub.graphql.audit_types import PageInfo
 from hub.graphql.context import HubContext
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
 from hub.graphql.selection import snake
 from hub.graphql.types import ListKind
 from hub.identity.codes import SubjectKind
+from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
 from hub.records.public_lists import PublicPage, checked_first, checked_region
 
@@ -107,14 +108,14 @@ class PublicListsQuery:
 
     @strawberry.field(
         description="A published list (RED or BLACK), newest entry first, desensitised as for the public; "
-        "region: a division code prefix (14, 1401, 140105); since: listed on or after (PUBLIC_DISCLOSURE)."
+        "region: a division code prefix (14, 1401, 140105); since: listed on or after (PUBLIC_DISCLOSURE).",
+        extensions=needs(Scope.SUBJECT_READ),
     )
     async def public_listings(
         self, info: HubInfo, list: ListKind, region: str | None = None, since: datetime.date | None = None,
         first: int | None = DEFAULT_PAGE, after: str | None = None,
     ) -> PublicListingConnection:  # fmt: skip
         context = info.context
-        require(context, "subject:read")
         policy = context.services.policy_for(context.principal)
         selected = _node_fields(info)
         page = await context.services.public_lists.listings(
@@ -129,14 +130,14 @@ class PublicListsQuery:
 
     @strawberry.field(
         description="Published credit repair results, newest first; region and since as for publicListings "
-        "(PUBLIC_DISCLOSURE)."
+        "(PUBLIC_DISCLOSURE).",
+        extensions=needs(Scope.SUBJECT_READ),
     )
     async def public_repairs(
         self, info: HubInfo, region: str | None = None, since: datetime.date | None = None,
         first: int | None = DEFAULT_PAGE, after: str | None = None,
     ) -> PublicRepairConnection:  # fmt: skip
         context = info.context
-        require(context, "subject:read")
         policy = context.services.policy_for(context.principal)
         page = await context.services.public_lists.repairs(
             policy, region=checked_region(region), since=since,

@@ -11,11 +11,11 @@ import strawberry
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
 from hub.graphql.errors import withheld_error
-from hub.graphql.permissions import HubInfo
-from hub.graphql.permissions import require as _require
+from hub.graphql.permissions import HubInfo, needs
 from hub.graphql.selection import requested_fields
 from hub.graphql.types import CatalogItem, SourceStatus, Subject, Viewer
 from hub.identity.codes import SubjectCode, parse_subject_code
+from hub.identity.scopes import Scope
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
 from hub.privacy.disclose import Disclosure, Withheld
@@ -85,18 +85,22 @@ async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[A
 class RecordQuery:
     """Credit records, sources, catalogue and the caller."""
 
-    @strawberry.field(description="One subject's record, federated over all sources, filtered by your policy.")
+    @strawberry.field(
+        description="One subject's record, federated over all sources, filtered by your policy.",
+        extensions=needs(Scope.SUBJECT_READ),
+    )
     async def subject(self, info: HubInfo, code: strawberry.ID, purpose: Purpose) -> Subject | None:
-        _require(info.context, "subject:read")
         views = await _read(info, [parse_subject_code(code)], purpose)
         view = views[0]
         if isinstance(view, Withheld):
             raise withheld_error(view)
         return view  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Many subjects at once, in input order, bounded by your policy.")
+    @strawberry.field(
+        description="Many subjects at once, in input order, bounded by your policy.",
+        extensions=needs(Scope.SUBJECT_BULK),
+    )
     async def subjects(self, info: HubInfo, codes: list[strawberry.ID], purpose: Purpose) -> list[Subject | None]:
-        _require(info.context, "subject:bulk")
         policy = info.context.services.policy_for(info.context.principal)
         limit = policy.limits.subjects_per_request
         if len(codes) > limit:
@@ -114,9 +118,8 @@ class RecordQuery:
     async def sources(self, info: HubInfo) -> list[SourceStatus]:
         return await info.context.services.source_statuses()  # type: ignore[return-value]
 
-    @strawberry.field(description="The public credit information catalogue.")
+    @strawberry.field(description="The public credit information catalogue.", extensions=needs(Scope.CATALOG_READ))
     def catalog(self, info: HubInfo) -> list[CatalogItem]:
-        _require(info.context, "catalog:read")
         return info.context.services.catalog_items()  # type: ignore[return-value]
 
     @strawberry.field(description="Who you are to the hub: organisation, department, scopes, purposes.")

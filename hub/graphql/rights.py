@@ -9,7 +9,8 @@ from typing import Annotated
 import strawberry
 
 from hub.graphql.context import HubContext
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
+from hub.identity.scopes import Scope
 from hub.privacy.disclose import Disclosure
 from hub.rights.events import RightsEvent
 from hub.rights.objections import Decision, Outcome
@@ -161,37 +162,44 @@ def _now() -> datetime.datetime:
 class RightsQuery:
     """The subject's own objections and repairs; the responsible department's queue; overdue objections."""
 
-    @strawberry.field(description="Your objections, newest first (citizens and enterprises).")
+    @strawberry.field(
+        description="Your objections, newest first (citizens and enterprises).", extensions=needs(Scope.SELF_READ)
+    )
     async def my_objections(self, info: HubInfo) -> list[Objection]:
-        require(info.context, "self:read")
         rows = await info.context.services.credit.objections.mine(info.context.principal, _now())
         return [_objection(row) for row in rows]
 
-    @strawberry.field(description="Your credit repair applications, newest first (citizens and enterprises).")
+    @strawberry.field(
+        description="Your credit repair applications, newest first (citizens and enterprises).",
+        extensions=needs(Scope.SELF_READ),
+    )
     async def my_repairs(self, info: HubInfo) -> list[CreditRepair]:
-        require(info.context, "self:read")
         rows = await info.context.services.credit.repairs.mine(info.context.principal, _now())
         return [_repair(row) for row in rows]
 
-    @strawberry.field(description="Objections your department is responsible for answering.")
+    @strawberry.field(
+        description="Objections your department is responsible for answering.",
+        extensions=needs(Scope.OBJECTION_RESOLVE),
+    )
     async def objections_to_resolve(self, info: HubInfo, overdue_only: bool = False) -> list[Objection]:
-        require(info.context, "objection:resolve")
         service = info.context.services.credit.objections
         rows = await service.to_resolve(info.context.principal, _now(), overdue_only=overdue_only)
         return [_objection(row) for row in rows]
 
-    @strawberry.field(description="Open objections past their time limit: your department's, or all (audit:read).")
+    @strawberry.field(
+        description="Open objections past their time limit: your department's, or all (audit:read).",
+        extensions=needs(Scope.OBJECTION_RESOLVE, Scope.AUDIT_READ),
+    )
     async def overdue_objections(self, info: HubInfo) -> list[Objection]:
         principal = info.context.principal
-        if not principal.has("audit:read"):
-            require(info.context, "objection:resolve")
-        department = None if principal.has("audit:read") else principal.department or ""
+        department = None if principal.has(Scope.AUDIT_READ) else principal.department or ""
         rows = await info.context.services.credit.objections.overdue(_now(), department)
         return [_objection(row) for row in rows]
 
-    @strawberry.field(description="Credit repair applications your department decides.")
+    @strawberry.field(
+        description="Credit repair applications your department decides.", extensions=needs(Scope.REPAIR_DECIDE)
+    )
     async def repairs_to_decide(self, info: HubInfo, overdue_only: bool = False) -> list[CreditRepair]:
-        require(info.context, "repair:decide")
         service = info.context.services.credit.repairs
         rows = await service.to_decide(info.context.principal, _now(), overdue_only=overdue_only)
         return [_repair(row) for row in rows]
@@ -201,21 +209,25 @@ class RightsQuery:
 class RightsMutation:
     """Filing and resolving objections; applying for and deciding credit repair."""
 
-    @strawberry.mutation(description="Object to an item of your own record; measures resting on it are suspended.")
+    @strawberry.mutation(
+        description="Object to an item of your own record; measures resting on it are suspended.",
+        extensions=needs(Scope.SELF_OBJECTION),
+    )
     async def file_objection(
         self, info: HubInfo, input_: Annotated[FileObjectionInput, strawberry.argument(name="input")]
     ) -> Objection:
-        require(info.context, "self:objection")
         service = info.context.services.credit.objections
         row, event = await service.file(info.context.principal, str(input_.item_id), input_.reason, _now())
         _note(info.context, event)
         return _objection(row)
 
-    @strawberry.mutation(description="Uphold (correct or revoke the item) or reject an objection; owner department.")
+    @strawberry.mutation(
+        description="Uphold (correct or revoke the item) or reject an objection; owner department.",
+        extensions=needs(Scope.OBJECTION_RESOLVE),
+    )
     async def resolve_objection(
         self, info: HubInfo, input_: Annotated[ResolveObjectionInput, strawberry.argument(name="input")]
     ) -> Objection:
-        require(info.context, "objection:resolve")
         corrections = {c.field: c.value for c in input_.corrections or []}
         row, event = await info.context.services.credit.objections.resolve(
             info.context.principal, str(input_.id), input_.decision, input_.outcome, corrections, input_.note, _now()
@@ -223,11 +235,12 @@ class RightsMutation:
         _note(info.context, event)
         return _objection(row)
 
-    @strawberry.mutation(description="Apply, free of charge, to repair an item of your own record.")
+    @strawberry.mutation(
+        description="Apply, free of charge, to repair an item of your own record.", extensions=needs(Scope.SELF_REPAIR)
+    )
     async def apply_credit_repair(
         self, info: HubInfo, input_: Annotated[CreditRepairInput, strawberry.argument(name="input")]
     ) -> CreditRepair:
-        require(info.context, "self:repair")
         evidence = [Evidence(e.kind.value, e.description) for e in input_.evidence]
         row, event = await info.context.services.credit.repairs.apply(
             info.context.principal, str(input_.item_id), evidence, _now()
@@ -235,11 +248,13 @@ class RightsMutation:
         _note(info.context, event)
         return _repair(row)
 
-    @strawberry.mutation(description="Approve (published; the item stops being shared) or refuse; owner department.")
+    @strawberry.mutation(
+        description="Approve (published; the item stops being shared) or refuse; owner department.",
+        extensions=needs(Scope.REPAIR_DECIDE),
+    )
     async def decide_credit_repair(
         self, info: HubInfo, input_: Annotated[DecideCreditRepairInput, strawberry.argument(name="input")]
     ) -> CreditRepair:
-        require(info.context, "repair:decide")
         row, event = await info.context.services.credit.repairs.decide(
             info.context.principal, str(input_.id), input_.decision, input_.note, _now()
         )

@@ -27,6 +27,7 @@ from hub.graphql.query import RecordQuery
 from hub.graphql.rights import RightsMutation, RightsQuery
 from hub.graphql.self_access import SelfAccessQuery
 from hub.graphql.source_feedback import SourceFeedbackMutation, SourceFeedbackQuery
+from hub.identity.scopes import Scope
 from hub.policy.policy import Limits
 from hub.privacy.disclose import Withheld
 
@@ -123,13 +124,13 @@ class HubOperation(SchemaExtension):
         if context.header_error is not None:
             return context.header_error
         principal = context.principal
-        if context.notes.get("http_method") == "GET" and not principal.has("catalog:read"):
+        if context.notes.get("http_method") == "GET" and not principal.has(Scope.CATALOG_READ):
             return HubError(
                 ErrorCode.FORBIDDEN,
                 "GET /graphql is for integrators holding the scope 'catalog:read'",
                 fix="POST the operation as application/json, so that no query or variable lands in a URL",
             )
-        if shape.introspection and not principal.has("catalog:read"):
+        if shape.introspection and not principal.has(Scope.CATALOG_READ):
             return HubError(
                 ErrorCode.FORBIDDEN,
                 "introspection needs the scope 'catalog:read'",

@@ -17,10 +17,11 @@ from hub.errors import ErrorCode, HubError
 from hub.federation.fetch import Federation
 from hub.graphql.context import HubContext
 from hub.graphql.errors import withheld_error
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
 from hub.graphql.selection import requested_fields
 from hub.graphql.types import Subject
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
+from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
 from hub.policy.self_access import self_access_policy
 from hub.privacy.disclose import Discloser, View, Withheld
@@ -59,7 +60,6 @@ class OwnDataRedaction:
 
 def own_code(context: HubContext) -> SubjectCode:
     """Answers the signed-in subject's code; FORBIDDEN for any department's token."""
-    require(context, "self:read")
     code = context.principal.self_code
     if code is None:
         raise HubError(ErrorCode.FORBIDDEN, "myRecord is for signed-in citizens and enterprises only")
@@ -107,7 +107,10 @@ async def read_own(info: HubInfo, code: SubjectCode) -> View | Withheld:
 class SelfAccessQuery:
     """The signed-in subject's own record."""
 
-    @strawberry.field(description="Your own record (citizens and enterprises): in clear, except other people's data.")
+    @strawberry.field(
+        description="Your own record (citizens and enterprises): in clear, except other people's data.",
+        extensions=needs(Scope.SELF_READ),
+    )
     async def my_record(self, info: HubInfo) -> Subject | None:
         view = await read_own(info, own_code(info.context))
         if isinstance(view, Withheld):

@@ -10,11 +10,11 @@ import strawberry
 from hub.errors import ErrorCode
 from hub.graphql.audit_types import PageInfo
 from hub.graphql.context import HubContext
-from hub.graphql.permissions import HubInfo, require
+from hub.graphql.permissions import HubInfo, needs
+from hub.identity.scopes import Scope
 from hub.privacy.disclose import Disclosure, Withheld
 from hub.rights.notices import Notice, NoticeAction, NoticeKind
 
-FEEDBACK_SCOPE = "feedback:read"
 DEFAULT_PAGE = 50
 
 strawberry.enum(NoticeKind, name="SourceFeedbackKind", description="What decided the correction.")
@@ -94,12 +94,12 @@ class SourceFeedbackQuery:
 
     @strawberry.field(
         description="Your department's correction notices not yet acknowledged, oldest first; every pull delivers "
-        "them again until acknowledged (feedback:read)."
+        "them again until acknowledged (feedback:read).",
+        extensions=needs(Scope.FEEDBACK_READ),
     )
     async def source_feedback(
         self, info: HubInfo, first: int | None = DEFAULT_PAGE, after: str | None = None
     ) -> SourceFeedbackConnection:
-        require(info.context, FEEDBACK_SCOPE)
         service = info.context.services.credit.notices
         page = await service.pull(info.context.principal, DEFAULT_PAGE if first is None else first, after, _now())
         _register(info.context, page.notices)
@@ -116,10 +116,10 @@ class SourceFeedbackMutation:
 
     @strawberry.mutation(
         description="Acknowledge notices your source has applied; they are then no longer delivered. "
-        "Idempotent: acknowledging again answers the same notices (feedback:read)."
+        "Idempotent: acknowledging again answers the same notices (feedback:read).",
+        extensions=needs(Scope.FEEDBACK_READ),
     )
     async def acknowledge_source_feedback(self, info: HubInfo, ids: list[strawberry.ID]) -> list[SourceFeedback]:
-        require(info.context, FEEDBACK_SCOPE)
         service = info.context.services.credit.notices
         notices = await service.acknowledge(info.context.principal, [str(i) for i in ids], _now())
         _register(info.context, notices)

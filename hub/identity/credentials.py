@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from hub.errors import ErrorCode, HubError
 from hub.identity.codes import SubjectKind, parse_subject_code
-from hub.identity.principal import CLIENT_SCOPES
+from hub.identity.scopes import CLIENT_SCOPES
 
 _N, _R, _P = 2**14, 8, 1
 _DEPARTMENT = re.compile(r"^[a-z][a-z0-9-]{1,40}$")

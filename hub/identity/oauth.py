@@ -21,7 +21,8 @@ from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 
 from hub.identity.credentials import ScopeCeiling, check_secret
 from hub.identity.keys import SigningKey
-from hub.identity.principal import CLIENT_SCOPES, Principal
+from hub.identity.principal import Principal
+from hub.identity.scopes import CLIENT_SCOPES
 from hub.identity.tokens import IssuedToken, TokenIssuer
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]

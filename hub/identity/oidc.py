@@ -16,7 +16,8 @@ from hub.config import OidcSettings
 from hub.errors import HubError
 from hub.identity.codes import parse_subject_code
 from hub.identity.keys import KeyRing
-from hub.identity.principal import SELF_SCOPES, Principal
+from hub.identity.principal import Principal
+from hub.identity.scopes import SELF_SCOPES
 from hub.identity.tokens import IssuedToken, TokenIssuer, unauthenticated
 
 DEV_CLIENT_ID = "dev-login"

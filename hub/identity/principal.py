@@ -5,25 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SELF_SCOPES = frozenset({"self:read", "self:consent", "self:objection", "self:repair"})
-CLIENT_SCOPES = frozenset(
-    {
-        "subject:read",
-        "subject:bulk",
-        "check:read",
-        "measure:feedback",
-        "measures:initiate",
-        "audit:read",
-        "objection:resolve",
-        "repair:decide",
-        "catalog:read",
-        "case:close",
-        "feedback:read",
-        "documents:write",
-        "documents:review",
-    }
-)
-ALL_SCOPES = SELF_SCOPES | CLIENT_SCOPES
+from hub.identity.scopes import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +28,6 @@ class Principal:
         """Answers whether the caller is a citizen or enterprise acting about its own record."""
         return self.self_code is not None
 
-    def has(self, scope: str) -> bool:
+    def has(self, scope: Scope) -> bool:
         """Answers whether the token carries `scope`."""
         return scope in self.scopes

@@ -27,7 +27,8 @@ from hub.identity.oauth import (
     sane,
 )
 from hub.identity.oidc import DEV_CLIENT_ID, dev_login
-from hub.identity.principal import CLIENT_SCOPES, Principal
+from hub.identity.principal import Principal
+from hub.identity.scopes import CLIENT_SCOPES
 from hub.identity.throttle import FailureThrottle
 from hub.identity.tokens import IssuedToken, TokenIssuer, TokenVerifier
 

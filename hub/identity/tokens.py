@@ -19,7 +19,8 @@ from hub.config import Settings
 from hub.errors import ErrorCode, HubError
 from hub.identity.codes import parse_subject_code
 from hub.identity.keys import KeyRing, SigningKey
-from hub.identity.principal import CLIENT_SCOPES, SELF_SCOPES, Principal
+from hub.identity.principal import Principal
+from hub.identity.scopes import CLIENT_SCOPES, SELF_SCOPES
 
 REALM = "credit-hub"
 TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})

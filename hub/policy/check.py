@@ -5,12 +5,13 @@ from __future__ import annotations
 from hub.catalog.model import Catalog, Sharing
 from hub.catalog.yamlfile import YamlDocument
 from hub.errors import ConfigError
+from hub.identity.scopes import Scope
 from hub.policy.model import PolicySpec
 from hub.policy.purposes import PURPOSES_BY_KIND, DepartmentKind
 
-AUDIT_SCOPES = frozenset({"audit:read", "documents:review"})
+AUDIT_SCOPES = frozenset({Scope.AUDIT_READ, Scope.DOCUMENTS_REVIEW})
 # Correction notices go to the department that decided an item: only such a department may pull them.
-DECIDING_SCOPES = frozenset({"feedback:read"})
+DECIDING_SCOPES = frozenset({Scope.FEEDBACK_READ})
 
 
 def deciding_departments(catalog: Catalog) -> frozenset[str]:

@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from hub.catalog.model import Sharing
-from hub.identity.principal import CLIENT_SCOPES
+from hub.identity.scopes import CLIENT_SCOPES
 from hub.policy.decision import parse_decision
 from hub.policy.purposes import DepartmentKind, Purpose
 

@@ -29,6 +29,7 @@ from hub.identity.codes import parse_subject_code
 from hub.identity.header_text import REQUEST_ID_HEADER, request_id
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
+from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
 from hub.services import Services
 from hub.web.i18n import EXPORT_HEADERS, LANGS
@@ -151,7 +152,7 @@ class _Export:
         self.principal = principal
         if self.header_error is not None:
             raise self.header_error
-        if not principal.has("audit:read"):
+        if not principal.has(Scope.AUDIT_READ):
             raise HubError(ErrorCode.FORBIDDEN, "this export needs the scope 'audit:read'")
         policy = self.services.policies.get(principal.department)
         if policy is not None and policy.operator_required and not self.operator:

@@ -13,6 +13,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
 
 from hub.config import Settings
+from hub.identity.scopes import Scope as HubScope
 from hub.web import operations as ops
 from hub.web.audit_export import ENCODINGS
 from hub.web.console_view import (
@@ -161,7 +162,7 @@ class Console:
             return self._sign_in_page(request, session, 400)
         me = await gateway.graphql(issued.token, ops.ME, operator=operator)
         scopes = ((me.part("me") or {}).get("scopes")) or []
-        if "audit:read" not in scopes:
+        if HubScope.AUDIT_READ not in scopes:
             session.flash(t("signin_failed") + t("console_needs_audit"), "error")
             return self._sign_in_page(request, session, 403)
         signed = signed_session(issued.token, issued.expires_in, operator)

@@ -19,7 +19,7 @@ from joserfc.jwk import ECKey, RSAKey
 from hub.config import OidcSettings
 from hub.errors import ErrorCode, HubError
 from hub.identity.oidc import OidcVerifier, dev_login
-from hub.identity.principal import SELF_SCOPES
+from hub.identity.scopes import SELF_SCOPES
 from hub.identity.tokens import TokenIssuer, TokenVerifier
 from tests.identity.support import ORG, PERSON, b64, stack_on, unsigned
 

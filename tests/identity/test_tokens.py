@@ -13,7 +13,7 @@ import pytest
 from joserfc import jws
 
 from hub.errors import ErrorCode, HubError
-from hub.identity.principal import SELF_SCOPES
+from hub.identity.scopes import SELF_SCOPES
 from hub.identity.tokens import TokenIssuer, TokenVerifier
 from hub.store.clients import ClientStatus
 from tests.identity.support import BACKENDS, ORG, PERSON, Stack, add_client_ids, claims_for, forge, stack_on
