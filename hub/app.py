@@ -42,6 +42,7 @@ from hub.store.keys import RevocationRepository, SigningKeyRepository, check_sig
 from hub.tracing import tracing_middleware
 from hub.web.audit_export import audit_export_route
 from hub.web.body_limit import BodyLimit
+from hub.web.collect import records_route
 from hub.web.oauth import build_oauth_service, oauth_routes
 from hub.web.pages import page_routes
 
@@ -149,6 +150,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
             },
         )
         sampler = asyncio.create_task(_sample_process(metrics), name="process-metrics") if metrics.shared else None
+        scanner = services.collection and asyncio.create_task(services.collection.run_scanner(), name="collected-scan")
         gc.collect()
         gc.freeze()
         try:
@@ -157,6 +159,8 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
             if sampler is not None:
                 sampler.cancel()
                 metrics.worker_stopped()
+            if scanner:
+                scanner.cancel()
             await services.audit.aclose()
             await writer.stop()
             await audit_repo.close()
@@ -197,6 +201,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
         *oauth_routes(oauth),
         *page_routes(settings, revocations),
         audit_export_route(authenticate, lambda: state["services"]),
+        records_route(authenticate, lambda: state["services"], settings.max_submission_bytes),
     ]
     middleware = [tracing_middleware(tracer_provider)] if settings.otel_traces else []
     middleware.append(Middleware(BodyLimit, limit=settings.max_body_bytes))  # inside tracing: a 413 is traced

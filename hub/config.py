@@ -154,6 +154,7 @@ class Settings(BaseSettings):
     breaker_failures: int = Field(default=5, ge=1)
     breaker_reset_seconds: float = Field(default=10.0, gt=0)
     max_body_bytes: int = Field(default=65_536, ge=1024, le=16_777_216)
+    max_submission_bytes: int = Field(default=67_108_864, ge=1024, le=1_073_741_824)  # POST /records/<type> files
     auth_failure_limit: int = Field(default=10, ge=1, le=10_000)
     auth_failure_window_seconds: float = Field(default=60.0, gt=0, le=3600)
     graphiql: bool = False

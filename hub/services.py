@@ -18,11 +18,12 @@ from hub.audit.cases import CaseRegister
 from hub.audit.reader import AuditReader
 from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog
-from hub.config import Settings
+from hub.collection.service import CollectionService
+from hub.config import Settings, SourceSettings
 from hub.errors import ConfigError, ErrorCode, HubError
 from hub.federation.adapter import SqlSource, ping
 from hub.federation.fetch import Federation, SourceOutcome, SourceState
-from hub.federation.mapping import load_source_maps
+from hub.federation.mapping import SourceMap, load_source_maps
 from hub.identity.codes import SubjectCode
 from hub.identity.principal import Principal
 from hub.measures.cases import CaseService
@@ -46,6 +47,7 @@ from hub.rights.notices import NoticeService
 from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
 from hub.store.clients import ClientStatus, ClientStatuses
+from hub.store.collected import CollectedStore
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.executions import ExecutionRepository
 from hub.store.flagged import FlaggedEntry, FlaggedEntryRepository
@@ -90,6 +92,7 @@ class Services:
     probes: ProbeGuard | None = field(default=None, kw_only=True)  # throttles probing for natural persons
     today: Callable[[], date] = field(default=date.today, kw_only=True)  # the day periods are counted on
     flagged: FlaggedEntryRepository | None = field(default=None, kw_only=True)  # entries failing entry checks
+    collection: CollectionService | None = field(default=None, kw_only=True)  # submissions (None: no managed source)
 
     def policy_for(self, principal: Principal) -> Policy:
         """Answers the caller's department policy, or FORBIDDEN when it has none."""
@@ -183,6 +186,8 @@ async def build_services(
     sources: list[SqlSource] = []
     for name, mapping in mappings.items():
         configured = settings.sources.get(name)
+        if configured is None and mapping.managed:  # the hub's own collected source: in its database by default
+            configured = SourceSettings(url=settings.database_url, pool_size=settings.database_pool_size)
         if configured is None:
             raise ConfigError(
                 f"source '{name}' has a mapping but no database URL",
@@ -219,6 +224,7 @@ async def build_services(
         overlay_at_hand=rights.mirrored_marks,
         flagged=note_flagged,
     )
+    collection = _collection(catalog, mappings, settings, engines, redactor)
     measures = load_measures(measures_path(settings.policies_dir), policies.departments)
     credit = _credit(measures, catalog, policies, federation, records, rights)
     return Services(
@@ -237,7 +243,28 @@ async def build_services(
         today=today,
         flagged=flagged,
         probes=_probe_guard(settings, engines[HUB_ENGINE]),
+        collection=collection,
     )
+
+
+def _collection(
+    catalog: Catalog, mappings: Mapping[str, SourceMap], settings: Settings, engines: dict[str, AsyncEngine],
+    redactor: Redactor,
+) -> CollectionService | None:  # fmt: skip
+    """Answers the submission service over the hub-managed source, writing through an engine of its own."""
+    managed = next((m for m in mappings.values() if m.managed), None)
+    if managed is None:
+        return None
+    configured = settings.sources.get(managed.name)
+    url = configured.url if configured is not None else settings.database_url
+    engine = make_engine(url, pool_size=settings.database_pool_size)
+    engines[f"collected:{managed.name}"] = engine
+
+    def detect(texts: Sequence[str]) -> list[tuple[str, ...]]:
+        found = redactor.redact_many([(text, ()) for text in texts])
+        return [tuple(entity.type for entity in one.entities) for one in found]
+
+    return CollectionService(catalog, CollectedStore(engine), detect=detect, source_name=managed.name)
 
 
 def _probe_guard(settings: Settings, engine: AsyncEngine) -> ProbeGuard:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hub.audit.anomaly_types import Anomaly, AnomalyThresholds, Severity, make_anomaly
 from hub.audit.events import AuditEvent, EventType, Outcome, subject_key
+from hub.catalog.workdays import is_working_day
 from hub.policy.purposes import Purpose
 
 DISCLOSED = (Outcome.OK, Outcome.PARTIAL)
@@ -54,7 +55,7 @@ def out_of_hours(events: Sequence[AuditEvent], limits: AnomalyThresholds) -> Ite
             continue
         local = event.at.astimezone(zone)
         night = not limits.office_opens <= local.time() < limits.office_closes
-        weekend = limits.weekends_out_of_hours and local.weekday() >= 5
+        weekend = limits.weekends_out_of_hours and not is_working_day(local.date())
         if event.outcome in DISCLOSED and (night or weekend):
             found[(event.department or "-", local.date().isoformat())].append(event)
     for (department, day), items in sorted(found.items()):

@@ -30,6 +30,7 @@ class EventType(StrEnum):
     CASE = "case"
     SOURCE_FEEDBACK = "source_feedback"
     TRUSTED_DOCUMENT = "trusted_document"
+    SUBMISSION = "submission"  # a department's submission of records (POST /records/<type>, submitRecord)
 
 
 class Outcome(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from hub.catalog.collection import CollectedField, Collection
 from hub.catalog.model import (
     Catalog,
     CatalogField,
@@ -85,9 +86,42 @@ def load_catalog(path: Path) -> Catalog:
             exits=_exits(document, rt_name, rt),
             entry_checks=_entry_checks(document, rt_name, rt),
             decided_by=rt.decided_by,
+            collection=_collection(document, rt_name, rt),
         )
     authorities = tuple((key, tuple(words)) for key, words in spec.authorities.items())
     return Catalog(record_types=record_types, authorities=authorities)
+
+
+def _collection(document: YamlDocument, rt_name: str, rt: RecordTypeSpec) -> Collection | None:
+    """Answers how items of the record type are submitted, refusing a block naming unknown fields at its line."""
+    spec = rt.collection
+    if spec is None:
+        return None
+    for index, name in enumerate(spec.key):
+        _field_named(document, rt_name, rt, ("collection", "key", str(index)), name)
+    _field_named(document, rt_name, rt, ("collection", "decided_on"), spec.decided_on)
+    fields: dict[str, CollectedField] = {}
+    for name, one in spec.fields.items():
+        _field_named(document, rt_name, rt, ("collection", "fields", name), name)
+        if one.not_before is not None:
+            _field_named(document, rt_name, rt, ("collection", "fields", name, "not_before"), one.not_before)
+        pd_class = rt.fields[name].pd_class
+        free_text = "free_text" in (set(pd_class.values()) if isinstance(pd_class, dict) else {pd_class})
+        fields[name] = CollectedField(
+            name, one.type, one.required, one.max_length, frozenset(one.values) if one.values else None,
+            one.not_before, tuple(one.aliases), free_text,
+        )  # fmt: skip
+    for name in (*spec.key, spec.decided_on):
+        if name not in fields or not fields[name].required:
+            raise ConfigError(
+                f"record type '{rt_name}': collection names '{name}' in key or decided_on but not as a required field",
+                place=document.place(("record_types", rt_name, "collection", "fields")),
+                fix=f"add '{name}: {{required: true}}' under collection.fields",
+            )
+    return Collection(
+        rt_name, tuple(spec.key), spec.decided_on, spec.deadline_working_days, spec.legal_basis,
+        tuple(spec.subject_aliases), fields,
+    )  # fmt: skip
 
 
 _PROBE = date(2001, 1, 1)  # any day: periods are compared by where they end from one start

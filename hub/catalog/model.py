@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hub.catalog.collection import Collection, CollectionSpec
 from hub.identity.codes import SubjectKind
 
 
@@ -140,6 +141,7 @@ class RecordTypeSpec(_Strict):
     severity: SeveritySpec | None = None
     exits: ExitSpec | None = None
     entry_checks: EntryChecksSpec | None = None
+    collection: CollectionSpec | None = None
     fields: dict[str, FieldSpec] = Field(min_length=1)
 
     @field_validator("disclosure_period")
@@ -306,6 +308,7 @@ class RecordType:
     exits: Exit | None = None
     entry_checks: EntryChecks | None = None
     decided_by: str | None = None
+    collection: Collection | None = None  # how departments submit items of this type (None: not submittable)
 
     @property
     def rule_fields(self) -> frozenset[str]:

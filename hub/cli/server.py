@@ -74,16 +74,22 @@ def migrate(
     config: ConfigOption = None,
     database_url: Annotated[str | None, typer.Option(help="overrides HUB_DATABASE_URL")] = None,
 ) -> None:
-    """Upgrades the hub's database (and the audit database, if separate) to the newest revision."""
-    from hub.store.migrate import upgrade
+    """Upgrades the hub's database (and the audit database, if separate) to the newest revision, and the
+    hub-managed source of submitted records (in the hub's database unless `sources.collected.url` names one)."""
+    from hub.store.migrate import upgrade_collected, upgrade_hub
 
     try:
         settings = load_settings(config, **({"database_url": database_url} if database_url else {}))
         targets = dict.fromkeys([settings.database_url, settings.audit_url])
         for url in targets:
             _check_sqlite_directory(url)
-            upgrade(url)
+            upgrade_hub(url)
             typer.echo(f"migrated {url.split('@')[-1]}")
+        collected = settings.sources.get("collected")
+        collected_url = collected.url if collected is not None else settings.database_url
+        _check_sqlite_directory(collected_url)
+        upgrade_collected(collected_url)
+        typer.echo(f"migrated the collected source at {collected_url.split('@')[-1]}")
         sealed = asyncio.run(_seal_keys(settings))
         if sealed:
             typer.echo(f"sealed {sealed} signing key(s) stored in the clear")

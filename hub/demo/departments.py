@@ -41,13 +41,22 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
             "feedback:read",
             "catalog:read",
             "measures:initiate",
+            "records:submit",
         ),
     ),
     DemoDepartment(
         "tax",
         "国家税务总局山西省税务局",
         _org("11140000MB1A00030"),
-        ("subject:read", "subject:bulk", "objection:resolve", "repair:decide", "feedback:read", "measures:initiate"),
+        (
+            "subject:read",
+            "subject:bulk",
+            "objection:resolve",
+            "repair:decide",
+            "feedback:read",
+            "measures:initiate",
+            "records:submit",
+        ),
     ),
     DemoDepartment(
         "court",

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import MetaData, Select, Table, bindparam, inspect, select
+from sqlalchemy import JSON, MetaData, Select, Table, bindparam, inspect, select, type_coerce
 from sqlalchemy.exc import NoSuchTableError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.elements import ColumnElement
 
 from hub.errors import ConfigError
 from hub.federation.mapping import FieldMap, RecordTypeMap, SourceMap
@@ -32,6 +33,15 @@ def _convert(value: Any, field_map: FieldMap) -> Any:
     if isinstance(value, datetime):
         return value.date()
     return value
+
+
+def source_column(table: Table, field_map: FieldMap) -> ColumnElement[Any]:
+    """Answers the expression reading a mapped field: its column, or the member `key` of a JSON column."""
+    column = table.c[field_map.column or ""]
+    if field_map.key is None:
+        return column
+    member: ColumnElement[Any] = type_coerce(column, JSON)[field_map.key].as_string()
+    return member
 
 
 def canonical(value: Any, field_map: FieldMap) -> Any:
@@ -98,7 +108,7 @@ class SqlSource:
         for name in sorted(fields):
             field_map = rt.fields.get(name)
             if field_map is not None and field_map.column is not None:
-                columns.append(table.c[field_map.column].label(name))
+                columns.append(source_column(table, field_map).label(name))
         statement = select(*columns).where(table.c[rt.subject_key].in_(bindparam("codes", expanding=True)))
         for column, value in rt.filter.items():
             statement = statement.where(table.c[column] == value)

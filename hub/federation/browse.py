@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from hub.federation.adapter import ITEM, SOURCE, SUBJECT, Row, SqlSource, canonical
+from hub.federation.adapter import ITEM, SOURCE, SUBJECT, Row, SqlSource, canonical, source_column
 from hub.federation.mapping import FieldMap, RecordTypeMap
 
 KEY = "_key"  # the source's own item key, native, for the next page's position
@@ -57,13 +57,15 @@ async def browse(
         await source.check_schema()
     table = source.table(rt.table)
     day_map = rt.fields[by]
-    day, key, subject = table.c[day_map.column or ""], table.c[rt.item_key], table.c[rt.subject_key]
+    day, key, subject = source_column(table, day_map), table.c[rt.item_key], table.c[rt.subject_key]
     columns = [subject.label(SUBJECT), key.label(KEY)]
-    columns += [table.c[fm.column].label(name) for name in sorted(fields) if (fm := rt.fields.get(name)) and fm.column]
+    columns += [
+        source_column(table, fm).label(name) for name in sorted(fields) if (fm := rt.fields.get(name)) and fm.column
+    ]
     conditions: list[ColumnElement[bool]] = [day.is_not(None)]
     conditions += [table.c[column] == value for column, value in rt.filter.items()]
     for name, value in equals.items():
-        conditions.append(table.c[rt.fields[name].column or ""] == _native(rt.fields[name], value))
+        conditions.append(source_column(table, rt.fields[name]) == _native(rt.fields[name], value))
     if since is not None:
         conditions.append(day >= _native(day_map, since))
     if region:

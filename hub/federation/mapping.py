@@ -26,6 +26,7 @@ class FieldMapSpec(_Strict):
     const: str | int | None = None
     format: str | None = None
     values: dict[str, str] | None = None
+    key: str | None = None  # the member of a JSON column holding the field (a hub-managed source's items)
 
     @model_validator(mode="after")
     def _column_or_const(self) -> FieldMapSpec:
@@ -50,6 +51,7 @@ class SourceMapSpec(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
     title: str
     timeout_ms: int | None = Field(default=None, ge=10, le=60_000)
+    managed: bool = False  # the hub creates and migrates this source (migrations/collected), departments submit
     record_types: dict[str, RecordTypeMapSpec] = Field(min_length=1)
 
 
@@ -62,6 +64,7 @@ class FieldMap:
     const: Any
     date_format: str | None
     values: dict[str, str] | None
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class SourceMap:
     timeout_ms: int | None
     record_types: dict[str, RecordTypeMap]
     path: Path
+    managed: bool = False
 
 
 def load_source_map(path: Path, catalog: Catalog) -> SourceMap:
@@ -122,7 +126,7 @@ def load_source_map(path: Path, catalog: Catalog) -> SourceMap:
                     fix=f"map only catalogue fields: {', '.join(catalog_rt.fields)}",
                 )
             one = FieldMapSpec(column=raw) if isinstance(raw, str) else raw
-            fields[field_name] = FieldMap(field_name, one.column, one.const, one.format, one.values)
+            fields[field_name] = FieldMap(field_name, one.column, one.const, one.format, one.values, one.key)
         places: dict[str, str] = {}
         for key in ("table", "subject_key", "item_key"):
             places.setdefault(getattr(rt, key), document.place((*where, key)))
@@ -141,7 +145,7 @@ def load_source_map(path: Path, catalog: Catalog) -> SourceMap:
             place=document.place(where),
             places=places,
         )
-    return SourceMap(spec.name, spec.title, spec.timeout_ms, record_types, path)
+    return SourceMap(spec.name, spec.title, spec.timeout_ms, record_types, path, spec.managed)
 
 
 def load_source_maps(directory: Path, catalog: Catalog) -> dict[str, SourceMap]:

@@ -46,6 +46,7 @@ MUTATION_EVENTS: dict[str, EventType] = {
     "acknowledgeSourceFeedback": EventType.SOURCE_FEEDBACK,
     "registerTrustedDocuments": EventType.TRUSTED_DOCUMENT,
     "reviewTrustedDocument": EventType.TRUSTED_DOCUMENT,
+    "submitRecord": EventType.SUBMISSION,
 }
 
 

@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 from hub.errors import ErrorCode, HubError
 from hub.graphql.audit import AuditQuery
 from hub.graphql.cases import CaseMutation
+from hub.graphql.collection import CollectionMutation, CollectionQuery
 from hub.graphql.consent import ConsentMutation, ConsentQuery
 from hub.graphql.context import HubContext
 from hub.graphql.documents import DocumentsMutation, DocumentsQuery
@@ -34,11 +35,11 @@ from hub.privacy.disclose import Withheld
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (
     RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, MeasureCaseQuery, RightsQuery,
-    SourceFeedbackQuery, PublicListsQuery, DocumentsQuery,
+    SourceFeedbackQuery, PublicListsQuery, DocumentsQuery, CollectionQuery,
 )  # fmt: skip
 MUTATIONS: tuple[type, ...] = (
     ConsentMutation, MeasuresMutation, MeasureCaseMutation, RightsMutation, CaseMutation, SourceFeedbackMutation,
-    DocumentsMutation,
+    DocumentsMutation, CollectionMutation,
 )  # fmt: skip
 
 SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)

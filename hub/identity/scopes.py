@@ -21,6 +21,7 @@ class Scope(StrEnum):
     FEEDBACK_READ = "feedback:read"
     DOCUMENTS_WRITE = "documents:write"
     DOCUMENTS_REVIEW = "documents:review"
+    RECORDS_SUBMIT = "records:submit"
     SELF_READ = "self:read"
     SELF_CONSENT = "self:consent"
     SELF_OBJECTION = "self:objection"

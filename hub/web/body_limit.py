@@ -13,6 +13,7 @@ _OAUTH_PATHS = ("/oauth/", "/dev/")
 # the refusal under this scope key (hub.graphql.body.BODY_REFUSAL, the same key: the layers do not import each other).
 BODY_REFUSAL = "hub.body_refusal"
 _REGISTERING_PATHS = frozenset({"/graphql"})
+_STREAMED_PATHS = ("/records/",)  # submissions stream their files and cap them themselves (max_submission_bytes)
 
 
 async def read_capped(scope: Scope, receive: Receive, limit: int) -> bytes | None:
@@ -75,7 +76,11 @@ class BodyLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] in ("GET", "HEAD", "OPTIONS")
+            or scope["path"].startswith(_STREAMED_PATHS)
+        ):
             await self.app(scope, receive, send)
             return
         try:

@@ -45,7 +45,7 @@ def test_enterprise_record_merges_all_four_sources(hub: Any) -> None:
         for item in subject[key]
     }
     assert seen == set(SOURCES)
-    assert {s["name"]: s["status"] for s in subject["sources"]} == dict.fromkeys(SOURCES, "OK")
+    assert {s["name"]: s["status"] for s in subject["sources"]} == dict.fromkeys([*SOURCES, "collected"], "OK")
     assert MASKED_ID.match(subject["legalRepresentative"]["idNumber"])
     assert "SOURCE_UNAVAILABLE" not in _codes(body)
 
@@ -146,7 +146,7 @@ def test_health_and_readiness(hub: Any) -> None:
     assert httpx.get(f"{hub.base_url}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{hub.base_url}/readyz")
     assert ready.status_code == 200
-    assert set(ready.json()["sources"]) == set(SOURCES)
+    assert set(ready.json()["sources"]) == {*SOURCES, "collected"}  # the pulled sources and the hub-managed one
 
 
 def test_every_data_response_carries_its_receipt(hub: Any) -> None:
