@@ -14,6 +14,9 @@ from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog, RecordType
 from hub.config import load_settings
 from hub.errors import HubError
+from hub.evaluation.cases import FILE_NAME as EVALUATION_CASES
+from hub.evaluation.cases import check_evaluation_cases
+from hub.evaluation.load import evaluation_path, load_evaluation
 from hub.measures.load import load_measures, measures_path
 from hub.policy.cases import check_cases, load_cases
 from hub.policy.decision import Action
@@ -54,7 +57,9 @@ def check(
         loaded_catalog = load_catalog(catalog or settings.catalog_path)
         policy_set = load_policies(policies_dir, loaded_catalog)
         measures = load_measures(measures_path(policies_dir), policy_set.departments)
+        evaluation = load_evaluation(evaluation_path(policies_dir), loaded_catalog)
         failures = check_cases(policy_set, cases_dir)
+        failures += check_evaluation_cases(evaluation, loaded_catalog, cases_dir / EVALUATION_CASES)
         counts = {dept: _case_count(cases_dir / f"{dept}.yaml") for dept in policy_set.departments}
     except HubError as exc:
         typer.echo(exc.render(), err=True)
@@ -70,6 +75,10 @@ def check(
     total = sum(counts.values())
     console.print(f"{len(policy_set.departments)} department policies valid; {total} expected decisions met.")
     console.print(f"measures list valid: {len(measures.measures)} measures for {len(measures.matters)} matters.")
+    console.print(
+        f"evaluation model {evaluation.version} valid: {len(evaluation.indicators)} indicators, "
+        f"grades {'/'.join(g.grade for g in evaluation.grades)}; expected grades met."
+    )
 
 
 def _case_count(path: Path) -> int:

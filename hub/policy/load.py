@@ -18,7 +18,7 @@ from hub.policy.policy import Policy
 from hub.policy.rules import check_rules
 
 # Files in policies/ that are not department policies.
-RESERVED = frozenset({"measures", "purposes"})
+RESERVED = frozenset({"measures", "purposes", "evaluation"})
 _FIX = "see policies/README.md for the keys and values a policy may use"
 
 
