@@ -21,6 +21,8 @@ from hub.catalog.model import Catalog
 from hub.collection.service import CollectionService
 from hub.config import Settings, SourceSettings
 from hub.errors import ConfigError, ErrorCode, HubError
+from hub.evaluation.load import evaluation_path, load_evaluation
+from hub.evaluation.service import EvaluationService
 from hub.federation.adapter import SqlSource, ping
 from hub.federation.fetch import Federation, SourceOutcome, SourceState
 from hub.federation.mapping import SourceMap, load_source_maps
@@ -71,6 +73,7 @@ class CreditServices:
     objections: ObjectionService
     repairs: RepairService
     notices: NoticeService
+    evaluation: EvaluationService
 
 
 @dataclass
@@ -226,7 +229,9 @@ async def build_services(
     )
     collection = _collection(catalog, mappings, settings, engines, redactor)
     measures = load_measures(measures_path(settings.policies_dir), policies.departments)
-    credit = _credit(measures, catalog, policies, federation, records, rights)
+    model = load_evaluation(evaluation_path(settings.policies_dir), catalog)
+    evaluation = EvaluationService(model, catalog, records.read, records.consents)
+    credit = _credit(measures, catalog, policies, federation, records, rights, evaluation)
     return Services(
         settings,
         catalog,
@@ -286,7 +291,7 @@ def _probe_guard(settings: Settings, engine: AsyncEngine) -> ProbeGuard:
 
 def _credit(
     measures: MeasuresList, catalog: Catalog, policies: PolicySet, federation: Federation, records: RecordService,
-    rights: RightsRepository,
+    rights: RightsRepository, evaluation: EvaluationService,
 ) -> CreditServices:  # fmt: skip
     async def read(
         policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
@@ -305,6 +310,7 @@ def _credit(
         objections=ObjectionService(items, rights),
         repairs=RepairService(items, RepairRepository(rights.engine, rights.mirror), rights),
         notices=NoticeService(FeedbackRepository(rights.engine), catalog, policies),
+        evaluation=evaluation,
     )
 
 

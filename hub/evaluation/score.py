@@ -99,9 +99,13 @@ def _matched(indicator: Indicator, catalog: Catalog, found: Sequence[Any], today
             continue
         matched.append(item)
     if indicator.latest and matched:
-        field = indicator.date_field or ""
-        matched = [max(matched, key=lambda i: i.get(field) if isinstance(i.get(field), date) else date.min)]
+        matched = [max(matched, key=lambda item: _day(item, indicator.date_field))]
     return matched
+
+
+def _day(item: Mapping[str, Any], name: str | None) -> date:
+    value = item.get(name) if name else None
+    return value if isinstance(value, date) else date.min
 
 
 def _points(indicator: Indicator, matched: Sequence[Mapping[str, Any]]) -> int:

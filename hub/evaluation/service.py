@@ -88,9 +88,8 @@ class EvaluationService:
                 answers.append(view)
                 continue
             items = {rt: view.get(VIEW_KEYS[rt]) for rt in self.graded}
-            answers.append(
-                grade(self.model, self.catalog, code.value, code.kind, items, today, failed=sorted(failed.get(index, ())))
-            )
+            missing = sorted(failed.get(index, ()))
+            answers.append(grade(self.model, self.catalog, code.value, code.kind, items, today, failed=missing))
         return answers
 
     async def shown(self, policy: Policy, org: str | None, purpose: Purpose, found: Evaluation) -> Shown:
@@ -127,3 +126,34 @@ class EvaluationService:
         if self.consents is not None and org is not None:
             allowed = (await self.consents([found.code], org, purpose)).get(found.code, (frozenset(), frozenset()))[0]
         return lambda record_type: not policy.consent.needed(found.kind, record_type) or record_type in allowed
+
+
+def evaluation_view(shown: Shown) -> dict[str, object]:
+    """Answers the caller's view of an evaluation: denied fields Withheld, indicators explained only where the
+    caller may see their record type (the rest name the indicator and withhold what it found)."""
+    found, fields = shown.evaluation, shown.fields
+
+    def field(name: str, value: object) -> object:
+        held = fields[name]
+        return held if isinstance(held, Withheld) else value
+
+    indicators: object = fields["explanation"]
+    if not isinstance(indicators, Withheld):
+        indicators = [
+            {
+                "code": r.code, "title": r.title, "record_type": r.record_type, "applicable": r.applicable,
+                "legal_basis": r.legal_basis, "shown": r.record_type in shown.explained,
+                **({"count": r.count, "contribution": r.points, "limited": r.limited, "grade_cap": r.grade_cap}
+                   if r.record_type in shown.explained
+                   else dict.fromkeys(("count", "contribution", "limited", "grade_cap"))),
+            }
+            for r in found.indicators
+        ]  # fmt: skip
+    return {
+        "code": found.code, "kind": found.kind,
+        "grade": field("grade", found.grade), "grade_title": field("grade", found.grade_title),
+        "score": field("score", found.score), "evaluated_on": field("evaluated_on", found.evaluated_on),
+        "model_version": field("model_version", found.model_version), "model_title": found.model_title,
+        "legal_basis": found.legal_basis, "complete": found.complete, "incomplete": list(found.incomplete),
+        "indicators": indicators,
+    }  # fmt: skip

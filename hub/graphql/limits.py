@@ -23,7 +23,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-SUBJECT_FIELDS = frozenset({"subject", "creditCheck", "myRecord"})
+SUBJECT_FIELDS = frozenset({"subject", "creditCheck", "myRecord", "evaluation", "creditReport"})
 BULK_FIELDS = frozenset({"subjects", "creditChecks"})
 # mutations that check subjects named in their input: field -> the input's list of codes
 INPUT_CODES = {"initiateMeasures": "targets"}

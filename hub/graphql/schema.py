@@ -20,6 +20,7 @@ from hub.graphql.consent import ConsentMutation, ConsentQuery
 from hub.graphql.context import HubContext
 from hub.graphql.documents import DocumentsMutation, DocumentsQuery
 from hub.graphql.errors import hub_error, normalise_all, withheld_error
+from hub.graphql.evaluation import EvaluationQuery
 from hub.graphql.limits import count_repetition, measure
 from hub.graphql.measure_cases import MeasureCaseMutation, MeasureCaseQuery
 from hub.graphql.measures import MeasuresMutation, MeasuresQuery
@@ -35,7 +36,7 @@ from hub.privacy.disclose import Withheld
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (
     RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, MeasureCaseQuery, RightsQuery,
-    SourceFeedbackQuery, PublicListsQuery, DocumentsQuery, CollectionQuery,
+    SourceFeedbackQuery, PublicListsQuery, DocumentsQuery, CollectionQuery, EvaluationQuery,
 )  # fmt: skip
 MUTATIONS: tuple[type, ...] = (
     ConsentMutation, MeasuresMutation, MeasureCaseMutation, RightsMutation, CaseMutation, SourceFeedbackMutation,
