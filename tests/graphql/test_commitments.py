@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import text
+from stdnum.cn import uscc
 
 from hub.demo.facts import Commitment
 from hub.demo.generator import subject_facts
@@ -121,3 +124,43 @@ async def test_a_commitment_is_made_kept_or_broken_at_the_source_and_the_check_f
     assert measure["basisList"] == "BROKEN_COMMITMENT"
     assert measure["endsOn"] == "2028-09-09"
     assert broken["listStatus"] == "NONE", "a broken commitment is a dishonesty item, not a list entry"
+
+
+def _submit(hub: HubFixture, row: dict[str, str]) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {hub.token('market-regulation')}", "Content-Type": "application/jsonl",
+               "X-Hub-Operator": "clerk-9"}  # fmt: skip
+    body = json.dumps(row, ensure_ascii=False).encode()
+    response = httpx.post(f"{hub.base_url}/records/commitment", content=body, headers=headers, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_commitment_submitted_then_verified_kept_and_broken_through_the_collection_path(hub: HubFixture) -> None:
+    code = "91140105MA0C0MMT1" + uscc.calc_check_digit("91140105MA0C0MMT1")
+    made = {
+        "subject_code": code, "matter": "公共场所卫生许可（告知承诺）", "content": "三个月内补齐检测报告",
+        "committed_on": "2026-11-02", "department": "太原市市场监督管理局", "deadline": "2027-02-01",
+        "verification_result": "COMMITTED",
+    }  # fmt: skip
+    assert _submit(hub, made)["accepted"] == 1
+    [shown] = _record(hub, code)
+    assert (shown["verificationResult"], shown["verifiedOn"]) == ("COMMITTED", None)
+    assert shown["id"].startswith("collected:commitment:")
+    assert _check(hub, code)["commitment"]["eligible"] is True
+
+    kept = {**made, "verification_result": "KEPT", "verified_on": "2026-11-20", "action": "correct",
+            "reason": "到期核查：已履约"}  # fmt: skip
+    assert _submit(hub, kept)["accepted"] == 1
+    assert _record(hub, code)[0]["verificationResult"] == "KEPT"
+    assert _check(hub, code)["commitment"]["eligible"] is True
+
+    broken = {**kept, "verification_result": "BROKEN", "verified_on": "2026-11-25", "reason": "复核：承诺不实"}
+    assert _submit(hub, broken)["accepted"] == 1
+    check = _check(hub, code)
+    assert check["commitment"]["reason"] == "BROKEN_COMMITMENT"
+    assert check["commitment"]["barredUntil"] == "2028-11-24"
+    assert "CM-01" in {m["code"] for m in check["measures"]}
+    history = hub.graphql(
+        "market-regulation", "query($id: ID!) { collectedItemHistory(id: $id) { version action } }", {"id": shown["id"]}
+    ).json()["data"]["collectedItemHistory"]
+    assert [(v["version"], v["action"]) for v in history] == [(1, "SUBMIT"), (2, "CORRECT"), (3, "CORRECT")]
