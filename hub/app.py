@@ -29,6 +29,7 @@ from hub.graphql.http import HubGraphQL
 from hub.graphql.receipts import Receipts, operation_names
 from hub.graphql.schema import build_schema
 from hub.graphql.trusted import TrustedDocuments
+from hub.identity.federation import check_actor
 from hub.identity.principal import Principal
 from hub.metrics import CONTENT_TYPE, HubMetrics, multiprocess_dir
 from hub.privacy.consent import HUB_ENGINE
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
     async def authenticate(authorization: str | None) -> Principal:
         """Answers the caller, holding no scope its department's policy leaves out (tokens minted before it)."""
         principal = await oauth.verifier.verify(authorization)
+        check_actor(oauth.trust, principal)  # a token exchanged for another hub's caller: that hub still trusted
         if principal.department is None:
             return principal
         allowed = scope_ceiling(principal.department)
@@ -98,11 +100,13 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
             departments=services.policies.departments.keys(),
             outcomes=[o.value for o in Outcome],
             codes=[c.value for c in ErrorCode],
-            sources=[s.name for s in services.federation.sources],
+            sources=services.federation.names(),
             states=[s.value for s in SourceState],
         )
         state["metrics"] = services.federation.metrics = services.records.metrics = metrics
         await asyncio.gather(services.start(), revocations.start(), oauth.keys.check())
+        for remote in services.federation.hubs:  # other hubs are asked with assertions this hub signs
+            remote.signer = oauth.keys.signer
         audit_repo = AuditRepository.open(settings.audit_url)
         signer = await asyncio.to_thread(CheckpointSigner.load_or_create, settings.audit_key_path)
         cadence = CheckpointPolicy(settings.audit_checkpoint_events, settings.audit_checkpoint_seconds)
@@ -142,7 +146,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
         log.info(
             "credit hub started",
             extra={
-                "sources": [s.name for s in services.federation.sources],
+                "sources": services.federation.names(),
                 "departments": sorted(services.policies.departments),
                 "record_types": len(services.catalog.record_types),
                 "audit_store": "sqlite" if is_sqlite(settings.audit_url) else "postgresql",
@@ -167,6 +171,8 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
             await revocations.stop()
             await services.close()
             await oauth.verifier.aclose()
+            if oauth.trust is not None:
+                await oauth.trust.aclose()
             await hub_engine.dispose()
 
     async def healthz(_request: Request) -> JSONResponse:

@@ -56,14 +56,35 @@ def database_url(value: str) -> str:
     return value
 
 
+def source_url(value: str) -> str:
+    """Answers a source's URL: a database the hub can open, or another hub's http(s) base URL."""
+    if value.startswith(("http://", "https://")):
+        return value.rstrip("/")
+    return database_url(value)
+
+
 class SourceSettings(BaseModel):
-    """Where one source database is and how long the hub waits for it."""
+    """Where one source is (a database, or another hub with this hub's client there) and how long to wait for it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    url: Annotated[str, AfterValidator(database_url)]
+    url: Annotated[str, AfterValidator(source_url)]
     timeout_ms: int | None = Field(default=None, ge=10, le=60_000)
     pool_size: int = Field(default=5, ge=1, le=100)
+    client_id: str | None = None  # a hub source: this hub's client at the other hub
+    client_secret: str | None = None
+
+
+class TrustedHubSettings(BaseModel):
+    """Another hub whose callers this hub serves: who signs for it, as which client, for whom and what."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str = Field(pattern=r"^https?://\S+$")
+    jwks_url: str = Field(pattern=r"^https?://\S+$")
+    client_id: str = Field(min_length=1)
+    departments: list[str] = Field(min_length=1)
+    record_types: list[str] = Field(min_length=1)
 
 
 class OidcSettings(BaseModel):
@@ -160,6 +181,7 @@ class Settings(BaseSettings):
     graphiql: bool = False
     dev_login: bool = False
     oidc: OidcSettings | None = None
+    trusted_hubs: dict[str, TrustedHubSettings] = Field(default_factory=dict)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
@@ -200,6 +222,8 @@ def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
         return sorted(Settings.model_fields)
     if loc[0] == "sources" and len(loc) == 3:
         return sorted(SourceSettings.model_fields)
+    if loc[0] == "trusted_hubs" and len(loc) == 3:
+        return sorted(TrustedHubSettings.model_fields)
     model = nested.get(str(loc[0]))
     return sorted(model.model_fields) if model is not None and len(loc) == 2 else []
 

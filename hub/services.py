@@ -24,8 +24,10 @@ from hub.errors import ConfigError, ErrorCode, HubError
 from hub.evaluation.load import evaluation_path, load_evaluation
 from hub.evaluation.service import EvaluationService
 from hub.federation.adapter import SqlSource, ping
-from hub.federation.fetch import Federation, SourceOutcome, SourceState
-from hub.federation.mapping import SourceMap, load_source_maps
+from hub.federation.fetch import Federation, SourceKind, SourceOutcome, SourceState
+from hub.federation.hub_mapping import HubSourceMap
+from hub.federation.mapping import SourceMap, load_hub_maps, load_source_maps
+from hub.federation.remote import HubCredentials, HubSource
 from hub.identity.codes import SubjectCode
 from hub.identity.principal import Principal
 from hub.measures.cases import CaseService
@@ -33,6 +35,7 @@ from hub.measures.check import CheckService
 from hub.measures.feedback import FeedbackService
 from hub.measures.load import load_measures, measures_path
 from hub.measures.model import MeasuresList
+from hub.policy.federated import intersect
 from hub.policy.load import PolicySet, load_policies
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
@@ -96,10 +99,15 @@ class Services:
     today: Callable[[], date] = field(default=date.today, kw_only=True)  # the day periods are counted on
     flagged: FlaggedEntryRepository | None = field(default=None, kw_only=True)  # entries failing entry checks
     collection: CollectionService | None = field(default=None, kw_only=True)  # submissions (None: no managed source)
+    federated_policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict, kw_only=True)
 
     def policy_for(self, principal: Principal) -> Policy:
-        """Answers the caller's department policy, or FORBIDDEN when it has none."""
+        """Answers the caller's department policy, or FORBIDDEN when it has none; for a caller asking through
+        another hub, that policy bounded by this hub's policy for the asking hub (hub.policy.federated)."""
         policy = self.policies.get(principal.department or "")
+        via = principal.extra.get("via_dept")
+        if policy is not None and via is not None:
+            policy = self._federated(policy, via, principal.extra.get("hub", ""))
         if policy is None:
             raise HubError(
                 ErrorCode.FORBIDDEN,
@@ -107,6 +115,16 @@ class Services:
                 fix="ask the hub operator to add policies/<department>.yaml",
             )
         return policy
+
+    def _federated(self, policy: Policy, via: str, hub: str) -> Policy | None:
+        key = (policy.department, via, hub)
+        found = self.federated_policies.get(key)
+        if found is None:
+            bound, trusted = self.policies.get(via), self.settings.trusted_hubs.get(hub)
+            if bound is None or trusted is None:
+                return None
+            found = self.federated_policies[key] = intersect(policy, bound, hub, frozenset(trusted.record_types))
+        return found
 
     def catalog_items(self) -> list[dict[str, Any]]:
         """Answers the catalogue as rows for the `catalog` query."""
@@ -126,7 +144,24 @@ class Services:
 
     async def source_statuses(self) -> list[SourceOutcome]:
         """Answers whether each source answers a trivial query now, within its timeout."""
-        return list(await asyncio.gather(*(self._probe(s) for s in self.federation.sources)))
+        probes = [*(self._probe(s) for s in self.federation.sources)]
+        probes += [self._probe_hub(hub) for hub in self.federation.hubs]
+        return list(await asyncio.gather(*probes))
+
+    async def _probe_hub(self, source: HubSource) -> SourceOutcome:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout((source.timeout_ms or self.settings.source_timeout_ms) / 1000):
+                await source.ping()
+            state = SourceState.OK
+        except TimeoutError:
+            state = SourceState.TIMEOUT
+        except Exception:  # refused connection, HTTP error: the other hub is unavailable
+            state = SourceState.UNAVAILABLE
+        elapsed = (time.perf_counter() - started) * 1000
+        breaker = self.federation.breakers[source.name].state
+        types = frozenset(source.mapping.record_types)
+        return SourceOutcome(source.name, source.mapping.title, state, elapsed, types, breaker, SourceKind.HUB)
 
     async def _probe(self, source: SqlSource) -> SourceOutcome:
         started = time.perf_counter()
@@ -152,6 +187,7 @@ class Services:
         """Answers nothing; stops the mirrors and disposes every engine."""
         await asyncio.gather(*(mirror.stop() for mirror in self.mirrors))
         await asyncio.gather(*(engine.dispose() for engine in self.engines.values()))
+        await asyncio.gather(*(hub.aclose() for hub in self.federation.hubs))
 
 
 def _period_text(catalog: Catalog, record_type: str) -> str | None:
@@ -178,7 +214,8 @@ async def build_services(
     catalog = load_catalog(settings.catalog_path)
     policies = load_policies(settings.policies_dir, catalog)
     mappings = load_source_maps(settings.sources_dir, catalog)
-    unknown = sorted(set(settings.sources) - set(mappings))
+    hubs = _hub_sources(settings, load_hub_maps(settings.sources_dir, catalog))
+    unknown = sorted(set(settings.sources) - set(mappings) - {hub.name for hub in hubs})
     if unknown:
         raise ConfigError(
             f"sources configured without a mapping: {', '.join(unknown)}",
@@ -197,6 +234,12 @@ async def build_services(
                 place=str(mapping.path),
                 fix=f"set HUB_SOURCES__{name.upper()}__URL or [sources.{name}] url in hub.toml",
             )
+        if configured.url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"source '{name}' maps a database but its URL is another hub's",
+                place=str(mapping.path),
+                fix="give a database URL, or write the mapping with `kind: hub` (docs/sources.md)",
+            )
         engine = make_engine(configured.url, pool_size=configured.pool_size, isolation_level="AUTOCOMMIT")
         engines[f"source:{name}"] = engine
         source = SqlSource(mapping, engine, configured.timeout_ms)
@@ -208,6 +251,7 @@ async def build_services(
         default_timeout_ms=settings.source_timeout_ms,
         breaker_failures=settings.breaker_failures,
         breaker_reset=settings.breaker_reset_seconds,
+        hubs=hubs,
     )
     redactor = Redactor()
     shaper = Shaper(catalog, Discloser(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text))
@@ -270,6 +314,28 @@ def _collection(
         return [tuple(entity.type for entity in one.entities) for one in found]
 
     return CollectionService(catalog, CollectedStore(engine), detect=detect, source_name=managed.name)
+
+
+def _hub_sources(settings: Settings, mappings: Mapping[str, HubSourceMap]) -> list[HubSource]:
+    """Answers a source for every mapping of kind `hub`, with its URL and this hub's client there."""
+    found: list[HubSource] = []
+    for name, mapping in mappings.items():
+        configured = settings.sources.get(name)
+        url = configured.url if configured is not None else mapping.url
+        where = f"[sources.{name}] in hub.toml (or HUB_SOURCES__{name.upper()}__...)"
+        if url is None or not url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"hub source '{name}' has no http(s) URL", place=str(mapping.path), fix=f"set url in {where}"
+            )
+        if configured is None or not configured.client_id or not configured.client_secret:
+            raise ConfigError(
+                f"hub source '{name}' has no client credentials at that hub",
+                place=str(mapping.path),
+                fix=f"register a client for this hub there and set client_id and client_secret in {where}",
+            )
+        credentials = HubCredentials(configured.client_id, configured.client_secret, settings.issuer)
+        found.append(HubSource(mapping, url, credentials, timeout_ms=configured.timeout_ms))
+    return found
 
 
 def _probe_guard(settings: Settings, engine: AsyncEngine) -> ProbeGuard:

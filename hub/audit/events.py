@@ -110,6 +110,10 @@ class AuditEvent:
     case_number: str | None = None
     concealed_until_case_closes: bool = False
     document_id: str | None = None  # the trusted document the operation ran (sha256:<hex>)
+    # Federation: the asking hub's event this one answers ({"hub", "event_id", "client_id"}), and the other hubs'
+    # receipts this hub received for its own event ({"hub", "event_id"} each).
+    upstream: dict[str, str] | None = None
+    remote_receipts: tuple[dict[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -121,7 +125,8 @@ class AuditEvent:
     def to_dict(self) -> dict[str, Any]:
         """Answers the JSON-ready form of this event (the register's record).
 
-        Keys added after the first release (`case_number`, `concealed_until_case_closes`, `document_id`) are written
+        Keys added after the first release (`case_number`, `concealed_until_case_closes`, `document_id`, `upstream`,
+        `remote_receipts`) are written
         only when set, so an event without them has the same body as before they existed.
         """
         data: dict[str, Any] = {
@@ -151,6 +156,10 @@ class AuditEvent:
             data["concealed_until_case_closes"] = True
         if self.document_id is not None:
             data["document_id"] = self.document_id
+        if self.upstream is not None:
+            data["upstream"] = dict(self.upstream)
+        if self.remote_receipts:
+            data["remote_receipts"] = [dict(receipt) for receipt in self.remote_receipts]
         return data
 
     def unstorable(self) -> str | None:
@@ -191,6 +200,8 @@ class AuditEvent:
             case_number=data.get("case_number"),
             concealed_until_case_closes=bool(data.get("concealed_until_case_closes", False)),
             document_id=data.get("document_id"),
+            upstream=dict(data["upstream"]) if data.get("upstream") else None,
+            remote_receipts=tuple(dict(receipt) for receipt in data.get("remote_receipts", ())),
         )
 
     @classmethod

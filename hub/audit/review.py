@@ -40,6 +40,7 @@ class AuditFilter:
     since: datetime | None = None
     until: datetime | None = None
     case_number: str | None = None
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ def _query(secret: str, where: AuditFilter, first: int, after: str | None) -> Ev
         since=where.since,
         until=where.until,
         case_number=where.case_number,
+        event_id=where.event_id,
     )
 
 

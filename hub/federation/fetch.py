@@ -12,6 +12,7 @@ from typing import Any
 
 from hub.federation.adapter import SOURCE, SUBJECT, Row, SqlSource
 from hub.federation.breaker import BreakerState, CircuitBreaker
+from hub.federation.remote import HubSource
 from hub.metrics import HubMetrics
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,13 @@ log = logging.getLogger(__name__)
 # How long after a source's deadline the hub stops waiting for its task: by then the source's
 # connection has been terminated and the task has ended, unless it was still being opened.
 _GRACE_S = 0.05
+
+
+class SourceKind(StrEnum):
+    """What a source is: a database the hub reads, or another Credit Hub it asks."""
+
+    DATABASE = "DATABASE"
+    HUB = "HUB"
 
 
 class SourceState(StrEnum):
@@ -41,6 +49,7 @@ class SourceOutcome:
     elapsed_ms: float = 0.0
     record_types: frozenset[str] = frozenset()
     breaker: BreakerState = BreakerState.CLOSED  # the source's circuit breaker once this outcome was known
+    kind: SourceKind = SourceKind.DATABASE
 
     @property
     def status(self) -> str:
@@ -81,25 +90,32 @@ class Federation:
         default_timeout_ms: int,
         breaker_failures: int,
         breaker_reset: float,
+        hubs: Sequence[HubSource] = (),
     ) -> None:
         self.sources = list(sources)
-        self._timeouts = {s.name: (s.timeout_ms or default_timeout_ms) / 1000 for s in self.sources}
-        self.breakers = {s.name: CircuitBreaker(breaker_failures, breaker_reset) for s in self.sources}
+        self.hubs = list(hubs)  # other Credit Hubs asked like sources (hub.federation.remote)
+        self._asked: list[SqlSource | HubSource] = [*self.sources, *self.hubs]
+        self._timeouts = {s.name: (s.timeout_ms or default_timeout_ms) / 1000 for s in self._asked}
+        self.breakers = {s.name: CircuitBreaker(breaker_failures, breaker_reset) for s in self._asked}
         self.metrics: HubMetrics | None = None  # set by the app once its series exist
 
     def record_types(self) -> set[str]:
         """Answers every record type some source provides."""
-        return {rt for source in self.sources for rt in source.mapping.record_types}
+        return {rt for source in self._asked for rt in source.mapping.record_types}
+
+    def names(self) -> list[str]:
+        """Answers the name of every source, databases and hubs."""
+        return [source.name for source in self._asked]
 
     async def fetch(self, codes: Sequence[str], needs: Mapping[str, frozenset[str]]) -> Fetched:
         """Answers the rows of `codes` for the record types and fields in `needs`, from every source at once."""
         fetched = Fetched(rows={code: {} for code in codes})
-        asked = [(source, source.provides(needs)) for source in self.sources]
+        asked = [(source, source.provides(needs)) for source in self._asked]
         results = await asyncio.gather(*(self._ask(source, codes, part) for source, part in asked if part))
         for source, part in asked:
             if not part:
                 fetched.outcomes[source.name] = SourceOutcome(
-                    source.name, source.mapping.title, SourceState.NOT_QUERIED
+                    source.name, source.mapping.title, SourceState.NOT_QUERIED, kind=_kind(source)
                 )
         for outcome, rows_by_type in results:
             fetched.outcomes[outcome.name] = outcome
@@ -109,15 +125,18 @@ class Federation:
         return fetched
 
     async def _ask(
-        self, source: SqlSource, codes: Sequence[str], part: dict[str, frozenset[str]]
+        self, source: SqlSource | HubSource, codes: Sequence[str], part: dict[str, frozenset[str]]
     ) -> tuple[SourceOutcome, dict[str, list[Row]]]:
         breaker = self.breakers[source.name]
-        types = frozenset(part)
+        types, kind = frozenset(part), _kind(source)
         if not codes:
-            return SourceOutcome(source.name, source.mapping.title, SourceState.OK, 0.0, types), {}
+            return SourceOutcome(source.name, source.mapping.title, SourceState.OK, 0.0, types, kind=kind), {}
         if not breaker.allow():
             open_now = BreakerState.OPEN
-            return SourceOutcome(source.name, source.mapping.title, SourceState.CIRCUIT_OPEN, 0.0, types, open_now), {}
+            return (
+                SourceOutcome(source.name, source.mapping.title, SourceState.CIRCUIT_OPEN, 0.0, types, open_now, kind),
+                {},
+            )
         started = time.perf_counter()
         state = SourceState.OK
         rows: dict[str, list[Row]] = {}
@@ -137,11 +156,15 @@ class Federation:
         after = breaker.state
         if self.metrics is not None:
             self.metrics.source(source.name, state.value, elapsed / 1000, after is BreakerState.OPEN)
-        return SourceOutcome(source.name, source.mapping.title, state, elapsed, types, after), rows
+        return SourceOutcome(source.name, source.mapping.title, state, elapsed, types, after, kind), rows
 
     def breaker_states(self) -> dict[str, BreakerState]:
         """Answers each source's breaker state."""
         return {name: breaker.state for name, breaker in self.breakers.items()}
+
+
+def _kind(source: SqlSource | HubSource) -> SourceKind:
+    return SourceKind.HUB if isinstance(source, HubSource) else SourceKind.DATABASE
 
 
 def sources_of(rows: Sequence[Row]) -> list[Any]:

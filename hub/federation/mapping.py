@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from hub.catalog.model import Catalog
 from hub.catalog.yamlfile import load_yaml
 from hub.errors import ConfigError
+from hub.federation.hub_mapping import HubSourceMap, is_hub_mapping, load_hub_map
 
 _FIX = "see docs/sources.md for the mapping format"
 
@@ -149,8 +150,17 @@ def load_source_map(path: Path, catalog: Catalog) -> SourceMap:
 
 
 def load_source_maps(directory: Path, catalog: Catalog) -> dict[str, SourceMap]:
-    """Answers every mapping in a directory keyed by source name."""
+    """Answers every database mapping in a directory keyed by source name (mappings of kind `hub` apart)."""
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise ConfigError("no source mappings found", place=str(directory), fix="add schema/sources/<name>.yaml")
-    return {source.name: source for source in (load_source_map(path, catalog) for path in files)}
+    return {
+        source.name: source
+        for source in (load_source_map(path, catalog) for path in files if not is_hub_mapping(load_yaml(path)))
+    }
+
+
+def load_hub_maps(directory: Path, catalog: Catalog) -> dict[str, HubSourceMap]:
+    """Answers every mapping of kind `hub` in a directory keyed by source name."""
+    documents = (load_yaml(path) for path in sorted(directory.glob("*.yaml")))
+    return {hub.name: hub for hub in (load_hub_map(doc, catalog) for doc in documents if is_hub_mapping(doc))}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from datetime import UTC, timedelta
 
 import strawberry
@@ -25,6 +26,7 @@ from hub.graphql.audit_types import (
     AuditIntegrity,
     AuditSubject,
     DisclosureForm,
+    FederatedEvent,
     PageInfo,
     purpose_of,
 )
@@ -85,6 +87,7 @@ def audit_filter(given: AuditFilterInput | None) -> AuditFilter:
         since=_aware(given.since, "since"),
         until=_aware(given.until, "until"),
         case_number=canonical_case_number(given.case_number, place="filter.caseNumber") if given.case_number else None,
+        event_id=str(given.event_id) if given.event_id else None,
     )
 
 
@@ -99,6 +102,8 @@ async def _node(reader: AuditReader, record: AuditRecord) -> AuditEventNode:
         operation_name=event.operation_name, latency_ms=event.latency_ms, case_number=event.case_number,
         concealed_until_case_closes=event.concealed_until_case_closes, case_closed_at=closed_at,
         document_id=event.document_id,
+        upstream=_linked(event.upstream),
+        remote_receipts=[link for receipt in event.remote_receipts if (link := _linked(receipt)) is not None],
         subjects=[
             AuditSubject(
                 code=strawberry.ID(s.code), fields_clear=list(s.fields_clear), fields_masked=list(s.fields_masked),
@@ -108,6 +113,12 @@ async def _node(reader: AuditReader, record: AuditRecord) -> AuditEventNode:
             for s in event.subjects
         ],
     )  # fmt: skip
+
+
+def _linked(receipt: Mapping[str, str] | None) -> FederatedEvent | None:
+    if not receipt or not receipt.get("event_id"):
+        return None
+    return FederatedEvent(hub=receipt.get("hub", ""), event_id=strawberry.ID(receipt["event_id"]))
 
 
 def _end(edges: list[AuditEventEdge]) -> str | None:

@@ -54,6 +54,9 @@ class AuditFilterInput:
     case_number: str | None = strawberry.field(
         default=None, description="the case an operation named (X-Hub-Case) or closed (closeCase)"
     )
+    event_id: strawberry.ID | None = strawberry.field(
+        default=None, description="one event by its id: follows a receipt another hub lists or names"
+    )
 
 
 @strawberry.type(description="One subject an operation touched and the form each catalogue field left in.")
@@ -66,6 +69,12 @@ class AuditSubject:
         description="the subject's own access log shows this access from this day on (at the latest, when case-bound)"
     )
     concealment: Concealment = strawberry.field(description="whether the subject sees this access in its log now")
+
+
+@strawberry.type(description="An event in another hub's register, linked to this one.")
+class FederatedEvent:
+    hub: str = strawberry.field(description="the other hub: its source name here, or its issuer URL")
+    event_id: strawberry.ID
 
 
 @strawberry.type(name="AuditEvent", description="One registered operation: who, why, about whom, what, how it ended.")
@@ -99,6 +108,12 @@ class AuditEventNode:
     )
     document_id: str | None = strawberry.field(
         default=None, description="the approved trusted document the operation ran (sha256:<hex>), if any"
+    )
+    upstream: FederatedEvent | None = strawberry.field(
+        default=None, description="asked by another hub: that hub (issuer) and its event this one answers"
+    )
+    remote_receipts: list[FederatedEvent] = strawberry.field(
+        default_factory=list, description="the receipts other hubs handed this hub for their part of the operation"
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
+from hub.federation.caller import RemoteReceipt
 from hub.identity.principal import Principal
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
@@ -33,8 +35,18 @@ class HubContext:
     header_error: HubError | None = None  # a malformed header: the whole operation is refused
     documents: TrustedDocuments | None = None  # the trusted documents' register, set by the HTTP view
     document_id: str | None = None  # the trusted document the request runs, if any
+    event_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # the receipt's id, known to hubs asked
+    upstream: dict[str, str] | None = None  # asked by another hub: its event this one answers
+    remote_receipts: list[RemoteReceipt] = field(default_factory=list)  # other hubs' receipts for this request
 
     def state_purpose(self, policy: Policy, purpose: Purpose) -> None:
         """Answers nothing; notes the purpose a data query states, refusing a case-bound one that names no case."""
         self.purpose, self.data_query = purpose, True
+        vouched = self.principal.extra.get("purpose")
+        if vouched is not None and vouched != purpose.value:
+            raise HubError(
+                ErrorCode.PURPOSE_NOT_ALLOWED,
+                f"the asking hub vouched for purpose {vouched}, not {purpose.value}",
+                fix="state the purpose the token was exchanged for",
+            )
         policy.require_case(purpose, self.case_number)

@@ -18,6 +18,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_res
 from strawberry.types import ExecutionResult
 
 from hub.errors import ErrorCode, HubError
+from hub.federation.caller import CALLER, Caller
 from hub.graphql.body import BODY_REFUSAL, check_body, replay
 from hub.graphql.context import HubContext
 from hub.graphql.document_profile import document_id
@@ -25,6 +26,7 @@ from hub.graphql.errors import hub_error, normalise_all
 from hub.graphql.receipts import Receipts
 from hub.graphql.trusted import TrustedDocuments
 from hub.identity.case import CASE_HEADER, case_number
+from hub.identity.federation import UPSTREAM_EVENT_HEADER, upstream_event
 from hub.identity.header_text import REQUEST_ID_HEADER, request_id
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
@@ -131,9 +133,17 @@ class HubGraphQL(GraphQL[HubContext, None]):
             request_id(headers.get(REQUEST_ID_HEADER))
             context.operator = operator_name(headers.get(OPERATOR_HEADER))
             context.case_number = case_number(headers.get(CASE_HEADER))
+            context.upstream = upstream_event(context.principal, headers.get(UPSTREAM_EVENT_HEADER))
         except HubError as error:
             context.header_error = error
         request.state.hub_context = context
+        principal = context.principal
+        CALLER.set(
+            Caller(
+                principal.client_id, principal.org or principal.self_code, principal.department, context.event_id,
+                client_name=principal.client_name, operator=context.operator, receipts=context.remote_receipts,
+            )
+        )  # fmt: skip
         return context
 
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: HubContext,

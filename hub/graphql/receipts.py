@@ -89,6 +89,9 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
     return AuditEvent(
         type=event_type(notes),
         outcome=_outcome(result),
+        event_id=context.event_id,
+        upstream=context.upstream,
+        remote_receipts=tuple(receipt.to_dict() for receipt in context.remote_receipts),
         request_id=context.request_id,
         client_id=principal.client_id,
         org=principal.org or principal.self_code,

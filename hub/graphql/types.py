@@ -9,11 +9,13 @@ from enum import Enum
 
 import strawberry
 
+from hub.federation.fetch import SourceKind
 from hub.identity.codes import SubjectKind
 from hub.policy.purposes import Purpose
 
 strawberry.enum(Purpose, description="Why the caller asks; checked against its department's policy.")
 strawberry.enum(SubjectKind, description="An organisation or a natural person.")
+strawberry.enum(SourceKind, description="DATABASE: a database the hub reads; HUB: another Credit Hub it asks.")
 
 
 @strawberry.enum(description="Which list a listing belongs to.")
@@ -176,6 +178,7 @@ class SourceStatus:
     status: str
     elapsed_ms: float
     breaker: str = strawberry.field(description="The source's circuit breaker: CLOSED, OPEN or HALF_OPEN.")
+    kind: SourceKind = strawberry.field(description="A database, or another hub asked as the original caller.")
 
 
 @strawberry.type(description="One subject's credit record, merged over all sources, as the caller may see it.")

@@ -9,17 +9,21 @@ from typing import Any, Protocol
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
+    InvalidGrantError,
+    InvalidRequestError,
     InvalidScopeError,
     OAuth2Request,
     TokenMixin,
+    UnauthorizedClientError,
 )
-from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
+from authlib.oauth2.rfc6749.grants import BaseGrant, ClientCredentialsGrant, TokenEndpointMixin
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6749.util import extract_basic_authorization, scope_to_list
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 
 from hub.identity.credentials import ScopeCeiling, check_secret
+from hub.identity.federation import ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE, CallerAssertion
 from hub.identity.keys import SigningKey
 from hub.identity.principal import Principal
 from hub.identity.scopes import CLIENT_SCOPES
@@ -77,6 +81,8 @@ class Exchange:
     revoked: Principal | None = None
     authenticated: str | None = None
     ceiling: ScopeCeiling | None = None  # what each department's policy lets its clients hold
+    assertion: CallerAssertion | None = None  # token exchange: the original caller a trusted hub vouches for
+    assertion_error: str | None = None  # token exchange: why the subject token was refused
 
 
 class _Client(ClientMixin):  # type: ignore[misc]
@@ -95,7 +101,7 @@ class _Client(ClientMixin):  # type: ignore[misc]
         return method in AUTH_METHODS
 
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == GRANT_TYPE
+        return grant_type in (GRANT_TYPE, TOKEN_EXCHANGE)  # exchange: only a trusted hub's client (below)
 
 
 class _Token(TokenMixin):  # type: ignore[misc]
@@ -131,6 +137,36 @@ class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
         # authlib's version logs the whole token at DEBUG; an access token must never reach a log
         token: dict[str, Any] = self.generate_token(scope=self.request.payload.scope, include_refresh_token=False)
         return 200, token, self.TOKEN_RESPONSE_HEADER
+
+
+# What a hub's caller may do at this hub through token exchange: read, never write or review.
+EXCHANGED_SCOPES = frozenset({"subject:read", "subject:bulk", "check:read"})
+EXCHANGED_TTL = 300
+
+
+class _TokenExchange(BaseGrant, TokenEndpointMixin):  # type: ignore[misc]
+    """RFC 8693: a trusted hub's client exchanges its credentials and a signed assertion for a token naming the
+    hub's original caller (`act`: the hub)."""
+
+    GRANT_TYPE = TOKEN_EXCHANGE
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    def validate_token_request(self) -> None:
+        client: _Client = self.authenticate_token_endpoint_client()
+        self.request.client = client
+        form = self.request.form
+        if form.get("subject_token_type") != JWT_TOKEN_TYPE or not form.get("subject_token"):
+            raise InvalidRequestError(f"send a subject_token of subject_token_type {JWT_TOKEN_TYPE}")
+        if form.get("requested_token_type", ACCESS_TOKEN_TYPE) != ACCESS_TOKEN_TYPE:
+            raise InvalidRequestError(f"only {ACCESS_TOKEN_TYPE} is issued")
+        exchange: Exchange = self.server.exchange
+        if exchange.assertion is None:
+            raise InvalidGrantError(exchange.assertion_error or "the subject token was not verified")
+        if exchange.assertion.hub.client_id != client.get_client_id():
+            raise UnauthorizedClientError("this client does not speak for the hub that signed the subject token")
+
+    def create_token_response(self) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
+        return 200, self.server.exchanged(self.request.client), self.TOKEN_RESPONSE_HEADER
 
 
 def _authenticate(endpoint: Any, request: OAuth2Request) -> _Client:
@@ -213,6 +249,7 @@ class ExchangeServer(AuthorizationServer):  # type: ignore[misc]
         super().__init__(scopes_supported=sorted(CLIENT_SCOPES))
         self.exchange, self.issuer, self.audience, self._tokens = exchange, issuer, audience, tokens
         self.register_grant(_ClientCredentials)
+        self.register_grant(_TokenExchange)
         self.register_endpoint(_Introspection)
         self.register_endpoint(_Revocation)
         self.register_token_generator("default", self._generate)
@@ -237,6 +274,38 @@ class ExchangeServer(AuthorizationServer):  # type: ignore[misc]
 
     def handle_response(self, status: int, body: Any, headers: Sequence[tuple[str, str]]) -> OAuthResponse:
         return OAuthResponse(status, dict(body), list(headers))
+
+    def exchanged(self, client: _Client) -> dict[str, Any]:
+        """Answers the token response for a token exchange: a short token naming the original caller, `act` us."""
+        assertion, signer, ceiling = self.exchange.assertion, self.exchange.signer, self.exchange.ceiling
+        assert assertion is not None, "verified before the grant runs"
+        assert signer is not None, "loaded before the grant runs"
+        record = client.record
+        scopes = set(client.scopes) & EXCHANGED_SCOPES
+        if ceiling is not None:
+            scopes &= ceiling(assertion.department)
+        claims: dict[str, Any] = {
+            "act": {"sub": record.client_id, "iss": assertion.hub.issuer},
+            "hub": assertion.hub.name,
+            "via_dept": record.department,
+            "purpose": assertion.purpose,
+        }
+        if assertion.operator:
+            claims["operator"] = assertion.operator
+        if assertion.consent:
+            claims["consent"] = list(assertion.consent)
+        issued = self._tokens.issue(
+            signer, subject=assertion.subject, client_id=record.client_id, scopes=scopes, org=assertion.org,
+            dept=assertion.department, client_name=assertion.client_name, extra=claims, ttl=EXCHANGED_TTL,
+        )  # fmt: skip
+        self.exchange.issued, self.exchange.authenticated = issued, record.client_id
+        return {
+            "access_token": issued.access_token,
+            "issued_token_type": ACCESS_TOKEN_TYPE,
+            "token_type": "Bearer",
+            "expires_in": issued.expires_in,
+            "scope": issued.scope,
+        }
 
     def _generate(
         self,

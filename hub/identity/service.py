@@ -14,6 +14,7 @@ from authlib.common.security import is_secure_transport
 from hub.config import Settings
 from hub.errors import ConfigError, ErrorCode, HubError
 from hub.identity.credentials import ScopeCeiling
+from hub.identity.federation import TOKEN_EXCHANGE, HubTrust
 from hub.identity.keys import KeyRing
 from hub.identity.oauth import (
     AUTH_METHODS,
@@ -75,7 +76,9 @@ class OAuthService:
         tokens: TokenIssuer | None = None,
         on_event: EventSink | None = None,
         scope_ceiling: ScopeCeiling | None = None,
+        trust: HubTrust | None = None,
     ) -> None:
+        self.trust = trust  # the hubs whose callers this hub serves (token exchange)
         if not is_secure_transport(settings.issuer):
             raise ConfigError(
                 "the issuer must be an https URL (or loopback http for local use)",
@@ -96,10 +99,23 @@ class OAuthService:
         exchange = Exchange(await self._load_clients(request), ceiling=self._scope_ceiling)
         if exchange.clients:
             exchange.signer = await self.keys.signer()
+        if request.form.get("grant_type") == TOKEN_EXCHANGE:
+            await self._verify_assertion(request, exchange)
         response = await self._run("token", request, exchange)
         issued = exchange.issued
         await self._emit("token", request, exchange, response, issued.jti if issued else None, issued)
         return response
+
+    async def _verify_assertion(self, request: FormRequest, exchange: Exchange) -> None:
+        """Answers nothing; notes in `exchange` the original caller a trusted hub's subject token names, or why not."""
+        subject_token = request.form.get("subject_token", "")
+        if self.trust is None or not self.trust.hubs:
+            exchange.assertion_error = "this hub trusts no other hub"
+            return
+        try:
+            exchange.assertion = await self.trust.verify(subject_token)
+        except HubError as error:
+            exchange.assertion_error = error.message
 
     async def introspect(self, request: FormRequest) -> OAuthResponse:
         """Answers RFC 7662 introspection; a client sees only its own active tokens."""
@@ -139,7 +155,7 @@ class OAuthService:
             "introspection_endpoint": f"{base}/oauth/introspect",
             "revocation_endpoint": f"{base}/oauth/revoke",
             "jwks_uri": f"{base}/.well-known/jwks.json",
-            "grant_types_supported": [GRANT_TYPE],
+            "grant_types_supported": [GRANT_TYPE, *([TOKEN_EXCHANGE] if self.trust and self.trust.hubs else [])],
             "response_types_supported": [],
             "scopes_supported": sorted(CLIENT_SCOPES),
             "token_endpoint_auth_methods_supported": AUTH_METHODS,

@@ -6,7 +6,7 @@ import json
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -67,15 +67,20 @@ class TokenIssuer:
         org: str | None = None,
         dept: str | None = None,
         client_name: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        ttl: int | None = None,
     ) -> IssuedToken:
-        """Answers a freshly signed token (synchronous: callable from authlib's token generator)."""
+        """Answers a freshly signed token (synchronous: callable from authlib's token generator); `extra` claims
+        name a hub's original caller (token exchange), `ttl` shortens the lifetime."""
         now = int(self._clock())
+        lifetime = min(ttl or self._ttl, self._ttl)
         scope = " ".join(sorted(set(scopes)))
         claims: dict[str, Any] = {
+            **(extra or {}),
             "iss": self._issuer,
             "sub": subject,
             "aud": self._audience,
-            "exp": now + self._ttl,
+            "exp": now + lifetime,
             "iat": now,
             "jti": secrets.token_urlsafe(18),
             "client_id": client_id,
@@ -85,7 +90,7 @@ class TokenIssuer:
         claims.update({name: value for name, value in named if value})
         header = {"alg": key.algorithm, "kid": key.kid, "typ": "at+jwt"}
         token = jwt.encode(header, claims, key.private, algorithms=[key.algorithm])
-        return IssuedToken(token, claims["jti"], self._ttl, claims["exp"], scope)
+        return IssuedToken(token, claims["jti"], lifetime, claims["exp"], scope)
 
 
 class RevocationCheck(Protocol):
@@ -126,7 +131,9 @@ def _principal(claims: dict[str, Any]) -> Principal:
     if not isinstance(claims.get("org"), str) or not isinstance(claims.get("dept"), str):
         raise unauthenticated("bad_claims", "token lacks org or dept")
     name = claims.get("client_name")
+    act = claims.get("act")
     return Principal(
+        extra=_federated(claims) if isinstance(act, dict) else {},
         subject=str(claims["sub"]),
         scopes=scopes & CLIENT_SCOPES,
         org=claims["org"],
@@ -136,6 +143,25 @@ def _principal(claims: dict[str, Any]) -> Principal:
         expires_at=expires_at,
         client_name=name if isinstance(name, str) and name else None,  # tokens issued before it was a claim lack it
     )
+
+
+def _federated(claims: dict[str, Any]) -> dict[str, str]:
+    """Answers what an exchanged token says of the hub that asks for its original caller (`act`, RFC 8693)."""
+    act = claims["act"]
+    consent = claims.get("consent")
+    found = {
+        "act_sub": act.get("sub"),
+        "act_iss": act.get("iss"),
+        "hub": claims.get("hub"),
+        "via_dept": claims.get("via_dept"),
+        "purpose": claims.get("purpose"),
+        "operator": claims.get("operator"),
+        "consent": " ".join(str(c) for c in consent) if isinstance(consent, list) else None,
+    }
+    essential = ("act_sub", "act_iss", "hub", "via_dept", "purpose")
+    if not all(isinstance(found[name], str) and found[name] for name in essential):
+        raise unauthenticated("bad_claims", "the exchanged token does not name its hub, department and purpose")
+    return {name: str(value) for name, value in found.items() if isinstance(value, str) and value}
 
 
 @dataclass(slots=True)

@@ -11,7 +11,9 @@ from datetime import date
 from hub.catalog.model import Catalog
 from hub.errors import ErrorCode, HubError
 from hub.federation.adapter import ITEM, Row
+from hub.federation.caller import CALLER
 from hub.federation.fetch import Federation, Fetched, SourceOutcome
+from hub.federation.remote_query import WITHHELD
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.metrics import HubMetrics
 from hub.policy.decision import Action
@@ -85,6 +87,14 @@ class ReadResult:
     marks: Mapping[str, ItemMark] = field(default_factory=dict)
 
 
+def _note_caller(purpose: Purpose, consented: Mapping[str, tuple[frozenset[str] | None, frozenset[str]]]) -> None:
+    """Answers nothing; tells the hubs this read asks (hub.federation.remote) its purpose and the consents it holds."""
+    caller = CALLER.get()
+    if caller is not None:
+        consent_ids = tuple(sorted({i for _, ids in consented.values() for i in ids}))
+        CALLER.set(replace(caller, purpose=purpose.value, consent_ids=consent_ids))
+
+
 class RecordService:
     """The one place that decides, fetches and shapes credit data for any caller."""
 
@@ -117,6 +127,7 @@ class RecordService:
         # caller who may not see a subject gets the same answer whether or not it is on record.
         refused = {code.value: reason for code in request.codes if (reason := request.policy.out_of_scope(code))}
         consented = await self._consents(request, plans, refused)
+        _note_caller(request.purpose, consented)
         needs_by_code: dict[str, dict[str, frozenset[str]]] = {}
         shown_by_code: dict[str, frozenset[str]] = {}
         for code in request.codes:
@@ -310,7 +321,10 @@ class RecordService:
         registration = rows.get(REGISTRATION, [])
         own_name = ("name",) if code.kind is SubjectKind.NATURAL_PERSON else ()
         known_names = [
-            str(row[name]) for row in registration for name in ("legal_representative.name", *own_name) if row.get(name)
+            row[name]
+            for row in registration
+            for name in ("legal_representative.name", *own_name)
+            if isinstance(row.get(name), str) and row[name]
         ]
         view: View = {"code": code.value, "kind": code.kind.value, "sources": list(fetched.outcomes.values())}
         for record_type, fields in request.requested.items():
@@ -321,6 +335,11 @@ class RecordService:
                 )
                 disclosure.denied.update(f"{record_type}.{f}" for f in fields)
                 self._place(view, record_type, fields, withheld)
+                continue
+            refused = next((row[WITHHELD] for row in rows.get(record_type, []) if WITHHELD in row), None)
+            if refused is not None:  # the hub that holds it refused it: denied by either hub is denied
+                disclosure.denied.update(f"{record_type}.{f}" for f in fields)
+                self._place(view, record_type, fields, Withheld(refused.code, refused.message))
                 continue
             if record_type != REGISTRATION and (failed := fetched.unanswered(record_type)):
                 # an empty list would read as "none on record"; the record is unknown, not empty

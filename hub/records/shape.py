@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from hub.catalog.model import Catalog
 from hub.catalog.rules import deciding_department, entry_flags
 from hub.errors import ErrorCode
 from hub.federation.adapter import ITEM, SOURCE, Row
+from hub.federation.remote_query import PERIODS_APPLIED, Refusal
 from hub.privacy.disclose import Discloser, Disclosure, FieldRule, View, Withheld
 from hub.store.flagged import FlaggedEntry
 from hub.store.rights_rows import ItemMark
@@ -22,6 +24,7 @@ _OWN_HISTORY_ONLY = Withheld(
 )
 FLAGS = "flags"
 FLAGGED = "FLAGGED"
+_UNREADABLE = "***"  # what a masker answers for a value it cannot read
 
 
 class Shaper:
@@ -76,9 +79,9 @@ class Shaper:
         fails the catalogue's entry checks carries its `flags` and the status FLAGGED (never punished on); with
         `history` (the subject's own record), whether each item was repaired or revoked, and when."""
         rt = self.catalog.record_types[record_type]
-        live = [row for row in rows if self.disclose.in_period(rt, row, today)]
+        live = [row for row in rows if row.get(PERIODS_APPLIED) or self.disclose.in_period(rt, row, today)]
         if rt.period_from is not None:
-            live.sort(key=lambda row: row.get(rt.period_from or "") or date.min, reverse=True)
+            live.sort(key=lambda row: _day(row.get(rt.period_from or "")), reverse=True)
         shaped: list[View] = []
         for row in live:
             item: View = {"id": row[ITEM], "source": row[SOURCE]}
@@ -87,7 +90,7 @@ class Shaper:
             else:
                 item[RIGHTS_STATUS] = item[RIGHTS_STATUS_ON] = _OWN_HISTORY_ONLY
             for rule in rules:
-                item[rule.name] = self.disclose.value(rule, row.get(rule.name), known_names, disclosure)
+                item[rule.name] = self.value(rule, row.get(rule.name), known_names, disclosure)
             if rt.entry_checks is not None:
                 item[FLAGS] = entry_flags(rt, row, subject)
                 if item[FLAGS]:
@@ -106,5 +109,21 @@ class Shaper:
         merged: View = {}
         for rule in rules:
             raw = next((row[rule.name] for row in rows if row.get(rule.name) not in (None, "")), None)
-            merged[rule.name] = self.disclose.value(rule, raw, known_names, disclosure)
+            merged[rule.name] = self.value(rule, raw, known_names, disclosure)
         return merged
+
+    def value(self, rule: FieldRule, raw: Any, known_names: Sequence[str], disclosure: Disclosure) -> Any:
+        """Answers what the caller gets for one value (hub.privacy.disclose), where another hub may have refused or
+        masked it already: refused by either hub is refused; a value it masked stays masked."""
+        if isinstance(raw, Refusal) and rule.withheld is None:
+            disclosure.denied.add(rule.path)
+            return Withheld(raw.code, raw.message)
+        shown = self.disclose.value(rule, raw, known_names, disclosure)
+        if shown == _UNREADABLE and isinstance(raw, str) and raw.count("*") >= 3:
+            return raw
+        return shown
+
+
+def _day(value: Any) -> date:
+    """Answers a sort key for an item's date: the date, or the earliest day when absent or refused."""
+    return value if isinstance(value, date) else date.min

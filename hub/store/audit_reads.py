@@ -15,7 +15,7 @@ from hub.store.closed_cases import closures_among
 from hub.store.tables import audit_checkpoints, audit_events, audit_subjects, closed_cases
 
 _E = audit_events.c
-_EQUALS = ("client_id", "org", "department", "operator", "purpose", "outcome", "type", "case_number")
+_EQUALS = ("client_id", "org", "department", "operator", "purpose", "outcome", "type", "case_number", "event_id")
 
 
 def utc(value: datetime) -> datetime:

@@ -109,3 +109,4 @@ class EventQuery:
     visible_at: datetime | None = None
     case_number: str | None = None
     exclude_actor: str | None = None
+    event_id: str | None = None  # one event, by its id (a receipt another hub handed out names it)

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from hub.config import Settings
 from hub.errors import HubError
 from hub.identity.credentials import ScopeCeiling
+from hub.identity.federation import HubTrust
 from hub.identity.keys import KeyRing
 from hub.identity.keywrap import KeyWrap
 from hub.identity.oauth import FormRequest, OAuthResponse
@@ -47,6 +48,7 @@ def build_oauth_service(
         verifier=verifier,
         on_event=on_event,
         scope_ceiling=scope_ceiling,
+        trust=HubTrust(settings) if settings.trusted_hubs else None,
     )
 
 

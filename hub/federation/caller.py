@@ -1,0 +1,41 @@
+"""The original caller of a request, which travels to the hubs a hub asks, and the receipts they give back."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteReceipt:
+    """The receipt another hub registered for its part of this request."""
+
+    hub: str  # the source name of the other hub here
+    event_id: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Answers the JSON-ready form, as the register keeps it."""
+        return {"hub": self.hub, "event_id": self.event_id}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who asks (organisation, department, client, operator), why, under which consents, and this request's event."""
+
+    client_id: str | None
+    org: str | None
+    department: str | None
+    event_id: str
+    client_name: str | None = None
+    operator: str | None = None
+    purpose: str | None = None
+    consent_ids: tuple[str, ...] = ()
+    receipts: list[RemoteReceipt] = field(default_factory=list)  # filled by the hubs asked
+
+
+CALLER: ContextVar[Caller | None] = ContextVar("hub_federation_caller", default=None)
+
+
+def current_caller() -> Caller | None:
+    """Answers the caller of the request running now, when the delivery layer named one."""
+    return CALLER.get()

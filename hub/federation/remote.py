@@ -1,0 +1,194 @@
+"""Another Credit Hub as a source: one GraphQL request per query, as the original caller, through token exchange."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from joserfc import jwt
+
+from hub.errors import ErrorCode
+from hub.federation.adapter import Row
+from hub.federation.caller import Caller, RemoteReceipt, current_caller
+from hub.federation.hub_mapping import HubSourceMap
+from hub.federation.remote_query import AnswerReader, document
+from hub.identity.federation import (
+    ACCESS_TOKEN_TYPE,
+    CALLER_TOKEN_TYPE,
+    JWT_TOKEN_TYPE,
+    TOKEN_EXCHANGE,
+    UPSTREAM_EVENT_HEADER,
+)
+from hub.identity.keys import SigningKey
+
+log = logging.getLogger(__name__)
+
+ASSERTION_SECONDS = 60
+_KEEP_MARGIN_S = 20.0  # an exchanged token is used again only while it has this long to live
+
+Signer = Callable[[], Awaitable[SigningKey]]
+
+
+class RemoteHubError(Exception):
+    """Another hub did not give a usable answer (down, refused our credentials, or no receipt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HubCredentials:
+    """This hub's client at the other hub, and the issuer it signs caller assertions as."""
+
+    client_id: str
+    client_secret: str
+    issuer: str
+
+
+class HubSource:
+    """Another hub that answers for some record types; asked as the original caller, within a timeout."""
+
+    def __init__(
+        self,
+        mapping: HubSourceMap,
+        url: str,
+        credentials: HubCredentials,
+        *,
+        timeout_ms: int | None = None,
+        signer: Signer | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.mapping = mapping
+        self.name = mapping.name
+        self.url = url.rstrip("/")
+        self.credentials = credentials
+        self.timeout_ms = timeout_ms or mapping.timeout_ms
+        self.signer = signer  # this hub's own signing key, set once the key ring is open
+        self._clock = clock
+        self._client: httpx.AsyncClient | None = None
+        self._tokens: dict[tuple[Any, ...], tuple[str, float]] = {}
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """Answers the HTTP client to the other hub (kept open: connections are reused)."""
+        if self._client is None:
+            limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
+            self._client = httpx.AsyncClient(base_url=self.url, limits=limits, timeout=30.0)
+        return self._client
+
+    async def aclose(self) -> None:
+        """Answers nothing; closes the connections to the other hub."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def provides(self, needs: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+        """Answers the part of `needs` (record type -> fields) the other hub answers for."""
+        found: dict[str, frozenset[str]] = {}
+        for record_type, fields in needs.items():
+            known = self.mapping.record_types.get(record_type)
+            if known is not None and (fields & known or not fields):
+                found[record_type] = fields & known
+        return found
+
+    async def fetch(
+        self, codes: Sequence[str], needs: Mapping[str, frozenset[str]], deadline: float | None = None
+    ) -> dict[str, list[Row]]:
+        """Answers the other hub's rows for `codes`, per record type; raises when it gives no usable answer."""
+        caller = current_caller()
+        if caller is None:
+            raise RemoteHubError("no caller to ask the other hub for")
+        token = await self._token(caller)
+        many = len(codes) > 1
+        variables: dict[str, Any] = {"purpose": caller.purpose or ""}
+        variables.update({"codes": list(codes)} if many else {"code": codes[0]})
+        headers = {"Authorization": f"Bearer {token}", UPSTREAM_EVENT_HEADER: caller.event_id}
+        if caller.operator:
+            headers["X-Hub-Operator"] = caller.operator
+        response = await self.client.post(
+            "/graphql", json={"query": document(needs, many), "variables": variables}, headers=headers
+        )
+        if response.status_code != 200:
+            if response.status_code == 401:
+                self._tokens.clear()
+            raise RemoteHubError(f"the hub answered HTTP {response.status_code}")
+        reader = AnswerReader(self.name, self.mapping.title, needs, codes)
+        answer = reader.read(response.json())
+        if answer.receipt is None:  # no disclosure without a receipt, at the other end too
+            raise RemoteHubError("the hub gave no receipt")
+        caller.receipts.append(RemoteReceipt(self.name, answer.receipt))
+        refusal = answer.refusal
+        if refusal is not None:
+            if refusal.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.AUDIT_UNAVAILABLE):
+                raise RemoteHubError(f"the hub refused: {refusal.code.value}")
+            answer.rows = {rt: [reader.sentinel(code, refusal) for code in codes] for rt in needs}
+        return answer.rows
+
+    async def ping(self) -> None:
+        """Answers nothing; raises when the other hub does not say it is alive."""
+        response = await self.client.get("/healthz")
+        if response.status_code != 200:
+            raise RemoteHubError(f"the hub answered HTTP {response.status_code}")
+
+    async def _token(self, caller: Caller) -> str:
+        """Answers an access token of the other hub naming `caller` (RFC 8693), reused while it lives."""
+        key = (caller.client_id, caller.org, caller.department, caller.purpose, caller.operator, caller.consent_ids)
+        now = time.monotonic()
+        known = self._tokens.get(key)
+        if known is not None and known[1] - _KEEP_MARGIN_S > now:
+            return known[0]
+        assertion = await self._assertion(caller)
+        basic = base64.b64encode(f"{self.credentials.client_id}:{self.credentials.client_secret}".encode()).decode()
+        form = {
+            "grant_type": TOKEN_EXCHANGE,
+            "subject_token": assertion,
+            "subject_token_type": JWT_TOKEN_TYPE,
+            "requested_token_type": ACCESS_TOKEN_TYPE,
+        }
+        response = await self.client.post("/oauth/token", data=form, headers={"Authorization": f"Basic {basic}"})
+        if response.status_code != 200:
+            error = (
+                response.json().get("error", "")
+                if response.headers.get("content-type", "").startswith("application/json")
+                else ""
+            )
+            raise RemoteHubError(f"token exchange refused: HTTP {response.status_code} {error}".strip())
+        body = response.json()
+        token, lifetime = str(body["access_token"]), float(body.get("expires_in", 60))
+        if len(self._tokens) > 1024:
+            self._tokens.clear()
+        self._tokens[key] = (token, now + lifetime)
+        return token
+
+    async def _assertion(self, caller: Caller) -> str:
+        """Answers a short-lived JWT, signed by this hub, naming the original caller to the other hub."""
+        if self.signer is None:
+            raise RemoteHubError("this hub's signing key is not open yet")
+        key = await self.signer()
+        now = int(self._clock())
+        claims: dict[str, Any] = {
+            "iss": self.credentials.issuer,
+            "aud": f"{self.url}/oauth/token",
+            "sub": caller.client_id or "anonymous",
+            "iat": now,
+            "exp": now + ASSERTION_SECONDS,
+            "jti": secrets.token_urlsafe(18),
+            "org": caller.org,
+            "dept": caller.department,
+            "purpose": caller.purpose,
+        }
+        optional = {"operator": caller.operator, "client_name": caller.client_name}
+        claims.update({name: value for name, value in optional.items() if value})
+        if caller.consent_ids:
+            claims["consent"] = list(caller.consent_ids)
+        header = {"alg": key.algorithm, "kid": key.kid, "typ": CALLER_TOKEN_TYPE}
+        return jwt.encode(header, claims, key.private, algorithms=[key.algorithm])
+
+
+async def gather_closing(sources: Sequence[HubSource]) -> None:
+    """Answers nothing; closes every hub source's connections."""
+    await asyncio.gather(*(source.aclose() for source in sources))
