@@ -1,0 +1,301 @@
+"""A hub as a source, end to end: a province and two cities, three uvicorn processes with their own databases.
+
+One query at the province reaches both cities as the original caller (token exchange); each city applies its own
+policy bounded by its policy for the province; consent is checked where it lives; the three registers link up;
+a city down, slow or without its register gives a partial answer, never data without a receipt.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+from hub.identity.keys import KeyRing, SigningKey
+from hub.identity.keywrap import KeyWrap
+from hub.store.engine import make_engine
+from hub.store.keys import SigningKeyRepository
+from tests.conftest import BACKENDS, create_pg_database, drop_pg_database
+from tests.conftest import _run_apart as run_apart
+from tests.federation.support import Federation, run_federation
+
+ACROSS = """query($c: [ID!]!) { subjects(codes: $c, purpose: ADMINISTRATIVE_APPROVAL) {
+  code name phone legalRepresentative { name idNumber }
+  penalties { id source decisionNumber decidedOn amount } listings { list listedOn } taxCredit { year grade }
+  sources { name kind status elapsedMs } } }"""
+ONE = """query($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) {
+  code name penalties { source decisionNumber } sources { name kind status } } }"""
+PERSON = """query($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) {
+  code representedEnterprises { enterpriseCode role } sources { name status } } }"""
+EVENT = """query($id: ID!) { auditEvents(filter: {eventId: $id}) { edges { node {
+  eventId organisation organisationName department clientId subjects { code }
+  upstream { hub eventId } remoteReceipts { hub eventId } } } } }"""
+ACCESS_LOG = "{ myAccessLog(first: 20) { edges { node { eventId organisation organisationCode department } } } }"
+GRANT = "mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def federation(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
+    """Answers a running province and two cities; the province's own database on each configured backend."""
+    url = create_pg_database("hubtest_province") if request.param == "postgresql" else None
+    try:
+        yield from run_federation(tmp_path_factory.mktemp("federation"), url)
+    finally:
+        if url is not None:
+            drop_pg_database(url)
+
+
+def _data(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _errors(body: dict[str, Any], code: str) -> list[dict[str, Any]]:
+    return [e for e in body.get("errors", []) if e.get("extensions", {}).get("code") == code]
+
+
+def _across(federation: Federation) -> dict[str, Any]:
+    samples = federation.demo.samples
+    codes = [samples["enterprise"], samples["blacklisted"]]  # registered in Taiyuan and in Datong
+    return _data(federation.graphql("province", "approval-bureau", ACROSS, {"c": codes}))
+
+
+def _status(subject: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {s["name"]: (s["kind"], s["status"]) for s in subject["sources"]}
+
+
+def test_one_query_at_the_province_reaches_both_cities(federation: Federation) -> None:
+    body = _across(federation)
+    taiyuan_enterprise, datong_enterprise = body["data"]["subjects"]
+    for subject in (taiyuan_enterprise, datong_enterprise):
+        assert _status(subject)["taiyuan"] == ("HUB", "OK")
+        assert _status(subject)["datong"] == ("HUB", "OK")
+        assert _status(subject)["tax"] == ("DATABASE", "OK")
+        assert subject["name"], "the registration comes from the city that holds it"
+        assert subject["taxCredit"], "the province's own database answers beside the cities"
+    direct = _data(federation.graphql("taiyuan", "approval-bureau", ONE, {"c": taiyuan_enterprise["code"]}))
+    city = direct["data"]["subject"]
+    assert city["name"] == taiyuan_enterprise["name"]
+    from_taiyuan = sorted(p["decisionNumber"] for p in taiyuan_enterprise["penalties"] if p["source"] == "taiyuan")
+    assert from_taiyuan == sorted(p["decisionNumber"] for p in city["penalties"] if p["source"] == "taiyuan")
+    assert body["extensions"]["audit"]["eventId"]
+
+
+def test_a_field_the_city_denies_is_denied_at_the_province(federation: Federation) -> None:
+    body = _across(federation)
+    # approval-bureau may see the phone masked, but the city passes no phone on to the province
+    denied = [e for e in _errors(body, "FIELD_DENIED") if e["path"][-1] == "phone"]
+    assert {tuple(e["path"]) for e in denied} == {("subjects", 0, "phone"), ("subjects", 1, "phone")}
+    assert all("decided at" in e["message"] for e in denied), denied
+    assert all("市级 Credit Hub" in e["message"] for e in denied), "the answer names the city that refused"
+    assert body["data"]["subjects"][0]["phone"] is None
+    masked = body["data"]["subjects"][0]["legalRepresentative"]["idNumber"]
+    assert masked, "masked at the city, kept as masked at the province"
+    assert "*" in masked
+    assert masked[:6].isdigit()
+
+
+def test_the_three_registers_link_up(federation: Federation) -> None:
+    body = _across(federation)
+    event_id = body["extensions"]["audit"]["eventId"]
+    province = _data(federation.graphql("province", "privacy-office", EVENT, {"id": event_id}))
+    [edge] = province["data"]["auditEvents"]["edges"]
+    receipts = {r["hub"]: r["eventId"] for r in edge["node"]["remoteReceipts"]}
+    assert set(receipts) == {"taiyuan", "datong"}
+    caller = federation.province.clients["approval-bureau"]
+    for city, city_event in receipts.items():
+        found = _data(federation.graphql(city, "privacy-office", EVENT, {"id": city_event}))
+        [city_edge] = found["data"]["auditEvents"]["edges"]
+        node = city_edge["node"]
+        assert node["upstream"] == {"hub": federation.province.base_url, "eventId": event_id}
+        assert node["organisation"] == caller["org"], "the city registers the real organisation"
+        assert node["department"] == "approval-bureau"
+        assert node["clientId"] == federation.demo.province.settings.sources[city].client_id
+
+
+def _grant(federation: Federation, hub: str, code: str) -> None:
+    grantee = federation.province.clients["approval-bureau"]["org"]
+    expires = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    given = {
+        "grantee": grantee, "purpose": "ADMINISTRATIVE_APPROVAL", "expiresAt": expires,
+        "recordTypes": ["registration", "representation", "licence", "penalty", "listing", "report"],
+    }  # fmt: skip
+    body = _data(federation.self_graphql(hub, code, GRANT, {"input": given}))
+    assert "errors" not in body, body
+
+
+def test_consent_is_checked_at_the_city_that_holds_it(federation: Federation) -> None:
+    person = federation.demo.samples["person"]
+    body = _data(federation.graphql("province", "approval-bureau", PERSON, {"c": person}))
+    refused = _errors(body, "CONSENT_REQUIRED")
+    assert refused, body
+    assert all("decided at" in e["message"] for e in refused), "the answer says which hub holds the consent"
+    assert body["data"]["subject"]["representedEnterprises"] is None
+    for city in ("taiyuan", "datong"):
+        _grant(federation, city, person)
+    body = _data(federation.graphql("province", "approval-bureau", PERSON, {"c": person}))
+    assert not _errors(body, "CONSENT_REQUIRED"), body
+    enterprises = body["data"]["subject"]["representedEnterprises"]
+    assert federation.demo.samples["blacklisted"] in {e["enterpriseCode"] for e in enterprises}
+    # the person's own access log: at the province and, with the real organisation, at the city
+    org = federation.province.clients["approval-bureau"]["org"]
+    for hub in ("province", "datong"):
+        log = _data(federation.self_graphql(hub, person, ACCESS_LOG))
+        codes = {edge["node"]["organisationCode"] for edge in log["data"]["myAccessLog"]["edges"]}
+        assert org in codes, (hub, log)
+
+
+def _assertion(federation: Federation, key: ECKey, **changes: Any) -> str:
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": federation.province.base_url, "aud": f"{federation.hub('taiyuan').base_url}/oauth/token",
+        "sub": "someone", "iat": now, "exp": now + 60, "jti": f"j{now}", "org": "11140100MB1A00010E",
+        "dept": "approval-bureau", "purpose": "ADMINISTRATIVE_APPROVAL",
+    }  # fmt: skip
+    claims.update(changes)
+    return jwt.encode({"alg": "ES256", "kid": key.kid, "typ": "caller+jwt"}, claims, key, algorithms=["ES256"])
+
+
+def _exchange(federation: Federation, client: dict[str, str], subject_token: str) -> httpx.Response:
+    form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token": subject_token,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+    }
+    basic = base64.b64encode(f"{client['client_id']}:{client['client_secret']}".encode()).decode()
+    return httpx.post(
+        f"{federation.hub('taiyuan').base_url}/oauth/token", data=form, headers={"Authorization": f"Basic {basic}"}
+    )
+
+
+def test_an_untrusted_hub_is_refused(federation: Federation) -> None:
+    link = {
+        "client_id": federation.province.settings.sources["taiyuan"].client_id or "",
+        "client_secret": federation.province.settings.sources["taiyuan"].client_secret or "",
+    }
+    rogue = ECKey.generate_key("P-256", parameters={"kid": "rogue"})
+    refused = _exchange(federation, link, _assertion(federation, rogue))
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_grant"
+    assert "does not publish" in refused.json()["error_description"]
+    # signed by someone claiming another issuer: not a trusted hub at all
+    other = _exchange(federation, link, _assertion(federation, rogue, iss="http://127.0.0.1:9/"))
+    assert "not a trusted hub" in other.json()["error_description"]
+    # a demo client of the city cannot speak for the province, even with a valid-looking token
+    bank = federation.hub("taiyuan").clients["bank"]
+    assert _exchange(federation, bank, _assertion(federation, rogue)).status_code in (400, 401)
+    # the assertion itself is no access token: presented as one, it is 401
+    as_bearer = federation.graphql("taiyuan", "approval-bureau", ONE, {"c": "x"}, token=_assertion(federation, rogue))
+    assert as_bearer.status_code == 401
+    assert "WWW-Authenticate" in as_bearer.headers
+
+
+def test_an_exchanged_token_is_refused_outside_its_audience(federation: Federation) -> None:
+    """A token Taiyuan issued to the province is no good at Datong (another issuer and audience)."""
+    link = federation.province.settings.sources["taiyuan"]
+    key = _province_key(federation)
+    token = _exchange(
+        federation, {"client_id": link.client_id or "", "client_secret": link.client_secret or ""},
+        _assertion(federation, key),
+    )  # fmt: skip
+    assert token.status_code == 200, token.text
+    exchanged = token.json()["access_token"]
+    payload = json.loads(base64.urlsafe_b64decode(exchanged.split(".")[1] + "=="))
+    assert payload["act"]["iss"] == federation.province.base_url
+    assert payload["dept"] == "approval-bureau"
+    assert payload["purpose"] == "ADMINISTRATIVE_APPROVAL"
+    elsewhere = federation.graphql("datong", "approval-bureau", ONE, {"c": "x"}, token=exchanged)
+    assert elsewhere.status_code == 401
+    stale = _exchange(
+        federation, {"client_id": link.client_id or "", "client_secret": link.client_secret or ""},
+        _assertion(federation, key, iat=int(time.time()) - 400, exp=int(time.time()) - 300),
+    )  # fmt: skip
+    assert stale.status_code == 400
+    assert "expired" in stale.json()["error_description"]
+
+
+def _province_key(federation: Federation) -> ECKey:
+    """Answers the province's signing key, unsealed from its database as the province does (to forge nothing)."""
+    settings = federation.province.settings
+
+    async def load() -> SigningKey:
+        engine = make_engine(settings.database_url)
+        try:
+            ring = KeyRing(
+                SigningKeyRepository(engine), settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path)
+            )
+            return await ring.signer()
+        finally:
+            await engine.dispose()
+
+    found: list[SigningKey] = []
+    run_apart(_collect(load(), found))
+    return found[0].private
+
+
+async def _collect(coroutine: Any, into: list[Any]) -> None:
+    into.append(await coroutine)
+
+
+def test_a_slow_city_gives_a_partial_answer_within_its_timeout(federation: Federation) -> None:
+    timeout_s = 2.0  # the mapping's timeout_ms
+    with federation.running["datong"].frozen():
+        started = time.monotonic()
+        body = _across(federation)
+        elapsed = time.monotonic() - started
+    taiyuan_enterprise, datong_enterprise = body["data"]["subjects"]
+    assert _status(taiyuan_enterprise)["datong"][1] in ("TIMEOUT", "UNAVAILABLE")
+    assert _status(taiyuan_enterprise)["taiyuan"] == ("HUB", "OK")
+    assert taiyuan_enterprise["name"], "what Taiyuan holds still comes"
+    assert datong_enterprise["name"] is None
+    unavailable = _errors(body, "SOURCE_UNAVAILABLE")
+    assert any(e["extensions"].get("source") == "datong" for e in unavailable)
+    assert elapsed < timeout_s + 3.0, f"answered in {elapsed:.1f} s"
+
+
+@contextlib.contextmanager
+def _register_locked(folder: Path) -> Iterator[None]:
+    blocker = sqlite3.connect(folder / "hub.db", isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_a_city_whose_register_is_down_refuses_and_the_province_shows_no_data_of_it(federation: Federation) -> None:
+    with _register_locked(federation.hub("taiyuan").folder):
+        body = _across(federation)
+    taiyuan_enterprise = body["data"]["subjects"][0]
+    assert _status(taiyuan_enterprise)["taiyuan"][1] in ("UNAVAILABLE", "TIMEOUT")
+    assert taiyuan_enterprise["name"] is None, "no data of a city without its receipt"
+    assert all(p["source"] != "taiyuan" for p in taiyuan_enterprise["penalties"] or [])
+    event_id = body["extensions"]["audit"]["eventId"]
+    province = _data(federation.graphql("province", "privacy-office", EVENT, {"id": event_id}))
+    [edge] = province["data"]["auditEvents"]["edges"]
+    assert {r["hub"] for r in edge["node"]["remoteReceipts"]} == {"datong"}
+
+
+def test_a_city_that_is_down_gives_a_partial_answer(federation: Federation) -> None:
+    federation.running["datong"].stop()
+    body = _across(federation)
+    taiyuan_enterprise = body["data"]["subjects"][0]
+    assert _status(taiyuan_enterprise)["datong"][1] in ("UNAVAILABLE", "CIRCUIT_OPEN")
+    assert taiyuan_enterprise["name"]
+    sources = _data(federation.graphql("province", "approval-bureau", "{ sources { name kind status } }"))
+    states = {s["name"]: (s["kind"], s["status"]) for s in sources["data"]["sources"]}
+    assert states["datong"] == ("HUB", "UNAVAILABLE")
+    assert states["taiyuan"] == ("HUB", "OK")
