@@ -37,7 +37,7 @@ CONFIG_FILE = "hub.toml"
 
 CITY_TITLES = {"taiyuan": "太原市公共信用信息平台（市级 Credit Hub）", "datong": "大同市信用平台（市级 Credit Hub）"}
 CITY_RECORD_TYPES = {
-    "taiyuan": ["registration", "representation", "licence", "penalty", "listing"],
+    "taiyuan": ["registration", "representation", "licence", "penalty", "listing", "commitment"],
     "datong": ["registration", "representation", "licence", "penalty", "listing", "report"],
 }
 
@@ -73,6 +73,7 @@ rules:
   representation: allow
   court_dishonesty: allow
   tax_credit: allow
+  commitment: allow
   report: deny
 """
 

@@ -21,6 +21,7 @@ LIST_KEYS = {
     "court_dishonesty": "courtDishonesty",
     "tax_credit": "taxCredit",
     "report": "reports",
+    "commitment": "commitments",
     "representation": "representedEnterprises",
 }
 WITHHELD = "_withheld"  # a row standing for a whole record type the other hub withheld for a subject
