@@ -29,8 +29,20 @@ def demo(
     subjects: Annotated[int, typer.Option(min=20, max=1_000_000, help="synthetic subjects to seed")] = 2000,
     seed: Annotated[int, typer.Option(help="seed of the synthetic data")] = 42,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after building")] = True,
+    federation: Annotated[
+        bool,
+        typer.Option(
+            "--federation",
+            help="a provincial hub on --port over two municipal hubs on the next two ports (each its own databases)",
+        ),
+    ] = False,
 ) -> None:
     """Builds the demo, prints how to use it, and serves it."""
+    if federation:
+        from hub.cli.demo_federation import federation_demo
+
+        federation_demo(port, data_dir, subjects, seed, serve)
+        return
     from hub.cli.demo_decisions import decide_demo_cases
     from hub.demo.setup import build_demo, demo_tokens
 
