@@ -54,7 +54,7 @@ def withheld_error(withheld: Withheld) -> GraphQLError:
 def normalise_all(errors: list[GraphQLError], context: HubContext) -> list[GraphQLError]:
     """Answers the errors with contract codes; schema names withheld unless the caller holds `catalog:read`."""
     hints = context.principal.has(Scope.CATALOG_READ)
-    written = "" if hints else written_by(context.notes.get("query"), context.notes.get("variables"))
+    written = "" if hints else written_by(context.operation.query, context.operation.variables)
     return [normalise(error, context.request_id, hints=hints, written=written) for error in errors]
 
 

@@ -126,8 +126,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         context = HubContext(services=self.services, principal=request.state.principal, request_id=_request_id(headers))
         context.documents = self.documents
         response.headers[REQUEST_ID_HEADER] = context.request_id  # the caller's, when fit for the register
-        context.notes["started"] = time.perf_counter()
-        context.notes["http_method"] = request.method
+        context.operation.http_method = request.method
         # a header unfit for the register refuses the operation (hub.graphql.schema.HubOperation), never a 500
         try:
             request_id(headers.get(REQUEST_ID_HEADER))
@@ -152,7 +151,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         try:
             request_data = await self._trusted(request, context, request_data)
         except HubError as error:
-            context.notes["query"] = request_data.query
+            context.operation.query = request_data.query
             return ExecutionResult(data=None, errors=[hub_error(error)])
         return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
 
@@ -188,15 +187,15 @@ class HubGraphQL(GraphQL[HubContext, None]):
             # Strawberry skips the operation hooks' exit for a document that does not parse
             result.errors = normalise_all(result.errors, context)
         try:
-            context.notes["event_id"] = await self.receipts.for_query(context, result)
+            context.operation.receipt = await self.receipts.for_query(context, result)
         except HubError as error:
-            if context.data_query or context.notes.get("operation_type") == "mutation":
+            if context.data_query or context.operation.is_mutation:
                 return {
                     "data": None,
                     "errors": [{"message": error.message, "extensions": {"code": error.code.value}}],
                 }
         response = process_result(result)
-        event_id = context.notes.get("event_id")
+        event_id = context.operation.receipt
         if event_id:
             extensions = dict(response.get("extensions") or {})
             extensions["audit"] = {"eventId": event_id}

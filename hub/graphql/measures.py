@@ -314,5 +314,5 @@ class MeasuresMutation:
         context.disclosures.extend(d for d in accepted.disclosures if isinstance(d, Disclosure))
         context.disclosures.extend(Disclosure(c, clear=fields) for c, fields in accepted.enterprises_read.items())
         event = RightsEvent("measure_feedback", "reported", report_id, code.value, now, None, principal.department)
-        context.notes.setdefault("rights_events", []).append(event)
+        context.operation.rights_events.append(event)
         return MeasureExecutionReport(id=strawberry.ID(report_id), reported=count, reported_at=now)

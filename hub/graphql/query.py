@@ -22,8 +22,6 @@ from hub.privacy.disclose import Disclosure, Withheld
 from hub.records.probes import fruitless
 from hub.records.service import ReadRequest
 
-SUBJECTS_READ = "subjects_read"
-
 
 def count_subjects(context: HubContext, policy: Policy, count: int) -> None:
     """Answers nothing; adds `count` subjects to the operation's total, refusing past the policy's bound.
@@ -31,7 +29,7 @@ def count_subjects(context: HubContext, policy: Policy, count: int) -> None:
     The operation was measured before it ran (hub.graphql.limits); this holds the bound however the
     codes arrived (variables, defaults, aliases, fragments), summed over every field of the operation.
     """
-    total = context.notes.get(SUBJECTS_READ, 0) + count
+    total = context.operation.subjects_read + count
     limit = policy.limits.subjects_per_request
     if total > limit:
         raise HubError(
@@ -39,7 +37,7 @@ def count_subjects(context: HubContext, policy: Policy, count: int) -> None:
             f"the operation names {total} subjects; your policy allows {limit}",
             fix=f"split the request into batches of at most {limit}",
         )
-    context.notes[SUBJECTS_READ] = total
+    context.operation.subjects_read = total
 
 
 def admit_lookup(context: HubContext, codes: Sequence[SubjectCode]) -> None:

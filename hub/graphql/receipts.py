@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime
-from typing import Any
 
 from strawberry import Schema
 from strawberry.types import ExecutionResult
@@ -12,7 +11,7 @@ from strawberry.types import ExecutionResult
 from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclosure, query_hash
 from hub.audit.concealment import local_date
 from hub.errors import ErrorCode, HubError
-from hub.graphql.context import HubContext
+from hub.graphql.context import HubContext, Operation
 from hub.identity.header_text import unfit_character
 from hub.identity.principal import Principal
 from hub.logs import log_request
@@ -56,11 +55,11 @@ def operation_names(schema: Schema) -> frozenset[str]:
     return frozenset(name for root in roots if root is not None for name in root.fields)
 
 
-def event_type(notes: dict[str, Any]) -> EventType:
+def event_type(operation: Operation) -> EventType:
     """Answers the event type of an operation: QUERY, or the type of its mutation fields (MUTATION if mixed)."""
-    if notes.get("operation_type") != "mutation":
+    if not operation.is_mutation:
         return EventType.QUERY
-    names = [name for name in notes.get("root_fields", ()) if name != "__typename"]
+    names = [name for name in operation.root_fields if name != "__typename"]
     found = {MUTATION_EVENTS.get(name, EventType.MUTATION) for name in names}
     return found.pop() if len(found) == 1 else EventType.MUTATION
 
@@ -85,9 +84,9 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
     )
     consents = tuple(sorted({c for d in context.disclosures for c in d.consent_ids}))
     codes = tuple(dict.fromkeys(str((e.extensions or {}).get("code", "")) for e in result.errors or []))
-    notes: dict[str, Any] = context.notes
+    operation = context.operation
     return AuditEvent(
-        type=event_type(notes),
+        type=event_type(operation),
         outcome=_outcome(result),
         event_id=context.event_id,
         upstream=context.upstream,
@@ -102,9 +101,9 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
         consent_ids=consents,
         subjects=subjects,
         error_codes=codes,
-        query_hash=query_hash(notes.get("query") or ""),
-        operation_name=notes.get("operation_name"),
-        latency_ms=round((time.perf_counter() - notes.get("started", time.perf_counter())) * 1000, 2),
+        query_hash=query_hash(operation.query or ""),
+        operation_name=operation.name,
+        latency_ms=round((time.perf_counter() - operation.started) * 1000, 2),
         case_number=context.case_number,
         concealed_until_case_closes=by_case,
         document_id=context.document_id,
@@ -161,10 +160,9 @@ class Receipts:
 
     def _report(self, context: HubContext, event: AuditEvent, receipt: str | None, codes: tuple[str, ...]) -> None:
         """Counts the operation and writes its log line; both carry keys and codes only."""
-        notes = context.notes
-        seconds = time.perf_counter() - notes.get("started", time.perf_counter())
+        seconds = time.perf_counter() - context.operation.started
         outcome = (event.outcome if receipt else Outcome.ERROR).value
-        operations = self.metrics.operations(notes.get("root_fields", ()))
+        operations = self.metrics.operations(context.operation.root_fields)
         self.metrics.request(operations, event.department, outcome, codes, seconds)
         principal = context.principal
         log_request(

@@ -151,7 +151,7 @@ def _repair(row: RepairRow) -> CreditRepair:
 def _note(context: HubContext, event: RightsEvent) -> None:
     """Hands the step to the audit register: the subject it concerns, and the step as plain data."""
     context.disclosures.append(Disclosure(event.subject_code))
-    context.notes.setdefault("rights_events", []).append(event)
+    context.operation.rights_events.append(event)
 
 
 def _now() -> datetime.datetime:

@@ -106,12 +106,15 @@ class HubOperation(SchemaExtension):
         # what strawberry's MaxTokensLimiter does, without an extension of its own on every request
         execution.parse_options["max_tokens"] = MAX_TOKENS
         if isinstance(execution.context, HubContext):
-            execution.context.notes["query"] = execution.query
-            execution.context.notes["operation_name"] = execution.operation_name
-            execution.context.notes["variables"] = execution.variables
+            operation = execution.context.operation
+            operation.query, operation.name, operation.variables = (
+                execution.query,
+                execution.operation_name,
+                execution.variables,
+            )
         yield
         if isinstance(execution.context, HubContext) and execution.operation_type is not None:
-            execution.context.notes["operation_type"] = execution.operation_type.value
+            execution.context.operation.type = execution.operation_type
         context: HubContext = self.execution_context.context
         result = self.execution_context.result
         if result is not None and result.errors and context is not None:
@@ -122,11 +125,11 @@ class HubOperation(SchemaExtension):
         if document is None:
             return None
         shape = measure(document, self.execution_context.operation_name, self.execution_context.variables)
-        context.notes["root_fields"] = shape.root_fields
+        context.operation.root_fields = shape.root_fields
         if context.header_error is not None:
             return context.header_error
         principal = context.principal
-        if context.notes.get("http_method") == "GET" and not principal.has(Scope.CATALOG_READ):
+        if context.operation.http_method == "GET" and not principal.has(Scope.CATALOG_READ):
             return HubError(
                 ErrorCode.FORBIDDEN,
                 "GET /graphql is for integrators holding the scope 'catalog:read'",
