@@ -4,49 +4,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, MetaData, Select, Table, bindparam, inspect, select, type_coerce
+from sqlalchemy import MetaData, Table, inspect
 from sqlalchemy.exc import NoSuchTableError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.errors import ConfigError
-from hub.federation.mapping import FieldMap, RecordTypeMap, SourceMap
+from hub.federation.mapping import SourceMap
+from hub.federation.statements import ITEM, SOURCE, SUBJECT, Row, SourceStatement, build_statement, canonical
 
-Row = dict[str, Any]
-SUBJECT = "_subject"
-ITEM = "_item"
-SOURCE = "_source"
+__all__ = ["ITEM", "SOURCE", "SUBJECT", "Row", "SourceSchemaError", "SourceStatement", "SqlSource", "canonical", "ping"]
+# Distinct (record types, fields) shapes a source keeps compiled; beyond it the cache starts again.
+_CACHED_SHAPES = 512
 
 
 class SourceSchemaError(ConfigError):
     """The source database lacks a table or column its mapping names."""
-
-
-def _convert(value: Any, field_map: FieldMap) -> Any:
-    if field_map.values is not None and value is not None:
-        return field_map.values.get(str(value), str(value))
-    if field_map.date_format is not None and isinstance(value, str) and value:
-        return datetime.strptime(value, field_map.date_format).date()
-    if isinstance(value, datetime):
-        return value.date()
-    return value
-
-
-def source_column(table: Table, field_map: FieldMap) -> ColumnElement[Any]:
-    """Answers the expression reading a mapped field: its column, or the member `key` of a JSON column."""
-    column = table.c[field_map.column or ""]
-    if field_map.key is None:
-        return column
-    member: ColumnElement[Any] = type_coerce(column, JSON)[field_map.key].as_string()
-    return member
-
-
-def canonical(value: Any, field_map: FieldMap) -> Any:
-    """Answers a source's native value in the catalogue's form (the mapping's codes and date formats)."""
-    return _convert(value, field_map)
 
 
 class SqlSource:
@@ -58,7 +32,7 @@ class SqlSource:
         self.name = mapping.name
         self.timeout_ms = timeout_ms or mapping.timeout_ms
         self._tables: dict[str, Table] = {}
-        self._statements: dict[tuple[str, frozenset[str]], Select[Any]] = {}
+        self._statements: dict[frozenset[tuple[str, frozenset[str]]], SourceStatement] = {}
 
     def has_tables(self) -> bool:
         """Answers whether the mapped tables were reflected already."""
@@ -98,22 +72,18 @@ class SqlSource:
                         fix=f"use one of: {', '.join(table.c.keys())}",
                     )
 
-    def _statement(self, rt: RecordTypeMap, fields: frozenset[str]) -> Select[Any]:
-        key = (rt.record_type, fields)
+    def statement(self, needs: Mapping[str, frozenset[str]]) -> SourceStatement:
+        """Answers the compiled statement asking this source for `needs` (record type -> fields); after
+        `check_schema`. Compiled once per shape, then taken from the cache."""
+        key = frozenset(needs.items())
         cached = self._statements.get(key)
-        if cached is not None:
-            return cached
-        table = self._tables[rt.table]
-        columns = [table.c[rt.subject_key].label(SUBJECT), table.c[rt.item_key].label(ITEM)]
-        for name in sorted(fields):
-            field_map = rt.fields.get(name)
-            if field_map is not None and field_map.column is not None:
-                columns.append(source_column(table, field_map).label(name))
-        statement = select(*columns).where(table.c[rt.subject_key].in_(bindparam("codes", expanding=True)))
-        for column, value in rt.filter.items():
-            statement = statement.where(table.c[column] == value)
-        self._statements[key] = statement
-        return statement
+        if cached is None:
+            if len(self._statements) >= _CACHED_SHAPES:
+                self._statements.clear()
+            types = self.mapping.record_types
+            cached = build_statement(self.name, types, self._tables, needs, self.engine.dialect)
+            self._statements[key] = cached
+        return cached
 
     def provides(self, needs: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
         """Answers the part of `needs` (record type -> fields) this source can answer."""
@@ -129,52 +99,34 @@ class SqlSource:
     async def fetch(
         self, codes: Sequence[str], needs: Mapping[str, frozenset[str]], deadline: float | None = None
     ) -> dict[str, list[Row]]:
-        """Answers the rows for `codes`, per record type, with canonical field names; one statement a type.
+        """Answers the rows for `codes`, per record type, with canonical field names; one statement in all."""
+        if not self._tables:
+            await self.check_schema()
+        return await self.run(self.statement(needs), codes, deadline)
+
+    async def run(
+        self, statement: SourceStatement, codes: Sequence[str], deadline: float | None = None
+    ) -> dict[str, list[Row]]:
+        """Answers what `statement` (from `statement()`) finds for `codes`, on a pooled connection.
 
         At `deadline` (the loop's clock) a statement still running has its connection terminated and
         TimeoutError is raised: a source that never answers is not closed gracefully, which would wait
-        for that source again.
+        for that source again. A connection whose statement failed is not given back to the pool.
         """
-        if not self._tables:
-            await self.check_schema()
         async with self.engine.connect() as connection:
-            if deadline is None:
-                return await self._run(connection, codes, needs)
             driver = (await connection.get_raw_connection()).driver_connection
             stop = _Terminator(driver)
-            handle = asyncio.get_running_loop().call_at(deadline, stop)
+            handle = None if deadline is None else asyncio.get_running_loop().call_at(deadline, stop)
             try:
-                return await self._run(connection, codes, needs)
-            except Exception:
+                return await statement.run(driver, codes)
+            except BaseException:
+                await connection.invalidate()
                 if stop.fired:
                     raise TimeoutError(f"source '{self.name}' did not answer in time") from None
                 raise
             finally:
-                handle.cancel()
-
-    async def _run(
-        self, connection: AsyncConnection, codes: Sequence[str], needs: Mapping[str, frozenset[str]]
-    ) -> dict[str, list[Row]]:
-        found: dict[str, list[Row]] = {}
-        for record_type, fields in needs.items():
-            rt = self.mapping.record_types[record_type]
-            result = await connection.execute(self._statement(rt, fields), {"codes": list(codes)})
-            rows: list[Row] = []
-            for native in result.mappings():
-                row: Row = {
-                    SUBJECT: native[SUBJECT],
-                    ITEM: f"{self.name}:{record_type}:{native[ITEM]}",
-                    SOURCE: self.name,
-                }
-                for name in fields:
-                    field_map = rt.fields.get(name)
-                    if field_map is None:
-                        continue
-                    raw = field_map.const if field_map.column is None else native[name]
-                    row[name] = _convert(raw, field_map)
-                rows.append(row)
-            found[record_type] = rows
-        return found
+                if handle is not None:
+                    handle.cancel()
 
 
 class _Terminator:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from hub.catalog.load import load_catalog
 from hub.config import resource_dir
@@ -20,6 +20,7 @@ from hub.federation.mapping import load_source_map
 from hub.store.engine import make_engine
 from tests.conftest import PG_URL, create_pg_database, drop_pg_database
 from tests.support.relay import TcpProxy
+from tests.support.statements import statement_log
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
 ENTERPRISE = "91140100MA0L00001A"
@@ -42,7 +43,7 @@ record_types:
 """
 
 
-async def _make_source(tmp_path: Path, name: str, limit_ms: int = 1000) -> SqlSource:
+async def _make_source(tmp_path: Path, name: str, limit_ms: int = 1000, extra: str = "") -> SqlSource:
     db = tmp_path / f"{name}.db"
     engine = make_engine(f"sqlite+aiosqlite:///{db}")
     async with engine.begin() as connection:
@@ -55,16 +56,17 @@ async def _make_source(tmp_path: Path, name: str, limit_ms: int = 1000) -> SqlSo
             (ENTERPRISE, ENTERPRISE),
         )
     mapping_file = tmp_path / f"{name}.yaml"
-    mapping_file.write_text(MAPPING.format(name=name, timeout=limit_ms), encoding="utf-8")
+    mapping_file.write_text(MAPPING.format(name=name, timeout=limit_ms) + extra, encoding="utf-8")
     return SqlSource(load_source_map(mapping_file, CATALOG), engine)
 
 
 async def test_fetch_reads_only_planned_columns_and_converts(tmp_path: Path) -> None:
-    source = await _make_source(tmp_path, "alpha")
-    statements: list[str] = []
-    event.listen(source.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    federation = Federation([source], default_timeout_ms=1000, breaker_failures=3, breaker_reset=5)
-    fetched = await federation.fetch([ENTERPRISE], {"penalty": frozenset({"decided_on", "category", "authority"})})
+    with statement_log() as log:
+        source = await _make_source(tmp_path, "alpha")
+        federation = Federation([source], default_timeout_ms=1000, breaker_failures=3, breaker_reset=5)
+        needs = {"penalty": frozenset({"decided_on", "category", "authority"})}
+        fetched = await federation.fetch([ENTERPRISE], needs)
+    statements = log.of("alpha")
     rows = fetched.rows[ENTERPRISE]["penalty"]
     assert len(rows) == 1, "the filter keeps only published rows"
     row = rows[0]
@@ -80,15 +82,37 @@ async def test_fetch_reads_only_planned_columns_and_converts(tmp_path: Path) -> 
     await source.engine.dispose()
 
 
-async def test_many_codes_cost_one_statement_per_record_type(tmp_path: Path) -> None:
-    source = await _make_source(tmp_path, "beta")
-    await source.check_schema()
-    statements: list[str] = []
-    event.listen(source.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    federation = Federation([source], default_timeout_ms=1000, breaker_failures=3, breaker_reset=5)
-    codes = [ENTERPRISE] + [f"91140100MA0L{i:05d}X" for i in range(500)]
-    await federation.fetch(codes, {"penalty": frozenset({"decision_number"})})
-    assert len([s for s in statements if "FROM cf" in s]) == 1
+LISTING = """  listing:
+    table: md
+    subject_key: ztdm
+    item_key: id
+    fields:
+      list: {column: lx, values: {"1": RED, "2": BLACK}}
+      listed_on: rq
+"""
+
+
+async def test_many_codes_and_record_types_cost_one_statement(tmp_path: Path) -> None:
+    with statement_log() as log:
+        source = await _make_source(tmp_path, "beta", extra=LISTING)
+        async with source.engine.begin() as connection:
+            await connection.exec_driver_sql("CREATE TABLE md (id INTEGER PRIMARY KEY, ztdm TEXT, lx TEXT, rq DATE)")
+            await connection.exec_driver_sql("INSERT INTO md VALUES (7, ?, '2', '2025-04-01')", (ENTERPRISE,))
+        federation = Federation([source], default_timeout_ms=1000, breaker_failures=3, breaker_reset=5)
+        codes = [ENTERPRISE] + [f"91140100MA0L{i:05d}X" for i in range(500)]
+        needs = {"penalty": frozenset({"decision_number", "amount"}), "listing": frozenset({"list", "listed_on"})}
+        await federation.fetch(codes, needs)  # the first time reflects the tables
+        log.clear()
+        fetched = await federation.fetch(codes, needs)
+    assert len(log.of("beta")) == 1, log.of("beta")
+    [penalty] = fetched.rows[ENTERPRISE]["penalty"]
+    assert penalty["amount"] == 5000
+    assert penalty["decision_number"] == "晋罚〔2025〕1号"
+    [listing] = fetched.rows[ENTERPRISE]["listing"]
+    assert listing == {
+        "_subject": ENTERPRISE, "_item": "beta:listing:7", "_source": "beta", "list": "BLACK",
+        "listed_on": date(2025, 4, 1),
+    }  # fmt: skip
     await source.engine.dispose()
 
 

@@ -1,0 +1,82 @@
+"""Each source is asked once per request, over real HTTP on both databases, counted at the drivers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from hub.demo.facts import SOURCES
+from hub.demo.generator import Organisation, subject_facts
+from tests.support import server
+from tests.support.statements import StatementLog, statement_log
+
+RECORD = """
+query($c: ID!) {
+  subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) {
+    code name phone
+    penalties { decisionNumber amount decidedOn }
+    licences { title decidedOn }
+    listings { list listedOn status }
+    courtDishonesty { caseNumber court }
+    taxCredit { year grade }
+  }
+}"""
+BATCH = RECORD.replace("$c: ID!", "$cs: [ID!]!").replace("subject(code: $c", "subjects(codes: $cs")
+
+
+@pytest.fixture(scope="module")
+def replica(hub: Any) -> Iterator[tuple[Any, str, StatementLog]]:
+    """Answers the test hub, the URL of a second replica over its databases, and a log of that replica's statements."""
+    with statement_log() as log:  # installed before the replica opens a single connection
+        for base_url in server.serve(hub.settings, today=hub.clock):
+            yield hub, base_url, log
+
+
+def _post(hub: Any, base_url: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {hub.token('approval-bureau')}", "X-Hub-Operator": "clerk-7"}
+    response = httpx.post(
+        f"{base_url}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body["errors"]
+    return body
+
+
+def _per_source(log: StatementLog) -> dict[str, int]:
+    return {source: len(log.of(source)) for source in SOURCES}
+
+
+def test_subject_asks_each_source_once(replica: tuple[Any, str, StatementLog]) -> None:
+    hub, base_url, log = replica
+    variables = {"c": hub.samples["enterprise"]}
+    first = _post(hub, base_url, RECORD, variables)  # opens the pools' connections, reflects the sources
+    log.clear()
+    again = _post(hub, base_url, RECORD, variables)
+    assert _per_source(log) == dict.fromkeys(SOURCES, 1), log.entries
+    assert again["data"] == first["data"]
+    subject = again["data"]["subject"]
+    assert all(subject[key] for key in ("name", "penalties", "taxCredit")), "every source answered"
+    for source in ("taiyuan", "datong"):
+        [statement] = log.of(source)
+        assert statement.count("UNION ALL") >= 2, "registration, licences, penalties and listings in one statement"
+
+
+def test_subjects_ask_each_source_once_whatever_the_number_of_codes(replica: tuple[Any, str, StatementLog]) -> None:
+    hub, base_url, log = replica
+    enterprises = [
+        facts.subject.code
+        for index in range(server.SUBJECTS)
+        if isinstance((facts := subject_facts(server.SEED, index)).subject, Organisation)
+    ]
+    assert len(enterprises) >= 20
+    for size in (3, 20):
+        codes = enterprises[:size]
+        _post(hub, base_url, BATCH, {"cs": codes})
+        log.clear()
+        body = _post(hub, base_url, BATCH, {"cs": codes})
+        assert [s["code"] for s in body["data"]["subjects"]] == codes
+        assert _per_source(log) == dict.fromkeys(SOURCES, 1), (size, log.entries)
