@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import MetaData, Table, inspect
+from sqlalchemy import Dialect, MetaData, Table, inspect
 from sqlalchemy.exc import NoSuchTableError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.errors import ConfigError
 from hub.federation.mapping import SourceMap
-from hub.federation.statements import ITEM, SOURCE, SUBJECT, Row, SourceStatement, build_statement, canonical
+from hub.federation.statements import (
+    ITEM,
+    SOURCE,
+    SUBJECT,
+    Compiled,
+    Row,
+    SourceStatement,
+    build_statement,
+    canonical,
+)
 
 __all__ = ["ITEM", "SOURCE", "SUBJECT", "Row", "SourceSchemaError", "SourceStatement", "SqlSource", "canonical", "ping"]
 # Distinct (record types, fields) shapes a source keeps compiled; beyond it the cache starts again.
 _CACHED_SHAPES = 512
+_T = TypeVar("_T")
 
 
 class SourceSchemaError(ConfigError):
@@ -33,6 +43,7 @@ class SqlSource:
         self.timeout_ms = timeout_ms or mapping.timeout_ms
         self._tables: dict[str, Table] = {}
         self._statements: dict[frozenset[tuple[str, frozenset[str]]], SourceStatement] = {}
+        self._compiled: dict[Hashable, Compiled] = {}
 
     def has_tables(self) -> bool:
         """Answers whether the mapped tables were reflected already."""
@@ -113,12 +124,25 @@ class SqlSource:
         TimeoutError is raised: a source that never answers is not closed gracefully, which would wait
         for that source again. A connection whose statement failed is not given back to the pool.
         """
+        return await self.on_driver(lambda driver: statement.run(driver, codes), deadline)
+
+    def compiled(self, key: Hashable, build: Callable[[Dialect], Compiled]) -> Compiled:
+        """Answers the statement cached under `key`, compiled by `build` for this source's dialect the first time."""
+        cached = self._compiled.get(key)
+        if cached is None:
+            if len(self._compiled) >= _CACHED_SHAPES:
+                self._compiled.clear()
+            cached = self._compiled[key] = build(self.engine.dialect)
+        return cached
+
+    async def on_driver(self, work: Callable[[Any], Awaitable[_T]], deadline: float | None = None) -> _T:
+        """Answers what `work` does with a pooled driver connection (asyncpg or aiosqlite), cut off at `deadline`."""
         async with self.engine.connect() as connection:
             driver = (await connection.get_raw_connection()).driver_connection
             stop = _Terminator(driver)
             handle = None if deadline is None else asyncio.get_running_loop().call_at(deadline, stop)
             try:
-                return await statement.run(driver, codes)
+                return await work(driver)
             except BaseException:
                 await connection.invalidate()
                 if stop.fired:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Dialect, String, Table, and_, bindparam, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from hub.federation.adapter import ITEM, SOURCE, SUBJECT, Row, SqlSource, canonical, source_column
+from hub.federation.adapter import ITEM, SOURCE, SUBJECT, Row, SqlSource, canonical
 from hub.federation.mapping import FieldMap, RecordTypeMap
+from hub.federation.statements import Compiled, compile_once, source_column
 
 KEY = "_key"  # the source's own item key, native, for the next page's position
 
@@ -46,6 +47,53 @@ def _typed_key(column: Any, key: str) -> Any:
         return key
 
 
+def _relation(source: str, after: Position | None) -> str | None:
+    """Answers how a source's rows stand to the last position: all before its day, up to it, or keyset within it."""
+    if after is None:
+        return None
+    if source > after.source:
+        return "before"
+    return "through" if source < after.source else "keyset"
+
+
+def _statement(
+    rt: RecordTypeMap, table: Table, fields: frozenset[str], by: str, equals: tuple[str, ...],
+    since: bool, region: int, relation: str | None, dialect: Dialect,
+) -> Compiled:  # fmt: skip
+    """Answers the browse statement of one shape, with bound parameters for every value a page brings."""
+    day, key, subject = source_column(table, rt.fields[by]), table.c[rt.item_key], table.c[rt.subject_key]
+    columns = [subject.label(SUBJECT), key.label(KEY)]
+    columns += [
+        source_column(table, fm).label(name) for name in sorted(fields) if (fm := rt.fields.get(name)) and fm.column
+    ]
+    conditions: list[ColumnElement[bool]] = [day.is_not(None)]
+    conditions += [table.c[column] == value for column, value in rt.filter.items()]
+    given = {"limit"}
+    for index, name in enumerate(equals):
+        column = source_column(table, rt.fields[name])
+        conditions.append(column == bindparam(f"equals_{index}", type_=column.type))
+        given.add(f"equals_{index}")
+    if since:
+        conditions.append(day >= bindparam("since", type_=day.type))
+        given.add("since")
+    if region:  # a USCC's division starts at its 3rd character, a resident ID's at its 1st
+        near = bindparam("region", type_=String())
+        conditions.append(or_(func.substr(subject, 3, region) == near, func.substr(subject, 1, region) == near))
+        given.add("region")
+    last_day, last_key = bindparam("last_day", type_=day.type), bindparam("last_key", type_=key.type)
+    if relation == "before":
+        conditions.append(day < last_day)
+    elif relation == "through":
+        conditions.append(day <= last_day)
+    elif relation == "keyset":
+        conditions.append(or_(day < last_day, and_(day == last_day, key < last_key)))
+        given.add("last_key")
+    if relation is not None:
+        given.add("last_day")
+    statement = select(*columns).where(*conditions).order_by(day.desc(), key.desc()).limit(bindparam("limit"))
+    return compile_once(statement, dialect, frozenset(given))
+
+
 async def browse(
     source: SqlSource, record_type: str, fields: frozenset[str], *, by: str, equals: Mapping[str, Any],
     since: date | None, region: str | None, after: Position | None, limit: int,
@@ -57,41 +105,35 @@ async def browse(
         await source.check_schema()
     table = source.table(rt.table)
     day_map = rt.fields[by]
-    day, key, subject = source_column(table, day_map), table.c[rt.item_key], table.c[rt.subject_key]
-    columns = [subject.label(SUBJECT), key.label(KEY)]
-    columns += [
-        source_column(table, fm).label(name) for name in sorted(fields) if (fm := rt.fields.get(name)) and fm.column
-    ]
-    conditions: list[ColumnElement[bool]] = [day.is_not(None)]
-    conditions += [table.c[column] == value for column, value in rt.filter.items()]
-    for name, value in equals.items():
-        conditions.append(source_column(table, rt.fields[name]) == _native(rt.fields[name], value))
+    names = tuple(sorted(equals))
+    relation = _relation(source.name, after)
+    shape = ("browse", record_type, fields, by, names, since is not None, len(region or ""), relation)
+    compiled = source.compiled(
+        shape, lambda dialect: _statement(rt, table, fields, by, names, since is not None, len(region or ""),
+                                          relation, dialect)
+    )  # fmt: skip
+    values: dict[str, Any] = {"limit": limit, "region": region}
+    values |= {f"equals_{index}": _native(rt.fields[name], equals[name]) for index, name in enumerate(names)}
     if since is not None:
-        conditions.append(day >= _native(day_map, since))
-    if region:
-        size = len(region)  # a USCC's division starts at its 3rd character, a resident ID's at its 1st
-        conditions.append(or_(func.substr(subject, 3, size) == region, func.substr(subject, 1, size) == region))
+        values["since"] = _native(day_map, since)
     if after is not None:
-        last_day, last_key = _native(day_map, after.day), _typed_key(key, after.key)
-        if source.name > after.source:
-            conditions.append(day < last_day)
-        elif source.name < after.source:
-            conditions.append(day <= last_day)
-        else:
-            conditions.append(or_(day < last_day, and_(day == last_day, key < last_key)))
-    statement = select(*columns).where(*conditions).order_by(day.desc(), key.desc()).limit(limit)
-    async with source.engine.connect() as connection:
-        result = await connection.execute(statement)
-        rows: list[Row] = []
-        for native in result.mappings():
-            row: Row = {
-                SUBJECT: native[SUBJECT], ITEM: f"{source.name}:{record_type}:{native[KEY]}", SOURCE: source.name,
-                KEY: str(native[KEY]),
-            }  # fmt: skip
-            for name in fields:
-                field_map = rt.fields.get(name)
-                if field_map is not None:
-                    raw = field_map.const if field_map.column is None else native[name]
-                    row[name] = canonical(raw, field_map)
-            rows.append(row)
-        return rows
+        values["last_day"] = _native(day_map, after.day)
+        values["last_key"] = _typed_key(table.c[rt.item_key], after.key)
+    natives = await source.on_driver(lambda driver: compiled.rows(driver, values))
+    readers = [(name, fm) for name in sorted(fields) if (fm := rt.fields.get(name)) is not None]
+    rows: list[Row] = []
+    for native in natives:
+        row: Row = {
+            SUBJECT: native[0], ITEM: f"{source.name}:{record_type}:{native[1]}", SOURCE: source.name,
+            KEY: str(native[1]),
+        }  # fmt: skip
+        at = 2
+        for name, field_map in readers:
+            if field_map.column is None:
+                row[name] = canonical(field_map.const, field_map)
+            else:
+                raw, read = native[at], compiled.readers[at]
+                row[name] = canonical(raw if read is None else read(raw), field_map)
+                at += 1
+        rows.append(row)
+    return rows

@@ -87,12 +87,63 @@ class _Read:
 
 
 @dataclass(frozen=True, slots=True)
-class _Part:
-    """One compiled SQL text, the fixed arguments around the codes, and how its rows are read."""
+class Compiled:
+    """A statement's SQL text compiled once for a dialect, and how a run's values become its driver arguments."""
 
     sql: str
-    arguments: tuple[Any, ...]
-    code_slots: tuple[int, ...]
+    names: tuple[str, ...]  # the bound parameter of each driver argument, in order
+    fixed: tuple[Any, ...]  # the constants' driver values; a run's own values go where `given` names them
+    given: frozenset[str]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    json_codes: bool  # SQLite (aiosqlite, `?` arguments) rather than asyncpg (`$n`)
+    readers: tuple[Callable[[Any], Any] | None, ...]  # per result column: the type's reading of a raw value
+
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        """Answers the driver arguments for a run with `values` (one per name in `given`)."""
+        arguments = list(self.fixed)
+        for slot, name in enumerate(self.names):
+            if name in self.given:
+                value, processor = values[name], self.processors[slot]
+                arguments[slot] = value if processor is None else processor(value)
+        return arguments
+
+    async def rows(self, driver: Any, values: Mapping[str, Any]) -> Sequence[Any]:
+        """Answers the rows (indexable by column position) of one run on an asyncpg or aiosqlite connection."""
+        if self.json_codes:
+            return await driver.execute_fetchall(self.sql, self.arguments(values))  # type: ignore[no-any-return]
+        return await driver.fetch(self.sql, *self.arguments(values))  # type: ignore[no-any-return]
+
+
+def compile_once(statement: Any, dialect: Dialect, given: frozenset[str]) -> Compiled:
+    """Answers `statement` compiled for `dialect`; `given` names the bound parameters each run supplies."""
+    compiled = statement.compile(dialect=dialect)
+    names = tuple(compiled.positiontup or ())
+    processors = []
+    for name in names:
+        processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        processors.append(None if dialect.name == "postgresql" else processor)
+    fixed = tuple(
+        None if name in given else (value if (p := processors[slot]) is None else p(value))
+        for slot, name in enumerate(names)
+        for value in (compiled.params[name],)
+    )
+    readers = tuple(_processor(column.type, dialect) for column in statement.selected_columns)
+    return Compiled(compiled.string, names, fixed, given, tuple(processors), dialect.name == "sqlite", readers)
+
+
+def _processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """Answers how a column type's raw driver value is read: asyncpg answers Python values already, while
+    SQLite's stored text (dates, decimals) needs the type's reading."""
+    if dialect.name == "postgresql":
+        return None
+    return type_.dialect_impl(dialect).result_processor(dialect, None)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One compiled statement and how its rows are read."""
+
+    compiled: Compiled
     reads: tuple[_Read, ...]  # several: the first column is the tag naming the read of each row
 
 
@@ -113,20 +164,15 @@ class SourceStatement:
     @property
     def sql(self) -> tuple[str, ...]:
         """Answers the SQL texts a run sends, in order."""
-        return tuple(part.sql for part in self._parts)
+        return tuple(part.compiled.sql for part in self._parts)
 
     async def run(self, driver: Any, codes: Sequence[str]) -> dict[str, list[Row]]:
         """Answers the rows of `codes` per record type, canonical, on an asyncpg or aiosqlite driver connection."""
         value: Any = json.dumps(list(codes)) if self._json_codes else list(codes)
         found: dict[str, list[Row]] = {record_type: [] for record_type in self.needs}
+        given = {CODES: value}
         for part in self._parts:
-            arguments = list(part.arguments)
-            for slot in part.code_slots:
-                arguments[slot] = value
-            if self._json_codes:
-                rows = await driver.execute_fetchall(part.sql, arguments)
-            else:
-                rows = await driver.fetch(part.sql, *arguments)
+            rows = await part.compiled.rows(driver, given)
             if len(part.reads) == 1:
                 _collect(part.reads[0], rows, found[part.reads[0].record_type], self.source)
             else:
@@ -220,11 +266,7 @@ def _compile(
         start += len(columns)
     assert start == width + (1 if united else 0)
     query = selects[0] if not united else selects[0].union_all(*selects[1:])
-    compiled = query.compile(dialect=dialect)
-    names = list(compiled.positiontup or ())
-    arguments = tuple(None if name == CODES else compiled.params[name] for name in names)
-    code_slots = tuple(i for i, name in enumerate(names) if name == CODES)
-    return _Part(compiled.string, arguments, code_slots, tuple(reads))
+    return _Part(compile_once(query, dialect, frozenset({CODES})), tuple(reads))
 
 
 def _read(
