@@ -118,9 +118,12 @@ class AuditEvent:
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
             raise ValueError("AuditEvent.at must be timezone-aware")
-        object.__setattr__(self, "at", self.at.astimezone(UTC))
-        object.__setattr__(self, "type", EventType(self.type))
-        object.__setattr__(self, "outcome", Outcome(self.outcome))
+        if self.at.tzinfo is not UTC:
+            object.__setattr__(self, "at", self.at.astimezone(UTC))
+        if type(self.type) is not EventType:
+            object.__setattr__(self, "type", EventType(self.type))
+        if type(self.outcome) is not Outcome:
+            object.__setattr__(self, "outcome", Outcome(self.outcome))
 
     def to_dict(self) -> dict[str, Any]:
         """Answers the JSON-ready form of this event (the register's record).
@@ -222,6 +225,15 @@ def _unstorable(value: Any, where: str) -> str | None:
         if (problem := _unstorable(key, where) or _unstorable(item, inner)) is not None:
             return problem
     return None
+
+
+def maybe_unstorable(body: str) -> bool:
+    """Answers whether a canonical body may hold a character the register refuses (False: it surely does not).
+
+    Such a character shows in the body as itself (U+007F-U+009F, lone surrogates: not printable) or as a
+    JSON escape (C0 controls: a backslash); a printable body without a backslash holds none.
+    """
+    return "\\" in body or not body.isprintable()
 
 
 def canonical_json(data: Any) -> str:

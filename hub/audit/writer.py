@@ -13,7 +13,7 @@ from types import TracebackType
 
 from hub.audit.cadence import Checkpointer
 from hub.audit.chain import PreparedEvent, link, prepare
-from hub.audit.events import AuditEvent
+from hub.audit.events import AuditEvent, maybe_unstorable
 from hub.audit.ports import AuditStore
 from hub.errors import ErrorCode, HubError
 from hub.metrics import HubMetrics
@@ -126,15 +126,16 @@ class AuditWriter:
         """Answers the event's seq once it is durable; raises HubError(AUDIT_UNAVAILABLE) otherwise."""
         if self._task is None or self._task.done() or self._closing:
             raise _unavailable("the audit register is not accepting events")
-        if (problem := event.unstorable()) is not None:
+        prepared = self._prepare(event)
+        if isinstance(prepared, str):
             raise HubError(
                 ErrorCode.BAD_USER_INPUT,
-                f"the register cannot hold this request's receipt: {problem}",
+                f"the register cannot hold this request's receipt: {prepared}",
                 fix="send headers and arguments as plain text, without control characters; no data left the hub",
             )
         loop = asyncio.get_running_loop()
         future: asyncio.Future[int] = loop.create_future()
-        self._pending.append((prepare(event, self._secret), future))
+        self._pending.append((prepared, future))
         expected = _EXPECTED.get()
         if expected is not None and not expected[0]:
             expected[0] = True
@@ -146,6 +147,19 @@ class AuditWriter:
             return await future
         finally:
             expiry.cancel()
+
+    def _prepare(self, event: AuditEvent) -> PreparedEvent | str:
+        """Answers the event ready for the chain, or why the register cannot hold it.
+
+        The character-by-character look runs only on a body that may hold a refused character.
+        """
+        try:
+            prepared = prepare(event, self._secret)
+        except UnicodeEncodeError:  # a lone surrogate in a subject code has no UTF-8 form to key
+            return event.unstorable() or "a value has no UTF-8 form"
+        if maybe_unstorable(prepared.body) and (problem := event.unstorable()) is not None:
+            return problem
+        return prepared
 
     async def _run(self) -> None:
         while True:

@@ -8,8 +8,19 @@ import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hub.audit.events import AuditEvent, EventType, Outcome, SubjectDisclosure, query_hash, subject_key
+from hub.audit.events import (
+    AuditEvent,
+    EventType,
+    Outcome,
+    SubjectDisclosure,
+    canonical_json,
+    maybe_unstorable,
+    query_hash,
+    subject_key,
+)
 from tests.audit.support import SECRET, event
 
 
@@ -49,3 +60,24 @@ def test_subject_key_is_an_hmac_of_the_normalised_code() -> None:
 def test_query_hash_ignores_layout_only() -> None:
     assert query_hash("{ subject(code: $c) {\n  name } }") == query_hash("{ subject(code: $c) { name } }")
     assert query_hash("{ a }") != query_hash("{ b }")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())), st.text())
+def test_a_body_passed_as_storable_holds_no_refused_character(operator: str, org_name: str) -> None:
+    sample = AuditEvent(type=EventType.QUERY, outcome=Outcome.OK, operator=operator, org_name=org_name)
+    body = canonical_json(sample.to_dict())
+    if not maybe_unstorable(body):
+        assert sample.unstorable() is None
+
+
+@pytest.mark.parametrize("text", ["\x00", "\x1f", "\x7f", "\x9f", "\ud800", "tab\there", "中文\x85"])
+def test_every_refused_character_sends_the_body_to_the_closer_look(text: str) -> None:
+    sample = AuditEvent(type=EventType.QUERY, outcome=Outcome.OK, operator=text)
+    assert maybe_unstorable(canonical_json(sample.to_dict()))
+    assert sample.unstorable() is not None
+
+
+def test_an_ordinary_body_needs_no_closer_look() -> None:
+    sample = AuditEvent(type=EventType.QUERY, outcome=Outcome.OK, org_name="示例银行", operator="clerk-7")
+    assert not maybe_unstorable(canonical_json(sample.to_dict()))
