@@ -204,7 +204,7 @@ def _codes_match(column: Any, dialect: Dialect) -> ColumnElement[bool]:
 
 def _layout(rt: RecordTypeMap, table: Table, fields: frozenset[str]) -> tuple[list[Any], list[FieldMap]]:
     """Answers a record type's own columns (subject key, item key, then its mapped fields) and their maps."""
-    columns = [table.c[rt.subject_key], table.c[rt.item_key]]
+    columns: list[ColumnElement[Any]] = [table.c[rt.subject_key], table.c[rt.item_key]]
     maps: list[FieldMap] = []
     for name in sorted(fields):
         field_map = rt.fields.get(name)
