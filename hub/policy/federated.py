@@ -37,7 +37,7 @@ def _most_open(policy: Policy, kind: SubjectKind, path: str) -> Decision:
     return max(decisions, key=lambda decision: _OPENNESS[decision.action], default=deny("states no purpose"))
 
 
-def _divisions(own: tuple[str, ...], via: tuple[str, ...]) -> tuple[str, ...]:
+def shared_divisions(own: tuple[str, ...], via: tuple[str, ...]) -> tuple[str, ...]:
     """Answers the division prefixes inside both jurisdictions (empty: everywhere; a prefix nothing has: nowhere)."""
     if not own or not via:
         return own or via
@@ -69,7 +69,7 @@ def intersect(own: Policy, via: Policy, hub: str, record_types: frozenset[str]) 
         own,
         operator_required=own.operator_required or via.operator_required,
         consent=consent,
-        divisions=_divisions(own.divisions, via.divisions),
+        divisions=shared_divisions(own.divisions, via.divisions),
         natural_persons=own.natural_persons and via.natural_persons,
         limits=limits,
         table=table,
