@@ -28,8 +28,15 @@ url = "postgresql+asyncpg://postgres@127.0.0.1:5432/court"
             10,
             "audience",
         ),
+        (
+            "\n[trusted_hubs.province]\nissuer = 'http://p'\njwks_url = 'http://p/jwks'\nclient_id = 'c'\n"
+            "departments = ['tax']\nrecord_types = ['penalty']\nrecord_type = 'x'\n",
+            "trusted_hubs.province.record_type",
+            13,
+            "record_types",
+        ),
     ],
-    ids=["source", "anomalies", "oidc"],
+    ids=["source", "anomalies", "oidc", "trusted hub"],
 )
 def test_an_unknown_nested_key_is_refused_with_its_line_and_the_known_keys(
     tmp_path: Path, added: str, key: str, line: int, hint: str
@@ -71,3 +78,15 @@ def test_toml_line_finds_dotted_and_inline_keys(tmp_path: Path) -> None:
     assert toml_line(config, ("sources", "tax", "url")) == 2
     assert toml_line(config, ("sources", "court", "url")) == 4
     assert toml_line(config, ("audit_anomalies", "denials")) is None
+
+
+def test_a_source_may_be_another_hub_by_its_http_url_with_this_hubs_client_there(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    added = '\n[sources.taiyuan]\nurl = "https://credit.taiyuan.example/"\nclient_id = "ch_p"\nclient_secret = "s"\n'
+    config.write_text(GOOD + added, encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.sources["taiyuan"].url == "https://credit.taiyuan.example"
+    config.write_text(GOOD.replace("postgresql+asyncpg://postgres@127.0.0.1:5432/court", "ftp://x"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert caught.value.place == f"{config}:5"
