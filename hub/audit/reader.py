@@ -116,9 +116,15 @@ class AuditReader:
             )
         )
 
-    async def access_log(self, subject_code: str, first: int, after: str | None) -> Page[AccessEntry]:
-        """Answers who accessed the subject's record, newest first, concealed entries hidden, organisations named."""
-        page = await _guarded(access_log(self.store, self.secret, subject_code, self.clock(), first=first, after=after))
+    async def access_log(
+        self, subject_code: str, first: int, after: str | None, narrow: AuditFilter | None = None
+    ) -> Page[AccessEntry]:
+        """Answers who accessed the subject's record, newest first, concealed entries hidden, organisations named.
+
+        `narrow`: a time window (`since`, `until` exclusive) and one organisation (`org`), each optional.
+        """
+        log = access_log(self.store, self.secret, subject_code, self.clock(), first=first, after=after, narrow=narrow)
+        page = await _guarded(log)
         items = []
         for entry in page.items:
             stored = entry.organisation if entry.organisation != entry.org else None

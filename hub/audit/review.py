@@ -163,16 +163,26 @@ def _entry(event: AuditEvent, code: str) -> AccessEntry:
 
 
 async def access_log(
-    store: AuditStore, secret: str, subject_code: str, now: datetime, *, first: int = 20, after: str | None = None
+    store: AuditStore,
+    secret: str,
+    subject_code: str,
+    now: datetime,
+    *,
+    first: int = 20,
+    after: str | None = None,
+    narrow: AuditFilter | None = None,
 ) -> Page[AccessEntry]:
     """Answers who accessed this subject's record, newest first, hiding entries still concealed at `now`.
 
     The subject's own operations (reading its record, filing an objection) are not accesses by
-    someone else and are left out.
+    someone else and are left out. `narrow`: only its `since`, `until` and `org` apply.
     """
     code = normalise_code(subject_code)
+    where = AuditFilter(subject_code=subject_code)
+    if narrow is not None:
+        where = replace(where, since=narrow.since, until=narrow.until, org=narrow.org)
     query = replace(
-        _query(secret, AuditFilter(subject_code=subject_code), first, after),
+        _query(secret, where, first, after),
         visible_on=local_date(now),
         visible_at=now.astimezone(UTC),
         exclude_purposes=SELF_PURPOSES,

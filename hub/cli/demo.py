@@ -86,6 +86,7 @@ def _explain(data_dir: Path, samples: dict[str, str], tokens: dict[str, str], po
     console.print(
         f"sample enterprise {samples['enterprise']}, legal representative {samples['person']}, "
         f"black-listed {samples['blacklisted']}"
+        + (f", a person with items to object to {samples['objector']}" if "objector" in samples else "")
     )
     for department, token in tokens.items():
         console.print(f"\n[bold]{department}[/] token (15 min):\n{token}", soft_wrap=True)

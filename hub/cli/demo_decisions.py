@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from hub.config import Settings
-from hub.demo.generator import SPECIAL_SUBJECTS, subject_facts
+from hub.demo.generator import SPECIAL_SUBJECTS, samples, subject_facts
 from hub.federation.adapter import ITEM
 from hub.identity.principal import Principal
 from hub.identity.scopes import SELF_SCOPES
@@ -34,7 +34,9 @@ def _deciding(department: str) -> Principal:
 
 async def _candidates(services: Services, seed: int, subjects: int) -> tuple[tuple[str, str], tuple[str, str]]:
     """Answers (code, item id) of a listing to revoke and of a penalty to repair, of two other subjects."""
+    shown = set(samples(seed, subjects).values())  # the samples' records stay as the walkthroughs show them
     codes = [subject_facts(seed, i).subject.code for i in range(SPECIAL_SUBJECTS, min(subjects, SEARCHED))]
+    codes = [code for code in codes if code not in shown]
     fetched = await services.federation.fetch(codes, {"listing": frozenset({"list"}), "penalty": frozenset()})
     listing = penalty = None
     for code in codes:

@@ -29,6 +29,7 @@ from hub.demo.facts import (
     CommitmentResult,
     CourtCase,
     FormerRepresentative,
+    Listing,
     ListKind,
     ListStatus,
     Organisation,
@@ -174,7 +175,28 @@ def samples(seed: int, subjects: int) -> dict[str, str]:
         "blacklisted": blacklisted.code,
         "minor": minor_facts(seed).subject.code,
         "former_representative": person(seed, _former_representative(seed)).code,
+        **({"objector": objector} if (objector := _person_with_items(seed, subjects)) else {}),
     }
+
+
+_OBJECTOR_SEARCH = 2_000  # enough for any seed: about 1 in 50 subjects is such a person
+
+
+def _objectable(item: object) -> bool:
+    """Answers whether an item stays on its person's record for years: a court case, or an active black or
+    key-attention listing (penalties leave the record once their disclosure period ends)."""
+    return isinstance(item, CourtCase) or (isinstance(item, Listing) and item.list != "RED" and item.status == "ACTIVE")
+
+
+def _person_with_items(seed: int, subjects: int) -> str | None:
+    """Answers the first generated natural person with an item on their record to object to."""
+    for index in range(SPECIAL_SUBJECTS, min(subjects, _OBJECTOR_SEARCH)):
+        if is_organisation(seed, index):
+            continue
+        facts = subject_facts(seed, index)
+        if any(_objectable(item) for _, item in facts.items):
+            return facts.subject.code
+    return None
 
 
 class _OrganisationFacts:

@@ -197,11 +197,18 @@ class AuditQuery:
         )  # fmt: skip
 
     @strawberry.field(
-        description="Who accessed your record, when, why and which items in which form; newest first.",
+        description="Who accessed your record, when, why and which items in which form; newest first. `since` and "
+        "`until` (exclusive, with an offset) bound the time, `organisation` (a USCC) names who accessed it.",
         extensions=needs(Scope.SELF_READ),
     )
     async def my_access_log(
-        self, info: HubInfo, first: int | None = 20, after: str | None = None
+        self,
+        info: HubInfo,
+        first: int | None = 20,
+        after: str | None = None,
+        since: datetime.datetime | None = None,
+        until: datetime.datetime | None = None,
+        organisation: str | None = None,
     ) -> AccessLogConnection:
         context = info.context
         context.data_query = True
@@ -209,7 +216,9 @@ class AuditQuery:
         if code is None:
             raise HubError(ErrorCode.FORBIDDEN, "myAccessLog is for citizens and enterprises signed in as themselves")
         context.purpose = context.purpose or Purpose.SELF_ACCESS
-        page = await _reader(context).access_log(code, 20 if first is None else first, after)
+        narrow = AuditFilter(since=_aware(since, "since"), until=_aware(until, "until"),
+                             org=organisation.strip().upper()[:18] if organisation else None)  # fmt: skip
+        page = await _reader(context).access_log(code, 20 if first is None else first, after, narrow)
         titles = {f.path: f.title for f in context.services.catalog.all_fields()}
         edges = [AccessLogEdge(node=_entry(context, entry, titles)) for entry in page.items]
         more = page.next_cursor is not None

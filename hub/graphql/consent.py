@@ -86,6 +86,12 @@ async def _views(consents: ConsentService, rows: list[ConsentRow]) -> list[Conse
     ]
 
 
+@strawberry.type(description="An organisation registered with the hub (one that may be granted consent).")
+class RegisteredOrganisation:
+    code: str = strawberry.field(description="The organisation's Unified Social Credit Code.")
+    name: str = strawberry.field(description="Its name as registered with the hub (its first client's).")
+
+
 @strawberry.type
 class ConsentQuery:
     """The caller's consents."""
@@ -97,6 +103,20 @@ class ConsentQuery:
     async def my_consents(self, info: HubInfo) -> list[ConsentView]:
         caller = _caller(info.context)
         return await _views(caller.consents, await caller.consents.mine(caller.code))
+
+    @strawberry.field(
+        description="The organisations registered with the hub, by name; `search` matches part of a name or code.",
+        extensions=needs(Scope.SELF_READ),
+    )
+    async def consent_grantees(
+        self, info: HubInfo, search: str | None = None, first: int = 200
+    ) -> list[RegisteredOrganisation]:
+        caller = _caller(info.context)
+        if not 0 <= first <= 500:
+            raise HubError(ErrorCode.BAD_USER_INPUT, "first must be between 0 and 500", fix="ask for at most 500",
+                           extra={"field": "first"})  # fmt: skip
+        found = await caller.consents.grantees((search or "")[:100], first)
+        return [RegisteredOrganisation(code=code, name=name) for code, name in found]
 
 
 @strawberry.type

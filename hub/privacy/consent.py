@@ -240,6 +240,7 @@ class ConsentStore(Protocol):
     async def valid(self, subject_codes: Sequence[str], org: str, purpose: str, at: datetime) -> list[ConsentRow]: ...
     async def departments_of(self, org: str) -> frozenset[str]: ...
     async def organisation_names(self, orgs: Sequence[str]) -> dict[str, str]: ...
+    async def organisations(self) -> dict[str, str]: ...
 
 
 def _now() -> datetime:
@@ -294,6 +295,13 @@ class ConsentService:
                 fix="list your consents with myConsents and use one of their ids",
             )
         return found
+
+    async def grantees(self, search: str | None = None, first: int = 200) -> list[tuple[str, str]]:
+        """Answers (USCC, name) of the registered organisations whose name or code holds `search`, by name."""
+        needle = (search or "").strip().casefold()
+        found = [(code, name) for code, name in (await self.store.organisations()).items()
+                 if needle in code.casefold() or needle in name.casefold()]  # fmt: skip
+        return sorted(found, key=lambda pair: (pair[1], pair[0]))[: max(0, min(first, 500))]
 
     async def mine(self, grantor: str) -> list[ConsentRow]:
         """Answers every consent `grantor` granted, newest first."""

@@ -158,6 +158,19 @@ class ConsentRepository:
         except (SQLAlchemyError, OSError):
             raise _unavailable() from None
 
+    async def organisations(self) -> dict[str, str]:
+        """Answers every organisation with an enabled client, by USCC: the name of its first registered client."""
+        query = (
+            select(clients.c.org, clients.c.name)
+            .where(clients.c.disabled.is_(False))
+            .order_by(clients.c.created_at.desc(), clients.c.client_id.desc())
+        )
+        try:
+            async with self._lookups.connect() as conn:
+                return {str(org): str(name) for org, name in (await conn.execute(query)).all()}
+        except (SQLAlchemyError, OSError):
+            raise _unavailable() from None
+
     async def _all(self, query: Select[Any]) -> list[ConsentRow]:
         try:
             async with self._lookups.connect() as conn:

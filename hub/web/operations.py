@@ -36,11 +36,15 @@ AUDIT_ANOMALIES = """
 query ConsoleAnomalies { auditAnomalies { id rule severity description scope windowStart windowEnd eventIds } }"""
 
 
+FIND_GRANTEE = """
+query PortalFindGrantee($search: String!) { consentGrantees(search: $search, first: 20) { code name } }"""
+
 ME = "query Me { me { subject clientId organisation department scopes } }"
 
 
 PORTAL_PAGE = """
-query PortalPage($person: Boolean!, $first: Int!) {
+query PortalPage($person: Boolean!, $first: Int!, $after: String, $since: DateTime, $until: DateTime,
+                 $organisation: String, $yearAgo: DateTime!, $chartFirst: Int!) {
   myRecord {
     code kind name status registeredOn phone address
     legalRepresentative { name idNumber }
@@ -52,11 +56,16 @@ query PortalPage($person: Boolean!, $first: Int!) {
     representedEnterprises @include(if: $person) { id source enterpriseName enterpriseCode role }
     sources { name title status }
   }
-  myAccessLog(first: $first) {
+  myAccessLog(first: $first, after: $after, since: $since, until: $until, organisation: $organisation) {
     edges { node { eventId at organisation organisationCode department departmentTitle purpose
                    items { field title form } } }
+    pageInfo { hasNextPage endCursor }
+  }
+  lookers: myAccessLog(first: $chartFirst, since: $yearAgo) {
+    edges { node { at organisation organisationCode } }
   }
   myConsents { id grantee granteeName purpose recordTypes startsAt expiresAt revokedAt status }
+  consentGrantees(first: 500) @include(if: $person) { code name }
   myObjections { id itemId recordType source reason status filedAt dueOn overdue outcome decisionNote }
   myRepairs { id itemId recordType source status appliedAt dueOn overdue decisionNote publishedAt }
 }"""

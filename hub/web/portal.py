@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from hub.config import Settings
 from hub.errors import HubError
 from hub.identity.codes import SubjectKind, parse_subject_code
 from hub.web import operations as ops
+from hub.web.access_log_view import CHART_ENTRIES, log_filter, looker_options, lookers, monthly_chart, year_ago
 from hub.web.forms import checked_form, posted_form, text, texts
 from hub.web.gateway import Answer, Gateway
 from hub.web.i18n import Translator
@@ -34,7 +36,7 @@ from hub.web.rights_view import rights_view
 from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session
 
 COOKIE = "__Host-hub-portal"
-ACCESS_LOG_ENTRIES = 50
+ACCESS_LOG_ENTRIES = 20
 Action = Callable[[Request, Session, FormData, Gateway, Translator], Awaitable[Answer]]
 
 
@@ -103,7 +105,11 @@ class Portal:
         t = self.render.translator(request)
         gateway, token = Gateway(request), session.token
         # One page view, one operation: one request reads every part, and the register holds one event for it.
-        page = await gateway.graphql(token, ops.PORTAL_PAGE, {"person": session.person, "first": ACCESS_LOG_ENTRIES})
+        narrow = log_filter(request.query_params, t)
+        today = local_today()
+        variables = {"person": session.person, "first": ACCESS_LOG_ENTRIES, "yearAgo": year_ago(today),
+                     "chartFirst": CHART_ENTRIES, **narrow.variables()}  # fmt: skip
+        page = await gateway.graphql(token, ops.PORTAL_PAGE, variables)
         record = access = consents = page
         rights = [page, page]
         if page.status == 401:
@@ -115,25 +121,32 @@ class Portal:
         log, granted = access.part("myAccessLog"), consents.part("myConsents")
         items = record_items(subject, t) if subject else []
         own = subject.get("code") if subject else None
-        known_orgs = sorted({(e["node"]["organisationCode"], e["node"]["organisation"] or "")
-                             for e in (log or {}).get("edges", [])
-                             if e["node"].get("organisationCode") not in (None, own)})  # fmt: skip
+        seen = lookers(page.part("lookers"), own)
+        following = ((log or {}).get("pageInfo") or {}).get("endCursor") if log else None
+        more = bool(((log or {}).get("pageInfo") or {}).get("hasNextPage"))
+        grantees = [(g["code"], g["name"]) for g in page.part("consentGrantees") or []]
         return self.render.page(
             request, session, "portal.html", "portal_title", status,
             kept=kept or {},
             record=view,
             access=access_view(log, t, own=own) if log is not None else None,
+            log_filter=narrow,
+            log_orgs=looker_options(seen, narrow.organisation),
+            log_next=narrow.link(following) if more and following else None,
+            log_first=narrow.link() if narrow.after else None,
+            log_clear="#access" if narrow.active else None,
+            chart=monthly_chart(seen, today, t),
             consents=consents_view(granted, t) if granted is not None else None,
             can_consent=bool(view and view["kind"] == "NATURAL_PERSON"),
-            known_orgs=known_orgs,
+            known_orgs=grantees,
             items=items,
-            repair_items=repair_items(subject, items, self.catalog, local_today()) if subject else [],
+            repair_items=repair_items(subject, items, self.catalog, today) if subject else [],
             unavailable={
                 "record": _why(record, "myRecord", t),
                 "access": _why(access, "myAccessLog", t),
                 "consents": _why(consents, "myConsents", t),
             },
-            **consent_form(t, local_today()),
+            **consent_form(t, today),
             **rights_view(rights, t, dict(items)),
         )  # fmt: skip
 
@@ -213,9 +226,12 @@ class Portal:
 
     async def _grant(self, _r: Request, session: Session, form: FormData, gateway: Gateway, t: Translator) -> Answer:
         expires = expiry_instant(text(form, "expires", 10)) or text(form, "expires", 40)
+        grantee = await _grantee(text(form, "grantee", 200), gateway, str(session.token))
+        if isinstance(grantee, Answer):
+            return grantee
         variables = {
             "input": {
-                "grantee": text(form, "grantee", 40).upper(),
+                "grantee": grantee,
                 "purpose": text(form, "purpose", 40),
                 "recordTypes": texts(form, "record_types", 40),
                 "expiresAt": expires,
@@ -249,6 +265,31 @@ class Portal:
 
 
 FORMS = ("grant", "consents", "objection", "repair")
+_USCC_IN = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
+
+
+async def _grantee(typed: str, gateway: Gateway, token: str) -> str | Answer:
+    """Answers the USCC the person chose: the code in what they typed (a list entry reads `name（code）`), what
+    they typed when it is a code attempt (the API names what is wrong with it), else the one registered
+    organisation whose name holds it; an Answer with the error when none or several do."""
+    wanted = typed.strip()
+    found = _USCC_IN.search(wanted.upper())
+    if found:
+        return found.group(0)
+    if not wanted or (wanted.isascii() and wanted.replace(" ", "").isalnum()):
+        return wanted.upper()
+    answer = await gateway.graphql(token, ops.FIND_GRANTEE, {"search": wanted[:100]})
+    matches = answer.part("consentGrantees")
+    if matches is None:
+        return answer
+    exact = [m for m in matches if m["name"] == wanted]
+    if len(exact) == 1 or len(matches) == 1:
+        return str((exact or matches)[0]["code"])
+    if matches:
+        message = f"{len(matches)} registered organisations match; choose one from the list"
+    else:
+        message = "no registered organisation matches; choose one from the list or type its code"
+    return Answer({}, [{"message": message, "extensions": {"code": "BAD_USER_INPUT", "field": "grantee"}}])
 
 
 def _typed(form: FormData) -> dict[str, Any]:

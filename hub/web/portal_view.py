@@ -211,6 +211,7 @@ def consents_view(consents: list[dict[str, Any]], t: Translator) -> list[dict[st
             "expires": when(consent.get("expiresAt"))[1],
             "status": str(consent.get("status") or ""),
             "revocable": consent.get("status") in ("ACTIVE", "PENDING"),
+            "current": consent.get("status") in ("ACTIVE", "PENDING"),  # revoked and expired ones are folded away
         }
         for consent in consents
     ]

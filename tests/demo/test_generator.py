@@ -118,8 +118,22 @@ def test_samples_hold_their_promises_without_a_database() -> None:
     represented = subject_facts(SEED, 2).subject
     assert isinstance(represented, Organisation)
     assert represented.representative.code == codes["person"]
-    assert samples(SEED, 20) == samples(SEED, 100_000)
+    small, big = samples(SEED, 20), samples(SEED, 100_000)
+    assert {key: big[key] for key in small} == small, "a bigger run keeps every sample of a smaller one"
     assert samples(SEED, 20) != samples(SEED + 1, 20)
+
+
+def test_the_objector_is_a_person_with_lasting_items_to_object_to() -> None:
+    from hub.demo.facts import CourtCase, Person
+
+    code = samples(SEED, 100_000)["objector"]
+    found = next(f for i in range(3, 2_000) if (f := subject_facts(SEED, i)).subject.code == code)
+    assert isinstance(found.subject, Person)
+    lasting = [item for _, item in found.items
+               if isinstance(item, CourtCase) or (isinstance(item, Listing) and item.list != "RED")]  # fmt: skip
+    assert lasting, "a court case or a black or key-attention listing stays on the record for years"
+    assert samples(SEED, found.index + 1)["objector"] == code
+    assert "objector" not in samples(SEED, found.index)
 
 
 def test_samples_refuse_runs_too_small_to_hold_them() -> None:

@@ -270,3 +270,37 @@ def test_no_clear_subject_code_in_errors(audit_hub: HubFixture) -> None:
     body = audit_hub.graphql(PRIVACY, EVENTS, {"f": {"subject": code[:-1] + "0"}}).json()
     for error in body.get("errors") or []:
         assert not re.search(code[:-1], error["message"])
+
+
+NARROWED = """query($since: DateTime, $until: DateTime, $org: String) {
+  myAccessLog(first: 500, since: $since, until: $until, organisation: $org) {
+    edges { node { eventId at organisationCode } } } }"""
+
+
+def test_access_log_narrows_to_a_time_window_and_an_organisation(audit_hub: HubFixture) -> None:
+    person = audit_hub.samples["person"]
+    bank, regulator = audit_hub.clients["bank"]["org"], audit_hub.clients["market-regulation"]["org"]
+    token = self_token(audit_hub, person)
+    grant = {"o": bank, "until": (datetime.now(UTC) + timedelta(days=30)).isoformat()}
+    self_graphql(audit_hub, token, GRANT, grant)
+    start = datetime.now(UTC)
+    asked = {event_id(_ask(audit_hub, "market-regulation", person, "SUPERVISION")),
+             event_id(audit_hub.graphql("bank", BANK_QUERY, {"c": person}).json())}  # fmt: skip
+
+    def seen(**variables: Any) -> list[dict[str, Any]]:
+        body = self_graphql(audit_hub, token, NARROWED, variables)
+        assert "errors" not in body, body
+        return [edge["node"] for edge in body["data"]["myAccessLog"]["edges"]]
+
+    window = seen(since=start.isoformat())
+    assert {node["eventId"] for node in window} == asked
+    assert all(node["at"] >= start.isoformat()[:19] for node in window)
+    before = seen(until=start.isoformat())
+    assert before
+    assert not asked & {node["eventId"] for node in before}
+    only_bank = seen(since=start.isoformat(), org=bank.lower())
+    assert [node["organisationCode"] for node in only_bank] == [bank]
+    assert {node["organisationCode"] for node in seen(org=regulator)} == {regulator}
+    refused = self_graphql(audit_hub, token, NARROWED, {"since": "2026-01-01T00:00:00"})
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "since needs a time zone offset" in refused["errors"][0]["message"]

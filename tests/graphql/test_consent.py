@@ -213,3 +213,27 @@ def test_get_never_grants(hub: Any) -> None:
     )
     assert response.status_code in (400, 405)
     assert hub.self_graphql(person, MINE).json()["data"]["myConsents"] == []
+
+
+GRANTEES = "query($s: String, $f: Int) { consentGrantees(search: $s, first: $f) { code name } }"
+
+
+def test_a_person_finds_the_registered_organisations_by_name_or_code(hub: Any) -> None:
+    from hub.demo.departments import DEPARTMENTS
+
+    person = resident_id(106)
+    everyone = hub.self_graphql(person, GRANTEES).json()["data"]["consentGrantees"]
+    registered = {d.org: d.name for d in DEPARTMENTS}
+    assert {g["code"]: g["name"] for g in everyone} == registered
+    assert [g["name"] for g in everyone] == sorted(g["name"] for g in everyone)
+    bank = hub.clients["bank"]["org"]
+    assert hub.self_graphql(person, GRANTEES, {"s": "工商银行"}).json()["data"]["consentGrantees"] == [
+        {"code": bank, "name": registered[bank]}
+    ]
+    assert [g["code"] for g in hub.self_graphql(person, GRANTEES, {"s": bank[:12].lower()}).json()["data"][
+        "consentGrantees"]] == [bank]  # fmt: skip
+    assert len(hub.self_graphql(person, GRANTEES, {"s": "山西", "f": 2}).json()["data"]["consentGrantees"]) == 2
+    refused = hub.self_graphql(person, GRANTEES, {"f": 501}).json()
+    assert codes(refused) == ["BAD_USER_INPUT"]
+    assert "first" in refused["errors"][0]["message"]
+    assert codes(hub.graphql("bank", GRANTEES, {}).json()) == ["FORBIDDEN"], "for people signed in as themselves"

@@ -51,6 +51,7 @@ class MemoryStore:
         self.rows: list[ConsentRow] = []
         self.registered = registered if registered is not None else {BANK: frozenset({"bank"})}
         self.valid_calls = 0
+        self.names = {BANK: "银行"}
 
     async def add(self, row: ConsentRow) -> None:
         self.rows.append(row)
@@ -82,6 +83,9 @@ class MemoryStore:
 
     async def organisation_names(self, orgs: Sequence[str]) -> dict[str, str]:
         return {org: "银行" for org in orgs if org in self.registered}
+
+    async def organisations(self) -> dict[str, str]:
+        return dict(self.names)
 
 
 class Clock:
@@ -287,3 +291,13 @@ async def test_a_consent_stops_covering_a_record_type_that_became_sensitive(cloc
     assert rules.covered([dataclasses.replace(row, sensitive_categories=("health",))], NOW) == {
         PERSON: (frozenset({"penalty"}), frozenset({row.id}))
     }
+
+
+async def test_grantees_are_searched_by_name_or_code_and_listed_by_name(store: MemoryStore, clock: Clock) -> None:
+    store.names = {BANK: "某银行总行", "11140000MB1A00070K": "省信用办 隐私保护", "91140000MA0B00050X": "工商银行"}
+    service = ConsentService(store, ConsentRules(CATALOG), _purposes, clock=clock)
+    assert [name for _, name in await service.grantees()] == ["工商银行", "某银行总行", "省信用办 隐私保护"]
+    assert await service.grantees("银行") == [("91140000MA0B00050X", "工商银行"), (BANK, "某银行总行")]
+    assert await service.grantees(" 11140000mb ") == [("11140000MB1A00070K", "省信用办 隐私保护")]
+    assert await service.grantees("银行", first=1) == [("91140000MA0B00050X", "工商银行")]
+    assert await service.grantees("保险") == []

@@ -121,6 +121,11 @@ async def test_registered_organisations_their_departments_and_names(engine: Asyn
     assert await repository.departments_of(ORG) == {"bank", "bank-risk"}
     assert await repository.departments_of(OTHER_ORG) == frozenset()
     assert await repository.organisation_names([ORG, OTHER_ORG]) == {ORG: "某银行总行"}
+    assert await repository.organisations() == {ORG: "某银行总行"}
     async with engine.begin() as conn:
         await conn.execute(update(clients).where(clients.c.client_id == "ch_a").values(disabled=True))
     assert await repository.departments_of(ORG) == {"bank-risk"}
+    assert await repository.organisations() == {ORG: "某银行风控"}, "an organisation is named by an enabled client"
+    async with engine.begin() as conn:
+        await conn.execute(update(clients).values(disabled=True))
+    assert await repository.organisations() == {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 VIEWPORT = {"width": 1280, "height": 800}
+BANK_READS = 21  # one more than a page of the portal's access log
+LOOKUP = "query($c: ID!, $p: Purpose!) { subject(code: $c, purpose: $p) { name } }"
+BANK_QUERY = "query($c: ID!) { subject(code: $c, purpose: CREDIT_LENDING) { name } }"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
@@ -38,6 +42,21 @@ def web_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     settings = server.hub_settings(hub_url, source_urls, dev_login=True)
     for base_url in server.serve(settings):
         yield server.HubFixture(base_url, settings, clients, server.sample_codes(), source_urls)
+
+
+@pytest.fixture(scope="session")
+def looked_at(web_hub: Any) -> str:
+    """Answers the objector's code after the bank (with consent) and the regulator looked at their record."""
+    code = web_hub.samples["objector"]
+    grant = """mutation($o: ID!, $until: DateTime!) { grantConsent(input: {grantee: $o, purpose: CREDIT_LENDING,
+        recordTypes: ["registration", "penalty", "listing"], expiresAt: $until}) { id } }"""
+    until = f"{datetime.now(UTC).date() + timedelta(days=30)}T00:00:00+08:00"
+    granted = web_hub.self_graphql(code, grant, {"o": web_hub.clients["bank"]["org"], "until": until}).json()
+    assert "errors" not in granted, granted
+    for _ in range(BANK_READS):
+        assert "errors" not in web_hub.graphql("bank", BANK_QUERY, {"c": code}).json()
+    assert "errors" not in web_hub.graphql("market-regulation", LOOKUP, {"c": code, "p": "SUPERVISION"}).json()
+    return str(code)
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ def sign_in(page: Any, hub: Any, code: str) -> None:
 def grant_bank_consent(page: Any, hub: Any) -> None:
     """Grants the bank consent for credit lending through the portal's form."""
     form = page.locator("form[action$='/portal/consents#notice']")
-    form.get_by_label("被授权机构的统一社会信用代码").fill(hub.clients["bank"]["org"])
+    form.get_by_label("被授权机构（名称或统一社会信用代码）").fill(hub.clients["bank"]["org"])
     form.get_by_label("用途").select_option("CREDIT_LENDING")
     form.get_by_role("button", name="授权").click()
     page.wait_for_url(re.compile(r"/portal(#notice)?$"))
@@ -61,7 +61,7 @@ def test_citizen_sees_the_bank_query_then_revokes_and_the_bank_is_refused(page: 
     sign_in(page, web_hub, person)
     assert page.get_by_role("heading", level=1).inner_text().startswith("我的信用")
     grant_bank_consent(page, web_hub)
-    consents = page.locator("#consents table")
+    consents = page.locator("#consents table").first
     assert BANK_NAME in consents.inner_text()
     assert "有效" in consents.inner_text()
 
@@ -82,7 +82,10 @@ def test_citizen_sees_the_bank_query_then_revokes_and_the_bank_is_refused(page: 
     row.get_by_role("button", name="撤回").click()
     page.wait_for_url(re.compile(r"/portal(#notice)?$"))
     assert "已撤回" in page.get_by_role("status").inner_text()
-    assert "已撤回" in page.locator("#consents table").inner_text()
+    past = page.locator("#consents details.past")
+    assert not past.locator("table").is_visible(), "revoked consents are folded away"
+    past.locator("summary").click()
+    assert "已撤回" in past.locator("table").inner_text()
 
     refused = web_hub.graphql("bank", BANK_QUERY, {"c": person}).json()
     assert "CONSENT_REQUIRED" in _codes(refused)
@@ -205,7 +208,7 @@ def _in_view(page: Any, selector: str) -> bool:
 def test_a_failed_grant_answers_next_to_its_form_and_keeps_what_was_typed(page: Any, web_hub: Any) -> None:
     sign_in(page, web_hub, web_hub.samples["person"])
     form = page.locator("form[action$='/portal/consents#notice']")
-    form.get_by_label("被授权机构的统一社会信用代码").fill("91140100MA0K")
+    form.get_by_label("被授权机构（名称或统一社会信用代码）").fill("91140100MA0K")
     form.get_by_label("用途").select_option("POST_LOAN_MONITORING")
     form.get_by_role("button", name="授权").click()
     page.wait_for_load_state()
@@ -213,10 +216,10 @@ def test_a_failed_grant_answers_next_to_its_form_and_keeps_what_was_typed(page: 
     notice = form.get_by_role("alert")
     assert "代码应为 18 位" in notice.inner_text()
     assert _in_view(page, "#notice"), "the person sees the answer where they are"
-    assert form.get_by_label("被授权机构的统一社会信用代码").input_value() == "91140100MA0K"
+    assert form.get_by_label("被授权机构（名称或统一社会信用代码）").input_value() == "91140100MA0K"
     assert form.get_by_label("用途").input_value() == "POST_LOAN_MONITORING"
 
-    form.get_by_label("被授权机构的统一社会信用代码").fill(web_hub.clients["bank"]["org"])
+    form.get_by_label("被授权机构（名称或统一社会信用代码）").fill(web_hub.clients["bank"]["org"])
     form.get_by_role("button", name="授权").click()
     page.wait_for_url(re.compile(r"/portal#notice$"))
     assert "已授权" in form.get_by_role("status").inner_text()

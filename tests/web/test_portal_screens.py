@@ -3,12 +3,14 @@ screen, every control can be tapped, and axe-core finds no accessibility violati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.web.axe import assert_accessible
+from tests.web.conftest import screenshot
 from tests.web.screens import SCREENS, assert_fits
 from tests.web.test_portal import grant_bank_consent, sign_in
 
@@ -46,11 +48,49 @@ def test_the_subjects_own_page(screen: tuple[str, Any], web_hub: Any, who: str) 
     size, page = screen
     sign_in(page, web_hub, web_hub.samples[who])
     _check(page, f"portal {who} {size}")
+    if size == "390x844":
+        screenshot(page, f"portal-phone-{who}")
 
 
 def test_the_page_after_a_grant_with_its_consents_table(screen: tuple[str, Any], web_hub: Any) -> None:
     size, page = screen
     sign_in(page, web_hub, web_hub.samples["former_representative"])  # not the person other tests start from
     grant_bank_consent(page, web_hub)
-    page.locator("#consents table").wait_for()
+    page.locator("#consents table").first.wait_for()
     _check(page, f"portal person granted {size}")
+
+
+def _open_every_fold(page: Any) -> None:
+    folded = page.locator("details:not([open]) > summary")
+    while folded.count():
+        folded.first.click()
+
+
+def test_the_access_log_with_its_chart_filter_pages_and_folds(
+    screen: tuple[str, Any], web_hub: Any, looked_at: str
+) -> None:
+    size, page = screen
+    sign_in(page, web_hub, looked_at)
+    _open_every_fold(page)
+    _check(page, f"portal objector, folds open {size}")
+    page.get_by_role("link", name="下一页（更早的记录）").click()
+    page.wait_for_url(re.compile(r"after="))
+    _check(page, f"portal objector, page 2 {size}")
+    page.goto(f"{web_hub.base_url}/portal?from=2026-13-01&org={web_hub.clients['bank']['org']}#access")
+    _check(page, f"portal objector, filtered with a bad date {size}")
+    if size == "390x844":
+        page.goto(f"{web_hub.base_url}/portal#access")
+        screenshot(page, "portal-phone-access")
+
+
+def test_past_consents_unfolded_and_the_english_page(screen: tuple[str, Any], web_hub: Any) -> None:
+    size, page = screen
+    sign_in(page, web_hub, web_hub.samples["former_representative"])
+    grant_bank_consent(page, web_hub)
+    page.locator("#consents > table").get_by_role("button").first.click()
+    page.wait_for_load_state()
+    _open_every_fold(page)
+    _check(page, f"portal past consents open {size}")
+    page.get_by_role("link", name="English").click()
+    _check(page, f"portal in English {size}")
+    page.get_by_role("link", name="简体中文").click()
