@@ -40,12 +40,14 @@ from hub.store.closed_cases import ClosedCaseRepository
 from hub.store.documents import DocumentRepository
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository, check_signing_keys
+from hub.store.reports import ReportRepository
 from hub.tracing import tracing_middleware
 from hub.web.audit_export import audit_export_route
 from hub.web.body_limit import BodyLimit
 from hub.web.collect import records_route
 from hub.web.oauth import build_oauth_service, oauth_routes
 from hub.web.pages import page_routes
+from hub.web.reports import report_routes, report_service
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
             thresholds=AnomalyThresholds.from_settings(settings.audit_anomalies),
         )  # fmt: skip
         services.cases = CaseRegister(ClosedCaseRepository(audit_repo.engine))
+        services.reports = report_service(services, ReportRepository(hub_engine), oauth.keys.signer, settings.issuer)
         documents = TrustedDocuments(
             DocumentRepository(hub_engine), ClientRepository(hub_engine), schema, services.policies
         )
@@ -208,6 +211,7 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
         *page_routes(settings, revocations),
         audit_export_route(authenticate, lambda: state["services"]),
         records_route(authenticate, lambda: state["services"], settings.max_submission_bytes),
+        *report_routes(graphql, lambda: state["services"]),
     ]
     middleware = [tracing_middleware(tracer_provider)] if settings.otel_traces else []
     middleware.append(Middleware(BodyLimit, limit=settings.max_body_bytes))  # inside tracing: a 413 is traced

@@ -47,6 +47,7 @@ from hub.records.probes import ProbeGuard, ProbeLimits
 from hub.records.public_lists import PublicLists
 from hub.records.service import ReadRequest, ReadResult, RecordService
 from hub.records.shape import Shaper
+from hub.reports.service import ReportService
 from hub.rights.items import ItemFinder
 from hub.rights.notices import NoticeService
 from hub.rights.objections import ObjectionService
@@ -98,6 +99,7 @@ class Services:
     probes: ProbeGuard | None = field(default=None, kw_only=True)  # throttles probing for natural persons
     today: Callable[[], date] = field(default=date.today, kw_only=True)  # the day periods are counted on
     flagged: FlaggedEntryRepository | None = field(default=None, kw_only=True)  # entries failing entry checks
+    reports: ReportService | None = field(default=None, kw_only=True)  # credit reports, set by the app's lifespan
     collection: CollectionService | None = field(default=None, kw_only=True)  # submissions (None: no managed source)
     federated_policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict, kw_only=True)
 

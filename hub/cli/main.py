@@ -8,7 +8,7 @@ import typer
 
 from hub.cli import audit as audit_commands
 from hub.cli import client as client_commands
-from hub.cli import db, demo, documents, feedback, redact, seed, server
+from hub.cli import db, demo, documents, feedback, redact, report, seed, server
 from hub.cli import policy as policy_commands
 from hub.cli.common import department_scopes, fail, known_department
 from hub.errors import HubError
@@ -30,6 +30,7 @@ audit_commands.register(app)
 feedback.register(app)
 db.register(app)
 documents.register(app)
+report.register(app)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from hub.graphql.measure_cases import MeasureCaseMutation, MeasureCaseQuery
 from hub.graphql.measures import MeasuresMutation, MeasuresQuery
 from hub.graphql.public_lists import PublicListsQuery
 from hub.graphql.query import RecordQuery
+from hub.graphql.reports import ReportQuery
 from hub.graphql.rights import RightsMutation, RightsQuery
 from hub.graphql.self_access import SelfAccessQuery
 from hub.graphql.source_feedback import SourceFeedbackMutation, SourceFeedbackQuery
@@ -37,6 +38,7 @@ from hub.privacy.disclose import Withheld
 QUERIES: tuple[type, ...] = (
     RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, MeasureCaseQuery, RightsQuery,
     SourceFeedbackQuery, PublicListsQuery, DocumentsQuery, CollectionQuery, EvaluationQuery,
+    ReportQuery,
 )  # fmt: skip
 MUTATIONS: tuple[type, ...] = (
     ConsentMutation, MeasuresMutation, MeasureCaseMutation, RightsMutation, CaseMutation, SourceFeedbackMutation,

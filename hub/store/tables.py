@@ -306,3 +306,15 @@ trusted_documents = Table(
     Column("reviewed_by", String(200), nullable=True),
     Index("ix_trusted_documents_status", "status"),
 )
+
+credit_reports = Table(
+    "credit_reports",
+    metadata,
+    Column("number", String(32), primary_key=True),  # the report number printed on it and in its QR code
+    Column("sha256", String(64), nullable=False),  # of the PDF as issued, before its signature trailer
+    Column("signature", Text, nullable=False),  # the detached JWS over the number and the hash
+    Column("edition", String(16), nullable=False),  # PUBLIC | DEPARTMENT | SELF
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("department", String(64), nullable=True),  # who asked (never the subject's code: the register has it)
+    Column("event_id", String(36), nullable=False),  # the register's entry of the request that rendered it
+)
