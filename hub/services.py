@@ -52,6 +52,7 @@ from hub.rights.items import ItemFinder
 from hub.rights.notices import NoticeService
 from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
+from hub.store.anomaly_reviews import AnomalyReviewRepository
 from hub.store.clients import ClientStatus, ClientStatuses
 from hub.store.collected import CollectedStore
 from hub.store.engine import is_sqlite, make_engine
@@ -102,6 +103,7 @@ class Services:
     reports: ReportService | None = field(default=None, kw_only=True)  # credit reports, set by the app's lifespan
     collection: CollectionService | None = field(default=None, kw_only=True)  # submissions (None: no managed source)
     federated_policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict, kw_only=True)
+    anomaly_reviews: AnomalyReviewRepository | None = field(default=None, kw_only=True)  # officers' findings
 
     def policy_for(self, principal: Principal) -> Policy:
         """Answers the caller's department policy, or FORBIDDEN when it has none; for a caller asking through
@@ -293,6 +295,7 @@ async def build_services(
         mirrors=[rights.mirror],
         today=today,
         flagged=flagged,
+        anomaly_reviews=AnomalyReviewRepository(rights.engine),
         probes=_probe_guard(settings, engines[HUB_ENGINE]),
         collection=collection,
     )

@@ -18,7 +18,6 @@ from hub.graphql.audit_types import (
     AccessLogConnection,
     AccessLogEdge,
     AccessLogEntry,
-    AuditAnomaly,
     AuditEventConnection,
     AuditEventEdge,
     AuditEventNode,
@@ -36,7 +35,6 @@ from hub.identity.case import canonical_case_number
 from hub.identity.codes import parse_subject_code
 from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
-from hub.records.entries import flagged_alarms
 
 ANOMALY_WINDOW = timedelta(days=31)
 DEFAULT_ANOMALY_SINCE = timedelta(hours=24)
@@ -140,7 +138,7 @@ def _entry(context: HubContext, entry: AccessEntry, titles: dict[str, str]) -> A
 
 @strawberry.type
 class AuditQuery:
-    """The query register: review, anomalies and integrity (audit:read); a subject's own access log."""
+    """The query register: review and integrity (audit:read); a subject's own access log."""
 
     @strawberry.field(
         description="The register, newest first, filtered; concealed accesses included (audit:read).",
@@ -154,32 +152,6 @@ class AuditQuery:
         edges = [AuditEventEdge(cursor=encode_cursor(item.seq), node=await _node(reader, item)) for item in page.items]
         more = page.next_cursor is not None
         return AuditEventConnection(edges=edges, page_info=PageInfo(has_next_page=more, end_cursor=_end(edges)))
-
-    @strawberry.field(
-        description="Anomalies found by the register's rules since a time (default: 24 hours ago).",
-        extensions=needs(Scope.AUDIT_READ),
-    )
-    async def audit_anomalies(self, info: HubInfo, since: datetime.datetime | None = None) -> list[AuditAnomaly]:
-        reader = _officer(info)
-        now = datetime.datetime.now(UTC)
-        start = _aware(since, "since") or now - DEFAULT_ANOMALY_SINCE
-        if now - start > ANOMALY_WINDOW:
-            raise HubError(ErrorCode.BAD_USER_INPUT, "since may lie at most 31 days back", fix="review a shorter span")
-        policies = info.context.services.policies.departments
-        purposes = {key: [p.value for p in policy.purposes] for key, policy in policies.items()}
-        found = await reader.anomalies(start, purposes)
-        services = info.context.services
-        found += await services.credit.notices.alarms(now, services.settings.feedback_alarm_hours)
-        if services.flagged is not None:
-            found += await flagged_alarms(services.flagged, start)
-        return [
-            AuditAnomaly(
-                id=strawberry.ID(a.anomaly_id), rule=a.rule, severity=a.severity, description=a.description,
-                scope=a.scope, window_start=a.window_start, window_end=a.window_end,
-                event_ids=[strawberry.ID(e) for e in a.event_ids],
-            )
-            for a in found
-        ]  # fmt: skip
 
     @strawberry.field(
         description="Whether the register's hash chain verifies; checked at most every 30 s (checkedAt).",

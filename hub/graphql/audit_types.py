@@ -11,6 +11,8 @@ import hub.graphql.types  # noqa: F401 - registers Purpose as a GraphQL enum bef
 from hub.audit import EventType, Outcome
 from hub.audit.anomaly_types import Severity
 from hub.audit.concealment import Concealment
+from hub.graphql.permissions import needs
+from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
 
 strawberry.enum(EventType, name="AuditEventType", description="What kind of operation an event registers.")
@@ -129,6 +131,15 @@ class AuditEventConnection:
     page_info: PageInfo
 
 
+@strawberry.type(description="A privacy officer's review of an anomaly; itself registered (AUDIT_REVIEW).")
+class AnomalyReview:
+    anomaly_id: strawberry.ID
+    note: str
+    reviewer: str = strawberry.field(description="The officer, as the register names them.")
+    reviewed_at: datetime.datetime
+    request_id: str = strawberry.field(description="The request id of the review's own register event.")
+
+
 @strawberry.type(description="A finding of the register's anomaly rules, linking its events.")
 class AuditAnomaly:
     id: strawberry.ID
@@ -139,6 +150,18 @@ class AuditAnomaly:
     window_start: datetime.datetime
     window_end: datetime.datetime
     event_ids: list[strawberry.ID]
+    review: AnomalyReview | None = strawberry.field(
+        default=None, description="The newest privacy officer's review of this finding, if any (reviewAnomaly)."
+    )
+
+    @strawberry.field(
+        description="The anomaly's events as the register holds them, newest first.",
+        extensions=needs(Scope.AUDIT_READ),
+    )
+    async def events(self, info: strawberry.Info) -> list[AuditEventNode]:
+        from hub.graphql.anomalies import anomaly_events  # the register's reader lives with the resolvers
+
+        return await anomaly_events(info, self)
 
 
 @strawberry.type(description="The outcome of verifying the register's hash chain against its signed checkpoints.")

@@ -54,6 +54,7 @@ class HubContext:
     operator: str | None = None
     purpose: Purpose | None = None
     disclosures: list[Disclosure] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)  # the subjects asked about, disclosed to or not
     soft_errors: list[HubError] = field(default_factory=list)
     data_query: bool = False
     operation: Operation = field(default_factory=Operation)

@@ -89,7 +89,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
     async def _refuse_body(self, request: Request, error: HubError, status: int) -> Response:
         """Answers the refusal of a malformed (400) or oversized (413) body in the GraphQL error shape, registered."""
         try:
-            operator = operator_name(request.headers.get(OPERATOR_HEADER))
+            operator = request.state.principal.operator or operator_name(request.headers.get(OPERATOR_HEADER))
         except HubError:
             operator = None
         event_id = await self.receipts.for_refusal(
@@ -130,7 +130,8 @@ class HubGraphQL(GraphQL[HubContext, None]):
         # a header unfit for the register refuses the operation (hub.graphql.schema.HubOperation), never a 500
         try:
             request_id(headers.get(REQUEST_ID_HEADER))
-            context.operator = operator_name(headers.get(OPERATOR_HEADER))
+            named = operator_name(headers.get(OPERATOR_HEADER))
+            context.operator = context.principal.operator or named  # a person signed in is named by their token
             context.case_number = case_number(headers.get(CASE_HEADER))
             context.upstream = upstream_event(context.principal, headers.get(UPSTREAM_EVENT_HEADER))
         except HubError as error:

@@ -57,6 +57,7 @@ async def note_lookup(context: HubContext, codes: Sequence[SubjectCode], disclos
 async def _read(info: HubInfo, codes: list[SubjectCode], purpose: Any) -> list[Any]:
     context = info.context
     services = context.services
+    context.targets.extend(code.value for code in codes)  # registered even when the read is refused
     policy = services.policy_for(context.principal)
     count_subjects(context, policy, len(codes))
     context.state_purpose(policy, purpose)

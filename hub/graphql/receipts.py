@@ -46,6 +46,7 @@ MUTATION_EVENTS: dict[str, EventType] = {
     "registerTrustedDocuments": EventType.TRUSTED_DOCUMENT,
     "reviewTrustedDocument": EventType.TRUSTED_DOCUMENT,
     "submitRecord": EventType.SUBMISSION,
+    "reviewAnomaly": EventType.AUDIT_REVIEW,
 }
 
 
@@ -74,6 +75,22 @@ def _concealed_until(context: HubContext) -> tuple[date | None, bool]:
     return until, by_case
 
 
+def _refused_targets(context: HubContext, disclosed: set[str]) -> tuple[SubjectDisclosure, ...]:
+    """Answers the subjects a refused read asked about: named in the register, nothing disclosed.
+
+    They keep the concealment the stated purpose would have given a disclosure, so a refusal never tells a
+    subject about an inquiry sooner than an answered one would.
+    """
+    missing = [code for code in dict.fromkeys(context.targets) if code not in disclosed]
+    if not missing:
+        return ()
+    policy = context.services.policies.get(context.principal.department)
+    hidden = None
+    if policy is not None and context.purpose is not None:
+        hidden = policy.concealed_until(context.purpose, local_date(datetime.now(UTC)))
+    return tuple(SubjectDisclosure(code, concealed_until=hidden) for code in missing)
+
+
 def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
     """Answers the audit event registering one GraphQL operation and what it disclosed."""
     principal = context.principal
@@ -82,6 +99,7 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
         SubjectDisclosure(d.code, tuple(sorted(d.clear)), tuple(sorted(d.masked)), tuple(sorted(d.denied)), hidden)
         for d in context.disclosures
     )
+    subjects += _refused_targets(context, {s.code for s in subjects})
     consents = tuple(sorted({c for d in context.disclosures for c in d.consent_ids}))
     codes = tuple(dict.fromkeys(str((e.extensions or {}).get("code", "")) for e in result.errors or []))
     operation = context.operation

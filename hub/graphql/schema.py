@@ -13,6 +13,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.errors import ErrorCode, HubError
+from hub.graphql.anomalies import AnomalyMutation, AnomalyQuery
 from hub.graphql.audit import AuditQuery
 from hub.graphql.cases import CaseMutation
 from hub.graphql.collection import CollectionMutation, CollectionQuery
@@ -36,13 +37,13 @@ from hub.privacy.disclose import Withheld
 
 # Each feature adds its root types here; they are merged into Query and Mutation.
 QUERIES: tuple[type, ...] = (
-    RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, MeasuresQuery, MeasureCaseQuery, RightsQuery,
-    SourceFeedbackQuery, PublicListsQuery, DocumentsQuery, CollectionQuery, EvaluationQuery,
+    RecordQuery, ConsentQuery, SelfAccessQuery, AuditQuery, AnomalyQuery, MeasuresQuery, MeasureCaseQuery,
+    RightsQuery, SourceFeedbackQuery, PublicListsQuery, DocumentsQuery, CollectionQuery, EvaluationQuery,
     ReportQuery,
 )  # fmt: skip
 MUTATIONS: tuple[type, ...] = (
     ConsentMutation, MeasuresMutation, MeasureCaseMutation, RightsMutation, CaseMutation, SourceFeedbackMutation,
-    DocumentsMutation, CollectionMutation,
+    DocumentsMutation, CollectionMutation, AnomalyMutation,
 )  # fmt: skip
 
 SELF_LIMITS = Limits(subjects_per_request=1, depth=8, aliases=10, cost=2000)

@@ -21,6 +21,7 @@ class Principal:
     token_id: str | None = None
     expires_at: datetime | None = None
     client_name: str | None = None  # the client's registered name when its token was issued
+    operator: str | None = None  # the person the token was issued to (an officer signed in), named in the register
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +27,7 @@ from hub.identity.oauth import (
     basic_client_id,
     sane,
 )
+from hub.identity.officers import Officer, find_officer, officer_client, officer_token
 from hub.identity.oidc import DEV_CLIENT_ID, dev_login
 from hub.identity.principal import Principal
 from hub.identity.scopes import CLIENT_SCOPES
@@ -47,9 +48,10 @@ class AuthEvent:
 
 
 class ClientSource(Protocol):
-    """Looks clients up by id (hub.store.clients.ClientRepository)."""
+    """Looks clients up by id, or lists them oldest first (hub.store.clients.ClientRepository)."""
 
     async def get(self, client_id: str) -> ClientRecord | None: ...
+    async def list_all(self) -> Sequence[ClientRecord]: ...
 
 
 class RevocationSink(Protocol):
@@ -77,6 +79,7 @@ class OAuthService:
         on_event: EventSink | None = None,
         scope_ceiling: ScopeCeiling | None = None,
         trust: HubTrust | None = None,
+        officers: Sequence[Officer] = (),
     ) -> None:
         self.trust = trust  # the hubs whose callers this hub serves (token exchange)
         if not is_secure_transport(settings.issuer):
@@ -87,6 +90,7 @@ class OAuthService:
             )
         self.issuer, self.audience = settings.issuer, settings.audience
         self.dev_login_enabled = settings.dev_login
+        self.officers = tuple(officers) if settings.dev_login else ()  # the development provider's officer accounts
         self.keys, self.verifier = keys, verifier
         self.tokens = tokens or TokenIssuer(settings)
         self._clients, self._revocations, self._on_event = clients, revocations, on_event
@@ -144,6 +148,19 @@ class OAuthService:
         issued = await dev_login(code, issuer=self.tokens, keys=self.keys)
         if self._on_event is not None:
             await self._on_event(AuthEvent("dev_login", "ok", DEV_CLIENT_ID, True, issued.jti, issued.scope))
+        return issued
+
+    async def dev_officer_login(self, account: str) -> IssuedToken:
+        """Answers a token naming an officer of the development identity provider, acting through the department's
+        client (NOT_FOUND for an account it does not list, FORBIDDEN when the department has no active client)."""
+        if not self.dev_login_enabled:
+            raise HubError(ErrorCode.NOT_FOUND, "development sign-in is not enabled")
+        officer = find_officer(self.officers, account)
+        client = officer_client(officer, await self._clients.list_all())
+        signer = await self.keys.signer()
+        issued = officer_token(officer, client, issuer=self.tokens, signer=signer, ceiling=self._scope_ceiling)
+        if self._on_event is not None:
+            await self._on_event(AuthEvent("dev_login", "ok", client.client_id, True, issued.jti, issued.scope))
         return issued
 
     def metadata(self) -> dict[str, Any]:

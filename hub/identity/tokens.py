@@ -69,9 +69,11 @@ class TokenIssuer:
         client_name: str | None = None,
         extra: Mapping[str, Any] | None = None,
         ttl: int | None = None,
+        operator: str | None = None,
     ) -> IssuedToken:
         """Answers a freshly signed token (synchronous: callable from authlib's token generator); `extra` claims
-        name a hub's original caller (token exchange), `ttl` shortens the lifetime."""
+        name a hub's original caller (token exchange), `ttl` shortens the lifetime, `operator` names the person
+        signed in (an officer through the identity provider), registered with every use."""
         now = int(self._clock())
         lifetime = min(ttl or self._ttl, self._ttl)
         scope = " ".join(sorted(set(scopes)))
@@ -86,7 +88,7 @@ class TokenIssuer:
             "client_id": client_id,
             "scope": scope,
         }
-        named = (("org", org), ("dept", dept), ("client_name", client_name))
+        named = (("org", org), ("dept", dept), ("client_name", client_name), ("operator", operator))
         claims.update({name: value for name, value in named if value})
         header = {"alg": key.algorithm, "kid": key.kid, "typ": "at+jwt"}
         token = jwt.encode(header, claims, key.private, algorithms=[key.algorithm])
@@ -130,7 +132,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
         )
     if not isinstance(claims.get("org"), str) or not isinstance(claims.get("dept"), str):
         raise unauthenticated("bad_claims", "token lacks org or dept")
-    name = claims.get("client_name")
+    name, operator = claims.get("client_name"), claims.get("operator")
     act = claims.get("act")
     return Principal(
         extra=_federated(claims) if isinstance(act, dict) else {},
@@ -142,6 +144,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
         token_id=token_id,
         expires_at=expires_at,
         client_name=name if isinstance(name, str) and name else None,  # tokens issued before it was a claim lack it
+        operator=operator if isinstance(operator, str) and operator else None,
     )
 
 

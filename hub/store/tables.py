@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 
@@ -317,4 +318,21 @@ credit_reports = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("department", String(64), nullable=True),  # who asked (never the subject's code: the register has it)
     Column("event_id", String(36), nullable=False),  # the register's entry of the request that rendered it
+)
+
+anomaly_reviews = Table(
+    "anomaly_reviews",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("anomaly_id", String(64), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("reviewer", String(120), nullable=False),  # the officer, as the register names them
+    Column("client_id", String(64), nullable=True),
+    Column("department", String(64), nullable=True),
+    Column("request_id", String(128), nullable=False),  # the review's own register event carries the same id
+    Column("submission", String(64), nullable=False),  # one per form shown: a second send changes nothing
+    Column("reviewed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_anomaly_reviews_anomaly", "anomaly_id", "reviewed_at"),
+    UniqueConstraint("submission", name="uq_anomaly_reviews_submission"),
 )

@@ -150,6 +150,7 @@ class _Export:
     def check(self, principal: Principal) -> AuditFilter:
         """Answers the filter asked for once the caller may export; raises FORBIDDEN or BAD_USER_INPUT."""
         self.principal = principal
+        self.operator = principal.operator or self.operator  # a person signed in is named by their token
         if self.header_error is not None:
             raise self.header_error
         if not principal.has(Scope.AUDIT_READ):

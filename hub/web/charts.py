@@ -9,9 +9,10 @@ from math import ceil, floor, log10
 
 from markupsafe import Markup, escape
 
-# Okabe-Ito, distinguishable with colour-blindness, each ≥ 3:1 against white where it matters
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D1F", "#4D4D4D")
-INK, GRID, DENIAL = "#1F2933", "#D9DEE3", "#B3261E"
+# Okabe-Ito's hues, the light ones darkened: every series ≥ 3:1 against the chart's white (WCAG 1.4.11)
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#9A6A00", "#1B7F9E", "#6A3D9A", "#4D4D4D")
+INK, GRID, DENIAL, BACKGROUND = "#1F2933", "#D9DEE3", "#B3261E", "#FFFFFF"
+MIN_CONTRAST = 3.0
 WIDTH, HEIGHT = 400, 230
 LEFT, RIGHT, TOP, BOTTOM = 34, 6, 12, 46
 
@@ -23,6 +24,18 @@ class Chart:
     title: str
     svg: Markup
     table: Markup
+
+
+def contrast(first: str, second: str = BACKGROUND) -> float:
+    """Answers the WCAG 2 contrast ratio of two `#RRGGBB` colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _nice_max(value: int) -> int:
@@ -45,7 +58,8 @@ def _svg(title: str, body: list[str], height: int = HEIGHT) -> Markup:
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Markup:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     lines = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
-    return Markup(f'<table class="data compact"><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>')  # noqa: S704 - cells escaped
+    table = f'<table class="data compact"><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>'
+    return Markup(f'<div class="scroll chart-data">{table}</div>')  # noqa: S704 - cells escaped
 
 
 def _axis(top: int, plot_h: int, plot_w: int) -> list[str]:
@@ -58,36 +72,48 @@ def _axis(top: int, plot_h: int, plot_w: int) -> list[str]:
 
 
 def stacked_days(
-    title: str, days: Sequence[str], series: Mapping[str, Sequence[int]], day_label: str, count_label: str
+    title: str,
+    days: Sequence[str],
+    series: Mapping[str, Sequence[int]],
+    day_label: str,
+    count_label: str,
+    ticks: Sequence[str] | None = None,
 ) -> Chart:
-    """Answers a stacked bar chart of counts per day, one colour per series (e.g. per department)."""
+    """Answers a stacked bar chart of counts per day, one colour per series (e.g. per department).
+
+    `ticks`: how each day is written under its bar and in the table (the ISO day when absent).
+    """
+    shown = list(ticks) if ticks is not None else list(days)
     names = list(series)
     totals = [sum(series[n][i] for n in names) for i in range(len(days))]
     top = _nice_max(max(totals, default=0))
-    legend_rows = ceil(len(names) / 3)
+    legend_rows = ceil(len(names) / 2)
     height = HEIGHT + 16 * max(legend_rows - 1, 0)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(days), 1)
     parts = _axis(top, plot_h, plot_w)
-    for i, day in enumerate(days):
+    for i in range(len(days)):
         x, base = LEFT + i * slot + slot * 0.15, float(TOP + plot_h)
         for j, name in enumerate(names):
             value = series[name][i]
             if value:
                 h = plot_h * value / top
                 base -= h
+                colour, hint = PALETTE[j % len(PALETTE)], f"{escape(shown[i])} {escape(name)}：{value}"
                 parts.append(
                     f'<rect x="{x:.1f}" y="{base:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-                    f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(day)} {escape(name)}: {value}</title></rect>'
+                    f'fill="{colour}"><title>{hint}</title></rect>'
                 )
-        if i % 2 == 0 or len(days) <= 7:
+        if (len(days) - 1 - i) % max(ceil(len(days) / 6), 1) == 0:  # at most six labels, the newest day always
             parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{TOP + plot_h + 14}" text-anchor="middle" '
-                         f'fill="{INK}">{escape(day[5:])}</text>')  # fmt: skip
+                         f'fill="{INK}">{escape(shown[i])}</text>')  # fmt: skip
     for j, name in enumerate(names):
-        lx, ly = LEFT + (j % 3) * (plot_w / 3), TOP + plot_h + 30 + 16 * (j // 3)
+        lx, ly = LEFT + (j % 2) * (plot_w / 2), TOP + plot_h + 30 + 16 * (j // 2)
         parts.append(f'<rect x="{lx:.1f}" y="{ly - 9}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{lx + 14:.1f}" y="{ly}" fill="{INK}">{escape(name[:16])}</text>')
-    rows = [[day, *(series[n][i] for n in names)] for i, day in enumerate(days)]
+        short = name if len(name) <= 13 else name[:12] + "…"
+        parts.append(f'<text x="{lx + 14:.1f}" y="{ly}" fill="{INK}">{escape(short)}'
+                     f"<title>{escape(name)}</title></text>")  # fmt: skip
+    rows = [[shown[i], *(series[n][i] for n in names)] for i in range(len(days))]
     return Chart(title, _svg(title, parts, height), _table([day_label, *names], rows))
 
 
@@ -111,8 +137,15 @@ def bars(title: str, values: Sequence[tuple[str, int]], name_label: str, count_l
     return Chart(title, _svg(title, parts, height), _table([name_label, count_label], values))
 
 
-def day_bars(title: str, days: Sequence[str], values: Sequence[int], day_label: str, count_label: str) -> Chart:
+def day_bars(
+    title: str,
+    days: Sequence[str],
+    values: Sequence[int],
+    day_label: str,
+    count_label: str,
+    ticks: Sequence[str] | None = None,
+) -> Chart:
     """Answers a bar chart of one count per day (e.g. denials), drawn in the warning colour."""
-    chart = stacked_days(title, days, {count_label: list(values)}, day_label, count_label)
+    chart = stacked_days(title, days, {count_label: list(values)}, day_label, count_label, ticks)
     recoloured = Markup(str(chart.svg).replace(PALETTE[0], DENIAL))  # noqa: S704 - escaped by stacked_days
     return Chart(title, recoloured, chart.table)

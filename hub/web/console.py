@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +21,8 @@ from hub.web.audit_export import ENCODINGS
 from hub.web.console_view import (
     CHART_DAYS,
     anomaly_rows,
+    chart_days,
+    chart_span,
     charts,
     clean_filters,
     client_names,
@@ -26,19 +30,21 @@ from hub.web.console_view import (
     filter_choices,
     graphql_filter,
     measure_case_rows,
+    review_view,
 )
 from hub.web.forms import checked_form, posted_form, text
 from hub.web.gateway import Answer, Gateway
 from hub.web.i18n import Translator
 from hub.web.portal_view import local_today, when
 from hub.web.render import Renderer
-from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session
+from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session, token_claims
 
 COOKIE = "__Host-hub-console"
 PAGE_SIZE = 25
 ACTIVITY_PAGE = 500
 ACTIVITY_PAGES = 4
 EXPORT_PATH = "/audit/export.csv"
+_ANOMALY_ID = re.compile(r"^[0-9a-f]{8,64}$")
 _EXPORT_KEYS = {"organisation": "organisation", "department": "department", "purpose": "purpose",
                 "outcome": "outcome", "subject": "subject"}  # fmt: skip
 
@@ -64,6 +70,7 @@ class Console:
     ) -> None:
         self.cookies = SessionCookies(settings.session_secret or None, COOKIE, revocations)
         self.render = Renderer(jinja, self.cookies, "/console", "area_console", departments)
+        self.dev_login = settings.dev_login  # officers sign in through the development identity provider
 
     def routes(self) -> list[Route]:
         """Answers the console's routes."""
@@ -73,11 +80,16 @@ class Console:
             Route("/console/logout", self.logout, methods=["POST"]),
             Route("/console/filter", self.filter, methods=["POST"]),
             Route("/console/anomalies/{anomaly_id}", self.anomaly, methods=["GET"]),
+            Route("/console/anomalies/{anomaly_id}/review", self.review, methods=["POST"]),
             Route("/console/export.csv", _Export(self), methods=["GET"]),
         ]
 
-    def _sign_in_page(self, request: Request, session: Session, status: int = 200) -> Response:
-        return self.render.page(request, session, "console_login.html", "console_signin_title", status)
+    async def _sign_in_page(self, request: Request, session: Session, status: int = 200) -> Response:
+        officers = await Gateway(request).dev_officers() if self.dev_login else []
+        return self.render.page(
+            request, session, "console_login.html", "console_signin_title", status,
+            dev_login=self.dev_login, officers=officers,
+        )  # fmt: skip
 
     def _expired(self, request: Request) -> Response:
         fresh = Session()
@@ -88,7 +100,7 @@ class Console:
         """Answers the sign-in page, or the register with its anomalies, integrity and charts."""
         session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
-            return self._sign_in_page(request, session)
+            return await self._sign_in_page(request, session)
         t, gateway = self.render.translator(request), Gateway(request)
         after = request.query_params.get("after") or None
         token, operator = session.token, session.operator
@@ -100,7 +112,7 @@ class Console:
         if page.status == 401:
             return self._expired(request)
         events = anomalies = integrity = measures = page
-        activity = await self._activity(gateway, token, operator, recent, page.part("activity"))
+        activity, complete = await self._activity(gateway, token, operator, recent, page.part("activity"))
         connection = events.part("register")
         chain = integrity.part("auditIntegrity")
         if chain is not None:
@@ -116,7 +128,9 @@ class Console:
             page_after=after,
             anomalies=anomaly_rows(found, t, client_names(activity or [])) if found is not None else None,
             integrity=chain,
-            charts=charts(activity, t, local_today()) if activity is not None else None,
+            charts=charts(activity, t, local_today(), complete) if activity is not None else None,
+            charts_span=chart_span(chart_days(activity or [], local_today(), complete), t),
+            charts_complete=complete, charts_events=len(activity or []),
             monitoring=measures.part("measureMonitoring"), measure_cases=measure_case_rows(measures, t),
             unavailable={"events": _why(page, t, "register"), "anomalies": _why(page, t, "auditAnomalies"),
                          "integrity": _why(page, t, "auditIntegrity"), "charts": t("unavailable"),
@@ -130,42 +144,49 @@ class Console:
 
     async def _activity(
         self, gateway: Gateway, token: str, operator: str | None, recent: dict[str, str], first: Any
-    ) -> list[dict[str, Any]] | None:
-        """Answers the register's recent events for the charts and filter choices: the page's first page of them,
-        and a few further pages at most when there are more."""
+    ) -> tuple[list[dict[str, Any]] | None, bool]:
+        """Answers the register's recent events for the charts and filter choices (the page's first page of them,
+        and a few further pages at most when there are more), and whether they are all of the span's events."""
         nodes: list[dict[str, Any]] = []
         connection = first
         for index in range(ACTIVITY_PAGES):
             if connection is None:
-                return None
+                return None, False
             nodes.extend(edge["node"] for edge in connection.get("edges") or [])
             info = connection.get("pageInfo") or {}
-            if not info.get("hasNextPage") or index == ACTIVITY_PAGES - 1:
+            if not info.get("hasNextPage"):
+                return nodes, True
+            if index == ACTIVITY_PAGES - 1:
                 break
             variables = {"filter": recent, "first": ACTIVITY_PAGE, "after": info.get("endCursor")}
             answer = await gateway.graphql(token, ops.AUDIT_ACTIVITY, variables, operator=operator)
             connection = answer.part("auditEvents")
-        return nodes
+        return nodes, False
 
     async def login(self, request: Request) -> Response:
-        """Exchanges a client's id and secret at the token endpoint; only a client with audit:read signs in."""
+        """Signs an officer in as themselves through the identity provider (the development one in the demo), or, in
+        a deployment without one, with a client's id and secret naming the operator; only audit:read signs in."""
         session = await self.cookies.load(request)
         t = self.render.translator(request)
         form = await checked_form(request, session)
         if form is None:
             return self._refused(request, session)
         gateway = Gateway(request)
-        issued = await gateway.client_token(text(form, "client_id", 64), text(form, "client_secret", 200))
-        operator = text(form, "operator", 120) or None
+        if self.dev_login:
+            issued = await gateway.dev_officer_login(text(form, "officer", 40))
+            operator = None
+        else:
+            issued = await gateway.client_token(text(form, "client_id", 64), text(form, "client_secret", 200))
+            operator = text(form, "operator", 120) or None
         if issued.token is None:
             session.flash(t("signin_failed") + t.error(issued.code, issued.error), "error")
-            return self._sign_in_page(request, session, 400)
-        me = await gateway.graphql(issued.token, ops.ME, operator=operator)
-        scopes = ((me.part("me") or {}).get("scopes")) or []
-        if HubScope.AUDIT_READ not in scopes:
+            return await self._sign_in_page(request, session, 400)
+        claims = token_claims(issued.token)  # the hub's own answer to this request: read, not verified again
+        if HubScope.AUDIT_READ not in str(claims.get("scope", "")).split():
             session.flash(t("signin_failed") + t("console_needs_audit"), "error")
-            return self._sign_in_page(request, session, 403)
-        signed = signed_session(issued.token, issued.expires_in, operator)
+            return await self._sign_in_page(request, session, 403)
+        named = claims.get("operator")
+        signed = signed_session(issued.token, issued.expires_in, named if isinstance(named, str) else operator)
         signed.filters = session.filters  # a filter sent as the last session ended applies now
         return self.render.redirect(request, signed, "#register" if signed.filters else "")
 
@@ -190,45 +211,70 @@ class Console:
         if not session.signed_in:  # the session ended: the filter is kept for after sign-in
             fresh = Session(filters=filters)
             fresh.flash(self.render.translator(request)("session_ended_filter"), "error")
-            return self._sign_in_page(request, fresh)
+            return await self._sign_in_page(request, fresh)
         session.filters = filters
         return self.render.redirect(request, session, "#register")
 
     async def anomaly(self, request: Request) -> Response:
-        """Answers one anomaly with its events, read from the register for the anomaly's window."""
+        """Answers one anomaly with its events and its review, read in one registered operation."""
         session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
-            return self._sign_in_page(request, session)
-        t, gateway = self.render.translator(request), Gateway(request)
-        token, operator = session.token, session.operator
-        found = (await gateway.graphql(token, ops.AUDIT_ANOMALIES, operator=operator)).part("auditAnomalies")
-        wanted = request.path_params["anomaly_id"]
-        match = next((a for a in anomaly_rows(found or [], t) if a["id"] == wanted), None)
-        if match is None:
+            return await self._sign_in_page(request, session)
+        return await self._anomaly_page(request, session)
+
+    async def _anomaly_page(
+        self, request: Request, session: Session, status: int = 200, kept: dict[str, str] | None = None
+    ) -> Response:
+        assert session.token is not None
+        t, wanted = self.render.translator(request), request.path_params["anomaly_id"]
+        if not _ANOMALY_ID.fullmatch(wanted):
             return self.render.page(request, session, "anomaly.html", "console_anomaly", 404, anomaly=None)
-        events = await self._anomaly_events(gateway, token, operator, match)
-        connection = events.part("auditEvents")
-        seen = [edge.get("node") or {} for edge in (connection or {}).get("edges") or []]
-        raw = [a for a in found or [] if a.get("id") == wanted]
-        match = anomaly_rows(raw, t, client_names(seen))[0]
+        answer = await Gateway(request).graphql(
+            session.token, ops.CONSOLE_ANOMALY, {"id": wanted}, operator=session.operator
+        )
+        if answer.status == 401:
+            return self._expired(request)
+        found = answer.part("auditAnomaly")
+        if found is None:
+            gone = not answer.errors
+            return self.render.page(
+                request, session, "anomaly.html", "console_anomaly", 404 if gone else 503, anomaly=None,
+                problem=None if gone else _why(answer, t, "auditAnomaly"),
+            )  # fmt: skip
+        seen = found.get("events") or []
+        match = anomaly_rows([found], t, client_names(seen))[0]
         return self.render.page(
-            request, session, "anomaly.html", "console_anomaly", anomaly=match,
-            events=event_rows(connection, t, match["event_ids"]) if connection is not None else None,
-            unavailable={"events": _why(events, t)},
+            request, session, "anomaly.html", "console_anomaly", status, anomaly=match,
+            events=event_rows({"edges": [{"node": node} for node in seen]}, t), review=review_view(found.get("review")),
+            submission=uuid.uuid4().hex, kept=kept or {},
         )  # fmt: skip
 
-    async def _anomaly_events(
-        self, gateway: Gateway, token: str, operator: str | None, anomaly: dict[str, Any]
-    ) -> Answer:
-        end = datetime.fromisoformat(str(anomaly["window_end"]).replace("Z", "+00:00")) + timedelta(milliseconds=1)
-        where: dict[str, str] = {"since": str(anomaly["window_start"]), "until": end.isoformat()}
-        kind, _, value = str(anomaly.get("scope") or "").partition(":")
-        if kind == "client":
-            where["clientId"] = value
-        elif kind == "department":
-            where["department"] = value
-        variables = {"filter": where, "first": ACTIVITY_PAGE, "after": None}
-        return await gateway.graphql(token, ops.AUDIT_EVENTS, variables, operator=operator)
+    async def review(self, request: Request) -> Response:
+        """Marks an anomaly reviewed with the officer's note (one review however often the form is sent)."""
+        session = await self.cookies.load(request)
+        form = await posted_form(request)
+        if form is not None and not session.signed_in:
+            lapsed = self.cookies.lapsed(request)
+            if lapsed is not None and csrf_ok(lapsed, form.get("csrf")):
+                session.flash(self.render.translator(request)("session_expired"), "error")
+                return await self._sign_in_page(request, session)
+        if form is None or not csrf_ok(session, form.get("csrf")):
+            return self._refused(request, session)
+        if not session.signed_in or session.token is None:
+            return self._expired(request)
+        t, wanted = self.render.translator(request), request.path_params["anomaly_id"]
+        note = text(form, "note", 2000)
+        variables = {"input": {"anomalyId": wanted[:64], "note": note, "submissionId": text(form, "submission", 64)}}
+        answer = await Gateway(request).graphql(session.token, ops.REVIEW_ANOMALY, variables, operator=session.operator)
+        if answer.status == 401:
+            return self._expired(request)
+        if answer.errors or answer.part("reviewAnomaly") is None:
+            session.flash(t("failed") + t.error(answer.codes[0] if answer.codes else None,
+                                                answer.errors[0].get("message") if answer.errors else None),
+                          "error", "review")  # fmt: skip
+            return await self._anomaly_page(request, session, 400, {"note": note})
+        session.flash(t("console_reviewed"), "info", "review")
+        return self.render.redirect(request, session, f"/anomalies/{wanted}#notice")
 
     def _refused(self, request: Request, session: Session) -> Response:
         t = self.render.translator(request)

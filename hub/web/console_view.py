@@ -16,6 +16,7 @@ from hub.web.labels import OUTCOMES, PURPOSES
 from hub.web.portal_view import LOCAL_ZONE, when
 
 CHART_DAYS = 14
+MIN_CHART_DAYS = 7  # fewer days would draw a few giant bars
 TOP_ORGANISATIONS = 8
 REFUSED = ("DENIED", "UNAUTHENTICATED")
 FILTER_KEYS = ("organisation", "department", "purpose", "outcome", "subject")
@@ -129,9 +130,19 @@ def anomaly_rows(
                 "event_ids": list(anomaly.get("eventIds") or []),
                 "window_start": anomaly.get("windowStart"),
                 "window_end": anomaly.get("windowEnd"),
+                "review": review_view(anomaly.get("review")),
             }
         )
     return rows
+
+
+def review_view(review: dict[str, Any] | None) -> dict[str, str] | None:
+    """Answers an anomaly's review as the console shows it: the note, the officer and when, in China time."""
+    if not review:
+        return None
+    iso, local = when(review.get("reviewedAt"))
+    return {"note": str(review.get("note") or ""), "reviewer": str(review.get("reviewer") or "—"),
+            "iso": iso, "when": local}  # fmt: skip
 
 
 def _local_day(value: str) -> date | None:
@@ -141,14 +152,35 @@ def _local_day(value: str) -> date | None:
         return None
 
 
-def charts(nodes: list[dict[str, Any]], t: Translator, today: date) -> list[Chart]:
+def chart_days(nodes: list[dict[str, Any]], today: date, complete: bool) -> list[date]:
+    """Answers the days the charts span: from the first day with events (at most CHART_DAYS back) to today.
+
+    When the events read are only the newest part of the register (`complete` False), the oldest day they
+    reach is partial and is left out, so no day is drawn with fewer events than it had.
+    """
+    seen = sorted(day for day in (_local_day(str(node.get("at"))) for node in nodes) if day is not None)
+    first = seen[0] if seen else today
+    if not complete and seen and first < today:
+        first += timedelta(days=1)
+    first = max(first, today - timedelta(days=CHART_DAYS - 1))
+    count = max((today - first).days + 1, MIN_CHART_DAYS)
+    return [today - timedelta(days=count - 1 - i) for i in range(count)]
+
+
+def day_tick(day: date, t: Translator) -> str:
+    """Answers a day as a chart labels it: 12月6日, or 12-06 in English."""
+    return f"{day.month}月{day.day}日" if t.lang == "zh" else day.strftime("%m-%d")
+
+
+def charts(nodes: list[dict[str, Any]], t: Translator, today: date, complete: bool = True) -> list[Chart]:
     """Answers the charts: third parties' queries per day by department, top organisations, denials per day, and
-    subjects' own reads and officers' reviews per day, apart from third-party access."""
-    days = [today - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
+    subjects' own reads and officers' reviews per day, apart from third-party access; over the days with data."""
+    days = chart_days(nodes, today, complete)
+    width = len(days)
     index = {day: i for i, day in enumerate(days)}
-    per_department: dict[str, list[int]] = defaultdict(lambda: [0] * CHART_DAYS)
-    own: dict[str, list[int]] = {t.label("purpose", p): [0] * CHART_DAYS for p in OWN_PURPOSES}
-    denials = [0] * CHART_DAYS
+    per_department: dict[str, list[int]] = defaultdict(lambda: [0] * width)
+    own: dict[str, list[int]] = {t.label("purpose", p): [0] * width for p in OWN_PURPOSES}
+    denials = [0] * width
     organisations: Counter[str] = Counter()
     for node in nodes:
         day = _local_day(str(node.get("at")))
@@ -165,14 +197,20 @@ def charts(nodes: list[dict[str, Any]], t: Translator, today: date) -> list[Char
             continue
         per_department[t.department(department)][index[day]] += 1
         organisations[organisation_of(node)] += 1
-    labels = [day.isoformat() for day in days]
+    labels, ticks = [day.isoformat() for day in days], [day_tick(day, t) for day in days]
     ordered = dict(sorted(per_department.items(), key=lambda pair: -sum(pair[1])))
     return [
-        stacked_days(t("chart_per_day"), labels, ordered, t("chart_day"), t("chart_count")),
+        stacked_days(t("chart_per_day"), labels, ordered, t("chart_day"), t("chart_count"), ticks),
         bars(t("chart_top_orgs"), organisations.most_common(TOP_ORGANISATIONS), t("organisation"), t("chart_count")),
-        day_bars(t("chart_denials"), labels, denials, t("chart_day"), t("chart_count")),
-        stacked_days(t("chart_own"), labels, own, t("chart_day"), t("chart_count")),
+        day_bars(t("chart_denials"), labels, denials, t("chart_day"), t("chart_count"), ticks),
+        stacked_days(t("chart_own"), labels, own, t("chart_day"), t("chart_count"), ticks),
     ]
+
+
+def chart_span(charts_days: list[date], t: Translator) -> str:
+    """Answers the span the charts cover, as the section's heading says it."""
+    first, last = charts_days[0], charts_days[-1]
+    return t("console_charts_span").replace("{first}", day_tick(first, t)).replace("{last}", day_tick(last, t))
 
 
 def filter_choices(nodes: list[dict[str, Any]], filters: dict[str, str], t: Translator) -> dict[str, Any]:

@@ -75,6 +75,22 @@ class Gateway:
             response = await http.post("/dev/login", json={"code": code}, headers=self._headers())
         return _token_answer(response)
 
+    async def dev_officer_login(self, account: str) -> TokenAnswer:
+        """Answers an officer's token from the development identity provider (`POST /dev/login`)."""
+        async with self._http() as http:
+            response = await http.post("/dev/login", json={"officer": account}, headers=self._headers())
+        return _token_answer(response)
+
+    async def dev_officers(self) -> list[dict[str, str]]:
+        """Answers the officer accounts the development identity provider lists (`GET /dev/officers`)."""
+        async with self._http() as http:
+            response = await http.get("/dev/officers", headers=self._headers())
+        try:
+            listed = response.json().get("officers") if response.status_code == 200 else []
+        except (ValueError, AttributeError):
+            listed = []
+        return [o for o in listed or [] if isinstance(o, dict) and isinstance(o.get("account"), str)]
+
     async def client_token(self, client_id: str, client_secret: str) -> TokenAnswer:
         """Answers a client credentials token from the token endpoint (`POST /oauth/token`)."""
         form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}

@@ -148,8 +148,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fact_address": ("住所", "Address"),
     "console_signin_title": ("登录隐私保护控制台", "Sign in to the privacy console"),
     "console_signin_intro": (
-        "使用具有 audit:read 权限的客户端凭据登录，并填写操作人员，操作人员将记入查询登记簿。",
-        "Sign in with the credentials of a client holding audit:read, and name yourself: the operator is registered.",
+        "本部署未配置身份认证平台：使用具有 audit:read 权限的客户端凭据登录，并填写操作人员，"
+        "操作人员将记入查询登记簿。",
+        "This deployment has no identity provider: sign in with the credentials of a client holding audit:read, and "
+        "name yourself: the operator is registered.",
+    ),
+    "console_officer_intro": (
+        "隐私保护工作人员以本人账号通过身份认证平台登录；查询登记簿记录登录人的姓名和账号。",
+        "Privacy officers sign in as themselves through the identity provider; the register names the person.",
+    ),
+    "console_officer_account": ("工作人员账号", "Officer account"),
+    "console_dev_idp": (
+        "演示环境的开发用身份认证平台列出以下工作人员账号（仅用于演示，正式部署不提供）。",
+        "The demo's development identity provider lists these officer accounts (demo only, never in a deployment).",
+    ),
+    "console_no_officers": ("身份认证平台没有列出工作人员账号。", "The identity provider lists no officer account."),
+    "console_reviewed": ("已标记为已复核，复核已记入查询登记簿。", "Marked reviewed; the review is registered."),
+    "console_review": ("复核", "Review"),
+    "console_review_state": ("复核状态", "Review"),
+    "console_review_done": ("已复核", "Reviewed"),
+    "console_review_open": ("待复核", "Not reviewed"),
+    "console_review_by": ("复核人", "Reviewed by"),
+    "console_review_at": ("复核时间", "Reviewed at"),
+    "console_review_note": ("复核说明", "Note"),
+    "console_review_help": (
+        "写明核查情况和处理结果（1 至 2000 字）。提交后记入查询登记簿，不能修改；可再次复核补充。",
+        "Say what was found and done (1 to 2,000 characters). The review is registered and cannot be changed; "
+        "review again to add to it.",
+    ),
+    "console_review_submit": ("标记为已复核", "Mark reviewed"),
+    "console_review_again": ("再次复核", "Review again"),
+    "working": ("正在处理…", "Working…"),
+    "console_charts_span": ("概览（{first}至{last}）", "Overview ({first} to {last})"),
+    "console_charts_partial": (
+        "事件较多，图表只含登记簿中最近的 {n} 条事件，所覆盖的日期如上。",
+        "There are many events: the charts hold the register's newest {n} events, over the days above.",
     ),
     "console_client_id": ("客户端 ID", "Client ID"),
     "console_client_secret": ("客户端密钥", "Client secret"),
@@ -181,6 +214,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console_anomalies_empty": ("未发现异常。", "No anomaly found."),
     "console_anomaly": ("异常", "Anomaly"),
     "console_anomaly_gone": ("该异常已不在近 24 小时的结果中。", "This anomaly is no longer among the last 24 hours'."),
+    "console_open_anomaly": ("查看并复核", "Open and review"),
     "console_rule": ("规则", "Rule"),
     "console_severity": ("严重程度", "Severity"),
     "console_description": ("说明", "Description"),

@@ -1,4 +1,4 @@
-"""HTTP endpoints of the authorisation server: token, introspection, revocation, metadata, JWKS, dev login."""
+"""HTTP endpoints of the authorisation server: token, introspection, revocation, metadata, JWKS, dev sign-in."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hub.config import Settings
+from hub.demo.officers import DEV_OFFICERS
 from hub.errors import HubError
 from hub.identity.credentials import ScopeCeiling
 from hub.identity.federation import HubTrust
@@ -49,6 +50,7 @@ def build_oauth_service(
         on_event=on_event,
         scope_ceiling=scope_ceiling,
         trust=HubTrust(settings) if settings.trusted_hubs else None,
+        officers=DEV_OFFICERS,
     )
 
 
@@ -97,18 +99,29 @@ def oauth_routes(service: OAuthService) -> list[Route]:
 
     async def login(request: Request) -> Response:
         try:
-            code = json.loads(await request.body()).get("code")
-        except (ValueError, AttributeError):
-            code = None
-        if not isinstance(code, str):
-            return JSONResponse({"error": "invalid_request", "error_description": 'send {"code": "..."}'}, 400)
+            sent = json.loads(await request.body())
+        except ValueError:
+            sent = None
+        code, officer = (sent.get("code"), sent.get("officer")) if isinstance(sent, dict) else (None, None)
+        if not isinstance(code, str) and not isinstance(officer, str):
+            hint = 'send {"code": "<resident ID or USCC>"} or {"officer": "<account>"}'
+            return JSONResponse({"error": "invalid_request", "error_description": hint}, 400)
         try:
-            issued = await service.dev_login(code)
+            if isinstance(code, str):
+                issued = await service.dev_login(code)
+            else:
+                issued = await service.dev_officer_login(str(officer))
         except HubError as exc:
             refusal = {"error": "invalid_request", "error_description": exc.message, "code": str(exc.code)}
+            if exc.fix:
+                refusal["fix"] = exc.fix
             return JSONResponse(refusal, 400)
         body = {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in}
         return JSONResponse(body, headers=_NO_STORE)
+
+    async def officers(_request: Request) -> Response:
+        listed = [{"account": o.account, "name": o.name, "department": o.department} for o in service.officers]
+        return JSONResponse({"officers": listed}, headers={"Cache-Control": "no-store"})
 
     routes = [
         Route("/oauth/token", _endpoint(service.token), methods=["POST"]),
@@ -119,4 +132,5 @@ def oauth_routes(service: OAuthService) -> list[Route]:
     ]
     if service.dev_login_enabled:
         routes.append(Route("/dev/login", login, methods=["POST"]))
+        routes.append(Route("/dev/officers", officers, methods=["GET"]))
     return routes

@@ -32,8 +32,20 @@ query ConsoleActivity($filter: AuditFilter, $first: Int!, $after: String) {
   }
 }"""
 
-AUDIT_ANOMALIES = """
-query ConsoleAnomalies { auditAnomalies { id rule severity description scope windowStart windowEnd eventIds } }"""
+CONSOLE_ANOMALY = """
+query ConsoleAnomaly($id: ID!) {
+  auditAnomaly(id: $id) {
+    id rule severity description scope windowStart windowEnd eventIds
+    review { note reviewer reviewedAt requestId }
+    events { eventId at type outcome clientId organisation organisationName department operator purpose
+             errorCodes caseNumber subjects { code fieldsClear fieldsMasked fieldsDenied concealment } }
+  }
+}"""
+
+REVIEW_ANOMALY = """
+mutation ConsoleReviewAnomaly($input: ReviewAnomalyInput!) {
+  reviewAnomaly(input: $input) { anomalyId note reviewer reviewedAt requestId }
+}"""
 
 
 FIND_GRANTEE = """
@@ -81,7 +93,8 @@ query ConsolePage($filter: AuditFilter, $first: Int!, $after: String, $recent: A
     edges { node { at type outcome clientId organisation organisationName department purpose } }
     pageInfo { hasNextPage endCursor }
   }
-  auditAnomalies { id rule severity description scope windowStart windowEnd eventIds }
+  auditAnomalies { id rule severity description scope windowStart windowEnd eventIds
+                   review { note reviewer reviewedAt } }
   auditIntegrity { verified eventsChecked checkpointsChecked firstBadEventId reason checkedAt }
   measureMonitoring { since until respondWithinDays feedBackWithinDays
     departments { department initiated responded executed fedBack pending overdue } }

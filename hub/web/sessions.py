@@ -111,7 +111,7 @@ class SessionCookies:
         now = datetime.now(UTC)
         until = datetime.fromtimestamp(max(session.expires, time.time() + 60), UTC)
         await self._revocations.revoke(_ENDED + session.sid, until, now)
-        claims = _claims(session.token) if session.token else {}
+        claims = token_claims(session.token) if session.token else {}
         jti, exp = claims.get("jti"), claims.get("exp")
         if isinstance(jti, str) and 0 < len(jti) <= 64 and isinstance(exp, int):
             await self._revocations.revoke(jti, datetime.fromtimestamp(exp, UTC), now)
@@ -150,8 +150,8 @@ class SessionCookies:
         return data if isinstance(data, dict) else None
 
 
-def _claims(token: str) -> dict[str, Any]:
-    """Answers the claims of the session's own token (issued to it by the hub; read, not verified, to revoke it)."""
+def token_claims(token: str) -> dict[str, Any]:
+    """Answers the claims of the session's own token (issued to it by the hub: read, not verified again)."""
     try:
         payload = token.split(".")[1]
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

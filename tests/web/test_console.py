@@ -1,4 +1,5 @@
-"""The privacy officer's console in a real browser: sign in, filter the register, open an anomaly, export CSV."""
+"""The privacy officer's console in a real browser: sign in as yourself, filter the register, open and review an
+anomaly, export CSV."""
 
 from __future__ import annotations
 
@@ -21,16 +22,14 @@ pytestmark = pytest.mark.browser
 NAMES = {d.key: d.name for d in DEPARTMENTS}
 TITLES = {"market-regulation": "市场监督管理局", "approval-bureau": "行政审批局"}  # their policies' titles, in Chinese
 LOOKUP = "query($c: ID!, $p: Purpose!) { subject(code: $c, purpose: $p) { name } }"
-OFFICER = "审计员 王敏"
+ACCOUNT = "wangmin"
+OFFICER = "王敏（wangmin）"  # as the register names the officer signed in as themselves
 
 
-def sign_in(page: Any, hub: Any, department: str = "privacy-office") -> None:
-    """Signs in on the console with a client's id and secret, naming the operator."""
-    client = hub.clients[department]
+def sign_in(page: Any, hub: Any, account: str = ACCOUNT) -> None:
+    """Signs in on the console as an officer listed by the development identity provider."""
     page.goto(f"{hub.base_url}/console")
-    page.get_by_label("客户端 ID").fill(client["client_id"])
-    page.get_by_label("客户端密钥").fill(client["client_secret"])
-    page.get_by_label("操作人员").fill(OFFICER)
+    page.locator(f"input[name=officer][value={account}]").check()
     page.get_by_role("button", name="登录").click()
 
 
@@ -46,10 +45,15 @@ def activity(web_hub: Any) -> Any:
     return web_hub
 
 
-def test_a_client_without_audit_read_cannot_sign_in(page: Any, web_hub: Any) -> None:
-    sign_in(page, web_hub, "bank")
-    assert "audit:read" in page.get_by_role("alert").inner_text()
-    assert page.get_by_label("客户端密钥").is_visible()
+def test_officers_sign_in_as_themselves_and_the_register_names_them(page: Any, web_hub: Any) -> None:
+    page.goto(f"{web_hub.base_url}/console")
+    assert page.get_by_label("客户端密钥").count() == 0, "no shared secret on the console of a hub with an IdP"
+    sign_in(page, web_hub, "zhaoli")
+    page.wait_for_url(f"{web_hub.base_url}/console")
+    assert "赵丽（zhaoli）" in page.locator("main").inner_text()
+    query = "query($op: String!) { auditEvents(filter: {operator: $op}, first: 5) { edges { node { operationName } } } }"
+    body = web_hub.graphql("privacy-office", query, {"op": "赵丽（zhaoli）"}).json()
+    assert {"operationName": "ConsolePage"} in [e["node"] for e in body["data"]["auditEvents"]["edges"]], body
 
 
 def test_officer_filters_the_register_by_organisation(page: Any, activity: Any) -> None:
@@ -132,17 +136,17 @@ def test_officer_sees_the_measure_loop_per_department(page: Any, web_hub: Any) -
 def test_a_filter_sent_after_the_session_ended_applies_after_sign_in(hub: Any) -> None:
     from tests.web.walk import Visitor
 
-    firm, client, officer = hub.samples["enterprise"], hub.clients["privacy-office"], Visitor(hub.base_url)
+    firm, officer = hub.samples["enterprise"], Visitor(hub.base_url)
     try:
         officer.get("/console")
-        console = officer.post("/console/login", {**client, "operator": OFFICER})
+        console = officer.post("/console/login", {"officer": ACCOUNT})
         cookie = officer.session
         officer.post("/console/logout", {})  # the session ends (as it does when it times out)
         officer.session, officer.last = cookie, console  # the officer's tab still shows the console
         ended = officer.post("/console/filter", {"subject": firm, "action": "apply"})
         assert ended.status_code == 200
         assert "登录已结束，筛选条件已保留" in ended.text
-        back = officer.post("/console/login", {**client, "operator": OFFICER})
+        back = officer.post("/console/login", {"officer": ACCOUNT})
         assert back.status_code == 200
         assert f'name="subject" value="{firm}"' in back.text
     finally:
@@ -159,3 +163,60 @@ def test_one_console_view_is_one_registered_operation(page: Any, web_hub: Any) -
     body = web_hub.graphql("privacy-office", query, {"since": since, "op": OFFICER}).json()
     registered = [edge["node"] for edge in body["data"]["auditEvents"]["edges"]]
     assert registered == [{"operationName": "ConsolePage", "purpose": "AUDIT_REVIEW"}], body
+
+
+def test_one_anomaly_view_is_one_registered_operation(page: Any, activity: Any) -> None:
+    query = """query($since: DateTime!, $op: String!) {
+      auditEvents(filter: {since: $since, operator: $op}, first: 100) { edges { node { operationName } } } }"""
+    sign_in(page, activity)
+    link = page.locator("#anomalies tbody tr", has_text="多次被拒").first.get_by_role("link")
+    target = f"{activity.base_url}{link.get_attribute('href')}"
+    since = datetime.now(UTC).isoformat()
+    page.goto(target)
+    assert page.locator("table.register tbody tr").count() >= 5
+    body = activity.graphql("privacy-office", query, {"since": since, "op": OFFICER}).json()
+    registered = [edge["node"] for edge in body["data"]["auditEvents"]["edges"]]
+    assert registered == [{"operationName": "ConsoleAnomaly"}], body
+
+
+def test_refused_events_show_their_target_subject_masked(page: Any, activity: Any) -> None:
+    sign_in(page, activity)
+    page.get_by_label("结果", exact=True).select_option(label="拒绝")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(re.compile(r"/console(#register)?$"))
+    rows = page.locator("#register table.register tbody tr", has_text="用途不在本部门允许范围内")
+    assert rows.count() >= 1
+    assert activity.samples["enterprise"] in rows.first.inner_text(), "a refused look-up names whom it asked about"
+
+
+def test_an_officer_marks_an_anomaly_reviewed_once_however_often_they_click(page: Any, activity: Any) -> None:
+    query = """query($op: String!) {
+      auditEvents(filter: {operator: $op, type: AUDIT_REVIEW}, first: 50) { edges { node { operationName } } }
+      auditAnomalies { id review { note reviewer } } }"""
+    sign_in(page, activity, "zhaoli")
+    page.locator("#anomalies tbody tr", has_text="多次被拒").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/console/anomalies/\w+$"))
+    anomaly = page.url.rsplit("/", 1)[1]
+    assert "待复核" in page.locator("main").inner_text()
+    page.get_by_label("复核说明").fill("已联系公众查询平台：误用执法用途，已整改。")
+    button = page.get_by_role("button", name="标记为已复核")
+    button.dblclick()
+    page.wait_for_url(re.compile(r"/console/anomalies/\w+#notice$"))
+    assert "已标记为已复核" in page.get_by_role("status").first.inner_text()
+    facts = page.locator("#review-facts").inner_text()
+    assert "赵丽（zhaoli）" in facts and "误用执法用途" in facts
+    body = activity.graphql("privacy-office", query, {"op": "赵丽（zhaoli）"}).json()
+    reviews = [e["node"] for e in body["data"]["auditEvents"]["edges"] if e["node"]["operationName"] == "ConsoleReviewAnomaly"]
+    assert len(reviews) == 1, "a double click registers one review"
+    found = {a["id"]: a["review"] for a in body["data"]["auditAnomalies"]}
+    assert found[anomaly] == {"note": "已联系公众查询平台：误用执法用途，已整改。", "reviewer": "赵丽（zhaoli）"}
+
+
+def test_a_review_without_a_note_is_refused_and_says_why(page: Any, activity: Any) -> None:
+    sign_in(page, activity)
+    page.locator("#anomalies tbody tr", has_text="多次被拒").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/console/anomalies/\w+$"))
+    page.get_by_label("复核说明").evaluate("element => element.removeAttribute('required')")
+    page.get_by_role("button", name=re.compile("复核")).click()
+    alert = page.locator("#review").get_by_role("alert")
+    assert "操作未完成" in alert.inner_text()
