@@ -17,6 +17,7 @@ from hub.identity.principal import Principal
 from hub.logs import log_request
 from hub.metrics import HubMetrics
 
+NEVER_SHOWN = date.max  # a register entry the subject's own access log never lists
 _DENIALS = frozenset({"FORBIDDEN", "PURPOSE_NOT_ALLOWED", "FIELD_DENIED", "CONSENT_REQUIRED", "QUERY_TOO_COMPLEX"})
 
 
@@ -76,19 +77,13 @@ def _concealed_until(context: HubContext) -> tuple[date | None, bool]:
 
 
 def _refused_targets(context: HubContext, disclosed: set[str]) -> tuple[SubjectDisclosure, ...]:
-    """Answers the subjects a refused read asked about: named in the register, nothing disclosed.
+    """Answers the subjects a refused read asked about: named in the register for officers, nothing disclosed.
 
-    They keep the concealment the stated purpose would have given a disclosure, so a refusal never tells a
-    subject about an inquiry sooner than an answered one would.
+    A subject never sees a refused attempt in its access log (nothing was accessed, and a refused search of a
+    concealed inquiry must not reveal it), so these entries are concealed for good.
     """
     missing = [code for code in dict.fromkeys(context.targets) if code not in disclosed]
-    if not missing:
-        return ()
-    policy = context.services.policies.get(context.principal.department)
-    hidden = None
-    if policy is not None and context.purpose is not None:
-        hidden = policy.concealed_until(context.purpose, local_date(datetime.now(UTC)))
-    return tuple(SubjectDisclosure(code, concealed_until=hidden) for code in missing)
+    return tuple(SubjectDisclosure(code, concealed_until=NEVER_SHOWN) for code in missing)
 
 
 def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:

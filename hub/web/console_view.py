@@ -73,6 +73,8 @@ def event_rows(
         outcome = str(node.get("outcome") or "")
         states = {str(s.get("concealment") or "NONE").lower() for s in subjects}
         hidden = next((state for state in ("concealed", "revealed") if state in states), None)
+        if outcome in REFUSED:  # a refused read disclosed nothing: never in the subject's log, nothing to reveal
+            hidden = None
         rows.append(
             {
                 "id": node.get("eventId"),

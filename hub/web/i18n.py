@@ -165,6 +165,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console_no_officers": ("身份认证平台没有列出工作人员账号。", "The identity provider lists no officer account."),
     "console_reviewed": ("已标记为已复核，复核已记入查询登记簿。", "Marked reviewed; the review is registered."),
     "console_review": ("复核", "Review"),
+    "console_register_rows": ("登记事件列表", "Registered events"),
     "console_review_state": ("复核状态", "Review"),
     "console_review_done": ("已复核", "Reviewed"),
     "console_review_open": ("待复核", "Not reviewed"),
@@ -198,7 +199,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console_events_checked": ("已校验事件", "Events checked"),
     "console_checkpoints_checked": ("已校验检查点", "Checkpoints checked"),
     "console_checked_at": ("校验时间", "Checked at"),
-    "console_charts": ("近 14 天概览", "The last 14 days"),
+    "console_charts": ("图表概览", "Charts"),
     "console_chart_data": ("查看数据", "Show the data"),
     "console_charts_help": (
         "图表由登记簿中最近的事件在服务器端生成。",

@@ -163,7 +163,11 @@ def test_a_search_without_its_case_is_refused_and_discloses_nothing(case_hub: Hu
     assert "X-Hub-Case" in error["extensions"]["fix"]
     assert person not in error["message"]
     registered = next(e for e in all_events(case_hub, {"department": "court"}) if e["eventId"] == event_id(body))
-    assert registered["subjects"] == []  # nothing left the hub
+    asked = registered["subjects"]  # named for the privacy office, nothing left the hub, hidden from the person
+    assert [s["code"] for s in asked] == [person]
+    assert not asked[0]["fieldsClear"]
+    assert not asked[0]["fieldsMasked"]
+    assert event_id(body) not in {entry["eventId"] for entry in _log(case_hub, person)}
     assert registered["errorCodes"] == ["BAD_USER_INPUT"]
 
     malformed = _search(case_hub, person, "<script>123</script>")

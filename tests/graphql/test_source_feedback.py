@@ -157,9 +157,8 @@ def test_only_a_department_holding_feedback_read_pulls_notices(hub: HubFixture, 
 
 
 def _console(hub: HubFixture) -> str:
-    """Answers the console's page for the privacy office, signed in through its form (the session cookie is
-    Secure, so it is carried by hand over the test's plain HTTP)."""
-    client = hub.clients["privacy-office"]
+    """Answers the console's page for the privacy office, an officer signed in through its form (the session cookie
+    is Secure, so it is carried by hand over the test's plain HTTP)."""
     jar: dict[str, str] = {}
 
     def carry(response: httpx.Response) -> httpx.Response:
@@ -174,8 +173,7 @@ def _console(hub: HubFixture) -> str:
         match = re.search(r'name="csrf" value="([^"]+)"', form)
         assert match is not None
         signed = carry(browser.post("/console/login", data={
-            "csrf": match.group(1), "client_id": client["client_id"], "client_secret": client["client_secret"],
-            "operator": "审计员 王敏",
+            "csrf": match.group(1), "officer": "wangmin",
         }, headers={"Origin": hub.base_url, **cookie()}))  # fmt: skip
         assert signed.status_code == 303, signed.text[:500]
         return browser.get("/console", headers=cookie()).text
