@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hub.cli.common import fail
+from hub.demo.officers import DEV_OFFICERS
 from hub.errors import ConfigError, HubError
 
 console = Console(highlight=False)
@@ -105,7 +106,9 @@ def _explain(data_dir: Path, samples: dict[str, str], tokens: dict[str, str], po
         markup=False,
     )
     console.print(f"\nNew tokens: POST {base}/oauth/token with a client of demo.json (client_credentials).")
-    console.print(f"GraphiQL: {base}/graphql   citizens' portal: {base}/portal   console: {base}/console\n")
+    console.print(f"GraphiQL: {base}/graphql   citizens' portal: {base}/portal   console: {base}/console")
+    officers = ", ".join(f"{o.name} {o.account}" for o in DEV_OFFICERS)
+    console.print(f"Privacy officers sign in to the console as themselves (development IdP): {officers}\n")
 
 
 def _serve(settings: object, port: int) -> None:

@@ -84,11 +84,14 @@ class Console:
             Route("/console/export.csv", _Export(self), methods=["GET"]),
         ]
 
-    async def _sign_in_page(self, request: Request, session: Session, status: int = 200) -> Response:
+    async def _sign_in_page(
+        self, request: Request, session: Session, status: int = 200, resume: str = "", note: str = ""
+    ) -> Response:
+        """Answers the sign-in page (`resume`, `note`: the anomaly whose review the session's end interrupted)."""
         officers = await Gateway(request).dev_officers() if self.dev_login else []
         return self.render.page(
             request, session, "console_login.html", "console_signin_title", status,
-            dev_login=self.dev_login, officers=officers,
+            dev_login=self.dev_login, officers=officers, resume=resume, kept_note=note,
         )  # fmt: skip
 
     def _expired(self, request: Request) -> Response:
@@ -178,16 +181,21 @@ class Console:
         else:
             issued = await gateway.client_token(text(form, "client_id", 64), text(form, "client_secret", 200))
             operator = text(form, "operator", 120) or None
+        resume, note = text(form, "resume", 64), text(form, "keep.note", 2000)
+        resume = resume if _ANOMALY_ID.fullmatch(resume) else ""
         if issued.token is None:
             session.flash(t("signin_failed") + t.error(issued.code, issued.error), "error")
-            return await self._sign_in_page(request, session, 400)
+            return await self._sign_in_page(request, session, 400, resume, note)
         claims = token_claims(issued.token)  # the hub's own answer to this request: read, not verified again
         if HubScope.AUDIT_READ not in str(claims.get("scope", "")).split():
             session.flash(t("signin_failed") + t("console_needs_audit"), "error")
-            return await self._sign_in_page(request, session, 403)
+            return await self._sign_in_page(request, session, 403, resume, note)
         named = claims.get("operator")
         signed = signed_session(issued.token, issued.expires_in, named if isinstance(named, str) else operator)
         signed.filters = session.filters  # a filter sent as the last session ended applies now
+        if resume:  # back to the review the session's end interrupted, the note as it was typed
+            signed.flash(t("console_review_resumed"), "info", "review")
+            return await self._anomaly_page(request, signed, resume, 200, {"note": note})
         return self.render.redirect(request, signed, "#register" if signed.filters else "")
 
     async def logout(self, request: Request) -> Response:
@@ -220,13 +228,13 @@ class Console:
         session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
             return await self._sign_in_page(request, session)
-        return await self._anomaly_page(request, session)
+        return await self._anomaly_page(request, session, request.path_params["anomaly_id"])
 
     async def _anomaly_page(
-        self, request: Request, session: Session, status: int = 200, kept: dict[str, str] | None = None
+        self, request: Request, session: Session, wanted: str, status: int = 200, kept: dict[str, str] | None = None
     ) -> Response:
         assert session.token is not None
-        t, wanted = self.render.translator(request), request.path_params["anomaly_id"]
+        t = self.render.translator(request)
         if not _ANOMALY_ID.fullmatch(wanted):
             return self.render.page(request, session, "anomaly.html", "console_anomaly", 404, anomaly=None)
         answer = await Gateway(request).graphql(
@@ -256,8 +264,9 @@ class Console:
         if form is not None and not session.signed_in:
             lapsed = self.cookies.lapsed(request)
             if lapsed is not None and csrf_ok(lapsed, form.get("csrf")):
-                session.flash(self.render.translator(request)("session_expired"), "error")
-                return await self._sign_in_page(request, session)
+                session.flash(self.render.translator(request)("console_review_session_ended"), "error")
+                wanted = request.path_params["anomaly_id"]
+                return await self._sign_in_page(request, session, 200, wanted[:64], text(form, "note", 2000))
         if form is None or not csrf_ok(session, form.get("csrf")):
             return self._refused(request, session)
         if not session.signed_in or session.token is None:
@@ -272,7 +281,7 @@ class Console:
             session.flash(t("failed") + t.error(answer.codes[0] if answer.codes else None,
                                                 answer.errors[0].get("message") if answer.errors else None),
                           "error", "review")  # fmt: skip
-            return await self._anomaly_page(request, session, 400, {"note": note})
+            return await self._anomaly_page(request, session, wanted, 400, {"note": note})
         session.flash(t("console_reviewed"), "info", "review")
         return self.render.redirect(request, session, f"/anomalies/{wanted}#notice")
 

@@ -166,6 +166,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console_reviewed": ("已标记为已复核，复核已记入查询登记簿。", "Marked reviewed; the review is registered."),
     "console_review": ("复核", "Review"),
     "console_register_rows": ("登记事件列表", "Registered events"),
+    "console_review_session_ended": (
+        "登录已结束，复核尚未提交。请重新登录，您写的复核说明已保留，登录后回到该异常再次提交。",
+        "Your session ended before the review was sent. Sign in again: your note is kept, and you go back to "
+        "the anomaly to send it.",
+    ),
+    "console_review_resumed": (
+        "已重新登录。您之前写的复核说明已保留，请确认后再次提交。",
+        "You are signed in again. Your note is kept: check it and send it again.",
+    ),
     "console_review_state": ("复核状态", "Review"),
     "console_review_done": ("已复核", "Reviewed"),
     "console_review_open": ("待复核", "Not reviewed"),

@@ -15,14 +15,6 @@ mutation PortalFileObjection($input: FileObjectionInput!) { fileObjection(input:
 APPLY_REPAIR = """
 mutation PortalApplyCreditRepair($input: CreditRepairInput!) { applyCreditRepair(input: $input) { id status } }"""
 
-AUDIT_EVENTS = """
-query ConsoleRegister($filter: AuditFilter, $first: Int!, $after: String) {
-  auditEvents(filter: $filter, first: $first, after: $after) {
-    edges { node { eventId at type outcome clientId organisation organisationName department operator purpose
-                   errorCodes caseNumber subjects { code fieldsClear fieldsMasked fieldsDenied concealment } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}"""
 
 AUDIT_ACTIVITY = """
 query ConsoleActivity($filter: AuditFilter, $first: Int!, $after: String) {
@@ -50,8 +42,6 @@ mutation ConsoleReviewAnomaly($input: ReviewAnomalyInput!) {
 
 FIND_GRANTEE = """
 query PortalFindGrantee($search: String!) { consentGrantees(search: $search, first: 20) { code name } }"""
-
-ME = "query Me { me { subject clientId organisation department scopes } }"
 
 
 PORTAL_PAGE = """

@@ -152,6 +152,31 @@ def test_a_filter_sent_after_the_session_ended_applies_after_sign_in(hub: Any) -
         officer.close()
 
 
+def test_a_review_sent_after_the_session_ended_comes_back_with_its_note(activity: Any) -> None:
+    from tests.web.walk import Visitor
+
+    officer = Visitor(activity.base_url)
+    try:
+        officer.get("/console")
+        console = officer.post("/console/login", {"officer": ACCOUNT})
+        anomaly = re.findall(r'href="(/console/anomalies/\w+)"', console.text)[0]
+        page = officer.get(anomaly)
+        cookie = officer.session
+        officer.post("/console/logout", {})  # the session ends (as it does when it times out)
+        officer.session, officer.last = cookie, page  # the officer's tab still shows the anomaly
+        ended = officer.post(f"{anomaly}/review", {"note": "已电话核实。", "submission": "resume-0123456789"})
+        assert ended.status_code == 200
+        assert "复核说明已保留" in ended.text
+        assert 'name="keep.note" value="已电话核实。"' in ended.text, "the sign-in form carries the note"
+        back = officer.post("/console/login", {"officer": ACCOUNT, "resume": anomaly.rsplit("/", 1)[1],
+                                               "keep.note": "已电话核实。"})  # fmt: skip
+        assert back.status_code == 200
+        assert ">已电话核实。</textarea>" in back.text
+        assert "请确认后再次提交" in back.text
+    finally:
+        officer.close()
+
+
 def test_one_console_view_is_one_registered_operation(page: Any, web_hub: Any) -> None:
     query = """query($since: DateTime!, $op: String!) {
       auditEvents(filter: {since: $since, operator: $op}, first: 100) { edges { node { operationName purpose } } } }"""
