@@ -91,3 +91,18 @@ def test_an_anomaly_before_and_after_its_review(screen: tuple[str, Any], activit
     page.get_by_role("button", name=re.compile("复核")).click()
     page.wait_for_url(re.compile(r"#notice$"))
     _check(page, f"anomaly reviewed {size}")
+
+
+def test_the_narrowest_phone_it_supports(browser: Any, activity: Any) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        sign_in(page, activity)
+        page.wait_for_url(f"{activity.base_url}/console")
+        _check(page, "console 360x740")
+        page.locator("#anomalies tbody a").first.click()
+        page.wait_for_url(re.compile(r"/console/anomalies/\w+$"))
+        _check(page, "anomaly 360x740")
+    finally:
+        context.close()
