@@ -96,6 +96,30 @@ class OidcSettings(BaseModel):
     jwks_url: str
     audience: str | None = None
     subject_claim: str = "sub"
+    # The portal's sign-in through the provider (authorization code with PKCE): all three, or none.
+    client_id: str | None = None
+    client_secret: str | None = None
+    authorization_endpoint: str | None = None
+    token_endpoint: str | None = None
+    redirect_url: str | None = None  # the portal's public /portal/oidc/callback; default: from the request
+
+    @model_validator(mode="after")
+    def _sign_in_whole(self) -> OidcSettings:
+        named = {"client_id": self.client_id, "authorization_endpoint": self.authorization_endpoint,
+                 "token_endpoint": self.token_endpoint}  # fmt: skip
+        missing = [name for name, value in named.items() if not value]
+        if 0 < len(missing) < len(named):
+            raise ValueError(f"the portal's sign-in needs oidc.{', oidc.'.join(missing)} as well (or none of them)")
+        for name in ("authorization_endpoint", "token_endpoint", "redirect_url"):
+            value = getattr(self, name)
+            if value and not value.startswith(("https://", "http://")):
+                raise ValueError(f"oidc.{name} must be an http(s) URL")
+        return self
+
+    @property
+    def portal_sign_in(self) -> bool:
+        """Answers whether the portal sends people to the provider to sign in (client and endpoints set)."""
+        return bool(self.client_id and self.authorization_endpoint and self.token_endpoint)
 
 
 class AnomalySettings(BaseModel):

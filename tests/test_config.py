@@ -90,3 +90,20 @@ def test_a_source_may_be_another_hub_by_its_http_url_with_this_hubs_client_there
     with pytest.raises(ConfigError) as caught:
         load_settings(config)
     assert caught.value.place == f"{config}:5"
+
+
+def test_the_portals_provider_sign_in_needs_its_client_and_both_endpoints(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    oidc = "\n[oidc]\nissuer = 'https://idp'\njwks_url = 'https://idp/jwks'\nclient_id = 'portal'\n"
+    config.write_text(GOOD + oidc, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert "oidc.authorization_endpoint, oidc.token_endpoint as well" in caught.value.render()
+    whole = oidc + "authorization_endpoint = 'https://idp/authorize'\ntoken_endpoint = 'https://idp/token'\n"
+    config.write_text(GOOD + whole, encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.oidc is not None
+    assert settings.oidc.portal_sign_in
+    config.write_text(GOOD + whole.replace("'https://idp/token'", "'idp/token'"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"oidc.token_endpoint must be an http\(s\) URL"):
+        load_settings(config)

@@ -47,6 +47,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No identity provider (OpenID Connect) is configured, so nobody can sign in yet. "
         "Ask the operator to set oidc.issuer and oidc.jwks_url.",
     ),
+    "portal_oidc_kept": (
+        "您填写的内容已保留：登录后将回到原来的表单。",
+        "What you typed is kept: after signing in you are back at the form.",
+    ),
+    "portal_signed_in": ("已登录", "Signed in"),
+    "portal_continue": ("打开我的信用页面", "Open my credit page"),
+    "portal_kept_cut": ("较长的内容只保留了开头部分，请检查。", " Long text was kept only in part: check it."),
+    "oidc_refused": (
+        "身份认证平台未完成登录（已取消或被拒绝），请重新登录。",
+        "The identity provider did not sign you in (cancelled or refused): sign in again.",
+    ),
+    "oidc_state": (
+        "登录已失效或不属于本浏览器，请重新登录。",
+        "This sign-in expired or was not started in this browser: sign in again.",
+    ),
+    "oidc_failed": (
+        "身份认证平台未能完成登录，请重新登录。",
+        "The identity provider did not complete the sign-in: sign in again.",
+    ),
+    "oidc_unreachable": (
+        "暂时无法连接身份认证平台，请稍后重新登录。",
+        "The identity provider cannot be reached: sign in again later.",
+    ),
     "portal_title": ("我的信用", "My credit"),
     "portal_record": ("我的信用记录", "My record"),
     "portal_access": ("谁查询了我的记录", "Who queried my record"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
@@ -21,6 +21,7 @@ from hub.web.access_log_view import CHART_ENTRIES, log_filter, looker_options, l
 from hub.web.forms import checked_form, posted_form, text, texts
 from hub.web.gateway import Answer, Gateway
 from hub.web.i18n import Translator
+from hub.web.portal_oidc import OidcError, OidcSignIn
 from hub.web.portal_view import (
     access_view,
     consent_form,
@@ -64,6 +65,8 @@ class Portal:
         self.dev_login = settings.dev_login
         self.catalog = load_catalog(settings.catalog_path)
         self.oidc_issuer = settings.oidc.issuer if settings.oidc else None
+        self.oidc = (OidcSignIn(settings.oidc, settings.session_secret or None)
+                     if settings.oidc is not None and settings.oidc.portal_sign_in else None)  # fmt: skip
 
     def routes(self) -> list[Route]:
         """Answers the portal's routes."""
@@ -71,6 +74,8 @@ class Portal:
             Route("/portal", self.show, methods=["GET"]),
             Route("/portal/login", self.login, methods=["POST"]),
             Route("/portal/logout", self.logout, methods=["POST"]),
+            Route("/portal/oidc/start", self.oidc_start, methods=["GET"]),
+            Route("/portal/oidc/callback", self.oidc_callback, methods=["GET"]),
             Route("/portal/consents", self._post(self._grant), methods=["POST"]),
             Route("/portal/consents/revoke", self._post(self._revoke), methods=["POST"]),
             Route("/portal/objections", self._post(self._object), methods=["POST"]),
@@ -85,10 +90,61 @@ class Portal:
         resume: str | None = None,
         carried: list[tuple[str, str]] | None = None,
     ) -> Response:
-        return self.render.page(
+        response = self.render.page(
             request, session, "portal_login.html", "portal_signin_title", status,
-            dev_login=self.dev_login, oidc_issuer=self.oidc_issuer, resume=resume, carried=carried or [],
+            dev_login=self.dev_login, oidc_issuer=self.oidc_issuer, oidc_sign_in=self.oidc is not None,
+            resume=resume, carried=carried or [],
         )  # fmt: skip
+        if self.oidc is not None and not self.dev_login:  # the provider's round trip carries what was typed
+            self.oidc.keep(response, resume, carried or [])
+        return response
+
+    def _callback_url(self, request: Request) -> str:
+        assert self.oidc is not None
+        configured = self.oidc.config.redirect_url
+        root = request.scope.get("root_path", "")
+        return configured or f"{request.url.scheme}://{request.url.netloc}{root}/portal/oidc/callback"
+
+    async def oidc_start(self, request: Request) -> Response:
+        """Sends the person to the identity provider to sign in (404 when the portal has no provider client)."""
+        session = await self.cookies.load(request)
+        if self.oidc is None:
+            t = self.render.translator(request)
+            session.flash(t("portal_no_provider"), "error")
+            return self._sign_in_page(request, session, 404)
+        location, flow = self.oidc.start(request, self._callback_url(request))
+        response = self.render.finish(request, RedirectResponse(location, status_code=303), session)
+        self.oidc.save(response, flow)
+        return response
+
+    async def oidc_callback(self, request: Request) -> Response:
+        """Completes the sign-in the provider answered, back at the form the person was at, input kept."""
+        session = await self.cookies.load(request)
+        t = self.render.translator(request)
+        flow = self.oidc.pending(request) if self.oidc is not None else None
+        if self.oidc is None or flow is None:
+            session.flash(t("oidc_state"), "error")
+            return self._sign_in_page(request, session, 400)
+        try:
+            signed_in = await self.oidc.complete(request, flow, self._callback_url(request))
+        except OidcError as failure:
+            session.flash(t(failure.reason), "error")
+            resume = flow.resume if flow.resume in FORMS else None
+            return self._sign_in_page(request, session, 400, resume, flow.carried)
+        signed = signed_session(signed_in.token, signed_in.expires_in, person=is_person(signed_in.subject))
+        if flow.resume in FORMS:  # the page itself, so the Strict session cookie needs no same-site redirect
+            signed.flash(t("portal_resumed") + (t("portal_kept_cut") if flow.cut else ""), "info", flow.resume)
+            kept: dict[str, Any] = {}
+            for name, value in flow.carried:
+                if name == "record_types":
+                    kept.setdefault(name, []).append(value)
+                else:
+                    kept[name] = value
+            response = await self._page(request, signed, 200, kept)
+        else:  # a page of ours moves on to /portal: that navigation is same-site, so the session cookie goes
+            response = self.render.page(request, signed, "portal_continue.html", "portal_title")
+        self.oidc.forget(response)
+        return response
 
     async def show(self, request: Request) -> Response:
         """Answers the sign-in page, or the signed-in subject's own page."""
