@@ -126,6 +126,17 @@ def looker_options(seen: list[tuple[str, str, str]], chosen: str | None) -> list
     return sorted(names.items(), key=lambda pair: (pair[1], pair[0]))
 
 
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(month: str, t: Translator, *, short: bool = False) -> str:
+    """Answers a `YYYY-MM` month as people write it: 2026年3月 or Mar 2026 (`short`: 3月, Mar)."""
+    year, number = int(month[:4]), int(month[5:])
+    if short:
+        return f"{number}月" if t.lang == "zh" else _MONTHS_EN[number - 1]
+    return f"{year}年{number}月" if t.lang == "zh" else f"{_MONTHS_EN[number - 1]} {year}"
+
+
 @dataclass(frozen=True, slots=True)
 class MonthlyChart:
     """The chart of who looked per month, and its numbers as table rows (month, then one count per series)."""
@@ -151,6 +162,7 @@ def monthly_chart(seen: list[tuple[str, str, str]], today: date, t: Translator) 
     for month, _, name in seen:
         if month in keys:
             series.setdefault(name if name in series else others, [0] * len(keys))[keys.index(month)] += 1
-    chart = stacked_days(t("portal_chart_title"), keys, series, t("portal_chart_month"), t("portal_chart_count"))
-    rows: list[list[object]] = [[month, *(series[name][i] for name in series)] for i, month in enumerate(keys)]
+    ticks = [month_label(month, t, short=True) for month in keys]  # under the bars: 3月, the year in the table
+    chart = stacked_days(t("portal_chart_title"), keys, series, t("portal_chart_month"), t("portal_chart_count"), ticks)
+    rows: list[list[object]] = [[month_label(m, t), *(series[name][i] for name in series)] for i, m in enumerate(keys)]
     return MonthlyChart(chart, [t("portal_chart_month"), *series], rows)
