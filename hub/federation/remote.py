@@ -115,16 +115,16 @@ class HubSource:
         if response.status_code != 200:
             if response.status_code == 401:
                 self._tokens.clear()
-            raise RemoteHubError(f"the hub answered HTTP {response.status_code}")
+            raise self._refused(f"the hub answered HTTP {response.status_code}")
         reader = AnswerReader(self.name, self.mapping.title, needs, codes)
         answer = reader.read(response.json())
         if answer.receipt is None:  # no disclosure without a receipt, at the other end too
-            raise RemoteHubError("the hub gave no receipt")
+            raise self._refused("the hub gave no receipt")
         caller.receipts.append(RemoteReceipt(self.name, answer.receipt))
         refusal = answer.refusal
         if refusal is not None:
             if refusal.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.AUDIT_UNAVAILABLE):
-                raise RemoteHubError(f"the hub refused: {refusal.code.value}")
+                raise self._refused(f"the hub refused: {refusal.code.value}")
             answer.rows = {rt: [reader.sentinel(code, refusal) for code in codes] for rt in needs}
         return answer.rows
 
@@ -156,13 +156,18 @@ class HubSource:
                 if response.headers.get("content-type", "").startswith("application/json")
                 else ""
             )
-            raise RemoteHubError(f"token exchange refused: HTTP {response.status_code} {error}".strip())
+            raise self._refused(f"token exchange refused: HTTP {response.status_code} {error}".strip())
         body = response.json()
         token, lifetime = str(body["access_token"]), float(body.get("expires_in", 60))
         if len(self._tokens) > 1024:
             self._tokens.clear()
         self._tokens[key] = (token, now + lifetime)
         return token
+
+    def _refused(self, reason: str) -> RemoteHubError:
+        """Answers the error for an unusable answer, logged with its reason (codes and statuses, no personal data)."""
+        log.warning("hub source %s: %s", self.name, reason)
+        return RemoteHubError(reason)
 
     async def _assertion(self, caller: Caller) -> str:
         """Answers a short-lived JWT, signed by this hub, naming the original caller to the other hub."""

@@ -208,4 +208,7 @@ def upstream_event(principal: Principal, header: str | None) -> dict[str, str] |
             f"{UPSTREAM_EVENT_HEADER} is not an event id",
             fix="send the asking hub's event id (a UUID)",
         )
-    return {"hub": issuer, "event_id": header.strip(), "client_id": principal.extra.get("act_sub", "")}
+    found = {"hub": issuer, "event_id": header.strip(), "client_id": principal.extra.get("act_sub", "")}
+    if principal.extra.get("consent"):
+        found["consent"] = principal.extra["consent"]  # the consents the asking hub holds for this caller
+    return found

@@ -118,6 +118,9 @@ def test_a_token_naming_a_hub_still_trusted_passes_and_any_other_is_401() -> Non
 def test_the_upstream_event_is_read_only_for_exchanged_tokens() -> None:
     event = "15741506-4206-4ca6-abb7-8d5d6e83e793"
     assert upstream_event(_exchanged(), event) == {"hub": PROVINCE, "event_id": event, "client_id": "ch_province"}
+    with_consent = upstream_event(_exchanged(consent="c-1 c-2"), event)
+    assert with_consent is not None
+    assert with_consent["consent"] == "c-1 c-2", "the city registers the consents the province holds"
     assert upstream_event(Principal(subject="a", scopes=frozenset()), event) is None
     with pytest.raises(HubError) as raised:
         upstream_event(_exchanged(), "'; drop table")
