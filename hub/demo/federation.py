@@ -166,7 +166,7 @@ def _policies(folder: Path, consent_for_persons: bool) -> Path:
     return target
 
 
-def _mappings(folder: Path, own: list[str], hubs: Mapping[str, str]) -> Path:
+def _mappings(folder: Path, own: list[str], hubs: Mapping[str, str], timeout_ms: int = 2000) -> Path:
     target = folder / "sources"
     if target.exists():
         shutil.rmtree(target)
@@ -180,7 +180,7 @@ def _mappings(folder: Path, own: list[str], hubs: Mapping[str, str]) -> Path:
             "kind: hub",
             f"title: {CITY_TITLES[name]}",
             f"url: {url}",
-            "timeout_ms: 2000",
+            f"timeout_ms: {timeout_ms}",
             f"record_types: [{', '.join(CITY_RECORD_TYPES[name])}]",
         ]
         (target / f"{name}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -190,6 +190,7 @@ def _mappings(folder: Path, own: list[str], hubs: Mapping[str, str]) -> Path:
 async def build_federation(
     data_dir: Path, *, subjects: int, seed: int, port: int, consent_for_persons: bool = False,
     province_database_url: str | None = None, progress: Callable[[int], None] | None = None,
+    city_timeout_ms: int = 2000,
 ) -> FederationDemo:  # fmt: skip
     """Answers a ready federation in `data_dir`: seeded sources, three migrated hubs with clients, trust, hub.toml."""
     data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - one-shot CLI set-up, nothing else runs
@@ -239,7 +240,10 @@ async def build_federation(
         update={
             "sources": Settings(sources={**province_sources, **hub_sources}).sources,
             "sources_dir": _mappings(
-                province_folder, list(PROVINCE_SOURCES), {city: cities[city].base_url for city in CITIES}
+                province_folder,
+                list(PROVINCE_SOURCES),
+                {city: cities[city].base_url for city in CITIES},
+                city_timeout_ms,
             ),
         }
     )

@@ -21,6 +21,7 @@ from hub.demo.federation import CONFIG_FILE, FederatedHub, FederationDemo, build
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBJECTS = 80
+CITY_TIMEOUT_MS = 4000  # generous: the machine the tests share is busy; the slow-city test waits this long
 SEED = 7
 START_SECONDS = 180  # three hubs start on a shared, busy machine
 
@@ -190,7 +191,7 @@ def run_federation(folder: Path, province_database_url: str | None) -> Iterator[
     demo = asyncio.run(
         build_federation(
             folder, subjects=SUBJECTS, seed=SEED, port=port, consent_for_persons=True,
-            province_database_url=province_database_url,
+            province_database_url=province_database_url, city_timeout_ms=CITY_TIMEOUT_MS,
         )
     )  # fmt: skip
     running = {hub.name: start(hub) for hub in demo.hubs}
