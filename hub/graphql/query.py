@@ -40,16 +40,25 @@ def count_subjects(context: HubContext, policy: Policy, count: int) -> None:
     context.operation.subjects_read = total
 
 
+def _prober(context: HubContext) -> str | None:
+    """Answers whom look-ups are counted against: the client, or for a caller through another hub that caller, so
+    that one caller's probing never suspends the hub's own client here (its hub counts and suspends it there)."""
+    principal = context.principal
+    if principal.extra.get("act_sub") and principal.client_id:
+        return f"{principal.client_id}>{principal.subject}"
+    return principal.client_id
+
+
 def admit_lookup(context: HubContext, codes: Sequence[SubjectCode]) -> None:
     """Answers nothing; refuses (RATE_LIMITED) a client's look-up of natural persons while it is throttled."""
-    client_id = context.principal.client_id
+    client_id = _prober(context)
     if context.services.probes is not None and context.principal.department is not None and client_id:
         context.services.probes.admit(client_id, codes, time.monotonic())
 
 
 async def note_lookup(context: HubContext, codes: Sequence[SubjectCode], disclosures: Sequence[Disclosure]) -> None:
     """Answers nothing; counts the client's look-ups of natural persons that disclosed nothing (hub.records.probes)."""
-    client_id = context.principal.client_id
+    client_id = _prober(context)
     if context.services.probes is not None and context.principal.department is not None and client_id:
         await context.services.probes.note(client_id, fruitless(codes, disclosures), time.monotonic())
 

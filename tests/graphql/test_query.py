@@ -168,3 +168,20 @@ def test_the_catalogue_states_each_class_of_act_s_period(hub: Any) -> None:
     assert periods == {"P3Y; unpublished not published; general P1Y (repair after P3M); serious P3Y (repair after P1Y)"}
     assert {item["personalDataClass"] for item in items} >= {"resident_id", "person_name"}
     assert _codes(hub.graphql("public", query).json()) == ["FORBIDDEN"], "the catalogue is for integrators"
+
+
+def test_a_caller_through_another_hub_is_counted_apart_from_that_hubs_client() -> None:
+    """Probing by one caller of a province never suspends the province's own client at a city."""
+    from hub.graphql.context import HubContext
+    from hub.graphql.query import _prober
+    from hub.identity.principal import Principal
+
+    def context(**extra: str) -> HubContext:
+        principal = Principal(
+            subject="ch_clerk", scopes=frozenset({"subject:read"}), client_id="ch_province", department="bank",
+            extra=dict(extra),
+        )  # fmt: skip
+        return HubContext(services=None, principal=principal, request_id="r")  # type: ignore[arg-type]
+
+    assert _prober(context()) == "ch_province"
+    assert _prober(context(act_sub="ch_province", act_iss="http://province")) == "ch_province>ch_clerk"
