@@ -90,11 +90,13 @@ async def parts(pg_url: str, batch: int, repeat: int) -> dict[str, float]:
         figures["statement arguments, us/event"] = (
             _cpu_us(lambda: _arguments(head, Batch(tuple(rows), tuple(subjects))), 200) / batch
         )
+
         def fresh() -> list[list[PreparedEvent]]:
             return [[prepare(sample_event(n), SECRET) for n in range(batch)] for _ in range(repeat)]
 
         await _statement_ms(conn, _INSERT_LINKED, fresh()[:3], _STORED_HEAD)  # warm: prepared, first pages read
-        figures["statement, durable commit, ms/batch"] = await _statement_ms(conn, _INSERT_LINKED, fresh(), _STORED_HEAD)
+        durable = await _statement_ms(conn, _INSERT_LINKED, fresh(), _STORED_HEAD)
+        figures["statement, durable commit, ms/batch"] = durable
         await conn.execute("SET synchronous_commit = off")
         figures["statement, WAL flush left out, ms/batch"] = await _statement_ms(
             conn, _INSERT_LINKED, fresh(), _STORED_HEAD
