@@ -1,21 +1,26 @@
 """Where a group commit's time goes: Python per event, and PostgreSQL per batch (statement, indexes, flush).
 
-    python bench/bench_audit_parts.py [--pg-url postgresql+asyncpg://postgres@127.0.0.1:5432] [--batch 64]
+    python bench/bench_audit_parts.py [--pg-url ...] [--batch 64] [--concurrency 64] [--seconds 4]
 
 On a scratch database (dropped afterwards) it times, with the CPU clock, what the bench's clients and
 the writer do per event in Python (building the event, `prepare`: canonical body, index columns, keyed
 subjects; `link`: the chain hash and rows; the statement's arguments), and with the wall clock the
 register's one statement per batch: as the writer sends it (durable commit), with the commit's WAL
 flush left out (`synchronous_commit` off), and the same rows into copies of the tables that keep
-only their primary keys (what the secondary indexes cost). Medians of `--repeat` batches.
+only their primary keys (what the secondary indexes cost). Medians of `--repeat` batches. Then the
+real writer at concurrency `--concurrency` for `--seconds`: events/s, and the CPU per event of this
+process and of the chain's PostgreSQL backend (CPU clocks hold still on a shared machine where
+events/s do not); the chain is verified afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -23,11 +28,16 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_audit import SECRET, sample_event
+from bench.bench_audit import SECRET, CountingRepository, one_run, sample_event
+from hub.audit.cadence import Checkpointer, CheckpointPolicy
 from hub.audit.chain import PreparedEvent, link, prepare
+from hub.audit.checkpoints import CheckpointSigner
+from hub.audit.verify import verify_chain
+from hub.audit.writer import AuditWriter
 from hub.store.audit_pg import _INSERT_LINKED, _STORED_HEAD, _arguments
 from hub.store.audit_rows import Batch, ChainHead
 from hub.store.migrate import upgrade
@@ -70,7 +80,37 @@ async def _statement_ms(conn: Any, sql: str, batches: list[list[PreparedEvent]],
     return statistics.median(spent) * 1000
 
 
-async def parts(pg_url: str, batch: int, repeat: int) -> dict[str, float]:
+def _backend_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _writer_cpu(url: str, key: Path, concurrency: int, seconds: float) -> dict[str, float]:
+    """Answers events/s through the real writer, and CPU per event here and in the chain's backend."""
+    repo = CountingRepository.open(url)
+    writer = AuditWriter(
+        repo, secret=SECRET, checkpointer=Checkpointer(CheckpointSigner.load_or_create(key), CheckpointPolicy())
+    )
+    await writer.start()
+    await one_run(repo, writer, 8, 1.0)  # warm, and the chain's own connection is open
+    backend = repo._pg_chain._conn.get_server_pid()  # type: ignore[union-attr]
+    here, there = time.process_time(), _backend_cpu_s(backend)
+    run = await one_run(repo, writer, concurrency, seconds)
+    here, there = time.process_time() - here, _backend_cpu_s(backend) - there
+    await writer.stop()
+    report = await verify_chain(repo)
+    await repo.close()
+    events = run["events_per_s"] * seconds
+    return {
+        f"writer at c={concurrency}, events/s": run["events_per_s"],
+        "writer mean batch": run["mean_batch"],
+        "writer, this process's CPU, us/event": here / events * 1e6,
+        "writer, the chain backend's CPU, us/event": there / events * 1e6,
+        "chain verified (1 = yes)": float(report.verified),
+    }
+
+
+async def parts(pg_url: str, batch: int, repeat: int, concurrency: int, seconds: float) -> dict[str, float]:
     """Answers the figures, measured on a scratch database."""
     dsn = pg_url.replace("postgresql+asyncpg://", "postgresql://")
     name = f"audithelper_parts_{uuid.uuid4().hex[:8]}"
@@ -116,6 +156,8 @@ async def parts(pg_url: str, batch: int, repeat: int) -> dict[str, float]:
             spent.append(time.perf_counter() - started)
         figures["one-row durable commit, ms"] = statistics.median(spent) * 1000
         await conn.close()
+        with tempfile.TemporaryDirectory() as keys:
+            figures |= await _writer_cpu(f"{pg_url}/{name}", Path(keys) / "checkpoint.pem", concurrency, seconds)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
@@ -128,8 +170,11 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=4.0)
     args = parser.parse_args()
-    figures = asyncio.run(parts(args.pg_url.rstrip("/"), args.batch, args.repeat))
+    uvloop.install()
+    figures = asyncio.run(parts(args.pg_url.rstrip("/"), args.batch, args.repeat, args.concurrency, args.seconds))
     for label, value in figures.items():
         print(f"{value:9.2f}  {label}")
 
