@@ -128,3 +128,21 @@ def test_the_demo_objector_objects_to_an_item_of_their_record(page: Any, web_hub
     page.wait_for_url(re.compile(r"/portal#notice$"))
     assert "已提交异议" in form.get_by_role("status").inner_text()
     assert "该处罚决定已被复议撤销" in page.locator("#rights table").first.inner_text()
+
+
+def test_a_form_pressed_twice_is_sent_once_and_says_it_is_working(page: Any, web_hub: Any) -> None:
+    sign_in(page, web_hub, web_hub.samples["minor"])
+    before = page.locator("#consents > table tbody tr").count()
+    form = page.locator("form[action$='/portal/consents#notice']")
+    form.get_by_label("被授权机构（名称或统一社会信用代码）").fill(web_hub.clients["bank"]["org"])
+    busy = page.evaluate("""() => {
+        const form = document.querySelector("form[action$='/portal/consents#notice']");
+        form.requestSubmit();
+        const shown = [form.getAttribute("aria-busy"), form.querySelector("button[type=submit]").textContent];
+        setTimeout(() => form.requestSubmit(), 30);  // pressed again while the first is on its way
+        return shown;
+    }""")
+    assert busy == ["true", "正在处理…"]
+    page.wait_for_url(re.compile(r"/portal#notice$"))
+    page.wait_for_load_state()
+    assert page.locator("#consents > table tbody tr").count() == before + 1

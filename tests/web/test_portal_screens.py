@@ -94,3 +94,18 @@ def test_past_consents_unfolded_and_the_english_page(screen: tuple[str, Any], we
     page.get_by_role("link", name="English").click()
     _check(page, f"portal in English {size}")
     page.get_by_role("link", name="简体中文").click()
+
+
+def test_the_widest_views_fit_the_narrowest_phone(browser: Any, web_hub: Any, looked_at: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        sign_in(page, web_hub, web_hub.samples["enterprise"])
+        _check(page, "portal enterprise 360x740")
+        page.context.clear_cookies()
+        sign_in(page, web_hub, looked_at)
+        _open_every_fold(page)
+        _check(page, "portal objector, folds open 360x740")
+    finally:
+        context.close()
