@@ -8,7 +8,7 @@ import typer
 
 from hub.cli import audit as audit_commands
 from hub.cli import client as client_commands
-from hub.cli import db, demo, documents, feedback, redact, report, seed, server
+from hub.cli import db, demo, documents, feedback, quality, redact, report, seed, server, submit
 from hub.cli import policy as policy_commands
 from hub.cli.common import department_scopes, fail, known_department
 from hub.errors import HubError
@@ -31,6 +31,8 @@ feedback.register(app)
 db.register(app)
 documents.register(app)
 report.register(app)
+submit.register(app)
+quality.register(app)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ refusals naming the field, the reason (in Chinese and English) and the fix. Noth
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -101,6 +102,7 @@ def item_key(record_type: str, values: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+@functools.lru_cache(maxsize=4096)  # a file's decisions fall on a few hundred days
 def parse_date(text: str) -> date | None:
     """Answers a date written as 2026-03-01, 20260301, 2026/3/1 or 2026年3月1日, or None."""
     match = _DATE.match(text.strip())

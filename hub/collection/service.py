@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 MAX_ROWS = 100_000
 CHUNK_ROWS = 2_000
+YIELD_ROWS = 250
 MAX_LISTED = 10_000  # refusals listed in one answer; the count is always whole
 Detect = Callable[[Sequence[str]], list[tuple[str, ...]]]
 
@@ -119,6 +120,7 @@ class CollectionService:
     ) -> None:
         self.catalog, self.store, self.detect, self.clock = catalog, store, detect, clock
         self.source_name = source_name
+        self.active = 0  # submissions landing now: the free-text scan waits for them
 
     def item_id(self, record_type: str, key: str) -> str:
         """Answers the id the record shows for a collected item."""
@@ -140,30 +142,32 @@ class CollectionService:
         submission = Submission(str(uuid.uuid4()), who.department, who.client_id, record_type, file_name)
         await self.store.open_submission(submission, now)
         result = SubmissionResult(submission.id, record_type)
+        self.active += 1
         chunk: list[CheckedRow | list[Refusal]] = []
-        async for raw in rows:
-            if result.rows >= MAX_ROWS:
-                self._refuse(
-                    result,
-                    [
-                        Refusal(
-                            raw.line,
-                            None,
-                            Reason.MALFORMED,
-                            f"超过{MAX_ROWS}行 (the file has "
-                            f"more than {MAX_ROWS:,} rows; this one and the rest were not read)",
-                            "split the file and submit the rest separately",
-                        )
-                    ],
-                )
-                break
-            result.rows += 1
-            chunk.append(checker.check(raw))
-            if len(chunk) >= CHUNK_ROWS:
+        landing: asyncio.Task[None] | None = None  # the previous chunk lands while this one is checked
+        try:
+            async for raw in rows:
+                if result.rows >= MAX_ROWS:
+                    self._refuse(result, [_too_many(raw.line)])
+                    break
+                result.rows += 1
+                chunk.append(checker.check(raw))
+                if len(chunk) % YIELD_ROWS == 0:
+                    await asyncio.sleep(0)  # checking is CPU work: let queries and the landing chunk run
+                if len(chunk) >= CHUNK_ROWS:
+                    if landing is not None:
+                        await landing
+                    landing = asyncio.create_task(self._land(submission, chunk, result, keep_items))
+                    chunk = []
+            if landing is not None:
+                await landing
+                landing = None
+            if chunk:
                 await self._land(submission, chunk, result, keep_items)
-                chunk = []
-        if chunk:
-            await self._land(submission, chunk, result, keep_items)
+        finally:
+            self.active -= 1
+            if landing is not None and not landing.done():
+                landing.cancel()  # the client went away: the chunk lands whole or not at all
         await self.store.close_submission(submission.id, self.clock())
         return result
 
@@ -312,16 +316,29 @@ class CollectionService:
         await self.store.note_scanned({k: v for k, v in found.items()})
         return len(pending)
 
-    async def run_scanner(self, idle_seconds: float = 2.0) -> None:
-        """Answers nothing; scans landed free text for ever (a background task of the serving hub)."""
+    async def run_scanner(self, idle_seconds: float = 2.0, batch: int = 50) -> None:
+        """Answers nothing; scans landed free text for ever (a background task of the serving hub), in small
+        batches and only while no submission is landing, so that neither waits on the detector."""
         while True:
+            if self.active:
+                await asyncio.sleep(idle_seconds)
+                continue
             try:
-                done = await self.scan_pending()
+                done = await self.scan_pending(batch)
             except Exception:  # a failed scan is retried; the rows stay unscanned meanwhile
                 log.warning("the personal-data scan of collected items failed; retrying", exc_info=True)
                 done = 0
-            if not done:
-                await asyncio.sleep(idle_seconds)
+            await asyncio.sleep(idle_seconds if not done else 0.05)  # between batches, queries go first
+
+
+def _too_many(line: int) -> Refusal:
+    return Refusal(
+        line,
+        None,
+        Reason.MALFORMED,
+        f"超过{MAX_ROWS}行 (the file has more than {MAX_ROWS:,} rows; this one and the rest were not read)",
+        "split the file and submit the rest separately",
+    )
 
 
 def _decide(row: CheckedRow, state: ItemState | None) -> Refusal | None:

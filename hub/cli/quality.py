@@ -1,0 +1,140 @@
+"""`credit-hub quality report`: per department, what was submitted, what was refused and why, and 双公示 timeliness."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import asdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hub.catalog.load import load_catalog
+from hub.cli.common import ConfigFile, fail
+from hub.collection.quality import QualityRow, quality
+from hub.collection.timeliness import Timeliness, timeliness
+from hub.config import load_settings
+from hub.errors import ConfigError, HubError
+from hub.store.collected import CollectedStore
+from hub.store.engine import make_engine
+
+out = Console(highlight=False, soft_wrap=True)
+
+
+async def _read(
+    url: str, catalog_path: Path, since: date, until: date, today: date
+) -> tuple[list[QualityRow], Timeliness]:
+    catalog = load_catalog(catalog_path)
+    engine = make_engine(url)
+    try:
+        store = CollectedStore(engine)
+        rows = quality(catalog, await store.quality())
+        timed = timeliness(
+            catalog, await store.timed_items(since, until), await store.missing(since, until), since, until, today
+        )
+        return rows, timed
+    finally:
+        await engine.dispose()
+
+
+def _table(rows: list[QualityRow], timed: Timeliness) -> None:
+    lags = {(r.department, r.record_type): r for r in timed.rows}
+    table = Table(title="归集质量 collection quality", title_justify="left")
+    for column in (
+        "department",
+        "record type",
+        "rows",
+        "accepted",
+        "unchanged",
+        "refused",
+        "refused by reason",
+        "corrections",
+        "withdrawals",
+        "optional fields filled",
+        "personal data in free text",
+        "on time / late",
+        "median lag",
+        "missing",
+    ):
+        table.add_column(column)
+    for row in rows:
+        lag = lags.get((row.department, row.record_type))
+        table.add_row(
+            row.department,
+            row.record_type,
+            str(row.rows),
+            str(row.accepted),
+            str(row.unchanged),
+            str(row.refused),
+            ", ".join(f"{code} {n}" for code, n in row.refused_by_reason) or "-",
+            str(row.corrections),
+            str(row.withdrawals),
+            ", ".join(f"{f} {share:.0%}" for f, share in row.completeness) or "-",
+            ", ".join(f"{kind} {n}" for kind, n in row.personal_data) or "-",
+            f"{lag.on_time} / {lag.late}" if lag else "-",
+            f"{lag.median_lag:g} working days" if lag and lag.median_lag is not None else "-",
+            f"{lag.missing} ({lag.missing_overdue} overdue)" if lag else "-",
+        )
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Answers nothing; adds the `quality` command group (`report`) to `app`."""
+    group = typer.Typer(help="The quality of what departments submit.", no_args_is_help=True)
+    app.add_typer(group, name="quality")
+
+    @group.command("report")
+    def report(
+        config: ConfigFile = None,
+        database_url: Annotated[
+            str | None,
+            typer.Option("--database-url", help="the collected source (default: its setting, else the hub's)"),
+        ] = None,
+        since: Annotated[
+            str | None, typer.Option("--since", help="decisions from (YYYY-MM-DD; default: a year ago)")
+        ] = None,
+        until: Annotated[
+            str | None, typer.Option("--until", help="decisions up to (YYYY-MM-DD; default: today)")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    ) -> None:
+        """Prints, per department and record type: rows submitted, accepted, refused by reason, corrections,
+        completeness of optional fields, personal data found in free text, and 双公示 timeliness."""
+        try:
+            settings = load_settings(config)
+            collected = settings.sources.get("collected")
+            url = database_url or (collected.url if collected is not None else settings.database_url)
+            today = date.today()
+            try:
+                end = date.fromisoformat(until) if until else today
+                start = date.fromisoformat(since) if since else end - timedelta(days=365)
+            except ValueError:
+                raise ConfigError("--since and --until are dates", fix="write them as YYYY-MM-DD") from None
+            rows, timed = asyncio.run(_read(url, settings.catalog_path, start, end, today))
+        except HubError as error:
+            fail(error)
+        except Exception as exc:  # a driver error: an unreachable or unmigrated database
+            fail(
+                ConfigError(
+                    f"cannot read the collected source: {type(exc).__name__}",
+                    place="--database-url",
+                    fix="check the URL, and run `credit-hub migrate` first",
+                )
+            )
+        if as_json:
+            body: dict[str, Any] = {
+                "quality": [asdict(row) for row in rows],
+                "timeliness": [asdict(row) for row in timed.rows],
+                "since": timed.since.isoformat(),
+                "until": timed.until.isoformat(),
+            }
+            typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+            return
+        if not rows:
+            typer.echo("nothing was submitted yet")
+            return
+        _table(rows, timed)
