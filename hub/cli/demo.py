@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -45,6 +46,7 @@ def demo(
         federation_demo(port, data_dir, subjects, seed, serve)
         return
     from hub.cli.demo_decisions import decide_demo_cases
+    from hub.demo.collection import submit_demo_month
     from hub.demo.setup import build_demo, demo_tokens
 
     data_dir = data_dir.resolve()
@@ -65,6 +67,7 @@ def demo(
                 )
             )
         asyncio.run(decide_demo_cases(built.settings, seed, subjects))
+        asyncio.run(submit_demo_month(built.settings, seed, subjects, date.today()))
         tokens = asyncio.run(demo_tokens(built, SHOWN_TOKENS))
     except HubError as error:
         fail(error)

@@ -42,44 +42,47 @@ async def _read(
 
 
 def _table(rows: list[QualityRow], timed: Timeliness) -> None:
-    lags = {(r.department, r.record_type): r for r in timed.rows}
-    table = Table(title="归集质量 collection quality", title_justify="left")
-    for column in (
-        "department",
-        "record type",
-        "rows",
-        "accepted",
-        "unchanged",
-        "refused",
-        "refused by reason",
-        "corrections",
-        "withdrawals",
-        "optional fields filled",
-        "personal data in free text",
-        "on time / late",
-        "median lag",
-        "missing",
-    ):
-        table.add_column(column)
+    submitted = Table(title="归集质量 collection quality", title_justify="left")
+    for column in ("department", "type", "rows", "accepted", "unchanged", "refused", "corrected", "withdrawn"):
+        submitted.add_column(column, overflow="fold")
+    found = Table(title="退回原因、字段完整度与个人信息 refusals, completeness, personal data", title_justify="left")
+    for column in ("department", "type", "refused by reason", "optional fields filled", "personal data in free text"):
+        found.add_column(column, overflow="fold")
+    timely = Table(title=f"双公示及时性 timeliness ({timed.since} - {timed.until})", title_justify="left")
+    for column in ("department", "type", "items", "on time", "late", "median lag", "longest", "missing (overdue)"):
+        timely.add_column(column, overflow="fold")
     for row in rows:
-        lag = lags.get((row.department, row.record_type))
-        table.add_row(
+        kind = row.record_type
+        submitted.add_row(
             row.department,
-            row.record_type,
+            kind,
             str(row.rows),
             str(row.accepted),
             str(row.unchanged),
             str(row.refused),
-            ", ".join(f"{code} {n}" for code, n in row.refused_by_reason) or "-",
             str(row.corrections),
             str(row.withdrawals),
-            ", ".join(f"{f} {share:.0%}" for f, share in row.completeness) or "-",
-            ", ".join(f"{kind} {n}" for kind, n in row.personal_data) or "-",
-            f"{lag.on_time} / {lag.late}" if lag else "-",
-            f"{lag.median_lag:g} working days" if lag and lag.median_lag is not None else "-",
-            f"{lag.missing} ({lag.missing_overdue} overdue)" if lag else "-",
         )
-    out.print(table)
+        found.add_row(
+            row.department,
+            kind,
+            ", ".join(f"{code} {n}" for code, n in row.refused_by_reason) or "-",
+            ", ".join(f"{f} {share:.0%}" for f, share in row.completeness) or "-",
+            ", ".join(f"{kind_} {n}" for kind_, n in row.personal_data) or "-",
+        )
+    for lag in timed.rows:
+        timely.add_row(
+            lag.department,
+            lag.record_type,
+            str(lag.items),
+            str(lag.on_time),
+            str(lag.late),
+            "-" if lag.median_lag is None else f"{lag.median_lag:g}",
+            "-" if lag.max_lag is None else str(lag.max_lag),
+            f"{lag.missing} ({lag.missing_overdue})",
+        )
+    for table in (submitted, found, timely):
+        out.print(table)
 
 
 def register(app: typer.Typer) -> None:

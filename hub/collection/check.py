@@ -230,6 +230,19 @@ class RowChecker:
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         return CheckedRow(line, key, subject, payload, decided, action, reason, digest)
 
+    def identify(self, raw: RawRow) -> tuple[str, date | None] | None:
+        """Answers the item key and decision date of a refused row when its key fields are usable (so that a
+        decision refused and never sent again counts as missing its publication), else None."""
+        values: list[str] = []
+        for name in self.collection.key:
+            spec, text = self.collection.fields[name], (raw.values.get(name) or "").strip()
+            value = self._value(raw.line, spec, text, []) if text else None
+            if value is None:
+                return None
+            values.append(value)
+        decided = parse_date(raw.values.get(self.collection.decided_on) or "")
+        return item_key(self.record_type.name, values), decided if decided and decided <= self.today else None
+
     def _subject(self, line: int, text: str | None, found: list[Refusal]) -> str | None:
         if not (text or "").strip():
             found.append(

@@ -45,6 +45,7 @@ MAX_ROWS = 100_000
 CHUNK_ROWS = 2_000
 YIELD_ROWS = 250
 MAX_LISTED = 10_000  # refusals listed in one answer; the count is always whole
+RefusedRow = tuple[list[Refusal], tuple[str, date | None] | None]  # a row's refusals, and its item when known
 Detect = Callable[[Sequence[str]], list[tuple[str, ...]]]
 
 
@@ -143,7 +144,7 @@ class CollectionService:
         await self.store.open_submission(submission, now)
         result = SubmissionResult(submission.id, record_type)
         self.active += 1
-        chunk: list[CheckedRow | list[Refusal]] = []
+        chunk: list[CheckedRow | RefusedRow] = []
         landing: asyncio.Task[None] | None = None  # the previous chunk lands while this one is checked
         try:
             async for raw in rows:
@@ -151,7 +152,8 @@ class CollectionService:
                     self._refuse(result, [_too_many(raw.line)])
                     break
                 result.rows += 1
-                chunk.append(checker.check(raw))
+                checked = checker.check(raw)
+                chunk.append(checked if isinstance(checked, CheckedRow) else (checked, checker.identify(raw)))
                 if len(chunk) % YIELD_ROWS == 0:
                     await asyncio.sleep(0)  # checking is CPU work: let queries and the landing chunk run
                 if len(chunk) >= CHUNK_ROWS:
@@ -172,7 +174,7 @@ class CollectionService:
         return result
 
     async def _land(
-        self, submission: Submission, chunk: list[CheckedRow | list[Refusal]], result: SubmissionResult, keep: bool
+        self, submission: Submission, chunk: list[CheckedRow | RefusedRow], result: SubmissionResult, keep: bool
     ) -> None:
         checked = [row for row in chunk if isinstance(row, CheckedRow)]
         refused_rows = [row for row in chunk if not isinstance(row, CheckedRow)]
@@ -180,7 +182,7 @@ class CollectionService:
         plan, outcome = await self._land_once(submission, keys, checked, refused_rows)
         result.accepted += len(plan.writes)
         result.unchanged += plan.unchanged
-        self._refuse(result, [r for refusals in refused_rows for r in refusals])
+        self._refuse(result, [r for refusals, _ in refused_rows for r in refusals])
         self._refuse(result, outcome)
         if keep:
             result.items.extend(self.item_id(submission.record_type, w.item_key) for w in plan.writes)
@@ -191,7 +193,7 @@ class CollectionService:
             )
 
     async def _land_once(
-        self, submission: Submission, keys: list[str], checked: list[CheckedRow], refused: list[list[Refusal]]
+        self, submission: Submission, keys: list[str], checked: list[CheckedRow], refused: list[RefusedRow]
     ) -> tuple[ChunkPlan, list[Refusal]]:
         """Answers the landed chunk's plan and the rows its items' states refused; decided again on a conflict."""
         for attempt in range(3):
@@ -220,7 +222,7 @@ class CollectionService:
         self,
         states: dict[str, ItemState],
         checked: list[CheckedRow],
-        refused: list[list[Refusal]],
+        refused: list[RefusedRow],
         outcome: list[Refusal],
     ) -> ChunkPlan:
         plan = ChunkPlan(rows=len(checked) + len(refused))
@@ -258,9 +260,10 @@ class CollectionService:
             )
             plan.writes.append(write)
             current[row.item_key] = ItemState(row.item_key, status, write.version, write.content_hash, received, lag)
-        for refusals in refused:
+        for refusals, identity in refused:
             first = refusals[0]
-            plan.refusals.append(RefusalWrite(first.row, first.field, first.code.value))
+            key, decided = identity if identity else (None, None)
+            plan.refusals.append(RefusalWrite(first.row, first.field, first.code.value, key, decided))
         return plan
 
     async def history(self, item_id: str, departments: frozenset[str] | None) -> list[VersionRow]:

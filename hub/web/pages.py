@@ -12,6 +12,7 @@ from hub.web.console import Console
 from hub.web.portal import Portal
 from hub.web.render import STATIC, templates
 from hub.web.sessions import Revocations
+from hub.web.timeliness import timeliness_routes
 
 
 def page_routes(settings: Settings, revocations: Revocations | None = None) -> list[BaseRoute]:
@@ -20,8 +21,10 @@ def page_routes(settings: Settings, revocations: Revocations | None = None) -> l
     catalog = load_catalog(settings.catalog_path)
     policies = load_policies(settings.policies_dir, catalog)
     titles = {key: policy.title for key, policy in policies.departments.items() if policy.title}
+    console = Console(settings, jinja, revocations, titles)
     return [
         *Portal(settings, jinja, revocations).routes(),
-        *Console(settings, jinja, revocations, titles).routes(),
+        *console.routes(),
+        *timeliness_routes(console),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
     ]
