@@ -42,6 +42,7 @@ def test_the_officer_sees_timeliness_per_department_with_a_chart_per_month(page:
     screenshot(page, "timeliness")
 
 
-def test_a_department_without_audit_read_sees_no_console(page: Any, submitted: Any) -> None:
+def test_signed_out_the_page_sends_the_officer_to_sign_in(page: Any, submitted: Any) -> None:
     page.goto(f"{submitted.base_url}/console/timeliness")
-    assert page.get_by_label("客户端 ID").is_visible(), "signed out: the sign-in form"
+    page.wait_for_url(f"{submitted.base_url}/console")
+    assert page.get_by_role("button", name="登录").is_visible(), "signed out: the sign-in form"
