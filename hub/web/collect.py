@@ -9,6 +9,7 @@ event type (its receipt in `X-Hub-Audit-Event-Id` and `auditEventId`).
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,6 +28,7 @@ from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.services import Services
 
+log = logging.getLogger(__name__)
 Authenticate = Callable[[str | None], Awaitable[Principal]]
 _STATUS = {
     ErrorCode.UNAUTHENTICATED: 401,
@@ -154,6 +156,14 @@ def records_route(authenticate: Authenticate, services: Callable[[], Services], 
                 with contextlib.suppress(HubError):  # refused anyway: the receipt of a refusal is best effort
                     await current.audit.record(event)
             return _refusal(error)
+        except Exception as exc:  # the collected source failed under the file (a driver error): no traceback out
+            log.warning("a submission failed: %s", type(exc).__name__)
+            failed = HubError(
+                ErrorCode.SOURCE_UNAVAILABLE,
+                "the collected source did not answer; the rows that landed before stay landed",
+                fix="submit the same file again: it is idempotent",
+            )
+            return _refusal(failed)
         outcome, codes = outcome_of(result)
         basis = collection.legal_basis
         event = submission_event(

@@ -134,7 +134,9 @@ def test_kill_9_during_a_file_loses_no_accepted_row_and_duplicates_none(
         assert history == landed, "every landed item has exactly its one version: no chunk landed in part"
         served = _serve(env, port)
         headers["Authorization"] = f"Bearer {token()}"
-        again = httpx.post(f"{base}/records/licence", content=path.read_bytes(), headers=headers, timeout=300).json()
+        answer = httpx.post(f"{base}/records/licence", content=path.read_bytes(), headers=headers, timeout=300)
+        assert answer.status_code == 200, answer.text
+        again = answer.json()
         assert again["refused"] == []
         assert (again["accepted"], again["unchanged"]) == (ROWS - landed, landed)
         assert (_count_all(hub_url), _versions_all(hub_url)) == (ROWS, ROWS)
