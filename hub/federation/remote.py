@@ -18,7 +18,7 @@ from hub.errors import ErrorCode
 from hub.federation.adapter import Row
 from hub.federation.caller import Caller, RemoteReceipt, current_caller
 from hub.federation.hub_mapping import HubSourceMap
-from hub.federation.remote_query import AnswerReader, document
+from hub.federation.remote_query import AnswerReader, Part, alias, batch
 from hub.identity.federation import (
     ACCESS_TOKEN_TYPE,
     CALLER_TOKEN_TYPE,
@@ -71,6 +71,8 @@ class HubSource:
         self._clock = clock
         self._client: httpx.AsyncClient | None = None
         self._tokens: dict[tuple[Any, ...], tuple[str, float]] = {}
+        # reads of one request waiting for their shared round trip, by (event, purpose, consents)
+        self._pending: dict[tuple[Any, ...], list[tuple[Part, asyncio.Future[dict[str, list[Row]]]]]] = {}
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -98,35 +100,64 @@ class HubSource:
     async def fetch(
         self, codes: Sequence[str], needs: Mapping[str, frozenset[str]], deadline: float | None = None
     ) -> dict[str, list[Row]]:
-        """Answers the other hub's rows for `codes`, per record type; raises when it gives no usable answer."""
+        """Answers the other hub's rows for `codes`, per record type; raises when it gives no usable answer.
+
+        The reads of one request that start together (its subject kinds, aliases) share one round trip: each
+        joins the batch of its request, which is sent once they have all joined.
+        """
         caller = current_caller()
         if caller is None:
             raise RemoteHubError("no caller to ask the other hub for")
+        key = (caller.event_id, caller.purpose, caller.consent_ids)
+        loop = asyncio.get_running_loop()
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = self._pending[key] = []
+            loop.call_soon(lambda: loop.create_task(self._send(key, caller)))
+        done: asyncio.Future[dict[str, list[Row]]] = loop.create_future()
+        pending.append((Part(tuple(codes), needs), done))
+        return await done
+
+    async def _send(self, key: tuple[Any, ...], caller: Caller) -> None:
+        """Answers nothing; asks the other hub for every part of a batch in one request and settles each part."""
+        batch_parts = self._pending.pop(key, [])
+        try:
+            answers = await self._ask([part for part, _ in batch_parts], caller)
+        except Exception as exc:  # every part fails alike: the source is unavailable for this request
+            for _, done in batch_parts:
+                if not done.done():
+                    done.set_exception(exc)
+            return
+        for (_, done), rows in zip(batch_parts, answers, strict=True):
+            if not done.done():  # a part whose read timed out is cancelled already
+                done.set_result(rows)
+
+    async def _ask(self, parts: list[Part], caller: Caller) -> list[dict[str, list[Row]]]:
         token = await self._token(caller)
-        many = len(codes) > 1
-        variables: dict[str, Any] = {"purpose": caller.purpose or ""}
-        variables.update({"codes": list(codes)} if many else {"code": codes[0]})
+        query, variables = batch(parts, caller.purpose or "")
         headers = {"Authorization": f"Bearer {token}", UPSTREAM_EVENT_HEADER: caller.event_id}
         if caller.operator:
             headers["X-Hub-Operator"] = caller.operator
-        response = await self.client.post(
-            "/graphql", json={"query": document(needs, many), "variables": variables}, headers=headers
-        )
+        response = await self.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
         if response.status_code != 200:
             if response.status_code == 401:
                 self._tokens.clear()
             raise self._refused(f"the hub answered HTTP {response.status_code}")
-        reader = AnswerReader(self.name, self.mapping.title, needs, codes)
-        answer = reader.read(response.json())
-        if answer.receipt is None:  # no disclosure without a receipt, at the other end too
-            raise self._refused("the hub gave no receipt")
-        caller.receipts.append(RemoteReceipt(self.name, answer.receipt))
-        refusal = answer.refusal
-        if refusal is not None:
-            if refusal.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.AUDIT_UNAVAILABLE):
-                raise self._refused(f"the hub refused: {refusal.code.value}")
-            answer.rows = {rt: [reader.sentinel(code, refusal) for code in codes] for rt in needs}
-        return answer.rows
+        body = response.json()
+        found: list[dict[str, list[Row]]] = []
+        for index, part in enumerate(parts):
+            reader = AnswerReader(self.name, self.mapping.title, part.needs, part.codes)
+            answer = reader.read(body, alias(index) if len(parts) > 1 else None)
+            if answer.receipt is None:  # no disclosure without a receipt, at the other end too
+                raise self._refused("the hub gave no receipt")
+            refusal = answer.refusal
+            if refusal is not None:
+                if refusal.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.AUDIT_UNAVAILABLE):
+                    raise self._refused(f"the hub refused: {refusal.code.value}")
+                answer.rows = {rt: [reader.sentinel(code, refusal) for code in part.codes] for rt in part.needs}
+            found.append(answer.rows)
+        caller.receipts.append(RemoteReceipt(self.name, str(body["extensions"]["audit"]["eventId"])))
+        return found
 
     async def ping(self) -> None:
         """Answers nothing; raises when the other hub does not say it is alive."""

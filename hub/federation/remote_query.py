@@ -66,6 +66,46 @@ def document(needs: Mapping[str, frozenset[str]], many: bool) -> str:
     return f"query Federated($code: ID!, $purpose: Purpose!) {{ subject(code: $code, purpose: $purpose) {{ {selection(needs)} }} }}"  # noqa: E501
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One read's share of a request to another hub: its codes and the fields it needs."""
+
+    codes: tuple[str, ...]
+    needs: Mapping[str, frozenset[str]]
+
+    @property
+    def many(self) -> bool:
+        """Answers whether the part asks `subjects` (several codes) rather than `subject`."""
+        return len(self.codes) > 1
+
+
+def alias(index: int) -> str:
+    """Answers the root field alias of the part at `index` in a request of several parts."""
+    return f"p{index}"
+
+
+def batch(parts: Sequence[Part], purpose: str) -> tuple[str, dict[str, Any]]:
+    """Answers one document and its variables for every part: the plain document for one part, otherwise one
+    aliased root field per part (`p0`, `p1`, ...), so that the reads of one request cost one round trip."""
+    if len(parts) == 1:
+        [part] = parts
+        codes: dict[str, Any] = {"codes": list(part.codes)} if part.many else {"code": part.codes[0]}
+        return document(part.needs, part.many), {"purpose": purpose, **codes}
+    declared, fields = ["$purpose: Purpose!"], []
+    variables: dict[str, Any] = {"purpose": purpose}
+    for index, part in enumerate(parts):
+        name = f"c{index}"
+        if part.many:
+            declared.append(f"${name}: [ID!]!")
+            fields.append(f"{alias(index)}: subjects(codes: ${name}, purpose: $purpose) {{ {selection(part.needs)} }}")
+            variables[name] = list(part.codes)
+        else:
+            declared.append(f"${name}: ID!")
+            fields.append(f"{alias(index)}: subject(code: ${name}, purpose: $purpose) {{ {selection(part.needs)} }}")
+            variables[name] = part.codes[0]
+    return f"query Federated({', '.join(declared)}) {{ {' '.join(fields)} }}", variables
+
+
 def _typed(name: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -109,13 +149,17 @@ class AnswerReader:
         """Answers a refusal by the other hub, saying which hub refused."""
         return Refusal(code, f"{message} (decided at {self.title})")
 
-    def read(self, body: Mapping[str, Any]) -> Answer:
-        """Answers the rows of every subject answered, with the other hub's denials in place of values."""
+    def read(self, body: Mapping[str, Any], root: str | None = None) -> Answer:
+        """Answers the rows of every subject answered, with the other hub's denials in place of values; `root`: the
+        alias of this reader's part in a request of several."""
         answer = Answer()
         data = body.get("data") or {}
         audit = (body.get("extensions") or {}).get("audit") or {}
         answer.receipt = str(audit["eventId"]) if isinstance(audit, dict) and audit.get("eventId") else None
-        subjects: list[Any] = data["subjects"] if "subjects" in data else [data.get("subject")]
+        many = len(self.codes) > 1
+        field_name = root or ("subjects" if many else "subject")
+        found = data.get(field_name)
+        subjects: list[Any] = (found or []) if many else [found]
         for record_type in self.needs:
             answer.rows[record_type] = []
         items: dict[ItemKey, Row] = {}
@@ -136,6 +180,11 @@ class AnswerReader:
                     items[(index, key, position)] = row
                     answer.rows[record_type].append(row)
         for error in body.get("errors") or []:
+            path = list(error.get("path") or [])
+            if path and path[0] != field_name:
+                continue  # another part's
+            if path:
+                error = {**error, "path": ["subjects" if many else "subject", *path[1:]]}
             self._place(error, answer, registration, items)
         return answer
 

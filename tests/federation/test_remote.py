@@ -125,6 +125,22 @@ def test_the_three_registers_link_up(federation: Federation) -> None:
         assert node["clientId"] == federation.demo.province.settings.sources[city].client_id
 
 
+def test_one_request_per_city_for_a_query_of_several_kinds_of_subject(federation: Federation) -> None:
+    """An enterprise and a person need two plans; each city still gets one request, so registers one event."""
+    samples = federation.demo.samples
+    query = """query($c: [ID!]!) { subjects(codes: $c, purpose: ADMINISTRATIVE_APPROVAL) {
+      code name penalties { decisionNumber } } }"""
+    body = _data(
+        federation.graphql("province", "approval-bureau", query, {"c": [samples["enterprise"], samples["person"]]})
+    )
+    assert body["data"]["subjects"][0]["name"]
+    event_id = body["extensions"]["audit"]["eventId"]
+    province = _data(federation.graphql("province", "privacy-office", EVENT, {"id": event_id}))
+    [edge] = province["data"]["auditEvents"]["edges"]
+    hubs = sorted(r["hub"] for r in edge["node"]["remoteReceipts"])
+    assert hubs == ["datong", "taiyuan"], "one receipt, so one request, per city"
+
+
 def _grant(federation: Federation, hub: str, code: str) -> None:
     grantee = federation.province.clients["approval-bureau"]["org"]
     expires = (datetime.now(UTC) + timedelta(days=30)).isoformat()

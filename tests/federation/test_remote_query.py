@@ -8,7 +8,18 @@ from typing import Any
 
 from hub.errors import ErrorCode
 from hub.federation.adapter import ITEM, SOURCE, SUBJECT
-from hub.federation.remote_query import PERIODS_APPLIED, WITHHELD, AnswerReader, Refusal, camel, document, selection
+from hub.federation.remote_query import (
+    PERIODS_APPLIED,
+    WITHHELD,
+    AnswerReader,
+    Part,
+    Refusal,
+    alias,
+    batch,
+    camel,
+    document,
+    selection,
+)
 
 NEEDS = {
     "registration": frozenset({"name", "phone", "legal_representative.id_number"}),
@@ -95,3 +106,34 @@ def test_a_subject_not_on_record_there_is_no_row_and_an_unknown_code_is_unavaila
     whole = _reader().read({"data": None, "errors": [{"message": "no", "extensions": {"code": "SOMETHING"}}]})
     assert whole.refusal is not None
     assert whole.refusal.code is ErrorCode.SOURCE_UNAVAILABLE
+
+
+def test_the_reads_of_one_request_share_one_document_each_under_its_alias() -> None:
+    person = ("140122196107176295",)
+    parts = [Part(tuple(CODES), NEEDS), Part(person, {"representation": frozenset({"enterprise_code"})})]
+    text, variables = batch(parts, "ADMINISTRATIVE_APPROVAL")
+    assert text.count("query Federated") == 1
+    assert "p0: subjects(codes: $c0, purpose: $purpose)" in text
+    assert "p1: subject(code: $c1, purpose: $purpose) { code representedEnterprises { id enterpriseCode } }" in text
+    assert variables == {"purpose": "ADMINISTRATIVE_APPROVAL", "c0": CODES, "c1": person[0]}
+    single, plain = batch(parts[:1], "SUPERVISION")
+    assert single == document(NEEDS, many=True)
+    assert plain == {"purpose": "SUPERVISION", "codes": CODES}
+
+
+def test_each_part_reads_its_own_alias_and_errors() -> None:
+    person = "140122196107176295"
+    body = {
+        "data": {"p0": [_subject(CODES[0]), None], "p1": None},
+        "errors": [
+            {"message": "denied", "path": ["p0", 0, "phone"], "extensions": {"code": "FIELD_DENIED"}},
+            {"message": "consent", "path": ["p1"], "extensions": {"code": "CONSENT_REQUIRED"}},
+        ],
+        "extensions": {"audit": {"eventId": "e-2"}},
+    }
+    first = _reader().read(body, alias(0))
+    assert isinstance(first.rows["registration"][0]["phone"], Refusal)
+    assert first.refusal is None
+    second = AnswerReader("taiyuan", "太原市 hub", {"representation": frozenset({"enterprise_code"})}, [person])
+    [refused] = second.read(body, alias(1)).rows["representation"]
+    assert refused[WITHHELD].code is ErrorCode.CONSENT_REQUIRED
