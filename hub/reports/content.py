@@ -108,6 +108,11 @@ TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         ("履约期限", "deadline"), ("核查结果", "verification_result"), ("核查日期", "verified_on"))),
 )  # fmt: skip
 NUMERALS = "一二三四五六七八九十"
+PURPOSES = {
+    "ADMINISTRATIVE_APPROVAL": "行政审批", "SUPERVISION": "事中事后监管", "LAW_ENFORCEMENT": "执法",
+    "CREDIT_LENDING": "信贷审批", "POST_LOAN_MONITORING": "贷后管理", "PUBLIC_DISCLOSURE": "社会公众查询",
+    "SELF_ACCESS": "本人查询", "AUDIT_REVIEW": "审计复核",
+}  # fmt: skip
 
 
 def _cell(name: str, value: object) -> str:
@@ -197,7 +202,7 @@ def register(entry: Register, edition: Edition) -> Section:
             ("查询机构", text(entry.organisation)),
             ("查询部门", text(entry.department)),
             ("经办人", text(entry.operator)),
-            ("查询目的", entry.purpose),
+            ("查询目的", f"{PURPOSES.get(entry.purpose, entry.purpose)}（{entry.purpose}）"),
             ("报告版本", EDITION_TITLES[edition]),
         ),
     )

@@ -27,6 +27,7 @@ FONT_FILES = (
 )
 FONT = "CreditHubCJK"
 _WIDTH = A4[0] - 36 * mm
+LONG_COLUMNS = frozenset({"处罚内容", "许可内容", "承诺内容", "列入原因", "生效法律文书确定的义务", "指标"})
 SIGNED_NOTE = "本报告经平台数字签名；扫描右侧二维码或运行 credit-hub report verify 核验真伪与完整性。"
 
 
@@ -62,6 +63,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceBefore=5 * mm,
             spaceAfter=2 * mm,
             textColor=colors.HexColor("#8a1c1c"),
+            keepWithNext=1,
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=11),
         "head": ParagraphStyle("head", parent=base, fontSize=8, leading=11, textColor=colors.white),
@@ -95,7 +97,9 @@ def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowab
     if section.headers:
         head = [_para(h, styles["head"]) for h in section.headers]
         body = [[_para(value, styles["cell"]) for value in row] for row in section.rows]
-        items = Table([head, *body], colWidths=[_WIDTH / len(head)] * len(head), style=grid, repeatRows=1)
+        weights = [3 if h in LONG_COLUMNS else 1 for h in section.headers]
+        widths = [_WIDTH * w / sum(weights) for w in weights]
+        items = Table([head, *body], colWidths=widths, style=grid, repeatRows=1)
         items.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#8a1c1c"))]))
         out += [Spacer(1, 2 * mm), items] if section.pairs else [items]
     if section.note:

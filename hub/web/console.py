@@ -82,6 +82,7 @@ class Console:
             Route("/console/anomalies/{anomaly_id}", self.anomaly, methods=["GET"]),
             Route("/console/anomalies/{anomaly_id}/review", self.review, methods=["POST"]),
             Route("/console/export.csv", _Export(self), methods=["GET"]),
+            Route("/console/reports", self.report, methods=["GET"]),
         ]
 
     async def _sign_in_page(
@@ -222,6 +223,25 @@ class Console:
             return await self._sign_in_page(request, fresh)
         session.filters = filters
         return self.render.redirect(request, session, "#register")
+
+    async def report(self, request: Request) -> Response:
+        """Answers the look-up of a credit report number: its edition, issue, department, register entry and hash."""
+        session = await self.cookies.load(request)
+        if not session.signed_in or session.token is None:
+            return await self._sign_in_page(request, session)
+        number = (request.query_params.get("number") or "").strip()[:32]
+        found = None
+        if number:
+            answer = await Gateway(request).graphql(
+                session.token, ops.REPORT_VERIFICATION, {"number": number}, operator=session.operator
+            )
+            if answer.status == 401:
+                return self._expired(request)
+            found = answer.part("reportVerification")
+        status = 404 if number and found is None else 200
+        return self.render.page(
+            request, session, "console_report.html", "console_report", status, number=number, report=found
+        )
 
     async def anomaly(self, request: Request) -> Response:
         """Answers one anomaly with its events and its review, read in one registered operation."""

@@ -40,6 +40,11 @@ mutation ConsoleReviewAnomaly($input: ReviewAnomalyInput!) {
 }"""
 
 
+REPORT_VERIFICATION = """
+query ConsoleReport($number: String!) { reportVerification(number: $number) {
+  number edition issuedAt sha256 department eventId } }"""
+
+
 FIND_GRANTEE = """
 query PortalFindGrantee($search: String!) { consentGrantees(search: $search, first: 20) { code name } }"""
 

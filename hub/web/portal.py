@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
+from starlette.types import Receive, Scope, Send
 
 from hub.catalog.load import load_catalog
 from hub.config import Settings
@@ -80,6 +83,7 @@ class Portal:
             Route("/portal/consents/revoke", self._post(self._revoke), methods=["POST"]),
             Route("/portal/objections", self._post(self._object), methods=["POST"]),
             Route("/portal/repairs", self._post(self._repair), methods=["POST"]),
+            Route("/portal/report.pdf", _OwnReport(self), methods=["GET"]),
         ]
 
     def _sign_in_page(
@@ -366,3 +370,33 @@ def _why(answer: Answer, name: str, t: Translator) -> str:
         if not path or path[0] == name:
             return t("unavailable") + t.error((error.get("extensions") or {}).get("code"), error.get("message"))
     return t("unavailable") + (t.error(answer.codes[0]) if answer.codes else f"HTTP {answer.status}")
+
+
+class _OwnReport:
+    """GET /portal/report.pdf: the signed-in subject's own credit report (本人版), from `/reports/{code}.pdf`.
+
+    The code never appears in the browser's URL: it is the subject of the session's own token.
+    """
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        session = await self.portal.cookies.load(request)
+        code = token_subject(session.token) if session.signed_in else None
+        if code is None:
+            await self.portal.render.redirect(request, session)(scope, receive, send)
+            return
+        path = f"/reports/{code}.pdf"
+        await Gateway(request).forward(scope, receive, send, path, {"purpose": "SELF_ACCESS"}, session.token or "")
+
+
+def token_subject(token: str | None) -> str | None:
+    """Answers the subject (`sub`) a session's own token names; the hub verifies the token when it is used."""
+    try:
+        claims = json.loads(base64.urlsafe_b64decode((token or "").split(".")[1] + "=="))
+        code = parse_subject_code(str(claims["sub"])).value
+    except (IndexError, ValueError, KeyError, TypeError, HubError):
+        return None
+    return code

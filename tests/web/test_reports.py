@@ -6,8 +6,10 @@ import hashlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -22,6 +24,8 @@ from hub.policy.load import load_policies
 from hub.policy.purposes import Purpose
 from hub.reports.content import TABLES
 from tests.support.server import SEED, HubFixture
+from tests.web.test_console import sign_in as console_sign_in
+from tests.web.test_portal import sign_in
 
 POLICIES = load_policies(resource_dir("policies"), load_catalog(resource_dir("schema") / "catalog.yaml"))
 RECORD_TYPES = {
@@ -184,3 +188,37 @@ def test_refusals_come_back_as_json_with_their_status(hub: HubFixture) -> None:
     assert "WWW-Authenticate" in anonymous.headers
     bad = _download(hub, "bank", "91140100MA0L12345X", "CREDIT_LENDING")
     assert bad.status_code == 400
+
+
+@pytest.mark.browser
+def test_a_signed_in_enterprise_downloads_its_own_report_from_the_portal(
+    page: Any, web_hub: Any, tmp_path: Path
+) -> None:
+    code = web_hub.samples["enterprise"]
+    sign_in(page, web_hub, code)
+    link = page.get_by_role("link", name="下载我的信用报告")
+    assert link.get_attribute("href") == "/portal/report.pdf", "no code in the URL"
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "mine.pdf"
+    download.value.save_as(saved)
+    text = _text(saved.read_bytes())
+    assert "本人版" in text
+    assert code in text
+    assert _verify(saved, web_hub)[0] == 0
+
+
+@pytest.mark.browser
+def test_an_officer_looks_a_report_number_up_on_the_console(page: Any, web_hub: Any) -> None:
+    response = _download(web_hub, "approval-bureau", web_hub.samples["enterprise"], "ADMINISTRATIVE_APPROVAL")
+    number, event_id = response.headers["X-Hub-Report-Number"], response.headers["X-Hub-Audit-Event-Id"]
+    console_sign_in(page, web_hub)
+    page.get_by_role("link", name="信用报告核验").click()
+    page.get_by_label("报告编号").fill(number)
+    page.get_by_role("button", name="查询").click()
+    facts = page.locator("dl.facts").inner_text()
+    assert event_id in facts
+    assert "approval-bureau" in facts
+    page.get_by_label("报告编号").fill("CR20260101FFFFFFFFFF")
+    page.get_by_role("button", name="查询").click()
+    assert "未出具" in page.get_by_role("alert").inner_text()
