@@ -32,6 +32,8 @@ RECORD_TYPES: dict[str, Pair] = {
     "court_dishonesty": ("失信被执行人", "dishonest judgment debtors"),
     "tax_credit": ("纳税信用", "taxpayer credit"),
     "report": ("失信举报", "whistle-blower reports"),
+    "commitment": ("信用承诺", "credit commitments"),
+    "evaluation": ("综合评价", "comprehensive evaluation"),
 }
 
 FIELDS: dict[str, Pair] = {
@@ -78,7 +80,18 @@ FIELDS: dict[str, Pair] = {
     "topic": ("举报内容", "topic"),
     "reporter_name": ("举报人姓名", "reporter's name"),
     "reporter_phone": ("举报人电话", "reporter's phone"),
+    "matter": ("承诺事项", "matter"),
+    "committed_on": ("承诺日期", "committed on"),
+    "deadline": ("履约期限", "deadline"),
+    "verification_result": ("核查结果", "verification result"),
+    "verified_on": ("核查日期", "verified on"),
+    "evaluated_on": ("评价日期", "evaluated on"),
+    "model_version": ("模型版本", "model version"),
+    "score": ("得分", "score"),
+    "explanation": ("指标得分", "indicator contributions"),
 }
+# A field whose meaning differs by record type (the department a commitment was made to, not a listing's).
+QUALIFIED_FIELDS: dict[str, Pair] = {"commitment.department": ("受理部门", "department committed to")}
 
 LISTS: dict[str, Pair] = {
     "RED": ("红名单", "red list"),
@@ -211,7 +224,7 @@ def field_label(path: str, lang: str) -> str:
     record_type, _, name = path.partition(".")
     index = 0 if lang == "zh" else 1
     kind = RECORD_TYPES.get(record_type)
-    own = FIELDS.get(name)
+    own = QUALIFIED_FIELDS.get(path) or FIELDS.get(name)
     if kind is None or not name:
         return path
     return f"{kind[index]}·{own[index] if own else name}"
