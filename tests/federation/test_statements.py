@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from hub.catalog.load import load_catalog
+from hub.config import resource_dir
 from hub.demo.facts import SOURCES
 from hub.demo.generator import Organisation, subject_facts
+from hub.federation.adapter import SqlSource
+from hub.federation.mapping import load_source_map
+from hub.store.engine import make_engine
 from tests.support import server
 from tests.support.statements import StatementLog, statement_log
 
@@ -24,6 +30,8 @@ query($c: ID!) {
     taxCredit { year grade }
   }
 }"""
+CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
+ENTERPRISE = "91140100MA0L00001A"
 BATCH = RECORD.replace("$c: ID!", "$cs: [ID!]!").replace("subject(code: $c", "subjects(codes: $cs")
 
 
@@ -73,6 +81,7 @@ def test_subjects_ask_each_source_once_whatever_the_number_of_codes(replica: tup
         if isinstance((facts := subject_facts(server.SEED, index)).subject, Organisation)
     ]
     assert len(enterprises) >= 20
+    texts: list[list[str]] = []
     for size in (3, 20):
         codes = enterprises[:size]
         _post(hub, base_url, BATCH, {"cs": codes})
@@ -80,3 +89,45 @@ def test_subjects_ask_each_source_once_whatever_the_number_of_codes(replica: tup
         body = _post(hub, base_url, BATCH, {"cs": codes})
         assert [s["code"] for s in body["data"]["subjects"]] == codes
         assert _per_source(log) == dict.fromkeys(SOURCES, 1), (size, log.entries)
+        texts.append([sql for source in SOURCES for sql in log.of(source)])
+    if "$1" in texts[0][0]:  # asyncpg logs the statement as prepared: one text whatever the number of codes
+        assert texts[0] == texts[1]
+
+
+UNTYPED = """name: {name}
+title: a source with an untyped column
+record_types:
+  penalty:
+    table: cf
+    subject_key: xdr
+    item_key: wsh
+    fields:
+      decision_number: wsh
+      amount: je
+  listing:
+    table: md
+    subject_key: ztdm
+    item_key: id
+    fields:
+      list: {{column: lx, values: {{"2": BLACK}}}}
+"""
+
+
+async def test_a_column_without_a_type_gets_one_statement_per_record_type(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'untyped.db'}")
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("CREATE TABLE cf (wsh TEXT PRIMARY KEY, xdr TEXT, je)")  # je: no type
+        await connection.exec_driver_sql("CREATE TABLE md (id INTEGER PRIMARY KEY, ztdm TEXT, lx TEXT)")
+        await connection.exec_driver_sql("INSERT INTO cf VALUES ('罚1', ?, 300)", (ENTERPRISE,))
+        await connection.exec_driver_sql("INSERT INTO md VALUES (4, ?, '2')", (ENTERPRISE,))
+    mapping = tmp_path / "untyped.yaml"
+    mapping.write_text(UNTYPED.format(name="untyped"), encoding="utf-8")
+    source = SqlSource(load_source_map(mapping, CATALOG), engine)
+    await source.check_schema()
+    needs = {"penalty": frozenset({"decision_number", "amount"}), "listing": frozenset({"list"})}
+    assert source.statement(needs).statements == 2, "a NULL of no type cannot be united"
+    assert source.statement({"listing": frozenset({"list"})}).statements == 1
+    found = await source.fetch([ENTERPRISE], needs)
+    assert [(r["decision_number"], r["amount"]) for r in found["penalty"]] == [("罚1", 300)]
+    assert [(r["_item"], r["list"]) for r in found["listing"]] == [("untyped:listing:4", "BLACK")]
+    await engine.dispose()
