@@ -248,7 +248,14 @@ def normalise_code(code: str) -> str:
 
 def subject_key(secret: str, code: str) -> str:
     """Answers the keyed hash HMAC-SHA256(secret, code) under which a subject is searchable."""
-    return hmac.digest(secret.encode(), normalise_code(code).encode(), "sha256").hex()
+    keyed = _keyed(secret).copy()  # the key's inner and outer pads are computed once per secret
+    keyed.update(normalise_code(code).encode())
+    return keyed.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _keyed(secret: str) -> hmac.HMAC:
+    return hmac.new(secret.encode(), digestmod=hashlib.sha256)
 
 
 _SPACE = re.compile(r"\s+")
