@@ -173,4 +173,4 @@ class HubMetrics:
 
 
 CommitObserver = Callable[[int, float, int], None]
-Stage = Literal["auth", "plan", "fetch", "shape", "receipt"]
+Stage = Literal["auth", "plan", "fetch", "shape", "receipt", "write"]  # write: a compiled document's writer

@@ -114,6 +114,9 @@ class AuditEvent:
     # receipts this hub received for its own event ({"hub", "event_id"} each).
     upstream: dict[str, str] | None = None
     remote_receipts: tuple[dict[str, str], ...] = ()
+    # Written from the plan while the sources answered: the subjects name every field the plan let out, whether
+    # or not a source held a value for it (more than left the hub, never less); outcome and codes are the plan's.
+    receipt_before_fetch: bool = False
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -129,7 +132,7 @@ class AuditEvent:
         """Answers the JSON-ready form of this event (the register's record).
 
         Keys added after the first release (`case_number`, `concealed_until_case_closes`, `document_id`, `upstream`,
-        `remote_receipts`) are written
+        `remote_receipts`, `receipt_before_fetch`) are written
         only when set, so an event without them has the same body as before they existed.
         """
         data: dict[str, Any] = {
@@ -163,6 +166,8 @@ class AuditEvent:
             data["upstream"] = dict(self.upstream)
         if self.remote_receipts:
             data["remote_receipts"] = [dict(receipt) for receipt in self.remote_receipts]
+        if self.receipt_before_fetch:
+            data["receipt_before_fetch"] = True
         return data
 
     def unstorable(self) -> str | None:
@@ -205,6 +210,7 @@ class AuditEvent:
             document_id=data.get("document_id"),
             upstream=dict(data["upstream"]) if data.get("upstream") else None,
             remote_receipts=tuple(dict(receipt) for receipt in data.get("remote_receipts", ())),
+            receipt_before_fetch=bool(data.get("receipt_before_fetch", False)),
         )
 
     @classmethod

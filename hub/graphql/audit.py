@@ -99,7 +99,7 @@ async def _node(reader: AuditReader, record: AuditRecord) -> AuditEventNode:
         consent_ids=list(event.consent_ids), error_codes=list(event.error_codes), query_hash=event.query_hash,
         operation_name=event.operation_name, latency_ms=event.latency_ms, case_number=event.case_number,
         concealed_until_case_closes=event.concealed_until_case_closes, case_closed_at=closed_at,
-        document_id=event.document_id,
+        document_id=event.document_id, receipt_before_fetch=event.receipt_before_fetch,
         upstream=_linked(event.upstream),
         remote_receipts=[link for receipt in event.remote_receipts if (link := _linked(receipt)) is not None],
         subjects=[

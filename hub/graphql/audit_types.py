@@ -111,6 +111,13 @@ class AuditEventNode:
     document_id: str | None = strawberry.field(
         default=None, description="the approved trusted document the operation ran (sha256:<hex>), if any"
     )
+    receipt_before_fetch: bool = strawberry.field(
+        default=False,
+        description=(
+            "written from the compiled document's plan while the sources answered: the subjects name every field "
+            "the plan let out, whether or not a source held a value for it; outcome and codes are the plan's"
+        ),
+    )
     upstream: FederatedEvent | None = strawberry.field(
         default=None, description="asked by another hub: that hub (issuer) and its event this one answers"
     )

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import orjson
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -20,6 +21,7 @@ from strawberry.types import ExecutionResult
 from hub.errors import ErrorCode, HubError
 from hub.federation.caller import CALLER, Caller
 from hub.graphql.body import BODY_REFUSAL, check_body, replay
+from hub.graphql.compiled import CompiledDocuments
 from hub.graphql.context import HubContext
 from hub.graphql.document_profile import document_id
 from hub.graphql.errors import hub_error, normalise_all
@@ -45,6 +47,9 @@ class HubGraphQL(GraphQL[HubContext, None]):
         authenticate: Authenticate,
         receipts: Receipts,
         documents: TrustedDocuments | None = None,
+        *,
+        compiled: bool = True,
+        receipt_ahead: bool = True,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -52,6 +57,11 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self.authenticate = authenticate
         self.receipts = receipts
         self.documents = documents
+        self.compiled = (
+            CompiledDocuments(documents.schema, services, receipts, documents, ahead=receipt_ahead)
+            if compiled and documents is not None
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,6 +89,12 @@ class HubGraphQL(GraphQL[HubContext, None]):
             refused = check_body(body)
             if refused is not None:
                 refusal = await self._refuse_body(request, refused, 400)
+            elif self.compiled is not None:
+                with self.receipts.writer.expecting():
+                    answer = await self.compiled.answer(request, body, lambda: self._new_context(request))
+                if answer is not None:
+                    await answer(scope, receive, send)
+                    return
             receive = replay(body, receive)
         if refusal is not None:
             await refusal(scope, receive, send)
@@ -121,11 +137,23 @@ class HubGraphQL(GraphQL[HubContext, None]):
             )
         return None
 
+    def encode_json(self, data: object) -> bytes:
+        """Answers the response body: compact UTF-8 JSON, as the compiled path writes it (hub.graphql.compiled)."""
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:  # a lone surrogate the caller sent, quoted in an error: escaped instead
+            return json.dumps(data, separators=(",", ":")).encode()
+
     async def get_context(self, request: Any, response: Any) -> HubContext:
+        context = self._new_context(request)
+        response.headers[REQUEST_ID_HEADER] = context.request_id  # the caller's, when fit for the register
+        return context
+
+    def _new_context(self, request: Request) -> HubContext:
+        """Answers the context of one request: caller, request id, operator, case, upstream, or the header error."""
         headers = request.headers
         context = HubContext(services=self.services, principal=request.state.principal, request_id=_request_id(headers))
         context.documents = self.documents
-        response.headers[REQUEST_ID_HEADER] = context.request_id  # the caller's, when fit for the register
         context.operation.http_method = request.method
         # a header unfit for the register refuses the operation (hub.graphql.schema.HubOperation), never a 500
         try:

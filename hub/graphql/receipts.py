@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from strawberry import Schema
@@ -16,13 +19,18 @@ from hub.identity.header_text import unfit_character
 from hub.identity.principal import Principal
 from hub.logs import log_request
 from hub.metrics import HubMetrics
+from hub.privacy.disclose import Disclosure
 
 NEVER_SHOWN = date.max  # a register entry the subject's own access log never lists
 _DENIALS = frozenset({"FORBIDDEN", "PURPOSE_NOT_ALLOWED", "FIELD_DENIED", "CONSENT_REQUIRED", "QUERY_TOO_COMPLEX"})
 
 
+def _codes(result: ExecutionResult) -> list[str]:
+    return [str((e.extensions or {}).get("code", "")) for e in result.errors or []]
+
+
 def _outcome(result: ExecutionResult) -> Outcome:
-    codes = [str((e.extensions or {}).get("code", "")) for e in result.errors or []]
+    codes = _codes(result)
     if not codes:
         return Outcome.OK
     has_data = bool(result.data) and any(v is not None for v in (result.data or {}).values())
@@ -66,10 +74,10 @@ def event_type(operation: Operation) -> EventType:
     return found.pop() if len(found) == 1 else EventType.MUTATION
 
 
-def _concealed_until(context: HubContext) -> tuple[date | None, bool]:
+def _concealed_until(context: HubContext, disclosures: Sequence[Disclosure]) -> tuple[date | None, bool]:
     """Answers until when the subjects may not see this access in their log, and whether until its case closes."""
     policy = context.services.policies.get(context.principal.department)
-    if policy is None or context.purpose is None or not context.disclosures:
+    if policy is None or context.purpose is None or not disclosures:
         return None, False
     until = policy.concealed_until(context.purpose, local_date(datetime.now(UTC)))
     by_case = context.case_number is not None and policy.conceals_until_case_closes(context.purpose)
@@ -86,17 +94,21 @@ def _refused_targets(context: HubContext, disclosed: set[str]) -> tuple[SubjectD
     return tuple(SubjectDisclosure(code, concealed_until=NEVER_SHOWN) for code in missing)
 
 
-def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
-    """Answers the audit event registering one GraphQL operation and what it disclosed."""
+def query_event(
+    context: HubContext, result: ExecutionResult, disclosures: Sequence[Disclosure] | None = None
+) -> AuditEvent:
+    """Answers the audit event registering one GraphQL operation and what it disclosed (`disclosures`: what the
+    context noted, unless given)."""
     principal = context.principal
-    hidden, by_case = _concealed_until(context)
+    shown = context.disclosures if disclosures is None else disclosures
+    hidden, by_case = _concealed_until(context, shown)
     subjects = tuple(
         SubjectDisclosure(d.code, tuple(sorted(d.clear)), tuple(sorted(d.masked)), tuple(sorted(d.denied)), hidden)
-        for d in context.disclosures
+        for d in shown
     )
     subjects += _refused_targets(context, {s.code for s in subjects})
-    consents = tuple(sorted({c for d in context.disclosures for c in d.consent_ids}))
-    codes = tuple(dict.fromkeys(str((e.extensions or {}).get("code", "")) for e in result.errors or []))
+    consents = tuple(sorted({c for d in shown for c in d.consent_ids}))
+    codes = tuple(dict.fromkeys(_codes(result)))
     operation = context.operation
     return AuditEvent(
         type=event_type(operation),
@@ -121,6 +133,16 @@ def query_event(context: HubContext, result: ExecutionResult) -> AuditEvent:
         concealed_until_case_closes=by_case,
         document_id=context.document_id,
     )
+
+
+def planned_event(context: HubContext, disclosures: Sequence[Disclosure]) -> AuditEvent:
+    """Answers the receipt written from the plan before the fetch: every field the plan lets out is named, and the
+    outcome is the plan's (denied when it lets nothing out, partial when it withholds something, else ok)."""
+    opened = any(d.clear or d.masked for d in disclosures)
+    withheld = any(d.denied for d in disclosures) or any(not (d.clear or d.masked or d.denied) for d in disclosures)
+    outcome = Outcome.DENIED if not opened else Outcome.PARTIAL if withheld else Outcome.OK
+    event = query_event(context, ExecutionResult(data=None, errors=None), disclosures)
+    return dataclasses.replace(event, outcome=outcome, receipt_before_fetch=True, latency_ms=None)
 
 
 def auth_failure_event(error: HubError, request_id: str) -> AuditEvent:
@@ -165,18 +187,42 @@ class Receipts:
         try:
             await self.writer.append(event)
         except HubError:
-            self._report(context, event, None, (*event.error_codes, ErrorCode.AUDIT_UNAVAILABLE.value))
+            self._report(context, event.outcome, None, (*event.error_codes, ErrorCode.AUDIT_UNAVAILABLE.value))
             raise
         self.metrics.stage("receipt", time.perf_counter() - started)
-        self._report(context, event, event.event_id, event.error_codes)
+        self._report(context, event.outcome, event.event_id, event.error_codes)
         return event.event_id
 
-    def _report(self, context: HubContext, event: AuditEvent, receipt: str | None, codes: tuple[str, ...]) -> None:
+    def ahead(self, context: HubContext, disclosures: Sequence[Disclosure]) -> asyncio.Task[AuditEvent]:
+        """Answers the task committing the receipt written from the plan (planned_event), started now."""
+        event = planned_event(context, disclosures)
+
+        async def commit() -> AuditEvent:
+            await self.writer.append(event)
+            return event
+
+        return asyncio.ensure_future(commit())
+
+    async def settle(self, context: HubContext, ahead: asyncio.Task[AuditEvent], result: ExecutionResult) -> str:
+        """Answers the event id of the receipt committed ahead once it is durable (or raises AUDIT_UNAVAILABLE);
+        the operation is counted and logged with the outcome the caller got."""
+        outcome, codes = _outcome(result), tuple(dict.fromkeys(_codes(result)))
+        started = time.perf_counter()
+        try:
+            event = await ahead
+        except HubError:
+            self._report(context, outcome, None, (*codes, ErrorCode.AUDIT_UNAVAILABLE.value))
+            raise
+        self.metrics.stage("receipt", time.perf_counter() - started)
+        self._report(context, outcome, event.event_id, codes)
+        return event.event_id
+
+    def _report(self, context: HubContext, outcome_of: Outcome, receipt: str | None, codes: tuple[str, ...]) -> None:
         """Counts the operation and writes its log line; both carry keys and codes only."""
         seconds = time.perf_counter() - context.operation.started
-        outcome = (event.outcome if receipt else Outcome.ERROR).value
+        outcome = (outcome_of if receipt else Outcome.ERROR).value
         operations = self.metrics.operations(context.operation.root_fields)
-        self.metrics.request(operations, event.department, outcome, codes, seconds)
+        self.metrics.request(operations, context.principal.department, outcome, codes, seconds)
         principal = context.principal
         log_request(
             request_id=context.request_id,

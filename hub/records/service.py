@@ -20,6 +20,7 @@ from hub.policy.decision import Action
 from hub.policy.policy import Plan, Policy
 from hub.policy.purposes import Purpose
 from hub.privacy.disclose import Disclosure, FieldRule, View, Withheld
+from hub.records.planned import planned_disclosures
 from hub.records.shape import Shaper
 from hub.store.flagged import FlaggedEntry
 from hub.store.rights_rows import ItemMark
@@ -118,8 +119,11 @@ class RecordService:
         self._period_fields = {name: rt.rule_fields for name, rt in catalog.record_types.items()}
         self.metrics: HubMetrics | None = None  # set by the app once its series exist
 
-    async def read(self, request: ReadRequest, today: date) -> ReadResult:
-        """Answers the caller's view of each subject under its department's policy."""
+    async def read(
+        self, request: ReadRequest, today: date, on_planned: Callable[[list[Disclosure]], None] | None = None
+    ) -> ReadResult:
+        """Answers the caller's view of each subject under its department's policy; `on_planned` is handed, before
+        anything is fetched, what the plan lets out of each subject (hub.records.planned)."""
         started = time.perf_counter()
         by_kind = {kind: self._answerable(request, kind) for kind in {code.kind for code in request.codes}}
         plans = {kind: request.policy.plan(request.purpose, kind, found.requested) for kind, found in by_kind.items()}
@@ -137,6 +141,8 @@ class RecordService:
             shown_by_code[code.value] = visible
             if visible:  # nothing the caller may see: nothing is looked up
                 needs_by_code[code.value] = self._needs(plans[code.kind], visible, bool(request.linked))
+        if on_planned is not None:
+            on_planned(planned_disclosures(self.shaper, request, by_kind, plans, consented, refused))
         planned = time.perf_counter()
         fetched, marks = await self._with_marks(self._fetch_grouped(needs_by_code), list(needs_by_code))
         linked = await self._linked(by_kind.get(SubjectKind.NATURAL_PERSON, request), fetched, marks)

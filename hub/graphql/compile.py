@@ -1,0 +1,221 @@
+"""Compiles a trusted document once: parsed, validated, measured, and its selection turned into a writer.
+
+A document the compiler does not support answers None and runs through the generic executor; the
+compiler supports what approval systems and banks send all day: one `subject` look-up with its code
+(and purpose) as variables or literals, fields, aliases and `__typename`, no fragments or directives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    EnumValueNode,
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    NamedTypeNode,
+    NonNullTypeNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    VariableNode,
+    get_named_type,
+    parse,
+    validate,
+)
+from graphql.language import get_location
+from strawberry import Schema
+from strawberry.types.nodes import convert_selections
+
+from hub.graphql.limits import Shape, count_repetition, measure
+from hub.graphql.schema import MAX_DIRECTIVES, MAX_DIRECTIVES_AT_ONE_PLACE, MAX_SAME_FIELD, MAX_TOKENS
+from hub.graphql.selection import LIST_FIELDS, requested_fields
+from hub.graphql.writer import Branch, Constant, Leaf, Node
+from hub.policy.purposes import Purpose
+
+ROOT_FIELD = "subject"
+# Fields the compiler leaves to the generic executor: their values are written by nested resolvers' rules.
+UNSUPPORTED_FIELDS = frozenset({"representedEnterprises"})
+_BACKREF = "strawberry-definition"
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """Where an argument's value comes from: a variable of the request, or a literal of the document."""
+
+    variable: str | None
+    literal: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledDocument:
+    """One trusted document, ready to run without parsing, validation or the generic executor."""
+
+    text: str
+    operation_name: str | None
+    shape: Shape
+    root_key: str
+    root_location: dict[str, int]
+    code: Argument
+    purpose: Argument
+    requested: dict[str, frozenset[str]]
+    linked: dict[str, frozenset[str]]
+    children: tuple[Node, ...]
+    textual: frozenset[str]  # the catalogue paths (record_type.field) the document reads as text
+
+
+def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
+    """Answers the compiled form of a valid document, or None when the generic executor must run it."""
+    try:
+        document = parse(text, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return None
+    repetition = count_repetition(document)
+    if (
+        repetition.directives_at_one_place > MAX_DIRECTIVES_AT_ONE_PLACE
+        or repetition.directives > MAX_DIRECTIVES
+        or repetition.same_field > MAX_SAME_FIELD
+        or repetition.directives  # @skip/@include: left to the executor
+    ):
+        return None
+    if len(document.definitions) != 1 or validate(schema._schema, document):
+        return None
+    [operation] = document.definitions
+    if not isinstance(operation, OperationDefinitionNode) or operation.operation is not OperationType.QUERY:
+        return None
+    roots = operation.selection_set.selections
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].name.value != ROOT_FIELD:
+        return None
+    root = roots[0]
+    arguments = _arguments(operation, root)
+    if arguments is None or root.selection_set is None:
+        return None
+    code, purpose = arguments
+    subject_type = schema._schema.get_type("Subject")
+    assert isinstance(subject_type, GraphQLObjectType)
+    textual: set[str] = set()
+    children = _children(schema._schema, subject_type, root.selection_set, document, textual)
+    if children is None:
+        return None
+    info: Any = SimpleNamespace(fragments={}, variable_values={})
+    [converted] = convert_selections(info, [root])
+    requested, linked = requested_fields(converted.selections).frozen()
+    name = operation.name.value if operation.name else None
+    return CompiledDocument(
+        text=text,
+        operation_name=name,
+        shape=measure(document, name, {}),
+        root_key=root.alias.value if root.alias else root.name.value,
+        root_location=_location(document, root),
+        code=code,
+        purpose=purpose,
+        requested=requested,
+        linked=linked,
+        children=children,
+        textual=frozenset(textual),
+    )
+
+
+def _arguments(operation: OperationDefinitionNode, root: FieldNode) -> tuple[Argument, Argument] | None:
+    """Answers where `code` and `purpose` come from; None for defaults, other types or other arguments."""
+    declared: dict[str, str] = {}
+    for definition in operation.variable_definitions or ():
+        kind = definition.type
+        if definition.default_value is not None or definition.directives:
+            return None
+        if not isinstance(kind, NonNullTypeNode) or not isinstance(kind.type, NamedTypeNode):
+            return None
+        declared[definition.variable.name.value] = kind.type.name.value
+    found: dict[str, Argument] = {}
+    for argument in root.arguments or ():
+        value = argument.value
+        name = argument.name.value
+        if isinstance(value, VariableNode):
+            wanted = {"code": "ID", "purpose": "Purpose"}.get(name)
+            if wanted is None or declared.get(value.name.value) != wanted:
+                return None
+            found[name] = Argument(value.name.value, None)
+        elif (name == "code" and isinstance(value, StringValueNode)) or (
+            name == "purpose" and isinstance(value, EnumValueNode) and value.value in Purpose.__members__
+        ):
+            found[name] = Argument(None, value.value)
+        else:
+            return None
+    if set(found) != {"code", "purpose"}:
+        return None
+    return found["code"], found["purpose"]
+
+
+def _location(document: DocumentNode, node: FieldNode) -> dict[str, int]:
+    assert node.loc is not None
+    assert document.loc is not None
+    where = get_location(document.loc.source, node.loc.start)
+    return {"line": where.line, "column": where.column}
+
+
+def _children(
+    schema: GraphQLSchema,
+    parent: GraphQLObjectType,
+    selections: SelectionSetNode,
+    document: DocumentNode,
+    textual: set[str],
+    prefix: str = "registration.",
+) -> tuple[Node, ...] | None:
+    """Answers the writer's nodes of a selection on `parent`, or None for anything the compiler leaves out."""
+    nodes: list[Node] = []
+    keys: set[str] = set()
+    for selection in selections.selections:
+        if not isinstance(selection, FieldNode) or selection.arguments or selection.directives:
+            return None
+        name = selection.name.value
+        key = selection.alias.value if selection.alias else name
+        if key in keys or name in UNSUPPORTED_FIELDS:
+            return None  # a repeated response key is merged by the executor: left to it
+        keys.add(key)
+        if name == "__typename":
+            nodes.append(Constant(key, parent.name))
+            continue
+        field = parent.fields[name]
+        attr = field.extensions[_BACKREF].python_name
+        location = _location(document, selection)
+        kind = field.type
+        nullable = not isinstance(kind, GraphQLNonNull)
+        inner = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
+        named = get_named_type(kind)
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            if isinstance(inner, GraphQLList) or selection.selection_set is not None:
+                return None
+            verbatim = str if named.name in ("String", "ID") else None
+            if named.name == "String":
+                textual.add(f"{prefix}{attr}")
+            nodes.append(Leaf(key, attr, named.serialize, nullable, location, verbatim))
+            continue
+        if not isinstance(named, GraphQLObjectType) or selection.selection_set is None:
+            return None
+        is_list = isinstance(inner, GraphQLList)
+        items_nullable = is_list and not isinstance(inner.of_type, GraphQLNonNull)
+        inner_prefix = _prefix(parent.name, attr)
+        children = _children(schema, named, selection.selection_set, document, textual, inner_prefix)
+        if children is None:
+            return None
+        nodes.append(Branch(key, attr, nullable, is_list, items_nullable, location, children))
+    return tuple(nodes)
+
+
+def _prefix(parent: str, attr: str) -> str:
+    """Answers the catalogue path prefix of the fields a nested selection reads (for `textual`)."""
+    if parent != "Subject":
+        return ""
+    if attr == "legal_representative":
+        return "registration.legal_representative."
+    return f"{LIST_FIELDS[attr]}." if attr in LIST_FIELDS else ""
