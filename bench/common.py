@@ -174,11 +174,11 @@ def start_server(name: str, factory: str, env: dict[str, str], workers: int) -> 
 LUA = """
 local codes = %(codes)s
 local headers = {["Content-Type"] = "application/json", ["X-Hub-Operator"] = "bench"%(auth)s}
-local query = %(query)s
+local head = %(head)s
 math.randomseed(%(seed)d)
 request = function()
   local c = codes[math.random(#codes)]
-  return wrk.format("POST", "/graphql", headers, '{"query":' .. query .. ',"variables":{"c":"' .. c .. '"}}')
+  return wrk.format("POST", "/graphql", headers, '{' .. head .. ',"variables":{"c":"' .. c .. '"}}')
 end
 """
 
@@ -198,15 +198,23 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def run_wrk(url: str, codes: list[str], query: str, token: str | None, connections: int, seconds: int) -> WrkResult:
-    """Answers requests/s and latency percentiles of `query` with random codes at `connections`."""
+def run_wrk(
+    url: str,
+    codes: list[str],
+    query: str,
+    token: str | None,
+    connections: int,
+    seconds: int,
+    document: str | None = None,
+) -> WrkResult:
+    """Answers requests/s and latency percentiles of `query` (or the trusted `document` id) with random codes."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     auth = f', ["Authorization"] = "Bearer {token}"' if token else ""
     script = LUA % {
         "codes": "{" + ",".join(json.dumps(c) for c in codes) + "}",
         "auth": auth,
-        "query": json.dumps(json.dumps(query)),
+        "head": json.dumps(f'"documentId":{json.dumps(document)}' if document else f'"query":{json.dumps(query)}'),
         "seed": random.randint(1, 10**6),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
@@ -239,11 +247,19 @@ def run_wrk(url: str, codes: list[str], query: str, token: str | None, connectio
     return WrkResult(rps, p50, p99, int(bad.group(1)) if bad else 0)
 
 
-def wrk_figures(url: str, codes: list[str], query: str, token: str | None, connections: int, seconds: int) -> WrkResult:
+def wrk_figures(
+    url: str,
+    codes: list[str],
+    query: str,
+    token: str | None,
+    connections: int,
+    seconds: int,
+    document: str | None = None,
+) -> WrkResult:
     """Answers one wrk run; wrk's latency table is now and then unparsable (a stdev ending in 50%/99%): retry."""
     for attempt in range(3):
         try:
-            return run_wrk(url, codes, query, token, connections, seconds)
+            return run_wrk(url, codes, query, token, connections, seconds, document)
         except AttributeError:
             if attempt == 2:
                 raise

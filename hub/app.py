@@ -145,6 +145,8 @@ def create_app(settings: Settings, *, today: Callable[[], date] = date.today, tr
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
+            compiled=settings.compiled_documents,
+            receipt_ahead=settings.receipt_before_fetch,
         )
         log.info(
             "credit hub started",

@@ -203,6 +203,8 @@ class Settings(BaseSettings):
     auth_failure_limit: int = Field(default=10, ge=1, le=10_000)
     auth_failure_window_seconds: float = Field(default=60.0, gt=0, le=3600)
     graphiql: bool = False
+    compiled_documents: bool = True  # approved trusted documents run compiled (hub.graphql.compiled)
+    receipt_before_fetch: bool = True  # a compiled document's receipt commits while its sources answer
     dev_login: bool = False
     oidc: OidcSettings | None = None
     trusted_hubs: dict[str, TrustedHubSettings] = Field(default_factory=dict)

@@ -35,9 +35,11 @@ from graphql import (
 )
 from graphql.language import get_location
 from strawberry import Schema
+from strawberry.permission import PermissionExtension
 from strawberry.types.nodes import convert_selections
 
 from hub.graphql.limits import Shape, count_repetition, measure
+from hub.graphql.permissions import HasScope
 from hub.graphql.schema import MAX_DIRECTIVES, MAX_DIRECTIVES_AT_ONE_PLACE, MAX_SAME_FIELD, MAX_TOKENS
 from hub.graphql.selection import LIST_FIELDS, requested_fields
 from hub.graphql.writer import Branch, Constant, Leaf, Node
@@ -72,6 +74,7 @@ class CompiledDocument:
     linked: dict[str, frozenset[str]]
     children: tuple[Node, ...]
     textual: frozenset[str]  # the catalogue paths (record_type.field) the document reads as text
+    scopes: tuple[Any, ...]  # the root field's permission: a token with any one of them may run it
 
 
 def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
@@ -101,6 +104,9 @@ def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
     if arguments is None or root.selection_set is None:
         return None
     code, purpose = arguments
+    scopes = _scopes(schema._schema, root.name.value)
+    if scopes is None:
+        return None
     subject_type = schema._schema.get_type("Subject")
     assert isinstance(subject_type, GraphQLObjectType)
     textual: set[str] = set()
@@ -123,7 +129,23 @@ def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
         linked=linked,
         children=children,
         textual=frozenset(textual),
+        scopes=scopes,
     )
+
+
+def _scopes(schema: GraphQLSchema, name: str) -> tuple[Any, ...] | None:
+    """Answers the scopes of the root field's permission, or None when it has field extensions of another kind."""
+    query = schema.query_type
+    assert query is not None
+    found: list[Any] = []
+    for extension in query.fields[name].extensions[_BACKREF].extensions:
+        if not isinstance(extension, PermissionExtension):
+            return None
+        for permission in extension.permissions:
+            if not isinstance(permission, HasScope):
+                return None
+            found.extend(permission.scopes)
+    return tuple(found)
 
 
 def _arguments(operation: OperationDefinitionNode, root: FieldNode) -> tuple[Argument, Argument] | None:
@@ -186,7 +208,10 @@ def _children(
             nodes.append(Constant(key, parent.name))
             continue
         field = parent.fields[name]
-        attr = field.extensions[_BACKREF].python_name
+        definition = field.extensions[_BACKREF]
+        if definition.extensions or definition.base_resolver is not None:
+            return None  # a field with a resolver or a permission of its own: the executor runs it
+        attr = definition.python_name
         location = _location(document, selection)
         kind = field.type
         nullable = not isinstance(kind, GraphQLNonNull)

@@ -116,7 +116,7 @@ class CompiledDocuments:
         if policy is None or not self._admitted_for(document, given, policy, Purpose[purpose]):
             return None
         context = new_context()
-        if context.header_error is not None or not principal.has("subject:read"):
+        if context.header_error is not None or not any(principal.has(scope) for scope in document.scopes):
             return None
         if policy.operator_required and not context.operator:
             return None
