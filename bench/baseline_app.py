@@ -107,9 +107,10 @@ def _app(*, receipted: bool) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         sources = [
-            SqlSource(m, make_engine(settings.sources[n].url, isolation_level="AUTOCOMMIT"))
+            SqlSource(m, make_engine(src.url, pool_size=src.pool_size, isolation_level="AUTOCOMMIT"))
             for n, m in maps.items()
-            if n in settings.sources  # the four seeded sources; the hub's own collected source is not the baseline's
+            if (src := settings.sources.get(n))
+            is not None  # the four seeded sources; the hub's own collected source is not the baseline's
         ]
         await asyncio.gather(*(s.check_schema() for s in sources))
         STATE["federation"] = Federation(sources, default_timeout_ms=5000, breaker_failures=10**6, breaker_reset=1)

@@ -166,10 +166,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep already seeded databases")
     parser.add_argument("--prefix", default="bench_", help="database names (another run on the machine: another)")
     parser.add_argument("--profile", action="store_true", help="py-spy one worker at c=16 (trusted, then generic)")
+    parser.add_argument("--pool", type=int, default=5, help="connections per source per worker, every server")
     parser.add_argument("--skip-ahead", action="store_true", help="leave out the c=1 receipt-ahead comparison")
     args = parser.parse_args()
     clients = asyncio.run(_prepare(args.pg, args.prefix, args.subjects, not args.reuse))
     env = {f"HUB_SOURCES__{s.upper()}__URL": f"{args.pg}/{args.prefix}{s}" for s in SOURCES}
+    env |= {f"HUB_SOURCES__{s.upper()}__POOL_SIZE": str(args.pool) for s in SOURCES}
     env |= {
         "HUB_DATABASE_URL": f"{args.pg}/{args.prefix}hub",
         "HUB_TOKEN_TTL_SECONDS": "3600",

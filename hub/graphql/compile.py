@@ -2,7 +2,7 @@
 
 A document the compiler does not support answers None and runs through the generic executor; the
 compiler supports what approval systems and banks send all day: one `subject` look-up with its code
-(and purpose) as variables or literals, fields, aliases and `__typename`, no fragments or directives.
+(and purpose) as variables or literals, fields, aliases, fragments and `__typename`; no directives.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from graphql import (
     DocumentNode,
     EnumValueNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLList,
@@ -22,6 +24,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    InlineFragmentNode,
     NamedTypeNode,
     NonNullTypeNode,
     OperationDefinitionNode,
@@ -91,10 +94,12 @@ def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
         or repetition.directives  # @skip/@include: left to the executor
     ):
         return None
-    if len(document.definitions) != 1 or validate(schema._schema, document):
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    if len(operations) != 1 or validate(schema._schema, document):
         return None
-    [operation] = document.definitions
-    if not isinstance(operation, OperationDefinitionNode) or operation.operation is not OperationType.QUERY:
+    [operation] = operations
+    if operation.operation is not OperationType.QUERY:
         return None
     roots = operation.selection_set.selections
     if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].name.value != ROOT_FIELD:
@@ -110,10 +115,10 @@ def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
     subject_type = schema._schema.get_type("Subject")
     assert isinstance(subject_type, GraphQLObjectType)
     textual: set[str] = set()
-    children = _children(schema._schema, subject_type, root.selection_set, document, textual)
+    children = _children(schema._schema, subject_type, root.selection_set, _Document(document, fragments), textual)
     if children is None:
         return None
-    info: Any = SimpleNamespace(fragments={}, variable_values={})
+    info: Any = SimpleNamespace(fragments=fragments, variable_values={})
     [converted] = convert_selections(info, [root])
     requested, linked = requested_fields(converted.selections).frozen()
     name = operation.name.value if operation.name else None
@@ -185,19 +190,55 @@ def _location(document: DocumentNode, node: FieldNode) -> dict[str, int]:
     return {"line": where.line, "column": where.column}
 
 
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """The parsed document and its fragments, by name."""
+
+    node: DocumentNode
+    fragments: dict[str, FragmentDefinitionNode]
+
+
+def _flat(selections: SelectionSetNode, parent: str, document: _Document) -> list[FieldNode] | None:
+    """Answers the fields of a selection with its fragments spread in place (as the executor collects them), or None
+    for a fragment on another type (the executor decides those per value)."""
+    found: list[FieldNode] = []
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            found.append(selection)
+            continue
+        if isinstance(selection, FragmentSpreadNode):
+            fragment = document.fragments[selection.name.value]
+            condition, inner = fragment.type_condition.name.value, fragment.selection_set
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition.name.value if selection.type_condition else parent
+            inner = selection.selection_set
+        else:
+            return None
+        if condition != parent:
+            return None
+        spread = _flat(inner, parent, document)
+        if spread is None:
+            return None
+        found.extend(spread)
+    return found
+
+
 def _children(
     schema: GraphQLSchema,
     parent: GraphQLObjectType,
     selections: SelectionSetNode,
-    document: DocumentNode,
+    document: _Document,
     textual: set[str],
     prefix: str = "registration.",
 ) -> tuple[Node, ...] | None:
     """Answers the writer's nodes of a selection on `parent`, or None for anything the compiler leaves out."""
     nodes: list[Node] = []
     keys: set[str] = set()
-    for selection in selections.selections:
-        if not isinstance(selection, FieldNode) or selection.arguments or selection.directives:
+    fields = _flat(selections, parent.name, document)
+    if fields is None:
+        return None
+    for selection in fields:
+        if selection.arguments or selection.directives:
             return None
         name = selection.name.value
         key = selection.alias.value if selection.alias else name
@@ -212,7 +253,7 @@ def _children(
         if definition.extensions or definition.base_resolver is not None:
             return None  # a field with a resolver or a permission of its own: the executor runs it
         attr = definition.python_name
-        location = _location(document, selection)
+        location = _location(document.node, selection)
         kind = field.type
         nullable = not isinstance(kind, GraphQLNonNull)
         inner = kind.of_type if isinstance(kind, GraphQLNonNull) else kind

@@ -106,8 +106,9 @@ def _grant_consent(hub: HubFixture) -> None:
 
 
 @st.composite
-def selections(draw: st.DrawFn) -> str:
-    """Draws a selection on Subject: scalars, the legal representative, sources and lists of items, aliased."""
+def selections(draw: st.DrawFn) -> tuple[str, str]:
+    """Draws a selection on Subject (scalars, the legal representative, sources and lists of items, aliased, some
+    of it in an inline or a named fragment) and the fragment definitions it spreads."""
     parts: list[str] = []
     aliases = iter(f"a{n}" for n in range(100))
 
@@ -122,7 +123,13 @@ def selections(draw: st.DrawFn) -> str:
         pool = NESTED.get(name) or [*LISTS[name], *(ITEM if name != "reports" else ITEM[:2])]
         inner = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6, unique=True))
         parts.append(f"{named(name)} {{ {' '.join(inner)} }}")
-    return " ".join(parts)
+    cut = draw(st.integers(0, len(parts)))
+    kind = draw(st.sampled_from(["none", "inline", "named"]))
+    if kind == "inline" and cut < len(parts):
+        return " ".join([*parts[:cut], f"... on Subject {{ {' '.join(parts[cut:])} }}"]), ""
+    if kind == "named" and cut < len(parts):
+        return " ".join([*parts[:cut], "...Drawn"]), f" fragment Drawn on Subject {{ {' '.join(parts[cut:])} }}"
+    return " ".join(parts), ""
 
 
 @st.composite
@@ -132,13 +139,13 @@ def requests(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], str, str]:
     purpose = draw(st.sampled_from(PURPOSES[department]))
     subject = draw(st.sampled_from(SUBJECTS))
     literal = draw(st.booleans())
-    selection = draw(selections())
+    selection, fragments = draw(selections())
     name = draw(st.sampled_from(["", "Check ", "Lending "]))
     if literal:
-        text = f"query {name}($c: ID!) {{ subject(code: $c, purpose: {purpose}) {{ {selection} }} }}"
+        text = f"query {name}($c: ID!) {{ subject(code: $c, purpose: {purpose}) {{ {selection} }} }}{fragments}"
         variables: dict[str, Any] = {}
     else:
-        text = f"query {name}($c: ID!, $p: Purpose!) {{ subject(code: $c, purpose: $p) {{ {selection} }} }}"
+        text = f"query {name}($c: ID!, $p: Purpose!) {{ subject(code: $c, purpose: $p) {{ {selection} }} }}{fragments}"
         variables = {"p": purpose}
     return department, text, variables, subject, draw(st.sampled_from(["healthy", "partial"]))
 
@@ -220,8 +227,8 @@ def test_a_compiled_answer_carries_partial_errors_and_masked_values(hubs: Hubs) 
 
 RECEIPTS = """query($f: AuditFilter) { auditEvents(filter: $f, first: 500) { edges { node {
   eventId documentId outcome receiptBeforeFetch subjects { code fieldsClear fieldsMasked fieldsDenied } } } } }"""
-FRAGMENT = """query Fragmented($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) { ...Named } }
-fragment Named on Subject { code name }"""
+DIRECTED = """query Directed($c: ID!, $full: Boolean!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVAL) {
+  code name @include(if: $full) } }"""
 
 
 def _events(hub: HubFixture, department: str) -> dict[str, dict[str, Any]]:
@@ -236,7 +243,9 @@ def test_the_receipt_is_written_from_the_plan_and_says_so(hubs: Hubs) -> None:
       name phone courtDishonesty { caseNumber } penalties { decisionNumber } } }"""
     _approve(hubs, hub, "partial", "approval-bureau", text)
     body = _post(
-        hub, "approval-bureau", {"documentId": document_id(text), "variables": {"c": hub.samples["enterprise"]}}
+        hub,
+        "approval-bureau",
+        {"documentId": document_id(text), "variables": {"c": hub.samples["enterprise"]}},
     ).json()
     assert set(codes(body)) == {"SOURCE_UNAVAILABLE"}  # the court did not answer: the record is partial
     event = _events(hub, "approval-bureau")[str(event_id(body))]
@@ -250,11 +259,10 @@ def test_the_receipt_is_written_from_the_plan_and_says_so(hubs: Hubs) -> None:
 
 def test_a_document_the_compiler_leaves_out_runs_through_the_generic_executor(hubs: Hubs) -> None:
     hub = hubs.running["healthy"]
-    _approve(hubs, hub, "healthy", "approval-bureau", FRAGMENT)
+    _approve(hubs, hub, "healthy", "approval-bureau", DIRECTED)
     before = compiled_answers(hub)
-    body = _post(
-        hub, "approval-bureau", {"documentId": document_id(FRAGMENT), "variables": {"c": hub.samples["enterprise"]}}
-    )
+    variables = {"c": hub.samples["enterprise"], "full": True}
+    body = _post(hub, "approval-bureau", {"documentId": document_id(DIRECTED), "variables": variables})
     assert body.json()["data"]["subject"]["code"] == hub.samples["enterprise"]
     assert compiled_answers(hub) == before
     event = _events(hub, "approval-bureau")[str(event_id(body.json()))]
