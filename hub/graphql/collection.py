@@ -14,6 +14,7 @@ from hub.collection.check import submittable
 from hub.collection.quality import QualityRow
 from hub.collection.rows import ACTION, REASON, RawRow
 from hub.collection.service import CollectionService, SubmissionResult, authorise_submitter
+from hub.collection.source_check import check_sources
 from hub.collection.timeliness import TimelinessRow
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext
@@ -81,6 +82,22 @@ class TimelinessReport:
     until: datetime.date
     rows: list[PublicationTimeliness]
     months: list[PublicationTimeliness]
+
+
+@strawberry.type(description="An item of a pulled source that fails the collection checks (flagged, never fixed).")
+class FlaggedSourceItem:
+    item_id: strawberry.ID
+    reasons: list[str] = strawberry.field(description="field:REASON_CODE for each fault")
+
+
+@strawberry.type(description="What the collection checks find in one pulled source's items of one record type.")
+class SourceQualityReport:
+    source: str
+    record_type: str
+    rows: int
+    flagged: int
+    by_reason: list[NamedCount]
+    items: list[FlaggedSourceItem] = strawberry.field(description="the first flagged items; `flagged` counts all")
 
 
 @strawberry.type(description="A count under a name (a reason code, a field, a kind of personal data).")
@@ -218,6 +235,36 @@ class CollectionQuery:
             rows=[_timeliness(r) for r in report.rows],
             months=[_timeliness(r) for r in report.months],
         )
+
+    @strawberry.field(
+        description="The collection checks run over the pulled sources' licences and penalties decided from `since` "
+        "(default: 90 days ago), up to `limit` items per source and record type: flagged, never fixed.",
+        extensions=needs(READ_ALL),
+    )
+    async def source_quality(
+        self, info: HubInfo, since: datetime.date | None = None, limit: int = 5000
+    ) -> list[SourceQualityReport]:
+        services = info.context.services
+        today = services.today()
+        if not 1 <= limit <= 20_000:
+            raise HubError(ErrorCode.BAD_USER_INPUT, "limit is from 1 to 20000", fix="ask for fewer items")
+        found = await check_sources(
+            services.catalog, services.federation.sources, since or today - datetime.timedelta(days=90), today, limit
+        )
+        return [
+            SourceQualityReport(
+                source=q.source,
+                record_type=q.record_type,
+                rows=q.rows,
+                flagged=q.flagged,
+                by_reason=[NamedCount(name=n, count=c) for n, c in q.by_reason],
+                items=[
+                    FlaggedSourceItem(item_id=strawberry.ID(i.item_id), reasons=[f"{f}:{c}" for f, c in i.reasons])
+                    for i in q.items
+                ],
+            )
+            for q in found
+        ]
 
     @strawberry.field(
         description="The quality report of collection per department and record type.",
