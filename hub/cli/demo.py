@@ -108,6 +108,13 @@ def _explain(data_dir: Path, samples: dict[str, str], tokens: dict[str, str], po
         soft_wrap=True,
         markup=False,
     )
+    console.print("\n[bold]A signed credit report[/] (PDF; verify it with `credit-hub report verify report.pdf`):")
+    console.print(
+        f"curl -s -o report.pdf '{base}/reports/{samples['enterprise']}.pdf?purpose=ADMINISTRATIVE_APPROVAL' "
+        f"-H \"authorization: Bearer {tokens['approval-bureau']}\" -H 'x-hub-operator: clerk-0042'",
+        soft_wrap=True,
+        markup=False,
+    )
     console.print(f"\nNew tokens: POST {base}/oauth/token with a client of demo.json (client_credentials).")
     console.print(f"GraphiQL: {base}/graphql   citizens' portal: {base}/portal   console: {base}/console")
     officers = ", ".join(f"{o.name} {o.account}" for o in DEV_OFFICERS)
