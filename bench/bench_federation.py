@@ -31,6 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, _tree, _vm_hwm, free_port
+from hub.cli.demo_federation import hub_command
 from hub.demo.facts import Organisation
 from hub.demo.federation import CONFIG_FILE, FederatedHub, build_federation
 from hub.demo.generator import subject_facts
@@ -47,11 +48,7 @@ ONE_CITY = """query($c: ID!) { subject(code: $c, purpose: ADMINISTRATIVE_APPROVA
 def _start(hub: FederatedHub) -> subprocess.Popen[bytes]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("HUB_")}
     env |= {"HUB_CONFIG_FILE": str(hub.folder / CONFIG_FILE), "HUB_TOKEN_TTL_SECONDS": "3600", "PYTHONPATH": str(ROOT)}
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "hub.app:app_from_environment", "--host", "127.0.0.1",
-        "--port", str(hub.port), "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
-        "--no-access-log",
-    ]  # fmt: skip
+    command = hub_command(hub.port, "--loop", "uvloop", "--http", "httptools", "--no-access-log")
     return subprocess.Popen(command, cwd=hub.folder, env=env, start_new_session=True)
 
 

@@ -20,6 +20,24 @@ from hub.errors import ConfigError, HubError
 
 console = Console(highlight=False)
 START_SECONDS = 180
+# Runs uvicorn so that the kernel ends it when the process that started it dies, even killed (Linux's
+# PR_SET_PDEATHSIG, set after exec; a parent already gone by then is noticed at once).
+_LAUNCH = (
+    "import ctypes, os, runpy, signal, sys\n"
+    "ctypes.CDLL(None).prctl(1, signal.SIGTERM)\n"
+    "if os.getppid() != int(sys.argv.pop(1)):\n"
+    "    sys.exit(0)\n"
+    "sys.argv[0] = 'uvicorn'\n"
+    "runpy.run_module('uvicorn', run_name='__main__')\n"
+)
+
+
+def hub_command(port: int, *options: str) -> list[str]:
+    """Answers the command that serves the hub of HUB_CONFIG_FILE on 127.0.0.1:`port`, ending with its parent."""
+    return [
+        sys.executable, "-c", _LAUNCH, str(os.getpid()), "--factory", "hub.app:app_from_environment",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *options,
+    ]  # fmt: skip
 
 
 def federation_demo(port: int, data_dir: Path, subjects: int, seed: int, serve: bool) -> None:
@@ -68,11 +86,7 @@ def _serve(folders: list[Path], ports: list[int]) -> None:
         for folder, port in zip(folders, ports, strict=True):
             env = {name: value for name, value in os.environ.items() if not name.startswith("HUB_")}
             env["HUB_CONFIG_FILE"] = str(folder / "hub.toml")
-            command = [
-                sys.executable, "-m", "uvicorn", "--factory", "hub.app:app_from_environment",
-                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-            ]  # fmt: skip
-            processes.append(subprocess.Popen(command, env=env, cwd=folder))  # noqa: S603 - our own interpreter
+            processes.append(subprocess.Popen(hub_command(port), env=env, cwd=folder))  # noqa: S603 - our interpreter
         _wait(ports, processes)
         console.print("serving the province and both cities (Ctrl-C stops)")
         while all(process.poll() is None for process in processes):

@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from hub.cli.demo_federation import hub_command
 from hub.demo.federation import CONFIG_FILE, FederatedHub, FederationDemo, build_federation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,10 +83,7 @@ class Running:
 def start(hub: FederatedHub) -> Running:
     """Answers a started hub process (uvicorn on 127.0.0.1 at the hub's port)."""
     log = hub.folder / "hub.log"
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "hub.app:app_from_environment",
-        "--host", "127.0.0.1", "--port", str(hub.port), "--log-level", "warning",
-    ]  # fmt: skip
+    command = hub_command(hub.port)  # ends with the test process, even when that is killed
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=_environment(hub), stdout=out, stderr=subprocess.STDOUT, cwd=hub.folder)
     return Running(hub, process, log)
