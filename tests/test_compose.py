@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
-from starlette.routing import Route
 
-from hub.app import create_app
-from hub.config import Settings
+from tests.support.server import HubFixture
 
 DOCKER = Path(__file__).resolve().parent.parent / "docker"
 
@@ -30,19 +29,15 @@ def test_prometheus_mounts_a_scrape_config_that_exists() -> None:
     assert "hub" in _compose()["services"]["prometheus"]["depends_on"]
 
 
-def test_the_scrape_target_is_the_hub_s_service_port_and_metrics_path(tmp_path: Path) -> None:
+def test_the_scrape_target_is_the_hub_s_service_port_and_metrics_path(hub: HubFixture) -> None:
     config = yaml.safe_load(_mounted_config().read_text(encoding="utf-8"))
     (job,) = [job for job in config["scrape_configs"] if job["job_name"] == "credit-hub"]
     (target,) = [target for group in job["static_configs"] for target in group["targets"]]
     host, port = target.split(":")
-    hub = _compose()["services"]["hub"]
+    service = _compose()["services"]["hub"]
     assert host == "hub"
-    assert port == hub["command"][hub["command"].index("--port") + 1]
-    assert any(published.endswith(f":{port}") for published in hub["ports"])
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}",
-        signing_key_wrap_path=tmp_path / "wrap.jwk",  # key files stay out of the checkout
-        audit_key_path=tmp_path / "audit-key.pem",
-    )
-    paths = {route.path for route in create_app(settings).routes if isinstance(route, Route)}
-    assert job["metrics_path"] in paths
+    assert port == service["command"][service["command"].index("--port") + 1]
+    assert any(published.endswith(f":{port}") for published in service["ports"])
+    scraped = httpx.get(f"{hub.base_url}{job['metrics_path']}", timeout=30)
+    assert scraped.status_code == 200
+    assert "credit_hub_" in scraped.text

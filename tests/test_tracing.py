@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from hub.app import create_app
+from hub.app import create_app_from_settings
 from hub.config import Settings
 from hub.tracing import scrubbed_path
 from tests.support import server
@@ -81,9 +81,9 @@ def test_traces_are_off_unless_asked_for(tmp_path: Path) -> None:
 
     keys = {"signing_key_wrap_path": tmp_path / "wrap.jwk", "audit_key_path": tmp_path / "audit-key.pem"}
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", **keys)
-    assert tracing(create_app(settings)) == []
+    assert tracing(create_app_from_settings(settings)) == []
     traced = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", otel_traces=True, **keys)
-    assert len(tracing(create_app(traced, tracer_provider=TracerProvider()))) == 1
+    assert len(tracing(create_app_from_settings(traced, tracer_provider=TracerProvider()))) == 1
 
 
 @pytest.mark.parametrize(

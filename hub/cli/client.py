@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hub.cli.client_status import register_status_commands
-from hub.cli.common import DatabaseUrl, fail, hub_database, on_engine
+from hub.cli.common import DatabaseUrl, fail, hub_database, on_stores
 from hub.errors import HubError
 from hub.identity.credentials import DepartmentCheck, ScopeCeiling, default_department_check, new_client
 from hub.store.clients import ClientRepository, ClientRow
@@ -21,7 +21,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="print one JSON object and 
 
 
 def _with_repository(url: str | None, work: Callable[[ClientRepository], Awaitable[T]]) -> T:
-    return on_engine(hub_database(url), lambda engine: work(ClientRepository(engine)))
+    return on_stores(hub_database(url), lambda stores: work(stores.clients))
 
 
 def register(

@@ -9,7 +9,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from hub.cli.common import ConfigFile, DatabaseUrl, fail, hub_database, on_engine
+from hub.cli.common import ConfigFile, DatabaseUrl, fail, hub_database, on_stores
 from hub.errors import ErrorCode, HubError
 from hub.store.clients import ClientStatus, ClientStatuses
 
@@ -19,7 +19,7 @@ Reason = Annotated[str | None, typer.Option("--reason", help="why, kept with the
 
 
 def _with_statuses(url: str | None, config: Path | None, work: Callable[[ClientStatuses], Awaitable[T]]) -> T:
-    return on_engine(hub_database(url, config), lambda engine: work(ClientStatuses(engine)))
+    return on_stores(hub_database(url, config), lambda stores: work(stores.statuses))
 
 
 def _unknown(client_id: str) -> HubError:

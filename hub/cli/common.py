@@ -11,15 +11,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
+from hub.composition.stores import Stores, open_stores
 from hub.config import database_url, load_settings
 from hub.errors import ErrorCode, HubError
-from hub.store.engine import make_engine
 
 if TYPE_CHECKING:
     from hub.policy.load import PolicySet
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -44,15 +41,12 @@ def hub_database(url: str | None, config: Path | None = None) -> str:
         ) from None
 
 
-def on_engine(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Answers what `work` answers on an engine for `url`, opened for it and disposed afterwards."""
+def on_stores(url: str, work: Callable[[Stores], Awaitable[T]]) -> T:
+    """Answers what `work` answers on the repositories of the hub database at `url`, opened for it and closed after."""
 
     async def run() -> T:
-        engine = make_engine(url)
-        try:
-            return await work(engine)
-        finally:
-            await engine.dispose()
+        async with open_stores(url) as stores:
+            return await work(stores)
 
     return asyncio.run(run())
 

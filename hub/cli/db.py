@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from hub.cli.common import fail
+from hub.composition.stores import open_stores
 from hub.config import load_settings
 from hub.errors import ConfigError, HubError
-from hub.store.engine import is_sqlite, make_engine
+from hub.store.engine import is_sqlite
 from hub.store.roles import APP_GROUP, create_login_role
 
 
@@ -55,11 +56,8 @@ def roles(
 
 
 async def _create(url: str, name: str, password: str) -> bool:
-    engine = make_engine(url)
-    try:
-        return await create_login_role(engine, name, password)
-    finally:
-        await engine.dispose()
+    async with open_stores(url) as stores:
+        return await create_login_role(stores.engine, name, password)
 
 
 def _as(url: str, login: str, password: str) -> str:

@@ -124,9 +124,9 @@ def _explain(data_dir: Path, samples: dict[str, str], tokens: dict[str, str], po
 def _serve(settings: object, port: int) -> None:
     import uvicorn
 
-    from hub.app import create_app
+    from hub.app import create_app_from_settings
     from hub.config import Settings
 
     assert isinstance(settings, Settings)
     console.print(f"serving on http://127.0.0.1:{port} (Ctrl-C stops)")
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(create_app_from_settings(settings), host="127.0.0.1", port=port, log_level="warning")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hub.composition import open_hub
 from hub.config import Settings
 from hub.demo.generator import SPECIAL_SUBJECTS, samples, subject_facts
 from hub.federation.adapter import ITEM
@@ -16,7 +17,7 @@ from hub.identity.principal import Principal
 from hub.identity.scopes import SELF_SCOPES
 from hub.rights.objections import Decision, Outcome
 from hub.rights.repairs import RepairDecision
-from hub.services import Services, build_services
+from hub.services import Services
 from hub.store.rights_rows import Evidence
 
 # Synthetic subjects searched for items to decide on (after the samples); enough for any seed.
@@ -53,8 +54,8 @@ async def _candidates(services: Services, seed: int, subjects: int) -> tuple[tup
 async def decide_demo_cases(settings: Settings, seed: int, subjects: int) -> None:
     """Answers nothing; decides the demo's objection and repair unless the hub has rights cases already."""
     now = datetime.now(UTC)
-    services = await build_services(settings)
-    try:
+    async with open_hub(settings) as hub:
+        services = hub.services
         credit = services.credit
         if await credit.objections.repository.objections(now.date()):
             return
@@ -67,5 +68,3 @@ async def decide_demo_cases(settings: Settings, seed: int, subjects: int) -> Non
         evidence = [Evidence("RECTIFICATION", "已全部履行行政处罚决定并完成整改")]
         repair, _ = await credit.repairs.apply(_self(penalised), penalty, evidence, now)
         await credit.repairs.decide(_deciding(repair.department), repair.id, RepairDecision.APPROVE, "整改到位", now)
-    finally:
-        await services.close()

@@ -10,19 +10,16 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from hub.catalog.load import load_catalog
-from hub.cli.common import ConfigFile, DatabaseUrl, fail, hub_database, on_engine
+from hub.cli.common import ConfigFile, DatabaseUrl, fail, hub_database, on_stores
+from hub.composition.stores import deployment_policies, trusted_documents
 from hub.config import load_settings
 from hub.errors import ErrorCode, HubError
 from hub.graphql.document_profile import Profile
-from hub.graphql.schema import build_schema
 from hub.graphql.trusted import DocumentStatus, TrustedDocuments
-from hub.policy.load import load_policies
-from hub.store.clients import ClientRepository
-from hub.store.documents import DocumentRepository, DocumentRow
+from hub.store.documents import DocumentRow
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    pass
 
 T = TypeVar("T")
 ClientId = Annotated[str, typer.Option("--client-id", help="the client id, as `client create` printed it")]
@@ -33,14 +30,8 @@ AsJson = Annotated[bool, typer.Option("--json", help="print JSON and nothing els
 
 def _with_documents(url: str | None, config: Path | None, work: Callable[[TrustedDocuments], Awaitable[T]]) -> T:
     target = hub_database(url, config)
-    settings = load_settings(config)
-    policies = load_policies(settings.policies_dir, load_catalog(settings.catalog_path))
-
-    def documents(engine: AsyncEngine) -> Awaitable[T]:
-        repositories = DocumentRepository(engine), ClientRepository(engine)
-        return work(TrustedDocuments(*repositories, build_schema(), policies))
-
-    return on_engine(target, documents)
+    policies = deployment_policies(load_settings(config))
+    return on_stores(target, lambda stores: work(trusted_documents(stores, policies)))
 
 
 def _public(row: DocumentRow) -> dict[str, object]:

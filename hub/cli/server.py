@@ -106,14 +106,11 @@ def migrate(
 
 
 async def _seal_keys(settings: Settings) -> int:
-    from hub.store.engine import make_engine
+    from hub.composition.stores import open_stores
     from hub.store.keys import seal_signing_keys
 
-    engine = make_engine(settings.database_url)
-    try:
-        return await seal_signing_keys(engine, settings)
-    finally:
-        await engine.dispose()
+    async with open_stores(settings.database_url) as stores:
+        return await seal_signing_keys(stores.engine, settings)
 
 
 def _check_sqlite_directory(url: str) -> None:

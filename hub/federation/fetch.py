@@ -91,13 +91,14 @@ class Federation:
         breaker_failures: int,
         breaker_reset: float,
         hubs: Sequence[HubSource] = (),
+        metrics: HubMetrics | None = None,
     ) -> None:
         self.sources = list(sources)
         self.hubs = list(hubs)  # other Credit Hubs asked like sources (hub.federation.remote)
         self._asked: list[SqlSource | HubSource] = [*self.sources, *self.hubs]
         self._timeouts = {s.name: (s.timeout_ms or default_timeout_ms) / 1000 for s in self._asked}
         self.breakers = {s.name: CircuitBreaker(breaker_failures, breaker_reset) for s in self._asked}
-        self.metrics: HubMetrics | None = None  # set by the app once its series exist
+        self.metrics = metrics
 
     def record_types(self) -> set[str]:
         """Answers every record type some source provides."""

@@ -11,7 +11,6 @@ import strawberry
 
 from hub.audit import AuditFilter
 from hub.audit.anomaly_types import Anomaly
-from hub.audit.reader import unavailable
 from hub.errors import ErrorCode, HubError
 from hub.graphql.audit import ANOMALY_WINDOW, DEFAULT_ANOMALY_SINCE, _aware, _node, _officer
 from hub.graphql.audit_types import AnomalyReview, AuditAnomaly, AuditEventNode
@@ -51,7 +50,7 @@ def _review(review: StoredReview) -> AnomalyReview:
 
 async def _shown(info: HubInfo, found: list[Anomaly]) -> list[AuditAnomaly]:
     repository = info.context.services.anomaly_reviews
-    reviews = await repository.latest([a.anomaly_id for a in found]) if repository is not None else {}
+    reviews = await repository.latest([a.anomaly_id for a in found])
     return [
         AuditAnomaly(
             id=strawberry.ID(a.anomaly_id), rule=a.rule, severity=a.severity, description=a.description,
@@ -156,8 +155,6 @@ class AnomalyMutation:
                 fix="take the id from auditAnomalies with the same since",
             )
         repository = context.services.anomaly_reviews
-        if repository is None:
-            raise unavailable()
         principal = context.principal
         review = StoredReview(
             anomaly_id=found[0].anomaly_id, rule=found[0].rule, note=note, reviewer=context.operator,

@@ -184,7 +184,7 @@ class HubSchema(strawberry.Schema):
         """Answers nothing: caller errors are not operational events, internal ones were logged already."""
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema() -> HubSchema:
     """Answers the hub's GraphQL schema with its limits and extensions."""
     return HubSchema(
         query=merge_types("Query", QUERIES),

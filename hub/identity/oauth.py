@@ -26,7 +26,7 @@ from hub.identity.credentials import ScopeCeiling, check_secret
 from hub.identity.federation import ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE, CallerAssertion
 from hub.identity.keys import SigningKey
 from hub.identity.principal import Principal
-from hub.identity.scopes import CLIENT_SCOPES
+from hub.identity.scopes import CLIENT_SCOPES, Scope
 from hub.identity.tokens import IssuedToken, TokenIssuer
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
@@ -140,7 +140,7 @@ class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
 
 
 # What a hub's caller may do at this hub through token exchange: read, never write or review.
-EXCHANGED_SCOPES = frozenset({"subject:read", "subject:bulk", "check:read"})
+EXCHANGED_SCOPES: frozenset[str] = frozenset({Scope.SUBJECT_READ, Scope.SUBJECT_BULK, Scope.CHECK_READ})
 EXCHANGED_TTL = 300
 
 

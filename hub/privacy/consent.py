@@ -10,23 +10,21 @@ categories. Revoking takes effect on the next query: valid consents are read per
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from hub.catalog.model import Catalog
-from hub.config import Settings
 from hub.errors import ErrorCode, HubError
 from hub.identity.codes import SubjectKind, parse_subject_code
 from hub.policy.load import PolicySet
 from hub.policy.purposes import Purpose
-from hub.store.consents import ConsentRepository, ConsentRow, utc
-from hub.store.engine import make_engine
+from hub.store.consents import ConsentRow, utc
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    pass
 
 # Categories of sensitive personal information that need a consent naming them (002 §4, rule 2).
 SENSITIVE_CATEGORIES: dict[str, str] = {
@@ -38,7 +36,6 @@ SENSITIVE_CATEGORIES: dict[str, str] = {
     "blood_type": "血型 blood type",
 }
 BACKDATING_TOLERANCE = timedelta(minutes=5)
-HUB_ENGINE = "hub"
 
 Covered = dict[str, tuple[frozenset[str], frozenset[str]]]
 
@@ -316,13 +313,3 @@ def purposes_of(policies: PolicySet) -> Callable[[Iterable[str]], frozenset[Purp
         return frozenset(p for policy in found if policy is not None for p in policy.purposes)
 
     return purposes
-
-
-def consent_service(
-    settings: Settings, catalog: Catalog, policies: PolicySet, engines: MutableMapping[str, AsyncEngine]
-) -> ConsentService:
-    """Answers the consent service over the hub's database; its engine joins `engines`, disposed with them."""
-    engine = engines.get(HUB_ENGINE)
-    if engine is None:
-        engine = engines[HUB_ENGINE] = make_engine(settings.database_url, pool_size=settings.database_pool_size)
-    return ConsentService(ConsentRepository(engine), ConsentRules(catalog), purposes_of(policies))

@@ -108,6 +108,7 @@ class RecordService:
         overlay: OverlayLookup | None = None,
         overlay_at_hand: OverlayAtHand | None = None,
         flagged: FlagSink | None = None,
+        metrics: HubMetrics | None = None,
     ) -> None:
         self.catalog = catalog
         self.federation = federation
@@ -117,7 +118,7 @@ class RecordService:
         self.overlay_at_hand = overlay_at_hand
         self.flagged = flagged
         self._period_fields = {name: rt.rule_fields for name, rt in catalog.record_types.items()}
-        self.metrics: HubMetrics | None = None  # set by the app once its series exist
+        self.metrics = metrics
 
     async def read(
         self, request: ReadRequest, today: date, on_planned: Callable[[list[Disclosure]], None] | None = None

@@ -16,6 +16,7 @@ from hub.catalog.model import Catalog
 from hub.errors import ErrorCode, HubError
 from hub.evaluation.service import EvaluationService, evaluation_view
 from hub.identity.codes import SubjectCode
+from hub.identity.keys import SigningKey
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
 from hub.privacy.disclose import Disclosure, Withheld
@@ -32,6 +33,16 @@ VERIFY_PATH = "/reports/verify/"
 
 Read = Callable[[ReadRequest, date], Awaitable[ReadResult]]
 Signer = Callable[[], Awaitable[tuple[ECKey, str]]]
+
+
+def signing_with(active: Callable[[], Awaitable[SigningKey]]) -> Signer:
+    """Answers a report signer that signs with the hub's active token-signing key (its kid names it in the JWKS)."""
+
+    async def key() -> tuple[ECKey, str]:
+        found = await active()
+        return found.private, found.kid
+
+    return key
 
 
 @dataclass(frozen=True, slots=True)

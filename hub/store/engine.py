@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -42,6 +43,12 @@ def driver_dsn(engine: AsyncEngine) -> str:
 def is_sqlite(url: str) -> bool:
     """Answers whether a database URL names the embedded SQLite backend."""
     return url.startswith("sqlite")
+
+
+def sqlite_file(url: str) -> str | None:
+    """Answers the file an SQLite URL names (None for PostgreSQL or an in-memory database)."""
+    database = make_url(url).database if is_sqlite(url) else None
+    return database if database and database != ":memory:" else None
 
 
 def single_statements(engine: AsyncEngine) -> AsyncEngine:

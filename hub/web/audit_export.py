@@ -170,30 +170,26 @@ class _Export:
         reader = self.services.audit
         outcome = {ErrorCode.UNAUTHENTICATED: Outcome.UNAUTHENTICATED, ErrorCode.FORBIDDEN: Outcome.DENIED}
         codes = (error.code.value, str(error.extra["reason"])) if "reason" in error.extra else (error.code.value,)
-        if reader is not None:
-            try:
-                claimed = error.extra.get("client_id") or error.extra.get("claimed_client_id")
-                event = self.event(outcome.get(error.code, Outcome.ERROR), codes, str(claimed) if claimed else None)
-                await reader.record(event)
-            except HubError:
-                pass
+        try:
+            claimed = error.extra.get("client_id") or error.extra.get("claimed_client_id")
+            event = self.event(outcome.get(error.code, Outcome.ERROR), codes, str(claimed) if claimed else None)
+            await reader.record(event)
+        except HubError:
+            pass
         return _refusal(error)
 
 
-def audit_export_route(authenticate: Authenticate, services: Callable[[], Services]) -> Route:
-    """Answers the route of GET /audit/export.csv (services are read per request: built at start-up)."""
+def audit_export_route(authenticate: Authenticate, services: Services) -> Route:
+    """Answers the route of GET /audit/export.csv."""
 
     async def export(request: Request) -> Response:
-        current = services()
-        work = _Export(request, current)
+        work = _Export(request, services)
         try:
             where = work.check(await authenticate(request.headers.get("authorization")))
         except HubError as error:
             return await work.refuse(error)
-        reader = current.audit
+        reader = services.audit
         try:
-            if reader is None:
-                raise HubError(ErrorCode.AUDIT_UNAVAILABLE, "the audit register is not available")
             event_id = await reader.record(work.event(Outcome.OK))
         except HubError as error:
             return _refusal(error)

@@ -104,11 +104,11 @@ async def _capped(request: Request, limit: int) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def records_route(authenticate: Authenticate, services: Callable[[], Services], max_bytes: int) -> Route:
-    """Answers the route of POST /records/{recordType} (services are read per request: built at start-up)."""
+def records_route(authenticate: Authenticate, services: Services, max_bytes: int) -> Route:
+    """Answers the route of POST /records/{recordType}."""
 
     async def submit(request: Request) -> JSONResponse:
-        current = services()
+        current = services
         record_type = request.path_params["record_type"]
         started = time.perf_counter()
         principal: Principal | None = None

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
 
-from hub.catalog.load import load_catalog
+from hub.catalog.model import Catalog
 from hub.config import Settings
 from hub.errors import HubError
 from hub.identity.codes import SubjectKind, parse_subject_code
@@ -62,11 +62,13 @@ def answer_message(answer: Answer, t: Translator) -> str | None:
 class Portal:
     """The portal's pages and form handlers over one sealed session cookie."""
 
-    def __init__(self, settings: Settings, jinja: Jinja2Templates, revocations: Revocations | None = None) -> None:
+    def __init__(
+        self, settings: Settings, jinja: Jinja2Templates, revocations: Revocations | None, catalog: Catalog
+    ) -> None:
         self.cookies = SessionCookies(settings.session_secret or None, COOKIE, revocations)
         self.render = Renderer(jinja, self.cookies, "/portal", "area_portal")
         self.dev_login = settings.dev_login
-        self.catalog = load_catalog(settings.catalog_path)
+        self.catalog = catalog
         self.oidc_issuer = settings.oidc.issuer if settings.oidc else None
         self.oidc = (OidcSignIn(settings.oidc, settings.session_secret or None)
                      if settings.oidc is not None and settings.oidc.portal_sign_in else None)  # fmt: skip

@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Awaitable, Callable
 from html import escape
 from typing import Any
 
-from joserfc.jwk import ECKey
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message
 
 from hub.errors import ErrorCode, HubError
-from hub.identity.keys import SigningKey
-from hub.reports.service import ReportService
 from hub.services import Services
-from hub.store.reports import ReportRepository
 
 REPORT_QUERY = (
     "query CreditReportFile($c: ID!, $p: Purpose!) { creditReport(code: $c, purpose: $p) { number pdfBase64 } }"
@@ -71,8 +66,8 @@ async def run_report(graphql: ASGIApp, request: Request, code: str, purpose: str
     return JSONResponse(answer, status_code=status, headers=kept)
 
 
-def report_routes(graphql: ASGIApp, services: Callable[[], Services]) -> list[Route]:
-    """Answers the report routes (services are read per request: built at start-up)."""
+def report_routes(graphql: ASGIApp, services: Services) -> list[Route]:
+    """Answers the report routes."""
 
     async def pdf(request: Request) -> Response:
         purpose = request.query_params.get("purpose")
@@ -85,10 +80,8 @@ def report_routes(graphql: ASGIApp, services: Callable[[], Services]) -> list[Ro
         return await run_report(graphql, request, request.path_params["code"], purpose)
 
     async def verify(request: Request) -> Response:
-        reports = services().reports
+        reports = services.reports
         try:
-            if reports is None:
-                raise HubError(ErrorCode.NOT_FOUND, "this hub issues no credit reports")
             found = await reports.lookup(request.path_params["number"])
         except HubError as error:
             return JSONResponse({"valid": False, "errors": [_error(error)]}, status_code=404)
@@ -120,15 +113,3 @@ def _page(answer: dict[str, Any]) -> str:
         "<p>核对手中文件的 SHA-256 与上表一致，或运行 <code>credit-hub report verify 文件</code> 校验签名。</p>"
         "</body></html>"
     )
-
-
-def report_service(
-    services: Services, repository: ReportRepository, signer: Callable[[], Awaitable[SigningKey]], issuer: str
-) -> ReportService:
-    """Answers the report service over the hub's records and evaluation, signing with the hub's active key."""
-
-    async def key() -> tuple[ECKey, str]:
-        found = await signer()
-        return found.private, found.kid
-
-    return ReportService(services.catalog, services.records.read, services.credit.evaluation, repository, key, issuer)

@@ -11,6 +11,7 @@ import pytest
 
 from hub.app import create_app
 from hub.audit import AuditWriter
+from hub.composition import open_hub
 from tests.graphql.audit_hub import backends, run_apart, running_hub
 from tests.support.server import HubFixture
 
@@ -32,11 +33,11 @@ async def _commits_of_queries(hub: HubFixture, token: str, together: int) -> tup
     The app runs in this process with a batch window of a whole second, so the figures show whether
     the writer knew which requests were still coming: all at once in one commit, the lone one at once.
     """
-    app = create_app(hub.settings.model_copy(update={"audit_max_wait_ms": 1000}))
     headers = {"Authorization": f"Bearer {token}", "X-Hub-Operator": "clerk-7"}
     body = {"query": LOOKUP, "variables": {"c": hub.samples["enterprise"]}}
-    async with app.router.lifespan_context(app):
-        writer: AuditWriter = app.state.audit_writer
+    async with open_hub(hub.settings.model_copy(update={"audit_max_wait_ms": 1000})) as opened:
+        app = create_app(opened)
+        writer: AuditWriter = opened.writer
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub", timeout=30) as client:
             asked = (client.post("/graphql", json=body, headers=headers) for _ in range(together))

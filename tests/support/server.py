@@ -20,6 +20,7 @@ import httpx
 import uvicorn
 
 from hub.app import create_app
+from hub.composition import open_hub
 from hub.config import Settings
 from hub.demo.facts import SOURCES
 from hub.demo.generator import samples
@@ -140,19 +141,35 @@ async def prepare(hub_url: str, source_urls: dict[str, str]) -> dict[str, dict[s
 def serve(settings: Settings, today: Callable[[], date] | None = None, tracer_provider: Any = None) -> Iterator[str]:
     """Runs the hub under uvicorn in a thread (counting periods on `today()`); yields its base URL, then stops it."""
     port = free_port()
-    app = create_app(settings, today=today or Clock(), tracer_provider=tracer_provider)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    config = {"host": "127.0.0.1", "port": port, "log_level": "warning", "lifespan": "off"}
+    running: list[uvicorn.Server] = []
+    failure: list[BaseException] = []
+
+    async def run() -> None:
+        async with open_hub(settings, today=today or Clock()) as hub:  # as every deployment: one opened Hub
+            server = uvicorn.Server(uvicorn.Config(create_app(hub, tracer_provider=tracer_provider), **config))
+            running.append(server)
+            await server.serve()
+
+    def target() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
-    while not server.started:
+    while not (running and running[0].started):
+        if failure:
+            raise RuntimeError("the hub did not start") from failure[0]
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the hub did not start")
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.should_exit = True
+        running[0].should_exit = True
         thread.join(timeout=30)
 
 

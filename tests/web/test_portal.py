@@ -162,15 +162,17 @@ def test_the_portal_reads_through_the_api_and_one_view_is_one_registered_operati
 
 def test_without_the_development_provider_the_portal_explains(web_hub: Any) -> None:
     from hub.app import create_app
+    from hub.composition import open_hub
     from tests.conftest import _run_apart
 
     settings = web_hub.settings.model_copy(update={"dev_login": False})
     answers: list[httpx.Response] = []
 
     async def fetch() -> None:
-        transport = httpx.ASGITransport(app=create_app(settings))
-        async with httpx.AsyncClient(transport=transport, base_url="https://hub.test") as client:
-            answers.append(await client.get("/portal"))
+        async with open_hub(settings) as hub:
+            transport = httpx.ASGITransport(app=create_app(hub))
+            async with httpx.AsyncClient(transport=transport, base_url="https://hub.test") as client:
+                answers.append(await client.get("/portal"))
 
     _run_apart(fetch())
     page = answers[0]
