@@ -62,7 +62,9 @@ def raw(hub: Any) -> dict[str, dict[str, list[dict[str, Any]]]]:
 
     async def fetch() -> None:
         maps = load_source_maps(resource_dir("schema") / "sources", CATALOG)
-        sources = [SqlSource(m, make_engine(hub.settings.sources[n].url)) for n, m in maps.items()]
+        urls = {n: s.url for n, s in hub.settings.sources.items()}
+        # the hub-managed source of submitted records lives in the hub's own database
+        sources = [SqlSource(m, make_engine(urls.get(n, hub.settings.database_url))) for n, m in maps.items()]
         federation = Federation(sources, default_timeout_ms=10_000, breaker_failures=100, breaker_reset=1)
         needs = {name: frozenset(rt.fields) for name, rt in CATALOG.record_types.items()}
         fetched = await federation.fetch(codes, needs)
