@@ -7,7 +7,9 @@ the writer do per event in Python (building the event, `prepare`: canonical body
 subjects; `link`: the chain hash and rows; the statement's arguments), and with the wall clock the
 register's one statement per batch: as the writer sends it (durable commit), with the commit's WAL
 flush left out (`synchronous_commit` off), and the same rows into copies of the tables that keep
-only their primary keys (what the secondary indexes cost). Medians of `--repeat` batches. Then the
+only their primary keys (what the secondary indexes cost), with the backend's CPU per batch beside
+the wall time (the CPU clock holds still on a loaded host; it ticks in 10 ms, so give `--repeat`
+100 or more). Medians of `--repeat` batches. Then the
 real writer at concurrency `--concurrency` for `--seconds`: events/s, and the CPU per event of this
 process and of the chain's PostgreSQL backend (CPU clocks hold still on a shared machine where
 events/s do not); the chain is verified afterwards.
@@ -67,6 +69,13 @@ def _cpu_us(work: Callable[[], Any], times: int) -> float:
 
 async def _statement_ms(conn: Any, sql: str, batches: list[list[PreparedEvent]], head_sql: str) -> float:
     """Answers the median wall time of inserting each batch, chained on the table's own head."""
+    return (await _statement(conn, sql, batches, head_sql))[0]
+
+
+async def _statement(conn: Any, sql: str, batches: list[list[PreparedEvent]], head_sql: str) -> tuple[float, float]:
+    """Answers the median wall ms of inserting each batch and the backend's mean CPU ms per batch (with its head)."""
+    backend = conn.get_server_pid()
+    cpu = _backend_cpu_s(backend)
     spent = []
     for events in batches:
         row = await conn.fetchrow(head_sql)
@@ -77,7 +86,7 @@ async def _statement_ms(conn: Any, sql: str, batches: list[list[PreparedEvent]],
         answer = await conn.fetchrow(sql, *arguments)
         spent.append(time.perf_counter() - started)
         assert answer["inserted"] == len(events)
-    return statistics.median(spent) * 1000
+    return statistics.median(spent) * 1000, (_backend_cpu_s(backend) - cpu) / len(batches) * 1000
 
 
 def _backend_cpu_s(pid: int) -> float:
@@ -138,15 +147,15 @@ async def parts(pg_url: str, batch: int, repeat: int, concurrency: int, seconds:
         durable = await _statement_ms(conn, _INSERT_LINKED, fresh(), _STORED_HEAD)
         figures["statement, durable commit, ms/batch"] = durable
         await conn.execute("SET synchronous_commit = off")
-        figures["statement, WAL flush left out, ms/batch"] = await _statement_ms(
-            conn, _INSERT_LINKED, fresh(), _STORED_HEAD
-        )
+        wall, cpu = await _statement(conn, _INSERT_LINKED, fresh(), _STORED_HEAD)
+        figures["statement, WAL flush left out, ms/batch"] = wall
+        figures["statement, WAL flush left out, backend CPU ms/batch"] = cpu
         await conn.execute(_BARE)
         bare_head = _STORED_HEAD.replace("FROM audit_events", "FROM bare_events")
         await _statement_ms(conn, _INSERT_BARE, fresh()[:3], bare_head)
-        figures["statement, primary keys only, no flush, ms/batch"] = await _statement_ms(
-            conn, _INSERT_BARE, fresh(), bare_head
-        )
+        wall, cpu = await _statement(conn, _INSERT_BARE, fresh(), bare_head)
+        figures["statement, primary keys only, no flush, ms/batch"] = wall
+        figures["statement, primary keys only, no flush, backend CPU ms/batch"] = cpu
         await conn.execute("SET synchronous_commit = on")
         await conn.execute("CREATE TABLE one_row (x int)")
         spent = []
