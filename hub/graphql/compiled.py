@@ -70,7 +70,8 @@ class CompiledDocuments:
         self.documents = documents
         self.ahead = ahead
         self._compiled: dict[str, CompiledDocument | None] = {}
-        self._approved: dict[tuple[str, str], tuple[str, float]] = {}
+        self._approved: dict[tuple[str, str], tuple[str | None, float]] = {}
+        self._looking: dict[tuple[str, str], asyncio.Future[str | None]] = {}
         self._admitted: dict[tuple[str, str, Purpose], bool] = {}
         # Other hubs asked as sources hand back receipts of their own during the fetch, which this hub's event
         # names: its receipt cannot be written before the fetch.
@@ -129,16 +130,25 @@ class CompiledDocuments:
         return self.documents.policies.get(department)
 
     async def _approved_text(self, client_id: str, given: str) -> str | None:
-        now = time.monotonic()
-        known = self._approved.get((client_id, given))
-        if known is not None and known[1] > now:
+        """Answers the approved text (None: not approved), read at most once a second per document and worker;
+        requests arriving while it is read wait for that one look-up."""
+        key = (client_id, given)
+        known = self._approved.get(key)
+        if known is not None and known[1] > time.monotonic():
             return known[0]
-        if not await self.documents.is_approved(client_id, given):
-            return None
-        text = await self.documents.approved_text(client_id, given)
+        looking = self._looking.get(key)
+        if looking is None:
+            looking = self._looking[key] = asyncio.ensure_future(self._look_up(key))
+        return await asyncio.shield(looking)
+
+    async def _look_up(self, key: tuple[str, str]) -> str | None:
+        try:
+            text = await self.documents.approved(*key)
+        finally:
+            del self._looking[key]
         if len(self._approved) >= KEPT:
             self._approved.clear()
-        self._approved[(client_id, given)] = (text, now + APPROVED_TTL_S)
+        self._approved[key] = (text, time.monotonic() + APPROVED_TTL_S)
         return text
 
     def _document(self, text: str) -> CompiledDocument | None:

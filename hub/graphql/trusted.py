@@ -113,6 +113,11 @@ class TrustedDocuments:
             raise not_found(given)
         return row.body
 
+    async def approved(self, client_id: str, given: str) -> str | None:
+        """Answers the text of the client's approved document `given`, or None (one look-up)."""
+        row = await self.repository.find(client_id, given)
+        return row.body if row is not None and row.status == DocumentStatus.APPROVED else None
+
     async def is_approved(self, client_id: str | None, given: str) -> bool:
         """Answers whether the client holds an approved document with this id."""
         row = await self.repository.find(client_id, given) if client_id else None
