@@ -17,10 +17,9 @@ from hub.catalog.load import load_catalog
 from hub.cli.common import ConfigFile, fail
 from hub.collection.quality import QualityRow, quality
 from hub.collection.timeliness import Timeliness, timeliness
+from hub.composition.stores import open_collected
 from hub.config import load_settings
 from hub.errors import ConfigError, HubError
-from hub.store.collected import CollectedStore
-from hub.store.engine import make_engine
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -29,16 +28,12 @@ async def _read(
     url: str, catalog_path: Path, since: date, until: date, today: date
 ) -> tuple[list[QualityRow], Timeliness]:
     catalog = load_catalog(catalog_path)
-    engine = make_engine(url)
-    try:
-        store = CollectedStore(engine)
+    async with open_collected(url) as store:
         rows = quality(catalog, await store.quality())
         timed = timeliness(
             catalog, await store.timed_items(since, until), await store.missing(since, until), since, until, today
         )
         return rows, timed
-    finally:
-        await engine.dispose()
 
 
 def _table(rows: list[QualityRow], timed: Timeliness) -> None:

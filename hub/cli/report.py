@@ -12,11 +12,10 @@ import typer
 from joserfc.jwk import KeySet
 
 from hub.cli.common import fail
+from hub.composition.stores import open_stores
 from hub.config import load_settings
 from hub.errors import ConfigError, HubError
 from hub.reports.signing import InvalidReport, verify
-from hub.store.engine import make_engine
-from hub.store.keys import SigningKeyRepository
 
 JwksOption = Annotated[
     str | None,
@@ -79,11 +78,8 @@ def _from_jwks(source: str) -> KeySet:
 
 async def _from_database(database_url: str | None, config: Path | None) -> KeySet:
     settings = load_settings(config, **({"database_url": database_url} if database_url else {}))
-    engine = make_engine(settings.database_url)
-    try:
-        rows = await SigningKeyRepository(engine).all()
-    finally:
-        await engine.dispose()
+    async with open_stores(settings.database_url) as stores:
+        rows = await stores.signing_keys.all()
     if not rows:
         raise ConfigError(
             "the hub database holds no signing keys", place="--database-url",

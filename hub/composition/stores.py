@@ -13,6 +13,7 @@ from hub.graphql.schema import HubSchema, build_schema
 from hub.graphql.trusted import TrustedDocuments
 from hub.policy.load import PolicySet, load_policies
 from hub.store.clients import ClientRepository, ClientStatuses
+from hub.store.collected import CollectedStore
 from hub.store.documents import DocumentRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
@@ -39,6 +40,16 @@ async def open_stores(database_url: str, *, pool_size: int = 5) -> AsyncIterator
     engine = make_engine(database_url, pool_size=pool_size)
     try:
         yield stores_on(engine)
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def open_collected(url: str) -> AsyncIterator[CollectedStore]:
+    """Answers the store of the hub-managed source of submitted records at `url`, on an engine opened for it."""
+    engine = make_engine(url)
+    try:
+        yield CollectedStore(engine)
     finally:
         await engine.dispose()
 

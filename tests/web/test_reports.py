@@ -137,6 +137,8 @@ def test_a_report_verifies_and_a_tampered_one_does_not(hub: HubFixture, tmp_path
     code, output = _verify(original, hub)
     assert code == 0, output
     assert response.headers["X-Hub-Report-Number"] in output
+    offline = CliRunner().invoke(app, ["report", "verify", str(original), "--database-url", hub.settings.database_url])
+    assert offline.exit_code == 0, offline.output  # the keys read from the hub's database instead of its JWKS
 
     at = response.content.index(b"/Producer")
     tampered = tmp_path / "tampered.pdf"
