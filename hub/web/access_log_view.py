@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -22,7 +23,8 @@ _USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 @dataclass(frozen=True, slots=True)
 class LogFilter:
-    """What the person narrowed the access log to (each optional), read from the page's address."""
+    """What the person narrowed the access log to (each optional): dates and organisation kept in the session,
+    the page's cursor in its address."""
 
     start: date | None = None
     end: date | None = None
@@ -35,6 +37,12 @@ class LogFilter:
         """Answers whether any narrowing applies."""
         return bool(self.start or self.end or self.organisation)
 
+    def kept(self) -> dict[str, str]:
+        """Answers the valid parts of the filter as the session keeps them."""
+        parts = {"from": self.start.isoformat() if self.start else "", "to": self.end.isoformat() if self.end else "",
+                 "org": self.organisation or ""}  # fmt: skip
+        return {key: value for key, value in parts.items() if value}
+
     def variables(self) -> dict[str, Any]:
         """Answers the myAccessLog arguments: China days as instants, `end` inclusive (so `until` is the next day)."""
         return {
@@ -44,13 +52,11 @@ class LogFilter:
             "organisation": self.organisation,
         }
 
-    def link(self, after: str | None = None) -> str:
-        """Answers the page's address with this filter and page (`after`), opened at the access log."""
-        pairs = [("from", self.start.isoformat() if self.start else ""),
-                 ("to", self.end.isoformat() if self.end else ""),
-                 ("org", self.organisation or ""), ("after", after or "")]  # fmt: skip
-        query = urlencode([(k, v) for k, v in pairs if v])
-        return f"?{query}#access" if query else "#access"
+    @staticmethod
+    def link(after: str | None = None) -> str:
+        """Answers the page's address at page `after` (an opaque cursor), opened at the access log; the filter
+        itself stays in the session."""
+        return f"?{urlencode({'after': after})}#access" if after else "#access"
 
 
 def _midnight(day: date) -> datetime:
@@ -67,8 +73,8 @@ def _day(value: str, problems: list[str], message: str) -> date | None:
         return None
 
 
-def log_filter(params: Any, t: Translator) -> LogFilter:
-    """Answers the access log filter of the page's query string; a bad value is named and left out."""
+def log_filter(params: Mapping[str, str], t: Translator) -> LogFilter:
+    """Answers the access log filter (`from`, `to`, `org`, `after`); a bad value is named and left out."""
     problems: list[str] = []
     start = _day(str(params.get("from", ""))[:10], problems, t("portal_log_bad_from"))
     end = _day(str(params.get("to", ""))[:10], problems, t("portal_log_bad_to"))

@@ -47,6 +47,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No identity provider (OpenID Connect) is configured, so nobody can sign in yet. "
         "Ask the operator to set oidc.issuer and oidc.jwks_url.",
     ),
+    "portal_session_ended_filter": (
+        "登录已结束，筛选条件已保留：重新登录后按该条件显示查询记录。",
+        "Your session ended; the filter is kept and applies once you sign in again.",
+    ),
     "portal_oidc_kept": (
         "您填写的内容已保留：登录后将回到原来的表单。",
         "What you typed is kept: after signing in you are back at the form.",

@@ -79,6 +79,7 @@ class Portal:
             Route("/portal", self.show, methods=["GET"]),
             Route("/portal/login", self.login, methods=["POST"]),
             Route("/portal/logout", self.logout, methods=["POST"]),
+            Route("/portal/log", self.log_filter, methods=["POST"]),
             Route("/portal/oidc/start", self.oidc_start, methods=["GET"]),
             Route("/portal/oidc/callback", self.oidc_callback, methods=["GET"]),
             Route("/portal/consents", self._post(self._grant), methods=["POST"]),
@@ -167,7 +168,7 @@ class Portal:
         t = self.render.translator(request)
         gateway, token = Gateway(request), session.token
         # One page view, one operation: one request reads every part, and the register holds one event for it.
-        narrow = log_filter(request.query_params, t)
+        narrow = log_filter({**session.filters, "after": request.query_params.get("after", "")}, t)
         today = local_today()
         variables = {"person": session.person, "first": ACCESS_LOG_ENTRIES, "yearAgo": year_ago(today),
                      "chartFirst": CHART_ENTRIES, **narrow.variables()}  # fmt: skip
@@ -232,6 +233,7 @@ class Portal:
             pairs = [(key[5:], str(value)) for key in form if key.startswith("keep.") for value in form.getlist(key)]
             return self._sign_in_page(request, session, 400, resume if resume in FORMS else None, pairs)
         signed = signed_session(issued.token, issued.expires_in, person=is_person(code))
+        signed.filters = session.filters  # an access log filter sent as the last session ended applies now
         if resume in FORMS:  # back where they were, with what they typed, to submit again
             signed.flash(t("portal_resumed"), "info", resume)
             return await self._page(request, signed, 200, carried)
@@ -244,6 +246,26 @@ class Portal:
             return self._refused(request, session)
         await self.cookies.end(session)
         return self.render.redirect(request, Session())
+
+    async def log_filter(self, request: Request) -> Response:
+        """Keeps the access log's filter in the session (an organisation's code never goes into a URL)."""
+        session = await self.cookies.load(request)
+        form = await posted_form(request)
+        lapsed = self.cookies.lapsed(request) if not session.signed_in else None
+        ended = form is not None and lapsed is not None and csrf_ok(lapsed, form.get("csrf"))
+        if form is None or not (ended or csrf_ok(session, form.get("csrf"))):
+            return self._refused(request, session)
+        t = self.render.translator(request)
+        chosen = log_filter({key: text(form, key, 20) for key in ("from", "to", "org")}, t)
+        filters = {} if text(form, "action", 10) == "clear" else chosen.kept()
+        if chosen.problems and text(form, "action", 10) != "clear":
+            session.flash(" ".join(chosen.problems), "error", "log")  # next to the filter; the rest applies
+        if not session.signed_in:  # the session ended: the filter applies once they sign in again
+            fresh = Session(filters=filters)
+            fresh.flash(t("portal_session_ended_filter"), "error")
+            return self._sign_in_page(request, fresh)
+        session.filters = filters
+        return self.render.redirect(request, session, "#notice" if session.notice else "#access")
 
     def _resume(self, request: Request, session: Session, where: str, typed: dict[str, Any]) -> Response:
         """Answers the sign-in page after a session ended mid-form, carrying what was typed through sign-in."""

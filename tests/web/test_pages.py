@@ -42,6 +42,8 @@ def views(hub: HubFixture) -> Iterator[dict[str, str]]:
             shown[f"portal {who} {lang}"] = visitor.post("/portal/login", {"code": code}).text
             grant = {"grantee": "9114", "purpose": "CREDIT_LENDING", "expires": "2027-01-01"}
             shown[f"portal {who} refused grant {lang}"] = visitor.post("/portal/consents", grant).text
+            bad_filter = {"from": "2026-13-01", "org": "bank", "action": "apply"}
+            shown[f"portal {who} refused log filter {lang}"] = visitor.post("/portal/log", bad_filter).text
             objection = {"item": "taiyuan:penalty:0", "reason": "不是我"}
             shown[f"portal {who} refused objection {lang}"] = visitor.post("/portal/objections", objection).text
         officer = Visitor(hub.base_url, lang)

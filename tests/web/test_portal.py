@@ -257,3 +257,30 @@ def test_a_form_sent_after_the_session_ended_goes_through_sign_in_and_back_with_
         assert re.findall(r'value="(\w+)" checked', form) == ["penalty", "listing"]
     finally:
         visitor.close()
+
+
+def test_an_access_log_filter_stays_out_of_the_address_and_outlives_the_session(hub: Any) -> None:
+    from tests.web.walk import Visitor
+
+    person, visitor = hub.samples["person"], Visitor(hub.base_url)
+    try:
+        visitor.get("/portal")
+        portal = visitor.post("/portal/login", {"code": person})
+        chosen = visitor.post(
+            "/portal/log", {"from": "2099-01-01", "org": hub.clients["bank"]["org"], "action": "apply"}
+        )
+        assert str(visitor.http.base_url) + "/portal" == str(chosen.url), "no filter in the address"
+        assert "没有符合筛选条件的查询记录" in chosen.text
+        cookie = visitor.session
+        visitor.post("/portal/logout", {})  # the session ends (as it does when it times out)
+        visitor.session, visitor.last = cookie, portal
+        ended = visitor.post("/portal/log", {"from": "2099-02-01", "action": "apply"})
+        assert ended.status_code == 200
+        assert "筛选条件已保留" in ended.text
+        back = visitor.post("/portal/login", {"code": person})
+        assert 'name="from" type="date" value="2099-02-01"' in back.text
+        assert "没有符合筛选条件的查询记录" in back.text
+        cleared = visitor.post("/portal/log", {"action": "clear"})
+        assert "没有符合筛选条件的查询记录" not in cleared.text
+    finally:
+        visitor.close()
