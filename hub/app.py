@@ -23,6 +23,7 @@ from hub.web.audit_export import audit_export_route
 from hub.web.body_limit import BodyLimit
 from hub.web.collect import records_route
 from hub.web.oauth import oauth_routes
+from hub.web.officer_signin import officer_signin_route
 from hub.web.pages import page_routes
 from hub.web.reports import report_routes
 
@@ -110,6 +111,7 @@ def routes(hub: Hub) -> list[BaseRoute]:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *oauth_routes(hub.oauth),
+        *([officer_signin_route(hub.oauth, services)] if hub.oauth.oidc_settings else []),
         *page_routes(services, hub.stores.revocations),
         audit_export_route(hub.authenticate, services),
         records_route(hub.authenticate, services, hub.settings.max_submission_bytes),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +26,7 @@ PUBLISHED_SECRETS = frozenset(
     {DEFAULT_AUDIT_SECRET, "credit-hub-demo-audit-secret", "replace-this-with-a-long-random-secret"}
 )
 MIN_SECRET_LENGTH = 32
+_DEPARTMENT_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 SECRETS = ("audit_secret", "session_secret")
 GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"  # noqa: S105 - a command
 
@@ -102,6 +104,25 @@ class OidcSettings(BaseModel):
     authorization_endpoint: str | None = None
     token_endpoint: str | None = None
     redirect_url: str | None = None  # the portal's public /portal/oidc/callback; default: from the request
+    # Officers sign in to the console through the same provider and client: the claim listing the person's groups,
+    # which group makes them an officer of which department, and the claims naming them in the register.
+    officer_claim: str = Field(default="groups", min_length=1, max_length=64)
+    officer_groups: dict[str, str] = Field(default_factory=dict)
+    officer_id_claim: str = Field(default="sub", min_length=1, max_length=64)
+    officer_name_claim: str = Field(default="name", min_length=1, max_length=64)
+    console_redirect_url: str | None = None  # the console's public /console/oidc/callback; default: from the request
+    officer_break_glass: bool = False  # also offer the client-secret sign-in (an emergency while the provider is down)
+
+    @field_validator("officer_groups")
+    @classmethod
+    def _officer_departments(cls, value: dict[str, str]) -> dict[str, str]:
+        for group, department in value.items():
+            if not group.strip() or len(group) > 200:
+                raise ValueError("a group name is empty or longer than 200 characters")
+            if not _DEPARTMENT_KEY.fullmatch(department):
+                raise ValueError(f"group '{group[:60]}' maps to '{department[:60]}', which is not a department key "
+                                 "(lower-case letters, digits and '-', e.g. \"privacy-office\")")  # fmt: skip
+        return value
 
     @model_validator(mode="after")
     def _sign_in_whole(self) -> OidcSettings:
@@ -110,7 +131,10 @@ class OidcSettings(BaseModel):
         missing = [name for name, value in named.items() if not value]
         if 0 < len(missing) < len(named):
             raise ValueError(f"the portal's sign-in needs oidc.{', oidc.'.join(missing)} as well (or none of them)")
-        for name in ("authorization_endpoint", "token_endpoint", "redirect_url"):
+        if self.officer_groups and not self.portal_sign_in:
+            raise ValueError("officers sign in through oidc.client_id, oidc.authorization_endpoint and "
+                             "oidc.token_endpoint: set them too, or remove oidc.officer_groups")  # fmt: skip
+        for name in ("authorization_endpoint", "token_endpoint", "redirect_url", "console_redirect_url"):
             value = getattr(self, name)
             if value and not value.startswith(("https://", "http://")):
                 raise ValueError(f"oidc.{name} must be an http(s) URL")
@@ -120,6 +144,11 @@ class OidcSettings(BaseModel):
     def portal_sign_in(self) -> bool:
         """Answers whether the portal sends people to the provider to sign in (client and endpoints set)."""
         return bool(self.client_id and self.authorization_endpoint and self.token_endpoint)
+
+    @property
+    def officer_sign_in(self) -> bool:
+        """Answers whether officers sign in to the console through the provider (its client and a group mapped)."""
+        return self.portal_sign_in and bool(self.officer_groups)
 
 
 class AnomalySettings(BaseModel):

@@ -107,3 +107,48 @@ def test_the_portals_provider_sign_in_needs_its_client_and_both_endpoints(tmp_pa
     config.write_text(GOOD + whole.replace("'https://idp/token'", "'idp/token'"), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"oidc.token_endpoint must be an http\(s\) URL"):
         load_settings(config)
+
+
+OIDC_CLIENT = """
+[oidc]
+issuer = 'https://idp'
+jwks_url = 'https://idp/jwks'
+client_id = 'credit-hub'
+authorization_endpoint = 'https://idp/authorize'
+token_endpoint = 'https://idp/token'
+"""
+
+
+def test_officer_groups_map_to_departments_and_a_bad_one_names_its_line(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text(GOOD + OIDC_CLIENT + 'officer_groups = {"privacy-officers" = "privacy-office"}\n', "utf-8")
+    oidc = load_settings(config).oidc
+    assert oidc is not None
+    assert oidc.officer_sign_in
+    assert not oidc.officer_break_glass
+    assert (oidc.officer_claim, oidc.officer_id_claim, oidc.officer_name_claim) == ("groups", "sub", "name")
+    assert oidc.officer_groups == {"privacy-officers": "privacy-office"}
+    config.write_text(GOOD + OIDC_CLIENT + 'officer_groups = {"privacy-officers" = "Privacy Office"}\n', "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert "setting 'oidc.officer_groups'" in caught.value.message
+    assert "'Privacy Office', which is not a department key" in caught.value.message
+    assert caught.value.place == f"{config}:13"
+
+
+def test_an_unknown_officer_key_is_refused_with_its_line(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text(GOOD + OIDC_CLIENT + "officer_group = 'x'\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+    assert caught.value.place == f"{config}:13"
+    assert "officer_groups" in (caught.value.fix or "")
+    assert "officer_break_glass" in (caught.value.fix or "")
+
+
+def test_officer_groups_need_the_hubs_client_at_the_provider(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    oidc = "\n[oidc]\nissuer = 'https://idp'\njwks_url = 'https://idp/jwks'\nofficer_groups = {a = 'privacy-office'}\n"
+    config.write_text(GOOD + oidc, "utf-8")
+    with pytest.raises(ConfigError, match=r"officers sign in through oidc\.client_id"):
+        load_settings(config)

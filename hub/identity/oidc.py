@@ -1,4 +1,4 @@
-"""Citizen and enterprise sign-in: tokens of an external OpenID Connect provider, and the dev provider."""
+"""Sign-in through an external OpenID Connect provider (citizens, enterprises, officers), and the dev provider."""
 
 from __future__ import annotations
 
@@ -62,6 +62,12 @@ class OidcVerifier:
             options["aud"] = {"essential": True, "value": config.audience}
         options[config.subject_claim] = {"essential": True}
         self._registry = jwt.JWTClaimsRegistry(now=lambda: int(clock()), leeway=leeway, **options)
+        officer: dict[str, Any] = {"iss": options["iss"], "exp": options["exp"],
+                                   "aud": {"essential": True, "value": config.client_id},
+                                   config.officer_id_claim: {"essential": True}}  # fmt: skip
+        self._officer_registry = (
+            jwt.JWTClaimsRegistry(now=lambda: int(clock()), leeway=leeway, **officer) if config.client_id else None
+        )
 
     async def _refresh(self, older_than: float) -> None:
         async with self._lock:
@@ -84,6 +90,28 @@ class OidcVerifier:
 
     async def verify(self, token: str) -> Principal:
         """Answers the citizen or enterprise the provider vouches for, or raises UNAUTHENTICATED."""
+        claims = await self._validated(token, self._registry)
+        try:
+            code = parse_subject_code(str(claims[self._config.subject_claim])).value
+        except HubError:
+            raise unauthenticated("bad_subject", "token subject is not a resident ID or USCC") from None
+        jti = claims.get("jti")
+        return Principal(
+            subject=code,
+            scopes=SELF_SCOPES,
+            self_code=code,
+            token_id=str(jti) if jti else None,
+            extra={"idp": self.issuer},
+        )
+
+    async def officer_claims(self, id_token: str) -> dict[str, Any]:
+        """Answers the claims of an ID token the provider issued to the hub's own client (signature, issuer,
+        audience and expiry checked), or raises UNAUTHENTICATED."""
+        if self._officer_registry is None:
+            raise unauthenticated("no_client", "the hub has no client at this identity provider")
+        return await self._validated(id_token, self._officer_registry)
+
+    async def _validated(self, token: str, registry: jwt.JWTClaimsRegistry) -> dict[str, Any]:
         try:
             obj = jws.extract_compact(token.encode("ascii"))
         except (JoseError, UnicodeError):
@@ -99,23 +127,12 @@ class OidcVerifier:
         except JoseError:
             raise unauthenticated("bad_signature", "token signature is invalid") from None
         try:
-            self._registry.validate(claims)
+            registry.validate(claims)
         except ExpiredTokenError:
             raise unauthenticated("expired", "token has expired") from None
         except JoseError:
             raise unauthenticated("bad_claims", "token claims are missing or wrong") from None
-        try:
-            code = parse_subject_code(str(claims[self._config.subject_claim])).value
-        except HubError:
-            raise unauthenticated("bad_subject", "token subject is not a resident ID or USCC") from None
-        jti = claims.get("jti")
-        return Principal(
-            subject=code,
-            scopes=SELF_SCOPES,
-            self_code=code,
-            token_id=str(jti) if jti else None,
-            extra={"idp": self.issuer},
-        )
+        return dict(claims)
 
     async def aclose(self) -> None:
         """Answers nothing; closes the HTTP client used to fetch the provider's keys."""

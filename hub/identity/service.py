@@ -27,8 +27,8 @@ from hub.identity.oauth import (
     basic_client_id,
     sane,
 )
-from hub.identity.officers import Officer, find_officer, officer_client, officer_token
-from hub.identity.oidc import DEV_CLIENT_ID, dev_login
+from hub.identity.officers import Officer, find_officer, officer_client, officer_from_claims, officer_token
+from hub.identity.oidc import DEV_CLIENT_ID, OidcVerifier, dev_login
 from hub.identity.principal import Principal
 from hub.identity.scopes import CLIENT_SCOPES
 from hub.identity.throttle import FailureThrottle
@@ -80,6 +80,7 @@ class OAuthService:
         scope_ceiling: ScopeCeiling | None = None,
         trust: HubTrust | None = None,
         officers: Sequence[Officer] = (),
+        oidc: OidcVerifier | None = None,
     ) -> None:
         self.trust = trust  # the hubs whose callers this hub serves (token exchange)
         if not is_secure_transport(settings.issuer):
@@ -91,6 +92,8 @@ class OAuthService:
         self.issuer, self.audience = settings.issuer, settings.audience
         self.dev_login_enabled = settings.dev_login
         self.officers = tuple(officers) if settings.dev_login else ()  # the development provider's officer accounts
+        self.oidc_settings = settings.oidc if settings.oidc is not None and settings.oidc.officer_sign_in else None
+        self._oidc = oidc  # verifies the ID tokens officers bring from the organisation's provider
         self.keys, self.verifier = keys, verifier
         self.tokens = tokens or TokenIssuer(settings)
         self._clients, self._revocations, self._on_event = clients, revocations, on_event
@@ -155,12 +158,30 @@ class OAuthService:
         client (NOT_FOUND for an account it does not list, FORBIDDEN when the department has no active client)."""
         if not self.dev_login_enabled:
             raise HubError(ErrorCode.NOT_FOUND, "development sign-in is not enabled")
-        officer = find_officer(self.officers, account)
+        return await self._officer_token(find_officer(self.officers, account), "dev_login")
+
+    async def oidc_officer(self, id_token: str) -> Officer:
+        """Answers the officer an ID token of the organisation's provider names (UNAUTHENTICATED for a token it did
+        not sign for the hub's client, FORBIDDEN with extra `operator` for a person in no officer group)."""
+        if self.oidc_settings is None or self._oidc is None:
+            raise HubError(
+                ErrorCode.NOT_FOUND, "officers do not sign in through an identity provider here",
+                fix="set oidc.client_id, its endpoints and oidc.officer_groups in hub.toml",
+            )  # fmt: skip
+        claims = await self._oidc.officer_claims(id_token)
+        return officer_from_claims(claims, self.oidc_settings)
+
+    async def officer_login(self, officer: Officer) -> IssuedToken:
+        """Answers a token naming the officer, acting through their department's client (FORBIDDEN when it has
+        no active client)."""
+        return await self._officer_token(officer, "officer_login")
+
+    async def _officer_token(self, officer: Officer, endpoint: str) -> IssuedToken:
         client = officer_client(officer, await self._clients.list_all())
         signer = await self.keys.signer()
         issued = officer_token(officer, client, issuer=self.tokens, signer=signer, ceiling=self._scope_ceiling)
         if self._on_event is not None:
-            await self._on_event(AuthEvent("dev_login", "ok", client.client_id, True, issued.jti, issued.scope))
+            await self._on_event(AuthEvent(endpoint, "ok", client.client_id, True, issued.jti, issued.scope))
         return issued
 
     def metadata(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from hub.config import Settings
 from hub.identity.scopes import Scope as HubScope
 from hub.web import operations as ops
 from hub.web.audit_export import ENCODINGS
+from hub.web.console_oidc import ConsoleSignIn
 from hub.web.console_view import (
     CHART_DAYS,
     anomaly_rows,
@@ -33,7 +34,7 @@ from hub.web.console_view import (
     review_view,
 )
 from hub.web.forms import checked_form, posted_form, text
-from hub.web.gateway import Answer, Gateway
+from hub.web.gateway import Answer, Gateway, TokenAnswer
 from hub.web.i18n import Translator
 from hub.web.portal_view import local_today, when
 from hub.web.render import Renderer
@@ -71,6 +72,12 @@ class Console:
         self.cookies = SessionCookies(settings.session_secret or None, COOKIE, revocations)
         self.render = Renderer(jinja, self.cookies, "/console", "area_console", departments)
         self.dev_login = settings.dev_login  # officers sign in through the development identity provider
+        oidc = None if self.dev_login else settings.oidc
+        # With the organisation's provider, officers sign in there; the shared client secret only as break-glass.
+        secret = settings.session_secret or None
+        self.oidc = ConsoleSignIn(self, oidc, secret) if oidc and oidc.officer_sign_in else None
+        self.provider = bool(oidc and oidc.portal_sign_in)  # officers unmapped: nobody signs in until they are
+        self.secret_form = not self.provider or bool(oidc and oidc.officer_break_glass)
 
     def routes(self) -> list[Route]:
         """Answers the console's routes."""
@@ -83,17 +90,22 @@ class Console:
             Route("/console/anomalies/{anomaly_id}/review", self.review, methods=["POST"]),
             Route("/console/export.csv", _Export(self), methods=["GET"]),
             Route("/console/reports", self.report, methods=["GET"]),
+            *(self.oidc.routes() if self.oidc is not None else []),
         ]
 
-    async def _sign_in_page(
+    async def sign_in_page(
         self, request: Request, session: Session, status: int = 200, resume: str = "", note: str = ""
     ) -> Response:
         """Answers the sign-in page (`resume`, `note`: the anomaly whose review the session's end interrupted)."""
         officers = await Gateway(request).dev_officers() if self.dev_login else []
-        return self.render.page(
+        response = self.render.page(
             request, session, "console_login.html", "console_signin_title", status,
             dev_login=self.dev_login, officers=officers, resume=resume, kept_note=note,
+            officer_oidc=self.oidc is not None, provider=self.provider, secret_form=self.secret_form,
         )  # fmt: skip
+        if self.oidc is not None:
+            self.oidc.keep(response, session, resume, note)
+        return response
 
     def _expired(self, request: Request) -> Response:
         fresh = Session()
@@ -104,7 +116,7 @@ class Console:
         """Answers the sign-in page, or the register with its anomalies, integrity and charts."""
         session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
-            return await self._sign_in_page(request, session)
+            return await self.sign_in_page(request, session)
         t, gateway = self.render.translator(request), Gateway(request)
         after = request.query_params.get("after") or None
         token, operator = session.token, session.operator
@@ -176,27 +188,42 @@ class Console:
         if form is None:
             return self._refused(request, session)
         gateway = Gateway(request)
+        resume, note = text(form, "resume", 64), text(form, "keep.note", 2000)
         if self.dev_login:
             issued = await gateway.dev_officer_login(text(form, "officer", 40))
             operator = None
+        elif not self.secret_form:  # officers sign in at the provider: the shared secret is not taken
+            session.flash(t("console_secret_off"), "error")
+            return await self.sign_in_page(request, session, 403, resume, note)
         else:
             issued = await gateway.client_token(text(form, "client_id", 64), text(form, "client_secret", 200))
             operator = text(form, "operator", 120) or None
-        resume, note = text(form, "resume", 64), text(form, "keep.note", 2000)
-        resume = resume if _ANOMALY_ID.fullmatch(resume) else ""
         if issued.token is None:
             session.flash(t("signin_failed") + t.error(issued.code, issued.error), "error")
-            return await self._sign_in_page(request, session, 400, resume, note)
+            return await self.sign_in_page(request, session, 400, resume, note)
+        return await self.enter(request, session, issued, operator, resume, note)
+
+    async def enter(
+        self, request: Request, session: Session, issued: TokenAnswer, operator: str | None, resume: str, note: str,
+        *, cross_site: bool = False,
+    ) -> Response:  # fmt: skip
+        """Answers the console for a signed-in officer (only audit:read signs in): back to the review the session's
+        end interrupted, or the register (`cross_site`: from the provider, so through a page of ours)."""
+        assert issued.token is not None
+        t = self.render.translator(request)
+        resume = resume if _ANOMALY_ID.fullmatch(resume) else ""
         claims = token_claims(issued.token)  # the hub's own answer to this request: read, not verified again
         if HubScope.AUDIT_READ not in str(claims.get("scope", "")).split():
             session.flash(t("signin_failed") + t("console_needs_audit"), "error")
-            return await self._sign_in_page(request, session, 403, resume, note)
+            return await self.sign_in_page(request, session, 403, resume, note)
         named = claims.get("operator")
         signed = signed_session(issued.token, issued.expires_in, named if isinstance(named, str) else operator)
         signed.filters = session.filters  # a filter sent as the last session ended applies now
         if resume:  # back to the review the session's end interrupted, the note as it was typed
             signed.flash(t("console_review_resumed"), "info", "review")
             return await self._anomaly_page(request, signed, resume, 200, {"note": note})
+        if cross_site:  # the Strict session cookie is not sent on a redirect the provider started
+            return self.render.page(request, signed, "console_continue.html", "console_title")
         return self.render.redirect(request, signed, "#register" if signed.filters else "")
 
     async def logout(self, request: Request) -> Response:
@@ -220,7 +247,7 @@ class Console:
         if not session.signed_in:  # the session ended: the filter is kept for after sign-in
             fresh = Session(filters=filters)
             fresh.flash(self.render.translator(request)("session_ended_filter"), "error")
-            return await self._sign_in_page(request, fresh)
+            return await self.sign_in_page(request, fresh)
         session.filters = filters
         return self.render.redirect(request, session, "#register")
 
@@ -247,7 +274,7 @@ class Console:
         """Answers one anomaly with its events and its review, read in one registered operation."""
         session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
-            return await self._sign_in_page(request, session)
+            return await self.sign_in_page(request, session)
         return await self._anomaly_page(request, session, request.path_params["anomaly_id"])
 
     async def _anomaly_page(
@@ -286,7 +313,7 @@ class Console:
             if lapsed is not None and csrf_ok(lapsed, form.get("csrf")):
                 session.flash(self.render.translator(request)("console_review_session_ended"), "error")
                 wanted = request.path_params["anomaly_id"]
-                return await self._sign_in_page(request, session, 200, wanted[:64], text(form, "note", 2000))
+                return await self.sign_in_page(request, session, 200, wanted[:64], text(form, "note", 2000))
         if form is None or not csrf_ok(session, form.get("csrf")):
             return self._refused(request, session)
         if not session.signed_in or session.token is None:

@@ -91,6 +91,20 @@ class Gateway:
             listed = []
         return [o for o in listed or [] if isinstance(o, dict) and isinstance(o.get("account"), str)]
 
+    async def officer_token(self, id_token: str) -> TokenAnswer:
+        """Answers the hub's token for the officer an ID token of the organisation's provider names
+        (`POST /oauth/officer`); refused: `error` is the reason (`not_officer`, `no_client`, ...)."""
+        async with self._http() as http:
+            response = await http.post("/oauth/officer", json={"id_token": id_token}, headers=self._headers())
+        answer = _token_answer(response)
+        if answer.token is not None:
+            return answer
+        try:
+            reason = response.json().get("error")
+        except (ValueError, AttributeError):
+            reason = None
+        return TokenAnswer(None, error=str(reason) if reason else None, code=answer.code)
+
     async def client_token(self, client_id: str, client_secret: str) -> TokenAnswer:
         """Answers a client credentials token from the token endpoint (`POST /oauth/token`)."""
         form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}

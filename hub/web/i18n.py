@@ -192,6 +192,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The demo's development identity provider lists these officer accounts (demo only, never in a deployment).",
     ),
     "console_no_officers": ("身份认证平台没有列出工作人员账号。", "The identity provider lists no officer account."),
+    "console_oidc_intro": (
+        "隐私保护工作人员以本人账号通过本机构的统一身份认证平台登录；查询登记簿记录登录人的姓名和账号。",
+        "Privacy officers sign in as themselves through the organisation's identity provider; the register names "
+        "the person.",
+    ),
+    "console_continue": ("打开隐私保护控制台", "Open the privacy console"),
+    "console_officer_not_officer": (
+        "身份认证平台未将您的账号列入任何隐私保护工作人员组，不能登录控制台。本次登录已记入查询登记簿；"
+        "如需使用控制台，请联系本机构身份认证平台的管理员。",
+        "The identity provider lists your account in no officer group, so you cannot sign in to the console. This "
+        "attempt is registered; ask your organisation's identity administrator if you need the console.",
+    ),
+    "console_officer_several_departments": (
+        "您的账号属于多个部门的工作人员组，无法确定以哪个部门登录。本次登录已记入查询登记簿；"
+        "请联系管理员只保留一个部门的工作人员组。",
+        "Your account is in the officer groups of several departments, so the console cannot tell which one you act "
+        "for. This attempt is registered; ask the administrator to keep you in one department's group.",
+    ),
+    "console_officer_no_client": (
+        "您所在部门还没有可用的客户端，暂时无法登录。本次登录已记入查询登记簿；请联系管理员为该部门登记客户端。",
+        "Your department has no active client yet, so you cannot sign in. This attempt is registered; ask the "
+        "administrator to register one for the department.",
+    ),
+    "console_officer_token": (
+        "身份认证平台签发的登录凭证未通过核验，请重新登录。",
+        "The identity provider's sign-in could not be verified: sign in again.",
+    ),
+    "console_no_officer_groups": (
+        "尚未配置工作人员组，暂时无法登录控制台。请管理员在 hub.toml 的 [oidc] 中设置 officer_groups。",
+        "No officer group is configured, so nobody can sign in to the console yet. The administrator sets "
+        "officer_groups in the [oidc] section of hub.toml.",
+    ),
+    "console_secret_off": (
+        "本部署的工作人员通过统一身份认证平台登录，不接受客户端密钥登录。",
+        "Officers of this deployment sign in through the identity provider; client secrets are not accepted.",
+    ),
+    "console_break_glass": ("应急登录（客户端密钥）", "Emergency sign-in (client secret)"),
+    "console_break_glass_help": (
+        "仅在身份认证平台不可用时使用，须填写操作人员；每次查阅均记入查询登记簿。",
+        "Only while the identity provider is down; name the operator: every review is registered.",
+    ),
     "console_reviewed": ("已标记为已复核，复核已记入查询登记簿。", "Marked reviewed; the review is registered."),
     "console_review": ("复核", "Review"),
     "console_register_rows": ("登记事件列表", "Registered events"),

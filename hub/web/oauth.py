@@ -51,6 +51,7 @@ def build_oauth_service(
         scope_ceiling=scope_ceiling,
         trust=HubTrust(settings) if settings.trusted_hubs else None,
         officers=DEV_OFFICERS,
+        oidc=external,
     )
 
 

@@ -80,8 +80,11 @@ def _unb64(text: str) -> bytes:
 class OidcSignIn:
     """Starts and completes the portal's sign-in at the configured provider."""
 
-    def __init__(self, config: OidcSettings, secret: str | None, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, config: OidcSettings, secret: str | None, http: httpx.AsyncClient | None = None, cookie: str = FLOW_COOKIE
+    ) -> None:
         material = secret.encode() if secret else os.urandom(32)
+        self.cookie = cookie  # the console's sign-in keeps its flow apart from the portal's
         self._aead = AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(material))
         self.config = config
         self._http = http
@@ -150,7 +153,7 @@ class OidcSignIn:
 
     def forget(self, response: Response) -> None:
         """Answers nothing; deletes the flow cookie (the sign-in is over, one way or the other)."""
-        response.delete_cookie(FLOW_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+        response.delete_cookie(self.cookie, path="/", secure=True, httponly=True, samesite="lax")
 
     def save(self, response: Response, flow: Flow) -> None:
         """Answers nothing; sets the flow cookie on `response`."""
@@ -164,21 +167,21 @@ class OidcSignIn:
             flow.carried[longest] = (name, value[: len(value) * 3 // 4])
             flow.cut = True
             sealed = self._seal(flow)
-        response.set_cookie(FLOW_COOKIE, sealed, max_age=FLOW_SECONDS, path="/", secure=True, httponly=True,
+        response.set_cookie(self.cookie, sealed, max_age=FLOW_SECONDS, path="/", secure=True, httponly=True,
                             samesite="lax")  # fmt: skip
 
     def _seal(self, flow: Flow) -> str:
         nonce = os.urandom(12)
         body = zlib.compress(json.dumps(asdict(flow), ensure_ascii=False, separators=(",", ":")).encode())
-        return _b64(nonce + self._aead.encrypt(nonce, body, FLOW_COOKIE.encode()))
+        return _b64(nonce + self._aead.encrypt(nonce, body, self.cookie.encode()))
 
     def _load(self, request: Request) -> Flow | None:
-        raw = request.cookies.get(FLOW_COOKIE)
+        raw = request.cookies.get(self.cookie)
         if not raw:
             return None
         try:
             sealed = _unb64(raw)
-            data = json.loads(zlib.decompress(self._aead.decrypt(sealed[:12], sealed[12:], FLOW_COOKIE.encode())))
+            data = json.loads(zlib.decompress(self._aead.decrypt(sealed[:12], sealed[12:], self.cookie.encode())))
             flow = Flow(**data)
         except (ValueError, TypeError, InvalidTag, zlib.error):
             return None

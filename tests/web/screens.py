@@ -30,6 +30,8 @@ _COVERED = """() => {
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none' || el.closest('[hidden], .sr-only')) continue;
     if (el.getClientRects().length === 0) continue;
+    const shut = el.closest('details:not([open])');  // folded away until its summary is tapped
+    if (shut && !(el.closest('summary') && el.closest('summary').parentElement === shut)) continue;
     el.scrollIntoView({block: 'center', inline: 'center'});
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1 || r.right < 0 || r.bottom < 0) continue;  // off-screen until focused (skip link)
