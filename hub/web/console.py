@@ -255,7 +255,7 @@ class Console:
         """Answers the look-up of a credit report number: its edition, issue, department, register entry and hash."""
         session = await self.cookies.load(request)
         if not session.signed_in or session.token is None:
-            return await self._sign_in_page(request, session)
+            return await self.sign_in_page(request, session)
         number = (request.query_params.get("number") or "").strip()[:32]
         found = None
         if number:
