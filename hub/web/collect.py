@@ -8,14 +8,18 @@ event type (its receipt in `X-Hub-Audit-Event-Id` and `auditEventId`).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import csv
+import io
+import json
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hub.audit import AuditEvent, EventType, Outcome, query_hash
@@ -47,6 +51,30 @@ def _refusal(error: HubError) -> JSONResponse:
     headers = {"WWW-Authenticate": str(error.extra.get("www_authenticate") or 'Bearer realm="credit-hub"')}
     body = {"errors": [{"message": error.message, "extensions": extensions}]}
     return JSONResponse(body, status_code=status, headers=headers if status == 401 else None)
+
+
+_AS_SUBMITTED = ("text/csv", "application/jsonl")
+_REFUSAL_COLUMNS = ("row", "field", "code", "reason", "fix")
+
+
+def _as_submitted(result: SubmissionResult, kind: str, headers: dict[str, str]) -> Response:
+    """Answers the refused rows as CSV (UTF-8 with BOM, for Excel) or JSON Lines; the counts go in headers."""
+    counts = {
+        "X-Hub-Accepted": str(result.accepted),
+        "X-Hub-Unchanged": str(result.unchanged),
+        "X-Hub-Refused": str(result.refused_count),
+        "X-Hub-Submission-Id": result.submission_id,
+    }
+    rows = [r.to_dict() for r in result.refused]
+    if kind == "text/csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(_REFUSAL_COLUMNS)
+        writer.writerows([[row[c] for c in _REFUSAL_COLUMNS] for row in rows])
+        data = codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+        return Response(data, media_type="text/csv; charset=utf-8", headers={**headers, **counts})
+    lines = "".join(json.dumps({c: row[c] for c in _REFUSAL_COLUMNS}, ensure_ascii=False) + "\n" for row in rows)
+    return Response(lines.encode("utf-8"), media_type="application/jsonl", headers={**headers, **counts})
 
 
 def check_submitter(principal: Principal, services: Services, operator: str | None) -> Submitter:
@@ -107,7 +135,7 @@ async def _capped(request: Request, limit: int) -> AsyncIterator[bytes]:
 def records_route(authenticate: Authenticate, services: Services, max_bytes: int) -> Route:
     """Answers the route of POST /records/{recordType}."""
 
-    async def submit(request: Request) -> JSONResponse:
+    async def submit(request: Request) -> Response:
         current = services
         record_type = request.path_params["record_type"]
         started = time.perf_counter()
@@ -191,6 +219,10 @@ def records_route(authenticate: Authenticate, services: Services, max_bytes: int
             ]
             return JSONResponse(body, status_code=503)
         body["auditEventId"] = event_id
-        return JSONResponse(body, headers={"X-Hub-Audit-Event-Id": event_id})
+        headers = {"X-Hub-Audit-Event-Id": event_id}
+        wanted = request.headers.get("accept", "").split(",")[0].split(";")[0].strip().lower()
+        if wanted in _AS_SUBMITTED:  # the refused rows in the format the file was sent in
+            return _as_submitted(result, wanted, headers)
+        return JSONResponse(body, headers=headers)
 
     return Route("/records/{record_type}", submit, methods=["POST"])

@@ -195,3 +195,23 @@ def test_without_an_operator_a_department_that_requires_one_is_refused(hub: HubF
     response = _post(hub, "licence", HEADER.encode(), "text/csv", operator=None)
     assert response.status_code == 403
     assert "X-Hub-Operator" in response.json()["errors"][0]["extensions"]["fix"]
+
+
+def test_the_refused_rows_come_back_as_csv_when_asked_for(hub: HubFixture) -> None:
+    code = _code(606)
+    body = (
+        HEADER + f"{code},晋食许〔2026〕606号,食品经营许可,普通,{AUTHORITY},2026-11-20,,x\r\n"
+        f"{code},,食品经营许可,普通,{AUTHORITY},2026-11-20,,x\r\n"
+    ).encode("gb18030")
+    headers = {
+        "Authorization": f"Bearer {hub.token('market-regulation')}",
+        "X-Hub-Operator": "clerk-9",
+        "Content-Type": "text/csv; charset=gb18030",
+        "Accept": "text/csv",
+    }
+    response = httpx.post(f"{hub.base_url}/records/licence", content=body, headers=headers, timeout=60)
+    assert response.status_code == 200
+    assert (response.headers["X-Hub-Accepted"], response.headers["X-Hub-Refused"]) == ("1", "1")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "row,field,code,reason,fix"
+    assert lines[1].startswith("3,decision_number,REQUIRED,")
