@@ -17,6 +17,7 @@ from hub.audit.checkpoints import export_lines, load_public_key, parse_lines
 from hub.audit.retention import RetentionPolicy, prune
 from hub.audit.verify import IntegrityReport, verify_chain
 from hub.audit.witness import DirectoryWitness
+from hub.composition.stores import open_register
 from hub.config import Settings, load_settings
 from hub.errors import HubError
 from hub.store.audit_repo import AuditRepository
@@ -49,11 +50,8 @@ def _with_repo(url: str, work: Callable[[AuditRepository], Awaitable[T]]) -> T:
         raise _fail(f"no audit database at {url.partition(':///')[2]}; check --database-url")
 
     async def run() -> T:
-        repo = AuditRepository.open(url, pool_size=1)
-        try:
+        async with open_register(url) as repo:
             return await work(repo)
-        finally:
-            await repo.close()
 
     try:
         return asyncio.run(run())

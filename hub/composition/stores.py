@@ -12,6 +12,7 @@ from hub.config import Settings
 from hub.graphql.schema import HubSchema, build_schema
 from hub.graphql.trusted import TrustedDocuments
 from hub.policy.load import PolicySet, load_policies
+from hub.store.audit_repo import AuditRepository
 from hub.store.clients import ClientRepository, ClientStatuses
 from hub.store.collected import CollectedStore
 from hub.store.documents import DocumentRepository
@@ -51,6 +52,18 @@ async def open_collected(url: str) -> AsyncIterator[CollectedStore]:
     try:
         yield CollectedStore(engine)
     finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def open_register(url: str) -> AsyncIterator[AuditRepository]:
+    """Answers the query register's store at `url` on an engine of one connection (admin commands)."""
+    engine = make_engine(url, pool_size=1)
+    repository = AuditRepository(engine)
+    try:
+        yield repository
+    finally:
+        await repository.close()
         await engine.dispose()
 
 
