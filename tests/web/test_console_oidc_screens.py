@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.web.axe import assert_accessible
+from tests.web.conftest import screenshot
 from tests.web.officer_idp import (
     ACCOUNT_LABEL,
     GROUPS_LABEL,
@@ -86,6 +87,8 @@ def test_a_person_in_no_officer_group_is_told_why(screen: tuple[str, Any], hub: 
     assert "未将您的账号列入任何隐私保护工作人员组" in alert
     assert page.get_by_role("link", name="前往身份认证平台").is_visible()
     _check(page, f"console sign-in refused {size}")
+    if size == "390x844":
+        screenshot(page, "console-signin-refused-phone")
 
 
 def test_the_break_glass_sign_in_names_its_operator(screen: tuple[str, Any], hub: Any) -> None:
