@@ -24,6 +24,7 @@ from hub.demo.generator import samples
 from hub.demo.seed import seed_sources
 from hub.demo.setup import DEMO_FILE, demo_secrets, register_demo_clients
 from hub.identity.credentials import new_client
+from hub.identity.federation import SELF_ACCESS_DEPARTMENT
 from hub.store.clients import ClientRepository
 from hub.store.engine import make_engine
 from hub.store.migrate import upgrade
@@ -203,7 +204,8 @@ async def build_federation(
     ports = {PROVINCE: port, **{city: port + 1 + index for index, city in enumerate(CITIES)}}
     province_folder = data_dir / PROVINCE
     province_issuer = f"http://127.0.0.1:{port}"
-    departments = sorted({d.key for d in DEPARTMENTS} - {"privacy-office"})
+    # the departments' callers, and citizens and enterprises signed in at the province reading their own records
+    departments = sorted({d.key for d in DEPARTMENTS} - {"privacy-office"} | {SELF_ACCESS_DEPARTMENT})
     cities: dict[str, FederatedHub] = {}
     links: dict[str, dict[str, str]] = {}
     for city in CITIES:

@@ -30,6 +30,8 @@ class Caller:
     operator: str | None = None
     purpose: str | None = None
     consent_ids: tuple[str, ...] = ()
+    bulk: bool = False  # the caller may ask `subjects` (subject:bulk); otherwise several codes go one by one
+    self_code: str | None = None  # a citizen or enterprise signed in, reading its own record
     receipts: list[RemoteReceipt] = field(default_factory=list)  # filled by the hubs asked
 
 

@@ -18,11 +18,13 @@ from hub.errors import ErrorCode
 from hub.federation.adapter import Row
 from hub.federation.caller import Caller, RemoteReceipt, current_caller
 from hub.federation.hub_mapping import HubSourceMap
-from hub.federation.remote_query import AnswerReader, Part, alias, batch
+from hub.federation.remote_query import OWN_ROOT, AnswerReader, Part, alias, batch
 from hub.identity.federation import (
     ACCESS_TOKEN_TYPE,
     CALLER_TOKEN_TYPE,
     JWT_TOKEN_TYPE,
+    SELF_ACCESS_DEPARTMENT,
+    SELF_ACCESS_PURPOSE,
     TOKEN_EXCHANGE,
     UPSTREAM_EVENT_HEADER,
 )
@@ -31,7 +33,8 @@ from hub.identity.keys import SigningKey
 log = logging.getLogger(__name__)
 
 ASSERTION_SECONDS = 60
-_KEEP_MARGIN_S = 20.0  # an exchanged token is used again only while it has this long to live
+_KEEP_MARGIN_S = 20.0
+_DEFAULT_TIMEOUT_MS = 1000  # as Settings.source_timeout_ms; a read abandoned sooner cancels its request anyway
 
 Signer = Callable[[], Awaitable[SigningKey]]
 
@@ -67,6 +70,7 @@ class HubSource:
         self.url = url.rstrip("/")
         self.credentials = credentials
         self.timeout_ms = timeout_ms or mapping.timeout_ms
+        self.timeout_s = (self.timeout_ms or _DEFAULT_TIMEOUT_MS) / 1000
         self.signer = signer  # this hub's own signing key, set once the key ring is open
         self._clock = clock
         self._client: httpx.AsyncClient | None = None
@@ -79,7 +83,7 @@ class HubSource:
         """Answers the HTTP client to the other hub (kept open: connections are reused)."""
         if self._client is None:
             limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
-            self._client = httpx.AsyncClient(base_url=self.url, limits=limits, timeout=30.0)
+            self._client = httpx.AsyncClient(base_url=self.url, limits=limits, timeout=self.timeout_s)
         return self._client
 
     async def aclose(self) -> None:
@@ -114,27 +118,56 @@ class HubSource:
         if pending is None:
             pending = self._pending[key] = []
             loop.call_soon(lambda: loop.create_task(self._send(key, caller)))
-        done: asyncio.Future[dict[str, list[Row]]] = loop.create_future()
-        pending.append((Part(tuple(codes), needs), done))
-        return await done
+        # a caller without subject:bulk may not ask `subjects`: its codes go as aliased `subject` fields
+        many = caller.bulk or len(codes) <= 1
+        parts = [Part(tuple(codes), needs)] if many else [Part((code,), needs) for code in codes]
+        waiting: list[asyncio.Future[dict[str, list[Row]]]] = []
+        for part in parts:
+            done: asyncio.Future[dict[str, list[Row]]] = loop.create_future()
+            pending.append((part, done))
+            waiting.append(done)
+        if len(waiting) == 1:
+            return await waiting[0]
+        merged: dict[str, list[Row]] = {}
+        for rows in await asyncio.gather(*waiting):
+            for record_type, found in rows.items():
+                merged.setdefault(record_type, []).extend(found)
+        return merged
 
     async def _send(self, key: tuple[Any, ...], caller: Caller) -> None:
-        """Answers nothing; asks the other hub for every part of a batch in one request and settles each part."""
+        """Answers nothing; asks the other hub for every part of a batch in one request and settles each part.
+
+        The request is bounded by the source's timeout, and cancelled once no part waits for it any more (their
+        reads timed out, or the request that asked ended)."""
         batch_parts = self._pending.pop(key, [])
+        me, settling = asyncio.current_task(), [False]
+
+        def abandoned(_: object) -> None:
+            if not settling[0] and me is not None and all(done.done() for _, done in batch_parts):
+                me.cancel()
+
+        for _, done in batch_parts:
+            done.add_done_callback(abandoned)
         try:
-            answers = await self._ask([part for part, _ in batch_parts], caller)
+            async with asyncio.timeout(self.timeout_s):
+                answers = await self._ask([part for part, _ in batch_parts], caller)
         except Exception as exc:  # every part fails alike: the source is unavailable for this request
+            settling[0] = True
             for _, done in batch_parts:
                 if not done.done():
                     done.set_exception(exc)
             return
+        settling[0] = True
         for (_, done), rows in zip(batch_parts, answers, strict=True):
             if not done.done():  # a part whose read timed out is cancelled already
                 done.set_result(rows)
 
     async def _ask(self, parts: list[Part], caller: Caller) -> list[dict[str, list[Row]]]:
+        own = caller.self_code is not None
+        if own and any(part.codes != (caller.self_code,) for part in parts):
+            raise self._refused("a subject's own read asks for another subject")
         token = await self._token(caller)
-        query, variables = batch(parts, caller.purpose or "")
+        query, variables = batch(parts, caller.purpose or "", own=own)
         headers = {"Authorization": f"Bearer {token}", UPSTREAM_EVENT_HEADER: caller.event_id}
         if caller.operator:
             headers["X-Hub-Operator"] = caller.operator
@@ -147,7 +180,7 @@ class HubSource:
         found: list[dict[str, list[Row]]] = []
         for index, part in enumerate(parts):
             reader = AnswerReader(self.name, self.mapping.title, part.needs, part.codes)
-            answer = reader.read(body, alias(index) if len(parts) > 1 else None)
+            answer = reader.read(body, alias(index) if len(parts) > 1 else OWN_ROOT if own else None)
             if answer.receipt is None:  # no disclosure without a receipt, at the other end too
                 raise self._refused("the hub gave no receipt")
             refusal = answer.refusal
@@ -167,7 +200,8 @@ class HubSource:
 
     async def _token(self, caller: Caller) -> str:
         """Answers an access token of the other hub naming `caller` (RFC 8693), reused while it lives."""
-        key = (caller.client_id, caller.org, caller.department, caller.purpose, caller.operator, caller.consent_ids)
+        key = (caller.client_id, caller.org, caller.department, caller.purpose, caller.operator, caller.consent_ids,
+               caller.self_code)  # fmt: skip
         now = time.monotonic()
         known = self._tokens.get(key)
         if known is not None and known[1] - _KEEP_MARGIN_S > now:
@@ -217,6 +251,9 @@ class HubSource:
             "dept": caller.department,
             "purpose": caller.purpose,
         }
+        if caller.self_code is not None:  # we vouch that our caller signed in as this subject, reading its own
+            own = {"sub": caller.self_code, "org": caller.self_code}
+            claims.update(own, dept=SELF_ACCESS_DEPARTMENT, purpose=SELF_ACCESS_PURPOSE)
         optional = {"operator": caller.operator, "client_name": caller.client_name}
         claims.update({name: value for name, value in optional.items() if value})
         if caller.consent_ids:

@@ -84,9 +84,18 @@ def alias(index: int) -> str:
     return f"p{index}"
 
 
-def batch(parts: Sequence[Part], purpose: str) -> tuple[str, dict[str, Any]]:
+OWN_ROOT = "myRecord"  # a subject's own read: the other hub answers the subject its token names, and no other
+
+
+def batch(parts: Sequence[Part], purpose: str, *, own: bool = False) -> tuple[str, dict[str, Any]]:
     """Answers one document and its variables for every part: the plain document for one part, otherwise one
-    aliased root field per part (`p0`, `p1`, ...), so that the reads of one request cost one round trip."""
+    aliased root field per part (`p0`, `p1`, ...), so that the reads of one request cost one round trip; `own`:
+    the subject's own read (`myRecord`, no code or purpose to send)."""
+    if own:
+        if len(parts) == 1:
+            return f"query Federated {{ {OWN_ROOT} {{ {selection(parts[0].needs)} }} }}", {}
+        fields = [f"{alias(index)}: {OWN_ROOT} {{ {selection(part.needs)} }}" for index, part in enumerate(parts)]
+        return f"query Federated {{ {' '.join(fields)} }}", {}
     if len(parts) == 1:
         [part] = parts
         codes: dict[str, Any] = {"codes": list(part.codes)} if part.many else {"code": part.codes[0]}

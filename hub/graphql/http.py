@@ -170,6 +170,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             Caller(
                 principal.client_id, principal.org or principal.self_code, principal.department, context.event_id,
                 client_name=principal.client_name, operator=context.operator, receipts=context.remote_receipts,
+                bulk=principal.has(HubScope.SUBJECT_BULK), self_code=principal.self_code,
             )
         )  # fmt: skip
         return context

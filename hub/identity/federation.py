@@ -18,6 +18,7 @@ from joserfc.jwt import ClaimsOption
 
 from hub.config import Settings, TrustedHubSettings
 from hub.errors import ErrorCode, HubError
+from hub.identity.codes import parse_subject_code
 from hub.identity.principal import Principal
 from hub.identity.tokens import unauthenticated
 
@@ -26,6 +27,8 @@ TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105
 JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt"  # noqa: S105
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105
 CALLER_TOKEN_TYPE = "caller+jwt"  # noqa: S105
+SELF_ACCESS_DEPARTMENT = "self"  # a subject's own read (hub.policy.self_access.SELF_DEPARTMENT), trusted when listed
+SELF_ACCESS_PURPOSE = "SELF_ACCESS"
 ASSERTION_MAX_SECONDS = 300  # an assertion living longer than this is refused, whatever its exp says
 _ALGORITHMS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "Ed25519": "EdDSA"}
 
@@ -167,6 +170,8 @@ class HubTrust:
             raise unauthenticated("bad_claims", "the subject token names no organisation, department or purpose")
         if department not in hub.departments:
             raise unauthenticated("untrusted_department", f"hub '{hub.name}' is not trusted for this department")
+        if department == SELF_ACCESS_DEPARTMENT:
+            _check_own_read(claims, str(purpose))
         consent = claims.get("consent") or []
         operator, name = claims.get("operator"), claims.get("client_name")
         return CallerAssertion(
@@ -175,6 +180,22 @@ class HubTrust:
             client_name=name if isinstance(name, str) else None,
             consent=tuple(str(c) for c in consent) if isinstance(consent, list) else (),
         )  # fmt: skip
+
+
+def _check_own_read(claims: Mapping[str, Any], purpose: str) -> None:
+    """Answers nothing; raises UNAUTHENTICATED unless a subject's own read names that subject, as itself, for
+    SELF_ACCESS (the hub vouches that its caller signed in as the subject)."""
+    try:
+        code = parse_subject_code(str(claims["sub"])).value
+    except HubError:
+        raise unauthenticated("bad_sub", "an own read's subject token names no subject code") from None
+    if claims.get("org") != code or purpose != SELF_ACCESS_PURPOSE:
+        raise unauthenticated("bad_claims", "an own read is the subject's own, for SELF_ACCESS only")
+
+
+def is_own_read(assertion: CallerAssertion) -> bool:
+    """Answers whether a hub vouches for a subject signed in, reading its own record."""
+    return assertion.department == SELF_ACCESS_DEPARTMENT
 
 
 def check_actor(trust: HubTrust | None, principal: Principal) -> None:
@@ -187,7 +208,7 @@ def check_actor(trust: HubTrust | None, principal: Principal) -> None:
         hub is None
         or hub.name != principal.extra.get("hub")
         or hub.client_id != principal.client_id
-        or principal.department not in hub.departments
+        or (SELF_ACCESS_DEPARTMENT if principal.is_self else principal.department) not in hub.departments
     ):
         raise unauthenticated("untrusted_hub", "the token names a hub this hub does not trust for this caller")
 

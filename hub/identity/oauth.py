@@ -23,7 +23,7 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 
 from hub.identity.credentials import ScopeCeiling, check_secret
-from hub.identity.federation import ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE, CallerAssertion
+from hub.identity.federation import ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE, CallerAssertion, is_own_read
 from hub.identity.keys import SigningKey
 from hub.identity.principal import Principal
 from hub.identity.scopes import CLIENT_SCOPES, Scope
@@ -142,6 +142,9 @@ class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
 # What a hub's caller may do at this hub through token exchange: read, never write or review.
 EXCHANGED_SCOPES: frozenset[str] = frozenset({Scope.SUBJECT_READ, Scope.SUBJECT_BULK, Scope.CHECK_READ})
 EXCHANGED_TTL = 300
+OWN_READ_SCOPE = (
+    Scope.SELF_READ.value
+)  # a subject's own read through a hub: its record, never its consents or objections
 
 
 class _TokenExchange(BaseGrant, TokenEndpointMixin):  # type: ignore[misc]
@@ -281,8 +284,11 @@ class ExchangeServer(AuthorizationServer):  # type: ignore[misc]
         assert assertion is not None, "verified before the grant runs"
         assert signer is not None, "loaded before the grant runs"
         record = client.record
+        own = is_own_read(assertion)
         scopes = set(client.scopes) & EXCHANGED_SCOPES
-        if ceiling is not None:
+        if own:  # the subject itself, as the hub vouches: what it may read of itself here, and nothing else
+            scopes = {OWN_READ_SCOPE}
+        elif ceiling is not None:
             scopes &= ceiling(assertion.department)
         claims: dict[str, Any] = {
             "act": {"sub": record.client_id, "iss": assertion.hub.issuer},
@@ -295,8 +301,9 @@ class ExchangeServer(AuthorizationServer):  # type: ignore[misc]
         if assertion.consent:
             claims["consent"] = list(assertion.consent)
         issued = self._tokens.issue(
-            signer, subject=assertion.subject, client_id=record.client_id, scopes=scopes, org=assertion.org,
-            dept=assertion.department, client_name=assertion.client_name, extra=claims, ttl=EXCHANGED_TTL,
+            signer, subject=assertion.subject, client_id=record.client_id, scopes=scopes,
+            org=None if own else assertion.org, dept=None if own else assertion.department,
+            client_name=assertion.client_name, extra=claims, ttl=EXCHANGED_TTL,
         )  # fmt: skip
         self.exchange.issued, self.exchange.authenticated = issued, record.client_id
         return {

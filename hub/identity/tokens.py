@@ -122,7 +122,9 @@ def _principal(claims: dict[str, Any]) -> Principal:
             code = parse_subject_code(str(claims["sub"])).value
         except HubError:
             raise unauthenticated("bad_claims", "token subject is not a subject code") from None
+        act = claims.get("act")  # a hub vouched that its caller signed in as this subject (token exchange)
         return Principal(
+            extra=_federated(claims) if isinstance(act, dict) else {},
             subject=code,
             scopes=scopes,
             self_code=code,

@@ -7,11 +7,13 @@ a city down, slow or without its register gives a partial answer, never data wit
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +24,9 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
+from hub.federation.caller import CALLER, Caller
+from hub.federation.hub_mapping import HubSourceMap
+from hub.federation.remote import HubCredentials, HubSource
 from hub.identity.keys import KeyRing, SigningKey
 from hub.identity.keywrap import KeyWrap
 from hub.store.engine import make_engine
@@ -139,6 +144,95 @@ def test_one_request_per_city_for_a_query_of_several_kinds_of_subject(federation
     [edge] = province["data"]["auditEvents"]["edges"]
     hubs = sorted(r["hub"] for r in edge["node"]["remoteReceipts"])
     assert hubs == ["datong", "taiyuan"], "one receipt, so one request, per city"
+
+
+TWO = """query($a: ID!, $b: ID!) {
+  a: subject(code: $a, purpose: CREDIT_LENDING) { code name sources { name status } }
+  b: subject(code: $b, purpose: CREDIT_LENDING) { code name sources { name status } } }"""
+
+
+def test_several_codes_of_a_caller_without_bulk_reach_the_cities(federation: Federation) -> None:
+    """The bank may not ask `subjects`: the province asks each city with aliased `subject` fields instead."""
+    samples = federation.demo.samples
+    codes = {"a": samples["enterprise"], "b": samples["blacklisted"]}
+    body = _data(federation.graphql("province", "bank", TWO, codes))
+    assert not _errors(body, "SOURCE_UNAVAILABLE"), body
+    for alias in ("a", "b"):
+        subject = body["data"][alias]
+        assert subject["name"], (alias, body)
+        states = {s["name"]: s["status"] for s in subject["sources"]}
+        assert states["taiyuan"] == states["datong"] == "OK", states
+    event_id = body["extensions"]["audit"]["eventId"]
+    province = _data(federation.graphql("province", "privacy-office", EVENT, {"id": event_id}))
+    [edge] = province["data"]["auditEvents"]["edges"]
+    assert sorted(r["hub"] for r in edge["node"]["remoteReceipts"]) == ["datong", "taiyuan"], "one request per city"
+
+
+OWN = "{ myRecord { code name penalties { source decisionNumber } sources { name kind status } } }"
+OWN_EVENT = """query($id: ID!) { auditEvents(filter: {eventId: $id}) { edges { node {
+  eventId purpose organisation department clientId subjects { code } upstream { hub eventId } } } } }"""
+
+
+def test_a_subject_reads_its_own_record_at_the_province_through_both_cities(federation: Federation) -> None:
+    """The province vouches that its caller signed in as the subject; each city answers that subject's own record
+    under its self-access rules and registers it as the subject's own read, naming the province's event."""
+    code = federation.demo.samples["enterprise"]
+    body = _data(federation.self_graphql("province", code, OWN))
+    assert not body.get("errors"), body
+    own = body["data"]["myRecord"]
+    assert _status(own)["taiyuan"] == ("HUB", "OK")
+    assert _status(own)["datong"] == ("HUB", "OK")
+    direct = _data(federation.self_graphql("taiyuan", code, OWN))["data"]["myRecord"]
+    assert own["name"] == direct["name"]
+    from_taiyuan = sorted(p["decisionNumber"] for p in own["penalties"] if p["source"] == "taiyuan")
+    assert from_taiyuan == sorted(p["decisionNumber"] for p in direct["penalties"] if p["source"] == "taiyuan")
+    event_id = body["extensions"]["audit"]["eventId"]
+    province = _data(federation.graphql("province", "privacy-office", EVENT, {"id": event_id}))
+    [edge] = province["data"]["auditEvents"]["edges"]
+    receipts = edge["node"]["remoteReceipts"]
+    assert {r["hub"] for r in receipts} == {"taiyuan", "datong"}
+    for receipt in receipts:
+        found = _data(federation.graphql(receipt["hub"], "privacy-office", OWN_EVENT, {"id": receipt["eventId"]}))
+        [city_edge] = found["data"]["auditEvents"]["edges"]
+        node = city_edge["node"]
+        assert node["upstream"] == {"hub": federation.province.base_url, "eventId": event_id}, node
+        assert node["purpose"] == "SELF_ACCESS", node
+        assert [s["code"] for s in node["subjects"]] == [code]
+
+
+def test_an_own_read_for_another_subject_is_refused_at_the_city(federation: Federation) -> None:
+    """A hub may vouch for a subject's own read only as that subject, for SELF_ACCESS."""
+    link = federation.province.settings.sources["taiyuan"]
+    client = {"client_id": link.client_id or "", "client_secret": link.client_secret or ""}
+    key = _province_key(federation)
+    code = federation.demo.samples["enterprise"]
+    other = federation.demo.samples["blacklisted"]
+    own = {"sub": code, "org": code, "dept": "self", "purpose": "SELF_ACCESS"}
+    granted = _exchange(federation, client, _assertion(federation, key, **own))
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["scope"] == "self:read"
+    for changes in ({"org": other}, {"purpose": "ADMINISTRATIVE_APPROVAL"}, {"sub": "not-a-code", "org": "x"}):
+        refused = _exchange(federation, client, _assertion(federation, key, **{**own, **changes}))
+        assert refused.status_code == 400, (changes, refused.text)
+        assert refused.json()["error"] == "invalid_grant"
+    token = granted.json()["access_token"]
+    body = _data(federation.graphql("taiyuan", "approval-bureau", OWN, token=token))
+    assert body["data"]["myRecord"]["code"] == code, "the city answers the subject the token names, no other"
+    asked = _data(federation.graphql("taiyuan", "approval-bureau", ONE, {"c": other}, token=token))
+    assert _errors(asked, "FORBIDDEN") or _errors(asked, "UNAUTHENTICATED"), asked
+
+
+def test_my_access_log_at_the_province_and_the_cities_shows_the_real_organisation(federation: Federation) -> None:
+    """An access through the province shows in the subject's log at the province and, naming the real
+    organisation, at every city it reached."""
+    code = federation.demo.samples["enterprise"]
+    event_id = _across(federation)["extensions"]["audit"]["eventId"]
+    org = federation.province.clients["approval-bureau"]["org"]
+    log = _data(federation.self_graphql("province", code, ACCESS_LOG))["data"]["myAccessLog"]["edges"]
+    assert event_id in {edge["node"]["eventId"] for edge in log}
+    for city in ("taiyuan", "datong"):
+        log = _data(federation.self_graphql(city, code, ACCESS_LOG))["data"]["myAccessLog"]["edges"]
+        assert org in {edge["node"]["organisationCode"] for edge in log}, (city, log)
 
 
 def _grant(federation: Federation, hub: str, code: str) -> None:
@@ -315,3 +409,87 @@ def test_a_city_that_is_down_gives_a_partial_answer(federation: Federation) -> N
     states = {s["name"]: (s["kind"], s["status"]) for s in sources["data"]["sources"]}
     assert states["datong"] == ("HUB", "UNAVAILABLE")
     assert states["taiyuan"] == ("HUB", "OK")
+
+
+class _HungHub:
+    """A peer that accepts connections and reads requests but never answers: a hub frozen mid-request."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.closed = asyncio.Event()
+        self.server: asyncio.Server | None = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.opened += 1
+        while await reader.read(4096):  # b"" once the asking hub closes its end
+            pass
+        self.closed.set()
+        writer.close()
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+
+def _hung_source(url: str, timeout_ms: int) -> HubSource:
+    mapping = HubSourceMap(
+        "datong", "大同", url, timeout_ms, {"registration": frozenset({"name"})}, Path("datong.yaml")
+    )
+    private = ECKey.generate_key("P-256", parameters={"kid": "k1"})
+    key = SigningKey("k1", "ES256", private, private, datetime(2026, 1, 1, tzinfo=UTC), None)
+
+    async def signer() -> SigningKey:
+        return key
+
+    return HubSource(mapping, url, HubCredentials("province", "s" * 32, "http://province"), signer=signer)
+
+
+def _ask_as(source: HubSource) -> Any:
+    CALLER.set(
+        Caller("c1", "11140100MB1A00010E", "approval-bureau", str(uuid.uuid4()), purpose="ADMINISTRATIVE_APPROVAL")
+    )
+    return source.fetch(["91140100MA0C00001X"], {"registration": frozenset({"name"})})
+
+
+def test_a_hung_hub_is_given_up_at_the_source_timeout_not_httpx_default() -> None:
+    async def scenario() -> float:
+        async with _HungHub() as url:
+            source = _hung_source(url, 300)
+            started = time.monotonic()
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(_ask_as(source), 10)  # no read timeout here: the source's own bound ends it
+            elapsed = time.monotonic() - started
+            await source.aclose()
+            return elapsed
+
+    elapsed = asyncio.run(scenario())
+    assert elapsed < 2.0, f"gave up after {elapsed:.1f} s; the source's timeout is 0.3 s"
+
+
+def test_the_request_to_a_hub_ends_when_the_read_that_asked_ends() -> None:
+    async def scenario() -> bool:
+        hung = _HungHub()
+        async with hung as url:
+            source = _hung_source(url, 30_000)
+            read = asyncio.ensure_future(_ask_as(source))
+            for _ in range(100):
+                if hung.opened:
+                    break
+                await asyncio.sleep(0.02)
+            read.cancel()  # the province's request ended (its caller went away, or its read timed out)
+            with contextlib.suppress(asyncio.CancelledError):
+                await read
+            try:
+                await asyncio.wait_for(hung.closed.wait(), 3)
+            except TimeoutError:
+                return False
+            finally:
+                await source.aclose()
+            return True
+
+    assert asyncio.run(scenario()), "the request to the hung hub was left running"
