@@ -26,7 +26,7 @@ PUBLISHED_SECRETS = frozenset(
     {DEFAULT_AUDIT_SECRET, "credit-hub-demo-audit-secret", "replace-this-with-a-long-random-secret"}
 )
 MIN_SECRET_LENGTH = 32
-_DEPARTMENT_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_DEPARTMENT_KEY = re.compile(r"^[a-z][a-z0-9-]{0,63}$")  # as policies/<department>.yaml names it
 SECRETS = ("audit_secret", "session_secret")
 GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"  # noqa: S105 - a command
 

@@ -26,6 +26,7 @@ from hub.federation.mapping import SourceMap, load_hub_maps, load_source_maps
 from hub.federation.remote import HubCredentials, HubSource, Signer
 from hub.identity.codes import SubjectCode
 from hub.identity.keys import SigningKey
+from hub.identity.scopes import Scope
 from hub.measures.cases import CaseService
 from hub.measures.check import CheckService
 from hub.measures.feedback import FeedbackService
@@ -97,7 +98,22 @@ def load_files(settings: Settings) -> Files:
             place="settings.sources",
             fix=f"add schema/sources/{unknown[0]}.yaml or remove it",
         )
+    _check_officer_groups(settings, policies)
     return Files(catalog, policies, mappings, hub_mappings)
+
+
+def _check_officer_groups(settings: Settings, policies: PolicySet) -> None:
+    """Answers nothing; raises ConfigError when a group of oidc.officer_groups maps to a department that has no
+    policy or may not read the register (its officers could never use the console)."""
+    for group, department in (settings.oidc.officer_groups if settings.oidc else {}).items():
+        policy = policies.get(department)
+        if policy is None or Scope.AUDIT_READ.value not in policy.scopes:
+            problem = "has no policy" if policy is None else "may not read the register (scope audit:read)"
+            raise ConfigError(
+                f"oidc.officer_groups maps group '{group[:60]}' to department '{department}', which {problem}",
+                place="oidc.officer_groups",
+                fix=f"map the group to a department of {settings.policies_dir} holding audit:read, e.g. privacy-office",
+            )
 
 
 async def open_sources(settings: Settings, files: Files, open_engine: OpenEngine) -> list[SqlSource]:
