@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 FLOW_COOKIE = "__Host-hub-console-oidc"
 FILTER_PREFIX = "filter."
-REFUSALS = {"not_officer", "several_departments", "no_client"}  # else: the token itself was refused
+REFUSALS = {"not_officer", "several_departments", "no_client", "rate_limited"}  # else: the token itself was refused
 
 
 class ConsoleSignIn:

@@ -215,6 +215,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Your department has no active client yet, so you cannot sign in. This attempt is registered; ask the "
         "administrator to register one for the department.",
     ),
+    "console_officer_rate_limited": (
+        "本机登录失败次数过多，请稍后再登录。",
+        "Too many failed sign-ins from this address: sign in again later.",
+    ),
     "console_officer_token": (
         "身份认证平台签发的登录凭证未通过核验，请重新登录。",
         "The identity provider's sign-in could not be verified: sign in again.",

@@ -66,11 +66,19 @@ def officer_signin_route(service: OAuthService, services: Services) -> Route:
         if token is None:
             hint = 'send {"id_token": "<the ID token the identity provider issued to the hub>"}'
             return JSONResponse({"error": "invalid_request", "error_description": hint}, 400, headers=_NO_STORE)
+        keys = [f"officer-address:{request.client.host}"] if request.client else []
+        wait = service.failures.retry_after(keys)
+        if wait is not None:  # tokens guessed from one address: refused unread, as /oauth/* refuses guessed secrets
+            said = f"too many refused ID tokens from this address; retry in {wait} s"
+            refusal = {"error": "rate_limited", "code": ErrorCode.RATE_LIMITED.value, "error_description": said}
+            return JSONResponse(refusal, 429, headers={**_NO_STORE, "Retry-After": str(wait)})
         officer: Officer | None = None
         try:
             officer = await service.oidc_officer(token)
             issued = await service.officer_login(officer)
         except HubError as error:
+            if error.code is ErrorCode.UNAUTHENTICATED:
+                service.failures.failed(keys)
             return await refuse(request, error, started, officer)
         body = {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in}
         return JSONResponse(body, headers=_NO_STORE)

@@ -269,3 +269,16 @@ def test_the_authorization_request_names_the_hubs_client(officer: Officer, provi
         "response_type": "code", "client_id": "credit-hub", "scope": "openid"}  # fmt: skip
     assert urlencode({"x": asked["code_challenge"]})  # a challenge is sent, never the verifier
     assert "code_verifier" not in asked
+
+
+def test_guessed_id_tokens_from_one_address_are_throttled(
+    hub: HubFixture, officer: Officer, provider: OfficerProvider
+) -> None:
+    """Runs last on each hub: the address is shut out for the rest of the window."""
+    answers = [httpx.post(f"{hub.base_url}/oauth/officer", json={"id_token": f"a.b.{n}"}, timeout=30).status_code
+               for n in range(hub.settings.auth_failure_limit + 1)]  # fmt: skip
+    assert answers[-1] == 429, answers
+    assert set(answers[:-1]) <= {401, 429}
+    refused = officer.sign_in(provider, sub="e-20931", name="孙立", groups=OFFICER_GROUP)  # the right one too, a while
+    assert refused.status_code == 403
+    assert "登录失败次数过多" in refused.text
