@@ -19,8 +19,13 @@ from hub.store.roles import APP_GROUP, create_login_role
 
 def register(app: typer.Typer) -> None:
     """Answers nothing; adds the `db` command group to the CLI."""
-    group = typer.Typer(help="The hub's own PostgreSQL database.", no_args_is_help=True)
+    from hub.cli.server import migrate
+
+    group = typer.Typer(help="The hub's own database and the collected source.", no_args_is_help=True)
     group.command("roles")(roles)
+    group.command("upgrade", help="The same as `credit-hub migrate`: the hub's database and the collected source.")(
+        migrate
+    )
     app.add_typer(group, name="db")
 
 
