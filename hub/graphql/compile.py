@@ -1,8 +1,8 @@
 """Compiles a trusted document once: parsed, validated, measured, and its selection turned into a writer.
 
 A document the compiler does not support answers None and runs through the generic executor; the
-compiler supports what approval systems and banks send all day: one `subject` look-up with its code
-(and purpose) as variables or literals, fields, aliases, fragments and `__typename`; no directives.
+compiler supports what approval systems and banks send all day: one `subject` (or `subjects`) look-up with
+its code (codes) and purpose as variables or literals, fields, aliases, fragments and `__typename`; no directives.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     InlineFragmentNode,
-    NamedTypeNode,
-    NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -34,6 +32,7 @@ from graphql import (
     VariableNode,
     get_named_type,
     parse,
+    print_ast,
     validate,
 )
 from graphql.language import get_location
@@ -48,7 +47,8 @@ from hub.graphql.selection import LIST_FIELDS, requested_fields
 from hub.graphql.writer import Branch, Constant, Leaf, Node
 from hub.policy.purposes import Purpose
 
-ROOT_FIELD = "subject"
+# The root fields compiled, and the argument naming their subjects with the variable type it takes.
+ROOT_FIELDS = {"subject": ("code", "ID!"), "subjects": ("codes", "[ID!]!")}
 # Fields the compiler leaves to the generic executor: their values are written by nested resolvers' rules.
 UNSUPPORTED_FIELDS = frozenset({"representedEnterprises"})
 _BACKREF = "strawberry-definition"
@@ -69,6 +69,7 @@ class CompiledDocument:
     text: str
     operation_name: str | None
     shape: Shape
+    bulk: bool  # `subjects`: a list of subjects, each code's answer (or error) at its index
     root_key: str
     root_location: dict[str, int]
     code: Argument
@@ -102,7 +103,7 @@ def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
     if operation.operation is not OperationType.QUERY:
         return None
     roots = operation.selection_set.selections
-    if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].name.value != ROOT_FIELD:
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].name.value not in ROOT_FIELDS:
         return None
     root = roots[0]
     arguments = _arguments(operation, root)
@@ -122,10 +123,13 @@ def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
     [converted] = convert_selections(info, [root])
     requested, linked = requested_fields(converted.selections).frozen()
     name = operation.name.value if operation.name else None
+    bulk = root.name.value == "subjects"
+    one = {code.variable: ["one"]} if bulk and code.variable else {}
     return CompiledDocument(
         text=text,
         operation_name=name,
-        shape=measure(document, name, {}),
+        shape=measure(document, name, one),  # for `subjects`: as if of one subject (its cost grows with each)
+        bulk=bulk,
         root_key=root.alias.value if root.alias else root.name.value,
         root_location=_location(document, root),
         code=code,
@@ -157,18 +161,16 @@ def _arguments(operation: OperationDefinitionNode, root: FieldNode) -> tuple[Arg
     """Answers where `code` and `purpose` come from; None for defaults, other types or other arguments."""
     declared: dict[str, str] = {}
     for definition in operation.variable_definitions or ():
-        kind = definition.type
         if definition.default_value is not None or definition.directives:
             return None
-        if not isinstance(kind, NonNullTypeNode) or not isinstance(kind.type, NamedTypeNode):
-            return None
-        declared[definition.variable.name.value] = kind.type.name.value
+        declared[definition.variable.name.value] = print_ast(definition.type)
+    subjects, subjects_type = ROOT_FIELDS[root.name.value]
     found: dict[str, Argument] = {}
     for argument in root.arguments or ():
         value = argument.value
         name = argument.name.value
         if isinstance(value, VariableNode):
-            wanted = {"code": "ID", "purpose": "Purpose"}.get(name)
+            wanted = {subjects: subjects_type, "purpose": "Purpose!"}.get(name)
             if wanted is None or declared.get(value.name.value) != wanted:
                 return None
             found[name] = Argument(value.name.value, None)
@@ -178,9 +180,9 @@ def _arguments(operation: OperationDefinitionNode, root: FieldNode) -> tuple[Arg
             found[name] = Argument(None, value.value)
         else:
             return None
-    if set(found) != {"code", "purpose"}:
+    if set(found) != {subjects, "purpose"}:
         return None
-    return found["code"], found["purpose"]
+    return found[subjects], found["purpose"]
 
 
 def _location(document: DocumentNode, node: FieldNode) -> dict[str, int]:

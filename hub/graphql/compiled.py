@@ -48,13 +48,13 @@ KEPT = 1024  # compiled documents and approvals kept per worker
 
 @dataclass(frozen=True, slots=True)
 class Ready:
-    """A request that may run compiled: its document, policy, purpose, context and subject code as sent."""
+    """A request that may run compiled: its document, policy, purpose, context and subject codes as sent."""
 
     document: CompiledDocument
     policy: Policy
     purpose: Purpose
     context: HubContext
-    code: str
+    codes: list[str]
     name: str | None  # the operation name the caller sent (the register's), else the document's
     variables: dict[str, Any]
 
@@ -110,12 +110,15 @@ class CompiledDocuments:
         document = self._document(text) if text is not None else None
         if document is None or payload.get("operationName") not in (None, document.operation_name):
             return None
-        code, purpose = _value(document.code, variables), _value(document.purpose, variables)
-        if type(code) is not str or type(purpose) is not str or purpose not in Purpose.__members__:
+        codes, purpose = _codes(document, variables), _value(document.purpose, variables)
+        if codes is None or type(purpose) is not str or purpose not in Purpose.__members__:
             return None
         policy = self.receipts_policy(principal.department)
         if policy is None or not self._admitted_for(document, given, policy, Purpose[purpose]):
             return None
+        limits = policy.limits
+        if len(codes) > limits.subjects_per_request or len(codes) * document.shape.cost > limits.cost:
+            return None  # the generic path refuses it (QUERY_TOO_COMPLEX)
         context = new_context()
         if context.header_error is not None or not any(principal.has(scope) for scope in document.scopes):
             return None
@@ -123,7 +126,7 @@ class CompiledDocuments:
             return None
         context.document_id = given
         name = payload.get("operationName") or document.operation_name
-        return Ready(document, policy, Purpose[purpose], context, code, name, variables)
+        return Ready(document, policy, Purpose[purpose], context, codes, name, variables)
 
     def receipts_policy(self, department: str) -> Policy | None:
         """Answers the department's policy, if it has one."""
@@ -169,8 +172,6 @@ class CompiledDocuments:
                 and not shape.introspection
                 and shape.depth <= limits.depth
                 and shape.aliases <= limits.aliases
-                and shape.subject_lookups <= limits.subjects_per_request
-                and shape.cost <= limits.cost
             )
             if len(self._admitted) >= KEPT:
                 self._admitted.clear()
@@ -181,17 +182,17 @@ class CompiledDocuments:
         context, document = ready.context, ready.document
         services = context.services
         try:
-            code = parse_subject_code(ready.code)
-            context.targets.append(code.value)  # as the generic resolver notes it (hub.graphql.query)
-            count_subjects(context, ready.policy, 1)
+            codes = [parse_subject_code(code) for code in ready.codes]
+            context.targets.extend(code.value for code in codes)  # as the generic resolver notes them
+            count_subjects(context, ready.policy, len(codes))
             context.state_purpose(ready.policy, ready.purpose)
-            admit_lookup(context, [code])
+            admit_lookup(context, codes)
         except HubError:
             return None
         operation = context.operation
         operation.query, operation.name, operation.variables = document.text, ready.name, ready.variables
         operation.type, operation.root_fields = OperationType.QUERY, document.shape.root_fields
-        read = ReadRequest(ready.policy, context.principal.org, ready.purpose, [code], document.requested)
+        read = ReadRequest(ready.policy, context.principal.org, ready.purpose, codes, document.requested)
         ahead: list[asyncio.Task[AuditEvent]] = []
 
         def on_planned(disclosures: list[Disclosure]) -> None:
@@ -200,29 +201,18 @@ class CompiledDocuments:
         ahead_ok = self.ahead and not self._asks_hubs
         result = await services.records.read(read, services.today(), on_planned if ahead_ok else None)
         context.disclosures.extend(result.disclosures)
-        await note_lookup(context, [code], result.disclosures)
+        await note_lookup(context, codes, result.disclosures)
         started = time.perf_counter()
         key = document.root_key
         errors: list[Error] = []
-        view = result.views[0]
-        data: dict[str, Any]
-        if isinstance(view, Withheld):
-            data = {key: None}
-            errors.append(
-                {
-                    "message": view.message,
-                    "locations": [document.root_location],
-                    "path": [key],
-                    "extensions": {"code": view.code.value},
-                }
-            )
-        else:
-            data = {key: write_object(view, document.children, [key], errors)}
-        for _index, outcome in result.failed_sources:
+        answers = [self._answer(view, document, [key, index] if document.bulk else [key], errors)
+                   for index, view in enumerate(result.views)]  # fmt: skip
+        data: dict[str, Any] = {key: answers if document.bulk else answers[0]}
+        for index, outcome in result.failed_sources:
             errors.append(
                 {
                     "message": f"source '{outcome.name}' did not answer ({outcome.status}); the record is partial",
-                    "path": [key],
+                    "path": [key, index] if len(codes) > 1 else [key],
                     "extensions": {"code": "SOURCE_UNAVAILABLE", "source": outcome.name},
                 }
             )
@@ -243,6 +233,25 @@ class CompiledDocuments:
             answer["errors"] = errors
         answer["extensions"] = {"audit": {"eventId": event_id}}
         return _response(answer, context.request_id)
+
+    @staticmethod
+    def _answer(view: Any, document: CompiledDocument, path: list[str | int], errors: list[Error]) -> Any:
+        """Answers one subject's object, or None with its error where the whole subject is withheld."""
+        if not isinstance(view, Withheld):
+            return write_object(view, document.children, path, errors)
+        error = {"message": view.message, "locations": [document.root_location], "path": path}
+        errors.append({**error, "extensions": {"code": view.code.value}})
+        return None
+
+
+def _codes(document: CompiledDocument, variables: dict[str, Any]) -> list[str] | None:
+    """Answers the codes a request names (one for `subject`), or None for a value the executor must coerce."""
+    given = _value(document.code, variables)
+    if not document.bulk:
+        return [given] if type(given) is str else None
+    if type(given) is not list or not given or any(type(code) is not str for code in given):
+        return None
+    return given
 
 
 def _response(body: dict[str, Any], request_id: str) -> Response:
