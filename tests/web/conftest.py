@@ -90,7 +90,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Writes docs/<name>.png at 1280×800 when HUB_SCREENSHOTS is set."""
+    """Writes docs/<name>.png at 1366×900, the desktop size the pages are checked at, when HUB_SCREENSHOTS is set."""
     if os.environ.get("HUB_SCREENSHOTS"):
         DOCS.mkdir(exist_ok=True)
+        page.set_viewport_size({"width": 1366, "height": 900})
         page.screenshot(path=str(DOCS / f"{name}.png"), full_page=False)
