@@ -113,7 +113,7 @@ class CompiledDocuments:
         codes, purpose = _codes(document, variables), _value(document.purpose, variables)
         if codes is None or type(purpose) is not str or purpose not in Purpose.__members__:
             return None
-        policy = self.receipts_policy(principal.department)
+        policy = self._policy(principal.department)
         if policy is None or not self._admitted_for(document, given, policy, Purpose[purpose]):
             return None
         limits = policy.limits
@@ -128,7 +128,7 @@ class CompiledDocuments:
         name = payload.get("operationName") or document.operation_name
         return Ready(document, policy, Purpose[purpose], context, codes, name, variables)
 
-    def receipts_policy(self, department: str) -> Policy | None:
+    def _policy(self, department: str) -> Policy | None:
         """Answers the department's policy, if it has one."""
         return self.documents.policies.get(department)
 
