@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import orjson
 from joserfc import jwt
 
 from hub.errors import ErrorCode
@@ -20,7 +19,6 @@ from hub.federation.adapter import Row
 from hub.federation.caller import Caller, RemoteReceipt, current_caller
 from hub.federation.hub_mapping import HubSourceMap
 from hub.federation.remote_query import OWN_ROOT, AnswerReader, Part, alias, batch
-from hub.federation.wire import HubWire, WireError
 from hub.identity.federation import (
     ACCESS_TOKEN_TYPE,
     CALLER_TOKEN_TYPE,
@@ -75,8 +73,7 @@ class HubSource:
         self.timeout_s = (self.timeout_ms or _DEFAULT_TIMEOUT_MS) / 1000
         self.signer = signer  # this hub's own signing key, set once the key ring is open
         self._clock = clock
-        self._client: httpx.AsyncClient | None = None  # token exchange and health: seldom
-        self._wire: HubWire | None = None
+        self._client: httpx.AsyncClient | None = None
         self._tokens: dict[tuple[Any, ...], tuple[str, float]] = {}
         # reads of one request waiting for their shared round trip, by (event, purpose, consents)
         self._pending: dict[tuple[Any, ...], list[tuple[Part, asyncio.Future[dict[str, list[Row]]]]]] = {}
@@ -89,18 +86,8 @@ class HubSource:
             self._client = httpx.AsyncClient(base_url=self.url, limits=limits, timeout=self.timeout_s)
         return self._client
 
-    @property
-    def wire(self) -> HubWire:
-        """Answers the lean client of the GraphQL requests to the other hub (kept-alive connections)."""
-        if self._wire is None:
-            self._wire = HubWire(self.url)
-        return self._wire
-
     async def aclose(self) -> None:
         """Answers nothing; closes the connections to the other hub."""
-        if self._wire is not None:
-            await self._wire.aclose()
-            self._wire = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -184,19 +171,12 @@ class HubSource:
         headers = {"Authorization": f"Bearer {token}", UPSTREAM_EVENT_HEADER: caller.event_id}
         if caller.operator:
             headers["X-Hub-Operator"] = caller.operator
-        payload = orjson.dumps({"query": query, "variables": variables})
-        try:
-            response = await self.wire.post("/graphql", payload, headers)
-        except (WireError, OSError) as exc:
-            raise RemoteHubError(f"the hub did not answer: {type(exc).__name__}") from None
-        if response.status != 200:
-            if response.status == 401:
+        response = await self.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+        if response.status_code != 200:
+            if response.status_code == 401:
                 self._tokens.clear()
-            raise self._refused(f"the hub answered HTTP {response.status}")
-        try:
-            body = orjson.loads(response.body)
-        except orjson.JSONDecodeError:
-            raise self._refused("the hub's answer is not JSON") from None
+            raise self._refused(f"the hub answered HTTP {response.status_code}")
+        body = response.json()
         found: list[dict[str, list[Row]]] = []
         for index, part in enumerate(parts):
             reader = AnswerReader(self.name, self.mapping.title, part.needs, part.codes)
