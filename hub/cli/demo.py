@@ -108,7 +108,8 @@ def _explain(data_dir: Path, samples: dict[str, str], tokens: dict[str, str], po
         soft_wrap=True,
         markup=False,
     )
-    console.print("\n[bold]A signed credit report[/] (PDF; verify it with `credit-hub report verify report.pdf`):")
+    verify = f"credit-hub report verify report.pdf --jwks {base}/.well-known/jwks.json"
+    console.print(f"\n[bold]A signed credit report[/] (PDF; verify it with `{verify}`):")
     console.print(
         f"curl -s -o report.pdf '{base}/reports/{samples['enterprise']}.pdf?purpose=ADMINISTRATIVE_APPROVAL' "
         f"-H \"authorization: Bearer {tokens['approval-bureau']}\" -H 'x-hub-operator: clerk-0042'",

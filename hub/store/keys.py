@@ -50,9 +50,12 @@ class SigningKeyRepository:
 
     async def all(self) -> list[SigningKeyRow]:
         """Answers every stored key, newest first."""
-        async with self._engine.connect() as conn:
-            result = await conn.execute(select(signing_keys).order_by(signing_keys.c.created_at.desc()))
-            return [_row(record) for record in result.mappings()]
+        try:
+            async with self._engine.connect() as conn:
+                result = await conn.execute(select(signing_keys).order_by(signing_keys.c.created_at.desc()))
+                return [_row(record) for record in result.mappings()]
+        except SQLAlchemyError as error:
+            raise unusable_database("read the signing keys", error) from None
 
     async def add(self, *, kid: str, algorithm: str, private_jwk: str, public_jwk: str, created_at: datetime) -> None:
         """Answers nothing; stores a new key and retires every other active key in one transaction."""

@@ -139,6 +139,11 @@ def test_a_report_verifies_and_a_tampered_one_does_not(hub: HubFixture, tmp_path
     assert response.headers["X-Hub-Report-Number"] in output
     offline = CliRunner().invoke(app, ["report", "verify", str(original), "--database-url", hub.settings.database_url])
     assert offline.exit_code == 0, offline.output  # the keys read from the hub's database instead of its JWKS
+    elsewhere = f"sqlite+aiosqlite:///{tmp_path / 'not-a-hub.db'}"
+    unmigrated = CliRunner().invoke(app, ["report", "verify", str(original), "--database-url", elsewhere])
+    assert unmigrated.exit_code != 0
+    assert unmigrated.exception is None or isinstance(unmigrated.exception, SystemExit), unmigrated.output
+    assert "credit-hub migrate" in unmigrated.output
 
     at = response.content.index(b"/Producer")
     tampered = tmp_path / "tampered.pdf"
