@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.web.screens import SCREENS
+
 CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -95,3 +97,14 @@ def screenshot(page: Any, name: str) -> None:
         DOCS.mkdir(exist_ok=True)
         page.set_viewport_size({"width": 1366, "height": 900})
         page.screenshot(path=str(DOCS / f"{name}.png"), full_page=False)
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, Any]]:
+    """Answers (screen name, fresh page) at each screen size the pages are checked at, in a Chinese locale."""
+    context = browser.new_context(viewport=SCREENS[request.param], locale="zh-CN")
+    context.set_default_timeout(30_000)
+    try:
+        yield request.param, context.new_page()
+    finally:
+        context.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.web.axe import assert_accessible
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 SCREENS = {"390x844": PHONE, "1366x900": DESKTOP}
@@ -65,3 +67,9 @@ def assert_fits(page: Any, where: str = "") -> None:
     assert spill is None, f"{where or page.url}: {spill}"
     covered = covered_controls(page)
     assert not covered, f"{where or page.url}: a tap misses {len(covered)} control(s):\n" + "\n".join(covered)
+
+
+def check_screen(page: Any, where: str) -> None:
+    """Answers nothing; fails when the page spills sideways, covers a control or has any axe violation."""
+    assert_fits(page, where)
+    assert_accessible(page, where)

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.web.axe import assert_accessible
 from tests.web.conftest import screenshot
 from tests.web.officer_idp import (
     ACCOUNT_LABEL,
@@ -20,7 +19,7 @@ from tests.web.officer_idp import (
     OfficerProvider,
     running_provider,
 )
-from tests.web.screens import SCREENS, assert_fits
+from tests.web.screens import check_screen
 
 pytestmark = pytest.mark.browser
 
@@ -42,22 +41,6 @@ def hub(provider: OfficerProvider, tmp_path_factory: pytest.TempPathFactory) -> 
         yield running
 
 
-@pytest.fixture(params=list(SCREENS))
-def screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, Any]]:
-    """Answers (screen name, fresh page) at each screen size, in a Chinese locale."""
-    context = browser.new_context(viewport=SCREENS[request.param], locale="zh-CN")
-    context.set_default_timeout(30_000)
-    try:
-        yield request.param, context.new_page()
-    finally:
-        context.close()
-
-
-def _check(page: Any, where: str) -> None:
-    assert_fits(page, where)
-    assert_accessible(page, where)
-
-
 def _through_provider(page: Any, account: str, name: str, groups: str) -> None:
     page.get_by_role("link", name="前往身份认证平台").click()
     page.wait_for_url(lambda url: url.startswith("http://localhost:"))
@@ -72,11 +55,11 @@ def test_an_officer_signs_in_at_the_provider_and_is_named(screen: tuple[str, Any
     size, page = screen
     page.goto(f"{hub.base_url}/console")
     assert page.get_by_label("客户端密钥").is_hidden(), "the break-glass form stays folded"
-    _check(page, f"console sign-in with a provider {size}")
+    check_screen(page, f"console sign-in with a provider {size}")
     _through_provider(page, "e-20931", "孙立", f"staff,{OFFICER_GROUP}")
     page.wait_for_url(f"{hub.base_url}/console")
     assert "孙立（e-20931）" in page.locator("main").inner_text()
-    _check(page, f"console after the provider's sign-in {size}")
+    check_screen(page, f"console after the provider's sign-in {size}")
 
 
 def test_a_person_in_no_officer_group_is_told_why(screen: tuple[str, Any], hub: Any) -> None:
@@ -86,7 +69,7 @@ def test_a_person_in_no_officer_group_is_told_why(screen: tuple[str, Any], hub: 
     alert = page.get_by_role("alert").inner_text()
     assert "未将您的账号列入任何隐私保护工作人员组" in alert
     assert page.get_by_role("link", name="前往身份认证平台").is_visible()
-    _check(page, f"console sign-in refused {size}")
+    check_screen(page, f"console sign-in refused {size}")
     if size == "390x844":
         screenshot(page, "console-signin-refused-phone")
 
@@ -95,7 +78,7 @@ def test_the_break_glass_sign_in_names_its_operator(screen: tuple[str, Any], hub
     size, page = screen
     page.goto(f"{hub.base_url}/console")
     page.get_by_text("应急登录（客户端密钥）").click()
-    _check(page, f"console break-glass sign-in {size}")
+    check_screen(page, f"console break-glass sign-in {size}")
     office = hub.clients["privacy-office"]
     page.get_by_label("客户端 ID").fill(office["client_id"])
     page.get_by_label("客户端密钥").fill(office["client_secret"])

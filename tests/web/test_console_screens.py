@@ -5,14 +5,12 @@ data tables stay inside their charts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.web.axe import assert_accessible
 from tests.web.conftest import screenshot
-from tests.web.screens import SCREENS, assert_fits
+from tests.web.screens import check_screen
 from tests.web.test_console import activity, sign_in  # noqa: F401 - the module fixture with register activity
 
 pytestmark = pytest.mark.browser
@@ -30,41 +28,25 @@ _OVERLAPS = """() => {
 }"""
 
 
-@pytest.fixture(params=list(SCREENS))
-def screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, Any]]:
-    """Answers (screen name, fresh page) at each screen size, in a Chinese locale."""
-    context = browser.new_context(viewport=SCREENS[request.param], locale="zh-CN")
-    context.set_default_timeout(30_000)
-    try:
-        yield request.param, context.new_page()
-    finally:
-        context.close()
-
-
-def _check(page: Any, where: str) -> None:
-    assert_fits(page, where)
-    assert_accessible(page, where)
-
-
 def test_the_sign_in_page_and_its_refusal(screen: tuple[str, Any], web_hub: Any) -> None:
     size, page = screen
     page.goto(f"{web_hub.base_url}/console")
-    _check(page, f"console sign-in {size}")
+    check_screen(page, f"console sign-in {size}")
     page.locator("input[name=officer]").first.evaluate("radio => { radio.value = 'nobody'; }")
     page.get_by_role("button", name="登录").click()
     assert "nobody" in page.get_by_role("alert").inner_text() or "登录失败" in page.get_by_role("alert").inner_text()
-    _check(page, f"console sign-in refused {size}")
+    check_screen(page, f"console sign-in refused {size}")
 
 
 def test_the_console_with_its_charts_tables_open(screen: tuple[str, Any], activity: Any) -> None:  # noqa: F811
     size, page = screen
     sign_in(page, activity)
     page.wait_for_url(f"{activity.base_url}/console")
-    _check(page, f"console {size}")
+    check_screen(page, f"console {size}")
     screenshot(page, "console" if size == "1366x900" else "console-phone")
     for summary in page.locator("#charts summary").all():
         summary.click()
-    _check(page, f"console, chart data open {size}")
+    check_screen(page, f"console, chart data open {size}")
     laid = page.evaluate(_OVERLAPS)
     assert laid == {"overlaps": [], "outside": 0}, f"a chart's data table spills onto another chart: {laid}"
 
@@ -75,10 +57,10 @@ def test_the_filtered_register_and_its_next_page(screen: tuple[str, Any], activi
     page.get_by_label("结果", exact=True).select_option(label="成功")
     page.get_by_role("button", name="筛选").click()
     page.wait_for_url(re.compile(r"/console(#register)?$"))
-    _check(page, f"console filtered {size}")
+    check_screen(page, f"console filtered {size}")
     page.get_by_role("link", name="下一页").click()
     page.wait_for_url(re.compile(r"/console\?after=\w+"))
-    _check(page, f"console next page {size}")
+    check_screen(page, f"console next page {size}")
 
 
 def test_an_anomaly_before_and_after_its_review(screen: tuple[str, Any], activity: Any) -> None:  # noqa: F811
@@ -86,11 +68,11 @@ def test_an_anomaly_before_and_after_its_review(screen: tuple[str, Any], activit
     sign_in(page, activity)
     page.locator("#anomalies tbody tr", has_text="用途与部门不符").first.get_by_role("link").click()
     page.wait_for_url(re.compile(r"/console/anomalies/\w+$"))
-    _check(page, f"anomaly {size}")
+    check_screen(page, f"anomaly {size}")
     page.get_by_label("复核说明").fill(f"核查完毕（{size}）。")
     page.get_by_role("button", name=re.compile("复核")).click()
     page.wait_for_url(re.compile(r"#notice$"))
-    _check(page, f"anomaly reviewed {size}")
+    check_screen(page, f"anomaly reviewed {size}")
 
 
 def test_the_narrowest_phone_it_supports(browser: Any, activity: Any) -> None:  # noqa: F811
@@ -100,9 +82,9 @@ def test_the_narrowest_phone_it_supports(browser: Any, activity: Any) -> None:  
         page = context.new_page()
         sign_in(page, activity)
         page.wait_for_url(f"{activity.base_url}/console")
-        _check(page, "console 360x740")
+        check_screen(page, "console 360x740")
         page.locator("#anomalies tbody a").first.click()
         page.wait_for_url(re.compile(r"/console/anomalies/\w+$"))
-        _check(page, "anomaly 360x740")
+        check_screen(page, "anomaly 360x740")
     finally:
         context.close()

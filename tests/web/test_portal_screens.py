@@ -4,51 +4,33 @@ screen, every control can be tapped, and axe-core finds no accessibility violati
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.web.axe import assert_accessible
 from tests.web.conftest import screenshot
-from tests.web.screens import SCREENS, assert_fits
+from tests.web.screens import check_screen
 from tests.web.test_portal import grant_bank_consent, sign_in
 from tests.web.test_portal_journey import _filter_with_bad_values
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(params=list(SCREENS))
-def screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, Any]]:
-    """Answers (screen name, fresh page) at each screen size, in a Chinese locale."""
-    context = browser.new_context(viewport=SCREENS[request.param], locale="zh-CN")
-    context.set_default_timeout(30_000)
-    try:
-        yield request.param, context.new_page()
-    finally:
-        context.close()
-
-
-def _check(page: Any, where: str) -> None:
-    assert_fits(page, where)
-    assert_accessible(page, where)
-
-
 def test_the_sign_in_page_and_its_refusal(screen: tuple[str, Any], web_hub: Any) -> None:
     size, page = screen
     page.goto(f"{web_hub.base_url}/portal")
-    _check(page, f"sign-in {size}")
+    check_screen(page, f"sign-in {size}")
     page.get_by_label("居民身份证号或统一社会信用代码").fill("12345")
     page.get_by_role("button", name="登录").click()
     page.get_by_role("alert").wait_for()
-    _check(page, f"sign-in refused {size}")
+    check_screen(page, f"sign-in refused {size}")
 
 
 @pytest.mark.parametrize("who", ["person", "enterprise"])
 def test_the_subjects_own_page(screen: tuple[str, Any], web_hub: Any, who: str) -> None:
     size, page = screen
     sign_in(page, web_hub, web_hub.samples[who])
-    _check(page, f"portal {who} {size}")
+    check_screen(page, f"portal {who} {size}")
     if size == "390x844":
         screenshot(page, f"portal-phone-{who}")
 
@@ -58,7 +40,7 @@ def test_the_page_after_a_grant_with_its_consents_table(screen: tuple[str, Any],
     sign_in(page, web_hub, web_hub.samples["former_representative"])  # not the person other tests start from
     grant_bank_consent(page, web_hub)
     page.locator("#consents table").first.wait_for()
-    _check(page, f"portal person granted {size}")
+    check_screen(page, f"portal person granted {size}")
 
 
 def _open_every_fold(page: Any) -> None:
@@ -73,12 +55,12 @@ def test_the_access_log_with_its_chart_filter_pages_and_folds(
     size, page = screen
     sign_in(page, web_hub, looked_at)
     _open_every_fold(page)
-    _check(page, f"portal objector, folds open {size}")
+    check_screen(page, f"portal objector, folds open {size}")
     page.get_by_role("link", name="下一页（更早的记录）").click()
     page.wait_for_url(re.compile(r"after="))
-    _check(page, f"portal objector, page 2 {size}")
+    check_screen(page, f"portal objector, page 2 {size}")
     _filter_with_bad_values(page)
-    _check(page, f"portal objector, filtered with a bad date {size}")
+    check_screen(page, f"portal objector, filtered with a bad date {size}")
     if size == "390x844":
         page.goto(f"{web_hub.base_url}/portal#access")
         screenshot(page, "portal-phone-access")
@@ -91,9 +73,9 @@ def test_past_consents_unfolded_and_the_english_page(screen: tuple[str, Any], we
     page.locator("#consents > table").get_by_role("button").first.click()
     page.wait_for_load_state()
     _open_every_fold(page)
-    _check(page, f"portal past consents open {size}")
+    check_screen(page, f"portal past consents open {size}")
     page.get_by_role("link", name="English").click()
-    _check(page, f"portal in English {size}")
+    check_screen(page, f"portal in English {size}")
     page.get_by_role("link", name="简体中文").click()
 
 
@@ -103,10 +85,10 @@ def test_the_widest_views_fit_the_narrowest_phone(browser: Any, web_hub: Any, lo
     try:
         page = context.new_page()
         sign_in(page, web_hub, web_hub.samples["enterprise"])
-        _check(page, "portal enterprise 360x740")
+        check_screen(page, "portal enterprise 360x740")
         page.context.clear_cookies()
         sign_in(page, web_hub, looked_at)
         _open_every_fold(page)
-        _check(page, "portal objector, folds open 360x740")
+        check_screen(page, "portal objector, folds open 360x740")
     finally:
         context.close()
