@@ -42,8 +42,7 @@ from hub.records.service import ReadRequest
 from hub.services import Services
 
 log = logging.getLogger(__name__)
-APPROVED_TTL_S = 1.0  # how long a worker trusts an approval it read: a rejection reaches every worker within it
-KEPT = 1024  # compiled documents and approvals kept per worker
+KEPT = 1024  # compiled documents and admissions kept per worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +69,6 @@ class CompiledDocuments:
         self.documents = documents
         self.ahead = ahead
         self._compiled: dict[str, CompiledDocument | None] = {}
-        self._approved: dict[tuple[str, str], tuple[str | None, float]] = {}
         self._looking: dict[tuple[str, str], asyncio.Future[str | None]] = {}
         self._admitted: dict[tuple[str, str, Purpose], bool] = {}
         # Other hubs asked as sources hand back receipts of their own during the fetch, which this hub's event
@@ -133,12 +131,9 @@ class CompiledDocuments:
         return self.documents.policies.get(department)
 
     async def _approved_text(self, client_id: str, given: str) -> str | None:
-        """Answers the approved text (None: not approved), read at most once a second per document and worker;
-        requests arriving while it is read wait for that one look-up."""
+        """Answers the approved text (None: not approved), read for every request as the generic path does, so a
+        rejection or suspension holds at once; requests arriving while it is read share that one look-up."""
         key = (client_id, given)
-        known = self._approved.get(key)
-        if known is not None and known[1] > time.monotonic():
-            return known[0]
         looking = self._looking.get(key)
         if looking is None:
             looking = self._looking[key] = asyncio.ensure_future(self._look_up(key))
@@ -146,13 +141,9 @@ class CompiledDocuments:
 
     async def _look_up(self, key: tuple[str, str]) -> str | None:
         try:
-            text = await self.documents.approved(*key)
+            return await self.documents.approved(*key)
         finally:
             del self._looking[key]
-        if len(self._approved) >= KEPT:
-            self._approved.clear()
-        self._approved[key] = (text, time.monotonic() + APPROVED_TTL_S)
-        return text
 
     def _document(self, text: str) -> CompiledDocument | None:
         if text not in self._compiled:
