@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import secrets
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -24,6 +23,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from hub.config import OidcSettings
+from tests.web.idp_pages import IdpHandler, hidden_fields
 
 CLIENT_ID, CLIENT_SECRET = "credit-hub", "hub-client-secret-0123456789"
 OFFICER_GROUP, DEPARTMENT = "privacy-officers", "privacy-office"
@@ -41,15 +41,7 @@ class OfficerProvider:
         self.lifetime = 900
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def _send(self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(IdpHandler):
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 if url.path == "/jwks":
@@ -57,8 +49,7 @@ class OfficerProvider:
                     self._send(200, json.dumps(keys).encode(), "application/json")
                     return
                 asked = {k: v[0] for k, v in parse_qs(url.query).items()}
-                hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-                                 for k, v in asked.items())  # fmt: skip
+                hidden = hidden_fields(asked)
                 page = (f'<!doctype html><html lang="zh-CN"><title>统一身份认证</title><form method="post" '
                         f'action="/authorize">{hidden}<label>{ACCOUNT_LABEL}<input name="sub"></label>'
                         f'<label>{NAME_LABEL}<input name="name"></label><label>{GROUPS_LABEL}<input name="groups">'

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import secrets
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -25,6 +24,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from hub.config import OidcSettings
+from tests.web.idp_pages import IdpHandler, hidden_fields
 
 pytestmark = pytest.mark.browser
 
@@ -41,15 +41,7 @@ class Provider:
         self.redeemed: list[dict[str, str]] = []
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def _send(self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(IdpHandler):
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 if url.path == "/jwks":
@@ -57,8 +49,7 @@ class Provider:
                     self._send(200, json.dumps(keys).encode(), "application/json")
                     return
                 asked = {k: v[0] for k, v in parse_qs(url.query).items()}
-                hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-                                 for k, v in asked.items())  # fmt: skip
+                hidden = hidden_fields(asked)
                 page = (f'<!doctype html><html lang="zh-CN"><title>IdP</title><form method="post" action="/authorize">'
                         f'{hidden}<label>{CODE_LABEL}<input name="sub"></label><button>同意并登录</button>'
                         f'<button name="cancel" value="1">取消</button></form></html>')  # fmt: skip
