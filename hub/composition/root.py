@@ -15,6 +15,7 @@ from hub.audit import AnomalyThresholds, AuditWriter, Checkpointer, CheckpointPo
 from hub.audit.cases import CaseRegister
 from hub.audit.events import Outcome
 from hub.audit.reader import AuditReader
+from hub.audit.sign_ins import register_auth_failures
 from hub.audit.witness import DirectoryWitness
 from hub.composition.parts import Files, build_services, hub_sources, load_files, open_sources
 from hub.composition.stores import Stores, stores_on, trusted_documents
@@ -98,11 +99,13 @@ async def open_hub(settings: Settings, *, today: Callable[[], date] = date.today
         stores = stores_on(open_engine(settings.database_url, pool_size=settings.database_pool_size))
         audit_pool = {} if is_sqlite(settings.audit_url) else {"pool_size": AUDIT_POOL_SIZE}
         audit_engine = open_engine(settings.audit_url, **audit_pool)
+        writer, reader = await _register(settings, audit_engine, stores.engine, metrics, stack)
         oauth = build_oauth_service(
             settings,
             clients=stores.clients,
             signing_keys=stores.signing_keys,
             revocations=stores.revocations,
+            on_event=register_auth_failures(reader),
             scope_ceiling=lambda department: _ceiling(files.policies, department),
         )
         stack.push_async_callback(oauth.verifier.aclose)
@@ -120,7 +123,6 @@ async def open_hub(settings: Settings, *, today: Callable[[], date] = date.today
             metrics=metrics,
         )
         await check_signing_keys(stores.engine, settings)
-        writer, reader = await _register(settings, audit_engine, stores.engine, metrics, stack)
         built = build_services(
             settings, files, federation, stores.engine, open_engine, signer=oauth.keys.signer, audit=reader,
             cases=CaseRegister(ClosedCaseRepository(audit_engine)), metrics=metrics, today=today,

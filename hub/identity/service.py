@@ -254,7 +254,8 @@ class OAuthService:
             return
         outcome = "ok" if response.status == 200 else str(response.body.get("error", "error"))
         claimed = next(iter(_claimed_ids(request)), None)
-        client_id = exchange.authenticated or (claimed[:64] if claimed else None)
+        # a claimed id is named only when it is a registered client's: anything else is the caller's free text
+        client_id = exchange.authenticated or (claimed if claimed in exchange.clients else None)
         authenticated, scope = exchange.authenticated is not None, issued.scope if issued else None
         event = AuthEvent(endpoint, outcome, client_id, authenticated, str(token_id) if token_id else None, scope)
         await self._on_event(event)
