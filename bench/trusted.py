@@ -24,7 +24,7 @@ from pathlib import Path
 import asyncpg
 
 from bench.common import ROOT, WrkResult, _tree, pg_dsn
-from hub.graphql.document_profile import document_id
+from hub.store.documents import document_id
 
 TICK = os.sysconf("SC_CLK_TCK")
 # Pipeline stages by the innermost frame that names one (module path fragments, first match wins).

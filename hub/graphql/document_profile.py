@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,11 +34,6 @@ FORMS = {Action.ALLOW: "clear", Action.MASK: "masked", Action.DENY: "denied"}
 _OPENNESS = {"denied": 0, "masked": 1, "clear": 2}
 RECORD_READS = frozenset({"subject", "subjects"})
 CHECKS = frozenset({"creditCheck", "creditChecks"})
-
-
-def document_id(text: str) -> str:
-    """Answers the id of a document: `sha256:` and the hex SHA-256 of its text as UTF-8."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, order=True)

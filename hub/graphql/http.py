@@ -23,7 +23,6 @@ from hub.federation.caller import CALLER, Caller
 from hub.graphql.body import BODY_REFUSAL, check_body, replay
 from hub.graphql.compiled import CompiledDocuments
 from hub.graphql.context import HubContext
-from hub.graphql.document_profile import document_id
 from hub.graphql.errors import hub_error, normalise_all
 from hub.graphql.receipts import Receipts
 from hub.graphql.trusted import TrustedDocuments
@@ -34,6 +33,7 @@ from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
 from hub.identity.scopes import Scope as HubScope
 from hub.services import Services
+from hub.store.documents import document_id
 
 Authenticate = Callable[[str | None], Awaitable[Principal]]
 

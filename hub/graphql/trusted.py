@@ -10,11 +10,11 @@ from enum import StrEnum
 from strawberry import Schema
 
 from hub.errors import ErrorCode, HubError
-from hub.graphql.document_profile import Profile, analyse, document_id
+from hub.graphql.document_profile import Profile, analyse
 from hub.policy.load import PolicySet
 from hub.policy.policy import Policy
 from hub.store.clients import ClientRepository
-from hub.store.documents import DocumentRepository, DocumentRow
+from hub.store.documents import DocumentRepository, DocumentRow, document_id
 
 log = logging.getLogger(__name__)
 MAX_DOCUMENTS = 500  # per manifest: a client's operations, not a dump

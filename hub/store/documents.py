@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.clients import aware, unusable_database
 from hub.store.tables import trusted_documents as table
+
+
+def document_id(text: str) -> str:
+    """Answers the id of a document: `sha256:` and the hex SHA-256 of its text as UTF-8."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

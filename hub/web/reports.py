@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message
 
 from hub.errors import ErrorCode, HubError
 from hub.services import Services
+from hub.store.documents import document_id
 
 REPORT_QUERY = (
     "query CreditReportFile($c: ID!, $p: Purpose!) { creditReport(code: $c, purpose: $p) { number pdfBase64 } }"
@@ -28,7 +29,9 @@ _STATUS = {
     ErrorCode.CONSENT_REQUIRED.value: 403, ErrorCode.NOT_FOUND.value: 404, ErrorCode.RATE_LIMITED.value: 429,
     ErrorCode.AUDIT_UNAVAILABLE.value: 503, ErrorCode.SOURCE_UNAVAILABLE.value: 503,
     ErrorCode.INTERNAL_ERROR.value: 500, ErrorCode.QUERY_TOO_COMPLEX.value: 400,
+    ErrorCode.DOCUMENT_REQUIRED.value: 403,
 }  # fmt: skip
+REPORT_DOCUMENT = document_id(REPORT_QUERY)
 _PASSED = frozenset({b"authorization", b"x-hub-operator", b"x-hub-case", b"x-request-id", b"user-agent"})
 EDITIONS = {"PUBLIC": "公开版（脱敏）", "DEPARTMENT": "部门查询版", "SELF": "本人版"}
 
@@ -62,6 +65,8 @@ async def run_report(graphql: ASGIApp, request: Request, code: str, purpose: str
         kept["Cache-Control"] = "no-store"
         return Response(base64.b64decode(report["pdfBase64"]), media_type="application/pdf", headers=kept)
     codes = [str((e.get("extensions") or {}).get("code", "")) for e in answer.get("errors") or []]
+    if ErrorCode.DOCUMENT_REQUIRED.value in codes:
+        answer["errors"] = [_report_document_error(e) for e in answer["errors"]]
     status = int(start["status"]) if int(start["status"]) >= 400 else _STATUS.get(codes[0] if codes else "", 400)
     return JSONResponse(answer, status_code=status, headers=kept)
 
@@ -94,6 +99,20 @@ def report_routes(graphql: ASGIApp, services: Services) -> list[Route]:
         return JSONResponse(answer)
 
     return [Route("/reports/verify/{number}", verify), Route("/reports/{code}.pdf", pdf)]
+
+
+def _report_document_error(error: dict[str, Any]) -> dict[str, Any]:
+    """Answers a DOCUMENT_REQUIRED error whose fix names the report's own document, which the route cannot change."""
+    extensions = dict(error.get("extensions") or {})
+    if extensions.get("code") != ErrorCode.DOCUMENT_REQUIRED.value:
+        return error
+    extensions["documentId"] = REPORT_DOCUMENT
+    extensions["fix"] = (
+        f"the credit report file runs the document {REPORT_DOCUMENT}: register it for this client "
+        f'(credit-hub documents register --client-id <id> with {{"{REPORT_DOCUMENT}": <its text>}}, '
+        "the text is in the README) and have the privacy office approve it"
+    )
+    return {**error, "extensions": extensions}
 
 
 def _error(error: HubError) -> dict[str, Any]:

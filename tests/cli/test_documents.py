@@ -13,7 +13,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from hub.cli.main import app
-from hub.graphql.document_profile import document_id
+from hub.store.documents import document_id
 from tests.cli.test_client import create
 from tests.identity.support import BACKENDS, migrated_database_sync
 from tests.support.server import HubFixture

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from hub.graphql.document_profile import document_id
+from hub.store.documents import document_id
 from tests.cli.test_documents import cli_register
 from tests.graphql.audit_hub import PRIVACY, backends, codes, event_id, running_hub
 from tests.graphql.test_audit_fail_closed import _blocker, _refused_without_data

@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from hub.config import resource_dir
-from hub.graphql.document_profile import document_id
+from hub.store.documents import document_id
+from hub.web.reports import REPORT_DOCUMENT, REPORT_QUERY
 from tests.cli.test_documents import cli_register
 from tests.graphql.audit_hub import PRIVACY, backends, codes, event_id, running_hub
 from tests.support import server
@@ -183,6 +184,31 @@ def test_a_department_requiring_documents_refuses_an_arbitrary_query(hub: HubFix
     other = graphql(hub, "bank", "query($c: ID!) { subject(code: $c, purpose: CREDIT_LENDING) { name } }",
                     {"c": hub.samples["enterprise"]})  # fmt: skip
     assert "errors" not in other, other  # the bank's policy does not require documents
+
+
+def test_a_department_requiring_documents_downloads_reports_once_the_report_document_is_approved(
+    hub: HubFixture, registration: None
+) -> None:
+    def download() -> httpx.Response:
+        headers = {"Authorization": f"Bearer {hub.token(APPROVAL)}", "X-Hub-Operator": "clerk-7"}
+        url = f"{hub.base_url}/reports/{hub.samples['enterprise']}.pdf"
+        return httpx.get(url, params={"purpose": "ADMINISTRATIVE_APPROVAL"}, headers=headers, timeout=60)
+
+    refused = download()
+    assert refused.status_code == 403, refused.text
+    [error] = refused.json()["errors"]
+    assert error["extensions"]["code"] == "DOCUMENT_REQUIRED"
+    assert error["extensions"]["documentId"] == REPORT_DOCUMENT == document_id(REPORT_QUERY)
+    assert REPORT_DOCUMENT in error["extensions"]["fix"]
+    assert refused.headers["X-Hub-Audit-Event-Id"], "the refusal is registered"
+    register(hub, APPROVAL, REPORT_QUERY)
+    review(hub, REPORT_QUERY, "APPROVE", hub.clients[APPROVAL]["client_id"])
+    served = download()
+    assert served.status_code == 200, served.text
+    assert served.content.startswith(b"%PDF")
+    events = graphql(hub, PRIVACY, EVENTS, {"f": {"subject": hub.samples["enterprise"]}})["data"]["auditEvents"]
+    [entry] = [e["node"] for e in events["edges"] if e["node"]["eventId"] == served.headers["X-Hub-Audit-Event-Id"]]
+    assert entry["documentId"] == REPORT_DOCUMENT, "the register names the report's document"
 
 
 def test_unknown_rejected_and_other_clients_documents_are_not_found(hub: HubFixture, registration: None) -> None:
