@@ -108,7 +108,7 @@ def _explain(data_dir: Path, samples: dict[str, str], tokens: dict[str, str], po
         soft_wrap=True,
         markup=False,
     )
-    verify = f"credit-hub report verify report.pdf --jwks {base}/.well-known/jwks.json"
+    verify = f"credit-hub report verify report.pdf --jwks {base}/reports/keys.json"
     console.print(f"\n[bold]A signed credit report[/] (PDF; verify it with `{verify}`):")
     console.print(
         f"curl -s -o report.pdf '{base}/reports/{samples['enterprise']}.pdf?purpose=ADMINISTRATIVE_APPROVAL' "

@@ -16,11 +16,12 @@ from hub.composition.stores import open_stores
 from hub.config import load_settings
 from hub.errors import ConfigError, HubError
 from hub.reports.signing import InvalidReport, verify
+from hub.store.reports import ReportRepository
 
 JwksOption = Annotated[
     str | None,
     typer.Option(
-        "--jwks", help="the hub's published keys: a URL (https://hub/.well-known/jwks.json) or a JWKS file "
+        "--jwks", help="the hub's report keys: a URL (https://hub/reports/keys.json) or a JWKS file "
         "[default: the keys in the hub database]",
     ),
 ]  # fmt: skip
@@ -72,17 +73,18 @@ def _from_jwks(source: str) -> KeySet:
     except (OSError, httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
             f"cannot read the hub's keys ({type(exc).__name__})", place=f"--jwks {source}",
-            fix="give the hub's /.well-known/jwks.json URL or a JWKS file",
+            fix="give the hub's /reports/keys.json URL or a JWKS file",
         ) from None  # fmt: skip
 
 
 async def _from_database(database_url: str | None, config: Path | None) -> KeySet:
     settings = load_settings(config, **({"database_url": database_url} if database_url else {}))
     async with open_stores(settings.database_url) as stores:
-        rows = await stores.signing_keys.all()
+        rows = [row.public_jwk for row in await stores.signing_keys.all()]
+        rows += await ReportRepository(stores.engine).public_keys()
     if not rows:
         raise ConfigError(
             "the hub database holds no signing keys", place="--database-url",
             fix="point --database-url at the hub that issued the report, or pass --jwks",
         )  # fmt: skip
-    return KeySet.import_key_set({"keys": [json.loads(row.public_jwk) for row in rows]})
+    return KeySet.import_key_set({"keys": list({jwk["kid"]: jwk for jwk in map(json.loads, rows)}.values())})

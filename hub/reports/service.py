@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ class ReportService:
         pdf = await asyncio.to_thread(render, document, self.verify_url(number), self.issuer)
         key, kid = await self.signer()
         signed, digest, signature = sign(pdf, number, key, kid)
+        await self.repository.note_key(kid, json.dumps(key.as_dict(private=False)), now)  # before it is handed out
         await self.repository.add(
             IssuedReport(number, digest, signature, edition.value, now, policy.department, entry.event_id)
         )

@@ -58,10 +58,26 @@ def split(signed: bytes) -> tuple[bytes, str, str]:
         raise InvalidReport("the signature trailer is malformed") from None
 
 
+def _kid(detached: str) -> str:
+    try:
+        kid = jws.extract_compact(detached.encode("ascii")).headers().get("kid")
+    except (JoseError, ValueError):
+        raise InvalidReport("the signature trailer is malformed") from None
+    if not isinstance(kid, str):
+        raise InvalidReport("the signature names no key")
+    return kid
+
+
 def verify(signed: bytes, keys: KeySet) -> Verified:
     """Answers what an unaltered report proves; InvalidReport when a byte of it or its signature was changed."""
     pdf, number, detached = split(signed)
     digest = hashlib.sha256(pdf).hexdigest()
+    kid = _kid(detached)
+    if kid not in {key.kid for key in keys}:
+        raise InvalidReport(
+            f"it is signed by key {kid[:64]!r}, which these keys do not hold: verify with the hub's /reports/keys.json "
+            "(every key that ever signed a report), not only the keys that sign tokens now"
+        )
     try:
         found = jws.deserialize_compact(detached, keys, algorithms=_ALGORITHMS, payload=payload(number, digest))
     except JoseError as exc:

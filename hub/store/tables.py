@@ -320,6 +320,14 @@ credit_reports = Table(
     Column("event_id", String(36), nullable=False),  # the register's entry of the request that rendered it
 )
 
+report_keys = Table(
+    "report_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),  # the signing key's id, as a report's signature names it
+    Column("public_jwk", Text, nullable=False),  # its public half only: reports verify after the key is deleted
+    Column("first_signed_at", DateTime(timezone=True), nullable=False),
+)
+
 anomaly_reviews = Table(
     "anomaly_reviews",
     metadata,

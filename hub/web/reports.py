@@ -32,6 +32,7 @@ _STATUS = {
     ErrorCode.DOCUMENT_REQUIRED.value: 403,
 }  # fmt: skip
 REPORT_DOCUMENT = document_id(REPORT_QUERY)
+KEYS_PATH = "/reports/keys.json"  # every key that signed a report, also after it stopped signing tokens
 _PASSED = frozenset({b"authorization", b"x-hub-operator", b"x-hub-case", b"x-request-id", b"user-agent"})
 EDITIONS = {"PUBLIC": "公开版（脱敏）", "DEPARTMENT": "部门查询版", "SELF": "本人版"}
 
@@ -92,13 +93,26 @@ def report_routes(graphql: ASGIApp, services: Services) -> list[Route]:
             return JSONResponse({"valid": False, "errors": [_error(error)]}, status_code=404)
         answer = {
             "valid": True, "number": found.number, "edition": found.edition, "issuedAt": found.issued_at.isoformat(),
-            "sha256": found.sha256, "signature": found.signature, "keys": "/.well-known/jwks.json",
+            "sha256": found.sha256, "signature": found.signature, "keys": KEYS_PATH,
         }  # fmt: skip
         if "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(_page(answer))
         return JSONResponse(answer)
 
-    return [Route("/reports/verify/{number}", verify), Route("/reports/{code}.pdf", pdf)]
+    async def keys(_request: Request) -> Response:
+        try:
+            found = await services.reports.repository.public_keys()
+        except HubError as error:
+            return JSONResponse({"errors": [_error(error)]}, status_code=503)
+        return JSONResponse(
+            {"keys": [json.loads(key) for key in found]}, headers={"Cache-Control": "public, max-age=300"}
+        )
+
+    return [
+        Route("/reports/verify/{number}", verify),
+        Route(KEYS_PATH, keys, methods=["GET"]),
+        Route("/reports/{code}.pdf", pdf),
+    ]
 
 
 def _report_document_error(error: dict[str, Any]) -> dict[str, Any]:

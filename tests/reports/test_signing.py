@@ -40,3 +40,9 @@ def test_another_key_or_no_signature_fails() -> None:
         verify(signed, PUBLIC)
     with pytest.raises(InvalidReport, match="no Credit Hub signature"):
         verify(PDF, PUBLIC)
+
+
+def test_a_key_the_set_does_not_hold_is_named_with_where_to_find_it() -> None:
+    signed, _, _ = sign(PDF, "CR20261206AAAAAAAAAA", KEY, "retired-key")
+    with pytest.raises(InvalidReport, match=r"key 'retired-key'.*/reports/keys.json"):
+        verify(signed, PUBLIC)

@@ -26,3 +26,12 @@ async def test_a_number_is_issued_once(engine: AsyncEngine) -> None:
     await reports.add(REPORT)
     with pytest.raises(HubError):
         await reports.add(REPORT)
+
+
+async def test_a_signing_key_is_kept_once_and_listed_newest_first(engine: AsyncEngine) -> None:
+    reports = ReportRepository(engine)
+    await reports.note_key("k1", '{"kid": "k1"}', NOW)
+    await reports.note_key("k1", '{"kid": "k1", "changed": true}', NOW)
+    await ReportRepository(engine).note_key("k1", '{"kid": "k1", "other": "worker"}', NOW)  # another process
+    await reports.note_key("k2", '{"kid": "k2"}', NOW.replace(hour=10))
+    assert await reports.public_keys() == ['{"kid": "k2"}', '{"kid": "k1"}']
