@@ -202,6 +202,7 @@ class Settings(BaseSettings):
     catalog_path: Path = Field(default_factory=lambda: resource_dir("schema") / "catalog.yaml")
     sources_dir: Path = Field(default_factory=lambda: resource_dir("schema") / "sources")
     policies_dir: Path = Field(default_factory=lambda: resource_dir("policies"))
+    calendar_dir: Path | None = None  # <year>.yaml files of the official holidays, ahead of chinese-calendar
     issuer: str = "http://127.0.0.1:8000"
     audience: str = "credit-hub"
     token_ttl_seconds: int = Field(default=900, ge=60, le=3600)

@@ -62,6 +62,24 @@ def _walk(node: yaml.Node, key: Key, lines: dict[Key, int]) -> None:
             _walk(item, (*key, index), lines)
 
 
+def _bad_date(node: yaml.Node) -> yaml.ScalarNode | None:
+    """Answers the first scalar under `node` that YAML takes for a date and that is no date."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag != "tag:yaml.org,2002:timestamp":
+            return None
+        try:
+            yaml.SafeLoader("").construct_yaml_timestamp(node)
+        except ValueError:
+            return node
+        return None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    return next((bad for child in children if (bad := _bad_date(child)) is not None), None)
+
+
 def load_yaml(path: Path) -> YamlDocument:
     """Answers the parsed file with key lines, or raises ConfigError naming file:line of a syntax error."""
     try:
@@ -79,6 +97,12 @@ def load_yaml(path: Path) -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"YAML error: {exc}", place=str(path), fix="correct the YAML") from None
+    except ValueError:  # a scalar YAML reads as a date that is none, e.g. 2027-13-01
+        bad = _bad_date(node) if node is not None else None
+        shown, line = (bad.value, bad.start_mark.line + 1) if bad is not None else ("a value", 1)
+        raise ConfigError(
+            f"'{shown[:40]}' is not a date", place=f"{path}:{line}", fix="write the day as YYYY-MM-DD, e.g. 2027-10-01"
+        ) from None
     lines: dict[Key, int] = {}
     if node is not None:
         _walk(node, (), lines)

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from hub.cli import audit as audit_commands
+from hub.cli import calendar as calendar_commands
 from hub.cli import client as client_commands
 from hub.cli import db, demo, documents, feedback, quality, redact, report, seed, server, submit
 from hub.cli import policy as policy_commands
@@ -33,6 +34,7 @@ documents.register(app)
 report.register(app)
 submit.register(app)
 quality.register(app)
+calendar_commands.register(app)
 
 
 def main() -> None:

@@ -6,34 +6,33 @@ import asyncio
 import json
 from dataclasses import asdict
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from hub.catalog.calendar_file import load_calendar
 from hub.catalog.load import load_catalog
 from hub.cli.common import ConfigFile, fail
 from hub.collection.quality import QualityRow, quality
 from hub.collection.timeliness import Timeliness, timeliness
 from hub.composition.stores import open_collected
-from hub.config import load_settings
+from hub.config import Settings, load_settings
 from hub.errors import ConfigError, HubError
 
 out = Console(highlight=False, soft_wrap=True)
 
 
 async def _read(
-    url: str, catalog_path: Path, since: date, until: date, today: date
+    url: str, settings: Settings, since: date, until: date, today: date
 ) -> tuple[list[QualityRow], Timeliness]:
-    catalog = load_catalog(catalog_path)
+    catalog = load_catalog(settings.catalog_path)
+    calendar = load_calendar(settings.calendar_dir)
     async with open_collected(url) as store:
         rows = quality(catalog, await store.quality())
-        timed = timeliness(
-            catalog, await store.timed_items(since, until), await store.missing(since, until), since, until, today
-        )
-        return rows, timed
+        items, missing = await store.timed_items(since, until), await store.missing(since, until)
+        return rows, timeliness(catalog, items, missing, since, until, today, calendar)
 
 
 def _table(rows: list[QualityRow], timed: Timeliness) -> None:
@@ -44,7 +43,10 @@ def _table(rows: list[QualityRow], timed: Timeliness) -> None:
     for column in ("department", "type", "refused by reason", "optional fields filled", "personal data in free text"):
         found.add_column(column, overflow="fold")
     timely = Table(title=f"双公示及时性 timeliness ({timed.since} - {timed.until})", title_justify="left")
-    for column in ("department", "type", "items", "on time", "late", "median lag", "longest", "missing (overdue)"):
+    for column in (
+        "department", "type", "items", "on time", "late", "median lag", "longest", "estimated", "missing (overdue)",
+        "withdrawn",
+    ):  # fmt: skip
         timely.add_column(column, overflow="fold")
     for row in rows:
         kind = row.record_type
@@ -74,10 +76,22 @@ def _table(rows: list[QualityRow], timed: Timeliness) -> None:
             str(lag.late),
             "-" if lag.median_lag is None else f"{lag.median_lag:g}",
             "-" if lag.max_lag is None else str(lag.max_lag),
+            str(lag.estimated),
             f"{lag.missing} ({lag.missing_overdue})",
+            str(lag.withdrawn),
         )
     for table in (submitted, found, timely):
         out.print(table)
+    if timed.unknown_years:
+        out.print(_unknown(timed.unknown_years))
+
+
+def _unknown(years: tuple[int, ...]) -> str:
+    shown = ", ".join(str(year) for year in years)
+    return (
+        f"warning: the official calendar of {shown} is not loaded: lags and deadlines there count Monday to Friday "
+        f"(estimated); add calendar/{years[0]}.yaml from the State Council's notice (see `credit-hub calendar`)"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -112,7 +126,7 @@ def register(app: typer.Typer) -> None:
                 start = date.fromisoformat(since) if since else end - timedelta(days=365)
             except ValueError:
                 raise ConfigError("--since and --until are dates", fix="write them as YYYY-MM-DD") from None
-            rows, timed = asyncio.run(_read(url, settings.catalog_path, start, end, today))
+            rows, timed = asyncio.run(_read(url, settings, start, end, today))
         except HubError as error:
             fail(error)
         except Exception as exc:  # a driver error: an unreachable or unmigrated database
@@ -129,6 +143,7 @@ def register(app: typer.Typer) -> None:
                 "timeliness": [asdict(row) for row in timed.rows],
                 "since": timed.since.isoformat(),
                 "until": timed.until.isoformat(),
+                "unknown_calendar_years": list(timed.unknown_years),
             }
             typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
             return

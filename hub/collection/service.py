@@ -15,15 +15,16 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from hub.catalog.model import Catalog
 from hub.catalog.workdays import working_days_between
 from hub.collection.check import Action, CheckedRow, Reason, Refusal, RowChecker, submittable
 from hub.collection.quality import QualityRow, quality
 from hub.collection.rows import RawRow
-from hub.collection.timeliness import Timeliness, timeliness
+from hub.collection.timeliness import Timeliness, local_day, timeliness
+from hub.collection.unpublished import unpublished_at_sources
 from hub.errors import ErrorCode, HubError
+from hub.federation.adapter import SqlSource
 from hub.identity.principal import Principal
 from hub.identity.scopes import Scope
 from hub.store.collected import (
@@ -40,7 +41,6 @@ from hub.store.collected import (
 )
 
 log = logging.getLogger(__name__)
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 MAX_ROWS = 100_000
 CHUNK_ROWS = 2_000
 YIELD_ROWS = 250
@@ -102,11 +102,6 @@ def authorise_submitter(principal: Principal, operator_required: bool, operator:
     return Submitter(principal.department, principal.client_id)
 
 
-def local_day(moment: datetime) -> date:
-    """Answers the day in China of a moment."""
-    return moment.astimezone(LOCAL_ZONE).date()
-
-
 class CollectionService:
     """Checks and lands submissions into the collected source; scans their free text afterwards."""
 
@@ -118,9 +113,11 @@ class CollectionService:
         detect: Detect | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         source_name: str = "collected",
+        pulled: Sequence[SqlSource] = (),
     ) -> None:
         self.catalog, self.store, self.detect, self.clock = catalog, store, detect, clock
         self.source_name = source_name
+        self.pulled = [source for source in pulled if not source.mapping.managed]  # whose decisions may be missing
         self.active = 0  # submissions landing now: the free-text scan waits for them
 
     def item_id(self, record_type: str, key: str) -> str:
@@ -287,6 +284,7 @@ class CollectionService:
             raise HubError(ErrorCode.BAD_USER_INPUT, "until comes before since", fix="swap them")
         items = await self.store.timed_items(since, until, departments)
         missing = await self.store.missing(since, until, departments)
+        missing += await unpublished_at_sources(self.catalog, self.store, self.pulled, (since, until), departments)
         return timeliness(self.catalog, items, missing, since, until, today)
 
     async def quality(self, departments: frozenset[str] | None = None) -> list[QualityRow]:

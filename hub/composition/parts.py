@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from hub.audit.cases import CaseRegister
 from hub.audit.reader import AuditReader
+from hub.catalog.calendar_file import load_calendar
 from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog
+from hub.catalog.workdays import WorkingCalendar
 from hub.collection.service import CollectionService
 from hub.config import Settings, SourceSettings
 from hub.errors import ConfigError
@@ -79,6 +81,7 @@ class Files:
     policies: PolicySet
     mappings: Mapping[str, SourceMap]
     hub_mappings: Mapping[str, HubSourceMap]  # other Credit Hubs asked like sources (kind: hub)
+    calendar: WorkingCalendar  # the official years of calendar_dir, ahead of chinese-calendar
 
     def source_names(self) -> list[str]:
         """Answers the name of every source, databases and hubs."""
@@ -99,7 +102,7 @@ def load_files(settings: Settings) -> Files:
             fix=f"add schema/sources/{unknown[0]}.yaml or remove it",
         )
     _check_officer_groups(settings, policies)
-    return Files(catalog, policies, mappings, hub_mappings)
+    return Files(catalog, policies, mappings, hub_mappings, load_calendar(settings.calendar_dir))
 
 
 def _check_officer_groups(settings: Settings, policies: PolicySet) -> None:
@@ -229,13 +232,13 @@ def build_services(
         probes=_probe_guard(settings, hub_engine),
         today=today,
         flagged=flagged,
-        collection=_collection(settings, files, open_engine, redactor),
+        collection=_collection(settings, files, open_engine, redactor, federation.sources),
     )
     return Built(services, [rights.mirror])
 
 
 def _collection(
-    settings: Settings, files: Files, open_engine: OpenEngine, redactor: Redactor
+    settings: Settings, files: Files, open_engine: OpenEngine, redactor: Redactor, pulled: Sequence[SqlSource]
 ) -> CollectionService | None:
     """Answers the submission service over the hub-managed source, writing through a transactional engine."""
     managed = next((m for m in files.mappings.values() if m.managed), None)
@@ -249,7 +252,9 @@ def _collection(
         found = redactor.redact_many([(text, ()) for text in texts])
         return [tuple(entity.type for entity in one.entities) for one in found]
 
-    return CollectionService(files.catalog, CollectedStore(engine), detect=detect, source_name=managed.name)
+    return CollectionService(
+        files.catalog, CollectedStore(engine), detect=detect, source_name=managed.name, pulled=pulled
+    )
 
 
 def _probe_guard(settings: Settings, engine: AsyncEngine) -> ProbeGuard:

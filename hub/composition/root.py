@@ -17,6 +17,7 @@ from hub.audit.events import Outcome
 from hub.audit.reader import AuditReader
 from hub.audit.sign_ins import register_auth_failures
 from hub.audit.witness import DirectoryWitness
+from hub.catalog.workdays import use_calendar
 from hub.composition.parts import Files, build_services, hub_sources, load_files, open_sources
 from hub.composition.stores import Stores, stores_on, trusted_documents
 from hub.config import Settings
@@ -86,6 +87,7 @@ async def open_hub(settings: Settings, *, today: Callable[[], date] = date.today
     schema = build_schema()
     metrics = _metrics(settings, files, schema)
     async with contextlib.AsyncExitStack() as stack:
+        stack.callback(use_calendar, use_calendar(files.calendar))  # counted on while open, the previous one after
         opened: dict[tuple[str, tuple[tuple[str, Any], ...]], AsyncEngine] = {}
 
         def open_engine(url: str, **options: Any) -> AsyncEngine:

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from hub.catalog.load import load_catalog
 from hub.catalog.workdays import add_working_days
 from hub.collection.rows import RawRow
-from hub.collection.service import LOCAL_ZONE, CollectionService, Submitter
+from hub.collection.service import CollectionService, Submitter
+from hub.collection.timeliness import LOCAL_ZONE
 from hub.config import Settings
 from hub.demo.generator import SPECIAL_SUBJECTS, subject_facts
 from hub.store.collected import CollectedStore

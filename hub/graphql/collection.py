@@ -72,8 +72,19 @@ class PublicationTimeliness:
     on_time_rate: float | None
     median_lag: float | None = strawberry.field(description="working days from decision to the platform")
     max_lag: int | None
-    missing: int = strawberry.field(description="decisions refused and not yet published")
+    missing: int = strawberry.field(
+        description="decisions the platform knows and publishes no item of: refused and not accepted since, or "
+        "held by a pulled source and never submitted (missingRefused + missingAtSource)"
+    )
     missing_overdue: int = strawberry.field(description="of those, past their deadline")
+    missing_refused: int = strawberry.field(description="refused and not accepted since")
+    missing_at_source: int = strawberry.field(
+        description="held by a pulled source, decided by one of the department's authorities, never submitted"
+    )
+    withdrawn: int = strawberry.field(description="withdrawn and not published again (apart from missing)")
+    estimated: int = strawberry.field(
+        description="items whose lag crosses a year of unknown official calendar, counted Monday to Friday"
+    )
 
 
 @strawberry.type(description="The 双公示 timeliness report.")
@@ -82,6 +93,9 @@ class TimelinessReport:
     until: datetime.date
     rows: list[PublicationTimeliness]
     months: list[PublicationTimeliness]
+    unknown_calendar_years: list[int] = strawberry.field(
+        description="years of the span whose official holidays are not loaded: lags there count Monday to Friday"
+    )
 
 
 @strawberry.type(description="An item of a pulled source that fails the collection checks (flagged, never fixed).")
@@ -164,6 +178,10 @@ def _timeliness(row: TimelinessRow) -> PublicationTimeliness:
         max_lag=row.max_lag,
         missing=row.missing,
         missing_overdue=row.missing_overdue,
+        missing_refused=row.missing_refused,
+        missing_at_source=row.missing_at_source,
+        withdrawn=row.withdrawn,
+        estimated=row.estimated,
     )
 
 
@@ -234,6 +252,7 @@ class CollectionQuery:
             until=report.until,
             rows=[_timeliness(r) for r in report.rows],
             months=[_timeliness(r) for r in report.months],
+            unknown_calendar_years=list(report.unknown_years),
         )
 
     @strawberry.field(

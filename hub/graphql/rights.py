@@ -12,6 +12,7 @@ from hub.graphql.context import HubContext
 from hub.graphql.permissions import HubInfo, needs
 from hub.identity.scopes import Scope
 from hub.privacy.disclose import Disclosure
+from hub.rights.deadlines import deadline_estimated
 from hub.rights.events import RightsEvent
 from hub.rights.objections import Decision, Outcome
 from hub.rights.repairs import EvidenceKind, RepairDecision
@@ -55,6 +56,9 @@ class Objection:
     status: ObjectionStatus
     filed_at: datetime.datetime
     due_on: datetime.date = strawberry.field(description="Answer due by (15 working days).")
+    due_on_estimated: bool = strawberry.field(
+        description="dueOn runs into a year whose official holidays are not loaded: counted Monday to Friday there"
+    )
     overdue: bool
     outcome: Outcome | None
     corrections: list[FieldCorrection]
@@ -81,6 +85,9 @@ class CreditRepair:
     status: CreditRepairStatus
     applied_at: datetime.datetime
     due_on: datetime.date = strawberry.field(description="Decision due by (10 working days).")
+    due_on_estimated: bool = strawberry.field(
+        description="dueOn runs into a year whose official holidays are not loaded: counted Monday to Friday there"
+    )
     overdue: bool
     decision_note: str | None
     decided_at: datetime.datetime | None
@@ -132,6 +139,7 @@ def _objection(row: ObjectionRow) -> Objection:
         id=strawberry.ID(row.id), subject_code=strawberry.ID(row.subject_code), item_id=strawberry.ID(row.item_id),
         record_type=row.record_type, source=row.source, department=row.department, reason=row.reason,
         status=ObjectionStatus(row.status), filed_at=row.filed_at, due_on=row.due_on, overdue=row.overdue,
+        due_on_estimated=deadline_estimated(row.filed_at.date(), row.due_on),
         outcome=Outcome(row.outcome) if row.outcome else None,
         corrections=[FieldCorrection(field=k, value=str(v)) for k, v in sorted(row.corrections.items())],
         decision_note=row.decision_note, decided_at=row.decided_at, suspended_days=row.suspended_days,
@@ -144,6 +152,7 @@ def _repair(row: RepairRow) -> CreditRepair:
         record_type=row.record_type, source=row.source, department=row.department,
         evidence=[RepairEvidence(kind=EvidenceKind(e.kind), description=e.description) for e in row.evidence],
         status=CreditRepairStatus(row.status), applied_at=row.applied_at, due_on=row.due_on, overdue=row.overdue,
+        due_on_estimated=deadline_estimated(row.applied_at.date(), row.due_on),
         decision_note=row.decision_note, decided_at=row.decided_at, published_at=row.published_at,
     )  # fmt: skip
 

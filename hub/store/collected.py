@@ -23,6 +23,7 @@ from hub.store.collected_tables import items, refusals, submissions, versions
 
 _I, _V, _S, _R = items.c, versions.c, submissions.c, refusals.c
 ACTIVE, WITHDRAWN = "ACTIVE", "WITHDRAWN"
+REFUSED, AT_SOURCE = "REFUSED", "AT_SOURCE"  # why a decision is missing its publication (besides WITHDRAWN)
 
 
 class Conflict(Exception):
@@ -346,19 +347,30 @@ class CollectedStore:
             rows = (await conn.execute(statement)).all()
         return [TimedItem(r[0], r[1], r[2], _utc(r[3]), r[4]) for r in rows]
 
-    async def missing(self, since: date, until: date, departments: Iterable[str] | None = None) -> list[RefusalRow]:
-        """Answers items refused and never accepted since: the decisions still missing their publication."""
+    async def missing(self, since: date, until: date, departments: Iterable[str] | None = None) -> list[MissingItem]:
+        """Answers the decisions of the span the collected source knows and does not publish: refused and never
+        accepted since (REFUSED), and withdrawn and not published again (WITHDRAWN)."""
         landed = select(_I.item_key).where(and_(_I.record_type == _R.record_type, _I.item_key == _R.item_key))
-        statement = (
+        refused = (
             select(_R.department, _R.record_type, _R.item_key, func.min(_R.decided_on))
             .where(_R.item_key.is_not(None), _R.decided_on >= since, _R.decided_on <= until, ~landed.exists())
             .group_by(_R.department, _R.record_type, _R.item_key)
         )
+        withdrawn = select(_I.department, _I.record_type, _I.item_key, _I.decided_on).where(
+            _I.status == WITHDRAWN, _I.decided_on >= since, _I.decided_on <= until
+        )
         if departments is not None:
-            statement = statement.where(_R.department.in_(list(departments)))
+            refused = refused.where(_R.department.in_(list(departments)))
+            withdrawn = withdrawn.where(_I.department.in_(list(departments)))
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(statement)).all()
-        return [RefusalRow(r[0], r[1], r[2], r[3]) for r in rows]
+            found = [MissingItem(r[0], r[1], r[2], r[3], REFUSED) for r in (await conn.execute(refused)).all()]
+            found += [MissingItem(r[0], r[1], r[2], r[3], WITHDRAWN) for r in (await conn.execute(withdrawn)).all()]
+        return found
+
+    async def known_keys(self, record_type: str, keys: Sequence[str]) -> set[str]:
+        """Answers which of `keys` the collected source holds an item of `record_type` for, in any state."""
+        async with self.engine.connect() as conn:
+            return set(await self._states(conn, record_type, keys))
 
     async def quality(self, departments: Iterable[str] | None = None) -> QualityRows:
         """Answers the counts the quality report is made of, per department and record type."""
@@ -417,13 +429,14 @@ class CollectedStore:
 
 
 @dataclass(frozen=True, slots=True)
-class RefusalRow:
-    """An item refused and never accepted: its department, record type, key and decision date."""
+class MissingItem:
+    """A decision known to the platform and not published by it: whose, which, decided when, and why it is known."""
 
     department: str
     record_type: str
     item_key: str
     decided_on: date | None
+    why: str  # REFUSED, WITHDRAWN or AT_SOURCE (hub.collection.unpublished)
 
 
 @dataclass

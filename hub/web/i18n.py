@@ -164,6 +164,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portal_filed_at": ("提交时间", "Filed"),
     "portal_due": ("办理期限", "Deadline"),
     "portal_overdue": ("已超期", "overdue"),
+    "portal_due_estimated": (
+        "预估：该年度法定节假日安排尚未载入，暂按周一至周五计算",
+        "estimated: that year's official holidays are not loaded yet, so Monday to Friday counted",
+    ),
     "portal_decision": ("处理结果", "Decision"),
     "kind_LEGAL_ENTITY": ("法人和非法人组织", "organisation"),
     "kind_NATURAL_PERSON": ("自然人", "natural person"),

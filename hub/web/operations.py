@@ -73,8 +73,8 @@ query PortalPage($person: Boolean!, $first: Int!, $after: String, $since: DateTi
   }
   myConsents { id grantee granteeName purpose recordTypes startsAt expiresAt revokedAt status }
   consentGrantees(first: 500) @include(if: $person) { code name }
-  myObjections { id itemId recordType source reason status filedAt dueOn overdue outcome decisionNote }
-  myRepairs { id itemId recordType source status appliedAt dueOn overdue decisionNote publishedAt }
+  myObjections { id itemId recordType source reason status filedAt dueOn dueOnEstimated overdue outcome decisionNote }
+  myRepairs { id itemId recordType source status appliedAt dueOn dueOnEstimated overdue decisionNote publishedAt }
 }"""
 
 CONSOLE_PAGE = """

@@ -20,6 +20,7 @@ def _row(case: dict[str, Any], t: Translator, filed: str, items: Mapping[str, st
         "filed": when(case.get(filed))[1],
         "due": case.get("dueOn") or "—",
         "overdue": bool(case.get("overdue")),
+        "due_estimated": bool(case.get("dueOnEstimated")),
         "note": case.get("decisionNote") or case.get("outcome") or "",
         "reason": case.get("reason") or "",
     }

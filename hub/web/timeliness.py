@@ -23,8 +23,9 @@ from hub.web.portal_view import local_today
 
 PAGE = """query Timeliness($since: Date, $until: Date) {
   publicationTimeliness(since: $since, until: $until) {
-    since until
-    rows { department recordType items onTime late onTimeRate medianLag maxLag missing missingOverdue }
+    since until unknownCalendarYears
+    rows { department recordType items onTime late onTimeRate medianLag maxLag estimated
+      missing missingOverdue missingRefused missingAtSource withdrawn }
     months { department recordType month items onTime late }
   }
   collectionQuality { department recordType submissions rows accepted unchanged refused
@@ -46,6 +47,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "median": ("中位时长（工作日）", "Median lag (working days)"),
     "max": ("最长", "Longest"),
     "missing": ("未公示（已逾期）", "Missing (overdue)"),
+    "missing_parts": ("退回未补报 / 源库有而未报送", "refused, not resent / at a source, never submitted"),
+    "withdrawn_items": ("已撤回未重新公示", "Withdrawn, not republished"),
+    "estimated": ("按周一至周五估算", "Estimated (Monday to Friday)"),
+    "calendar_unknown": (
+        "{years}年的法定节假日安排尚未载入：涉及该年度的时长按周一至周五估算（见“估算”列）。"
+        "请按国务院办公厅通知编写 calendar/{first}.yaml 并载入（credit-hub calendar check）。",
+        "The official holidays of {years} are not loaded: lags in that year count Monday to Friday (see the "
+        "Estimated column). Write calendar/{first}.yaml from the State Council's notice and load it "
+        "(credit-hub calendar check).",
+    ),
     "charts": ("各部门按月", "Per department and month"),
     "by_month": ("按决定月份", "by month of decision"),
     "month": ("月份", "Month"),
@@ -60,9 +71,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "personal": ("自由文本中的个人信息", "Personal data in free text"),
     "none": ("尚无报送", "Nothing submitted yet"),
     "help": (
-        "时长按国务院公布的节假日和调休安排计算工作日；未公示指报送被退回且至今未补报的决定。",
-        "Lags count working days of the official holiday calendar; missing are decisions refused and not "
-        "submitted again since.",
+        "时长按国务院公布的节假日和调休安排计算工作日；未公示指平台已知而未公示的决定：报送被退回且至今未补报的，"
+        "以及归集的源库中本部门机关作出而从未报送的。撤回且未重新公示的另列。",
+        "Lags count working days of the official holiday calendar. Missing are decisions the platform knows and "
+        "does not publish: refused and not submitted again since, and held by a pulled source, decided by one of "
+        "the department's authorities, and never submitted. Items withdrawn and not republished are counted apart.",
     ),
     "record_licence": ("行政许可", "Licences"),
     "record_penalty": ("行政处罚", "Penalties"),
@@ -121,6 +134,7 @@ def timeliness_routes(console: Console) -> list[Route]:
             return console.render.redirect(request, session)
         report = answer.part("publicationTimeliness")
         quality = answer.part("collectionQuality")
+        unknown = [str(year) for year in (report or {}).get("unknownCalendarYears") or []]
         problem = t.error(answer.codes[0], answer.errors[0].get("message")) if answer.errors else None
         return console.render.page(
             request,
@@ -135,6 +149,9 @@ def timeliness_routes(console: Console) -> list[Route]:
             charts=month_charts((report or {}).get("months") or [], t),
             quality=quality or [],
             problem=problem,
+            calendar_warning=word(t, "calendar_unknown").format(years="、".join(unknown), first=unknown[0])
+            if unknown
+            else None,
         )
 
     return [Route("/console/timeliness", show, methods=["GET"])]

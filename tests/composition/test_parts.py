@@ -3,6 +3,8 @@ whose policies let them read the register."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hub.composition.parts import load_files
@@ -35,3 +37,12 @@ def test_a_group_mapped_to_a_department_its_officers_cannot_use_is_refused(depar
     )
     assert caught.value.place == "oidc.officer_groups"
     assert "privacy-office" in (caught.value.fix or "")
+
+
+def test_the_calendar_folder_loads_with_the_files_and_a_mistake_stops_the_start(tmp_path: Path) -> None:
+    (tmp_path / "2027.yaml").write_text("year: 2027\nholidays:\n  元旦: [2027-01-01]\n", encoding="utf-8")
+    assert set(load_files(_settings({}).model_copy(update={"calendar_dir": tmp_path})).calendar.years) == {2027}
+    (tmp_path / "2027.yaml").write_text("year: 2027\nholidays:\n  元旦: [2026-01-01]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_files(_settings({}).model_copy(update={"calendar_dir": tmp_path}))
+    assert f"{tmp_path / '2027.yaml'}:3" in raised.value.render()

@@ -62,6 +62,7 @@ def test_objection_rejection_and_repair_of_a_black_listing(hub: HubFixture) -> N
     assert objection["status"] == "OPEN"
     assert objection["department"] == "tax", "the tax bureau decided the listing (谁决定、谁负责)"
     assert _day(objection["dueOn"]) >= date.today() + timedelta(days=15)
+    assert objection["dueOnEstimated"] is (_day(objection["dueOn"]).year > 2026), "chinese-calendar knows 2026"
     during = _measures(hub, firm)
     assert during["GP-01"]["suspended"] is True, "suspended while the source verifies"
     assert during["GP-02"]["suspended"] is False, "the court case is not under objection"

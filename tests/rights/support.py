@@ -16,7 +16,8 @@ from hub.store.tables import objections, source_feedback
 from tests.conftest import _run_apart, create_pg_database, drop_pg_database
 from tests.support import server
 
-FILE = "mutation($i: FileObjectionInput!) { fileObjection(input: $i) { id itemId status dueOn overdue department } }"
+FILE = """mutation($i: FileObjectionInput!) {
+  fileObjection(input: $i) { id itemId status dueOn dueOnEstimated overdue department } }"""
 RESOLVE = """mutation($i: ResolveObjectionInput!) { resolveObjection(input: $i) {
   id status outcome suspendedDays decisionNote corrections { field value } } }"""
 APPLY = "mutation($i: CreditRepairInput!) { applyCreditRepair(input: $i) { id status dueOn evidence { kind } } }"

@@ -46,3 +46,17 @@ def test_signed_out_the_page_sends_the_officer_to_sign_in(page: Any, submitted: 
     page.goto(f"{submitted.base_url}/console/timeliness")
     page.wait_for_url(f"{submitted.base_url}/console")
     assert page.get_by_role("button", name="登录").is_visible(), "signed out: the sign-in form"
+
+
+def test_a_span_into_a_year_without_its_notice_warns_and_counts_estimated_lags(page: Any, submitted: Any) -> None:
+    sign_in(page, submitted)
+    page.wait_for_url(f"{submitted.base_url}/console")
+    page.goto(f"{submitted.base_url}/console/timeliness?since=2026-10-01&until={TODAY.isoformat()}")
+    assert page.locator("#calendar-warning").count() == 0, "2026 is in chinese-calendar"
+    page.goto(f"{submitted.base_url}/console/timeliness?since=2026-10-01&until=2027-01-31")
+    warning = page.locator("#calendar-warning")
+    assert "2027" in warning.inner_text()
+    assert "calendar/2027.yaml" in warning.inner_text()
+    headers = page.locator("#timeliness thead th").all_inner_texts()
+    assert "按周一至周五估算" in headers
+    assert "已撤回未重新公示" in headers
