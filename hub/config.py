@@ -111,6 +111,9 @@ class OidcSettings(BaseModel):
     officer_id_claim: str = Field(default="sub", min_length=1, max_length=64)
     officer_name_claim: str = Field(default="name", min_length=1, max_length=64)
     console_redirect_url: str | None = None  # the console's public /console/oidc/callback; default: from the request
+    # RP-initiated logout: signing out of the portal or console also ends the person's session at the provider
+    end_session_endpoint: str | None = None
+    post_logout_redirect_url: str | None = None  # where the provider sends them back; default: the page they left
     officer_break_glass: bool = False  # also offer the client-secret sign-in (an emergency while the provider is down)
 
     @field_validator("officer_groups")

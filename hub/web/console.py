@@ -37,7 +37,7 @@ from hub.web.forms import checked_form, posted_form, text
 from hub.web.gateway import Answer, Gateway, TokenAnswer
 from hub.web.i18n import Translator
 from hub.web.portal_view import local_today, when
-from hub.web.render import Renderer
+from hub.web.render import Renderer, page_url
 from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session, token_claims
 
 COOKIE = "__Host-hub-console"
@@ -219,6 +219,7 @@ class Console:
         named = claims.get("operator")
         signed = signed_session(issued.token, issued.expires_in, named if isinstance(named, str) else operator)
         signed.filters = session.filters  # a filter sent as the last session ended applies now
+        signed.provider = cross_site
         if resume:  # back to the review the session's end interrupted, the note as it was typed
             signed.flash(t("console_review_resumed"), "info", "review")
             return await self._anomaly_page(request, signed, resume, 200, {"note": note})
@@ -227,11 +228,16 @@ class Console:
         return self.render.redirect(request, signed, "#register" if signed.filters else "")
 
     async def logout(self, request: Request) -> Response:
-        """Signs out: forgets the token, the operator and the filters."""
+        """Signs out: forgets the token, the operator and the filters, and ends the provider's session for an officer
+        who signed in there (where the provider's end-session endpoint is configured)."""
         session = await self.cookies.load(request)
         if await checked_form(request, session) is None:
             return self._refused(request, session)
         await self.cookies.end(session)
+        ending = self.oidc.flow.end_session(page_url(request, self.render.base)) if self.oidc else None
+        if ending is not None and session.provider:
+            # a page of ours moves on: the form's CSP (form-action 'self') does not let its redirect leave the hub
+            return self.render.page(request, Session(), "signed_out.html", "signed_out_title", ending=ending)
         return self.render.redirect(request, Session())
 
     async def filter(self, request: Request) -> Response:

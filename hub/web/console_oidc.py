@@ -16,6 +16,7 @@ from starlette.routing import Route
 from hub.config import OidcSettings
 from hub.web.gateway import Gateway
 from hub.web.portal_oidc import OidcError, OidcSignIn
+from hub.web.render import page_url
 from hub.web.sessions import Session
 
 if TYPE_CHECKING:
@@ -48,9 +49,7 @@ class ConsoleSignIn:
         self.flow.keep(response, resume or None, carried)
 
     def _callback_url(self, request: Request) -> str:
-        configured = self.flow.config.console_redirect_url
-        root = request.scope.get("root_path", "")
-        return configured or f"{request.url.scheme}://{request.url.netloc}{root}/console/oidc/callback"
+        return self.flow.config.console_redirect_url or page_url(request, "/console/oidc/callback")
 
     async def start(self, request: Request) -> Response:
         """Sends the officer to the identity provider to sign in."""

@@ -34,7 +34,7 @@ from hub.web.portal_view import (
     record_view,
     repair_items,
 )
-from hub.web.render import Renderer
+from hub.web.render import Renderer, page_url
 from hub.web.rights_view import rights_view
 from hub.web.sessions import Revocations, Session, SessionCookies, csrf_ok, signed_session
 
@@ -107,9 +107,7 @@ class Portal:
 
     def _callback_url(self, request: Request) -> str:
         assert self.oidc is not None
-        configured = self.oidc.config.redirect_url
-        root = request.scope.get("root_path", "")
-        return configured or f"{request.url.scheme}://{request.url.netloc}{root}/portal/oidc/callback"
+        return self.oidc.config.redirect_url or page_url(request, "/portal/oidc/callback")
 
     async def oidc_start(self, request: Request) -> Response:
         """Sends the person to the identity provider to sign in (404 when the portal has no provider client)."""
@@ -138,6 +136,7 @@ class Portal:
             resume = flow.resume if flow.resume in FORMS else None
             return self._sign_in_page(request, session, 400, resume, flow.carried)
         signed = signed_session(signed_in.token, signed_in.expires_in, person=is_person(signed_in.subject))
+        signed.provider = True
         if flow.resume in FORMS:  # the page itself, so the Strict session cookie needs no same-site redirect
             signed.flash(t("portal_resumed") + (t("portal_kept_cut") if flow.cut else ""), "info", flow.resume)
             kept: dict[str, Any] = {}
@@ -239,11 +238,17 @@ class Portal:
         return self.render.redirect(request, signed)
 
     async def logout(self, request: Request) -> Response:
-        """Signs out: forgets the token and starts a fresh anonymous session."""
+        """Signs out: forgets the token and starts a fresh anonymous session; a person who signed in at the provider
+        is signed out there too (where its end-session endpoint is configured)."""
         session = await self.cookies.load(request)
         if await checked_form(request, session) is None:
             return self._refused(request, session)
         await self.cookies.end(session)
+        back = page_url(request, self.render.base)
+        ending = self.oidc.end_session(back, session.token) if self.oidc and session.provider else None
+        if ending is not None:
+            # a page of ours moves on: the form's CSP (form-action 'self') does not let its redirect leave the hub
+            return self.render.page(request, Session(), "signed_out.html", "signed_out_title", ending=ending)
         return self.render.redirect(request, Session())
 
     async def log_filter(self, request: Request) -> Response:

@@ -93,3 +93,8 @@ class Renderer:
         if remember:
             response.set_cookie(LANG_COOKIE, lang, max_age=LANG_SECONDS, path="/", secure=True, samesite="strict")
         return response
+
+
+def page_url(request: Request, path: str) -> str:
+    """Answers the absolute address of a page of this hub as the browser reached it (path prefix included)."""
+    return f"{request.url.scheme}://{request.url.netloc}{request.scope.get('root_path', '')}{path}"

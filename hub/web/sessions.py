@@ -50,6 +50,7 @@ class Session:
     notice: str | None = None
     notice_kind: str = "info"
     notice_at: str | None = None  # the form the notice answers: shown next to it (None: at the top)
+    provider: bool = False  # signed in at the OpenID Connect provider: signing out ends that session too
 
     @property
     def signed_in(self) -> bool:

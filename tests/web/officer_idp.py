@@ -37,6 +37,7 @@ class OfficerProvider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "org-idp-1", "use": "sig"})
         self.codes: dict[str, dict[str, str]] = {}
         self.redeemed: list[dict[str, str]] = []
+        self.logouts: list[dict[str, str]] = []
         self.nonce_override: str | None = None
         self.lifetime = 900
         provider = self
@@ -49,6 +50,10 @@ class OfficerProvider:
                     self._send(200, json.dumps(keys).encode(), "application/json")
                     return
                 asked = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if url.path == "/logout":  # RP-initiated logout: the session here ends, the person goes back
+                    provider.logouts.append(asked)
+                    self._send(302, b"", "text/plain", {"Location": asked.get("post_logout_redirect_uri", "/")})
+                    return
                 hidden = hidden_fields(asked)
                 page = (f'<!doctype html><html lang="zh-CN"><title>统一身份认证</title><form method="post" '
                         f'action="/authorize">{hidden}<label>{ACCOUNT_LABEL}<input name="sub"></label>'
@@ -104,7 +109,8 @@ class OfficerProvider:
         return OidcSettings(
             issuer=self.issuer, jwks_url=f"{self.issuer}/jwks", audience=CLIENT_ID, client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET, authorization_endpoint=f"{self.issuer}/authorize",
-            token_endpoint=f"{self.issuer}/token", officer_groups={OFFICER_GROUP: DEPARTMENT}, **extra,
+            token_endpoint=f"{self.issuer}/token", officer_groups={OFFICER_GROUP: DEPARTMENT},
+            **{"end_session_endpoint": f"{self.issuer}/logout", **extra},
         )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ names them; a person in no officer group is refused and registered; no shared cl
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -260,6 +261,27 @@ def test_a_filter_sent_after_the_session_ended_applies_after_the_provider(
     assert "登录已结束，筛选条件已保留" in ended.text
     officer.back_from_provider(provider, officer.to_provider(), **person)
     assert f'name="subject" value="{firm}"' in officer.get("/console").text
+
+
+def test_signing_out_ends_the_officers_session_at_the_provider_too(
+    hub: HubFixture, officer: Officer, provider: OfficerProvider
+) -> None:
+    officer.sign_in(provider, sub="e-20931", name="孙立", groups=OFFICER_GROUP)
+    assert "孙立" in officer.get("/console").text
+    out = officer.post("/console/logout", {}, follow=False)
+    assert out.status_code == 200, "a page of ours moves on (the form's CSP keeps its redirects on the hub)"
+    refresh = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', out.text)
+    assert refresh is not None, out.text
+    ending = html.unescape(refresh.group(1))
+    assert f'href="{refresh.group(1)}"' in out.text, "a link too, where refresh is off"
+    location = urlparse(ending)
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{provider.issuer}/logout"
+    asked = {k: v[0] for k, v in parse_qs(location.query).items()}
+    assert asked == {"client_id": "credit-hub", "post_logout_redirect_uri": f"{hub.base_url}/console"}
+    back = httpx.get(ending, timeout=30)
+    assert (back.status_code, back.headers["location"]) == (302, f"{hub.base_url}/console")
+    assert provider.logouts[-1] == asked
+    assert "孙立" not in officer.get("/console").text, "signed out at the hub as well"
 
 
 def test_the_authorization_request_names_the_hubs_client(officer: Officer, provider: OfficerProvider) -> None:

@@ -24,6 +24,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from hub.config import OidcSettings
+from hub.web.portal_oidc import OidcSignIn
 from tests.web.idp_pages import IdpHandler, hidden_fields
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,7 @@ class Provider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "idp-1", "use": "sig"})
         self.codes: dict[str, dict[str, str]] = {}
         self.redeemed: list[dict[str, str]] = []
+        self.logouts: list[dict[str, str]] = []
         provider = self
 
         class Handler(IdpHandler):
@@ -49,6 +51,10 @@ class Provider:
                     self._send(200, json.dumps(keys).encode(), "application/json")
                     return
                 asked = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if url.path == "/logout":  # RP-initiated logout: the session here ends, the person goes back
+                    provider.logouts.append(asked)
+                    self._send(302, b"", "text/plain", {"Location": asked.get("post_logout_redirect_uri", "/")})
+                    return
                 hidden = hidden_fields(asked)
                 page = (f'<!doctype html><html lang="zh-CN"><title>IdP</title><form method="post" action="/authorize">'
                         f'{hidden}<label>{CODE_LABEL}<input name="sub"></label><button>同意并登录</button>'
@@ -98,7 +104,7 @@ class Provider:
         return OidcSettings(
             issuer=self.issuer, jwks_url=f"{self.issuer}/jwks", audience=CLIENT_ID, client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET, authorization_endpoint=f"{self.issuer}/authorize",
-            token_endpoint=f"{self.issuer}/token",
+            token_endpoint=f"{self.issuer}/token", end_session_endpoint=f"{self.issuer}/logout",
         )  # fmt: skip
 
 
@@ -157,6 +163,21 @@ def test_sign_in_goes_through_the_provider_with_pkce_state_and_nonce(
     assert cookies["__Host-hub-portal"]["sameSite"] == "Strict"
 
 
+def test_signing_out_ends_the_session_at_the_provider_and_comes_back_signed_out(
+    page: Any, oidc_hub: Any, provider: Provider
+) -> None:
+    page.goto(f"{oidc_hub.base_url}/portal")
+    _through_provider(page, oidc_hub.samples["person"])
+    page.wait_for_url(f"{oidc_hub.base_url}/portal")
+    with page.expect_navigation(url=f"{oidc_hub.base_url}/portal"):
+        page.locator("form[action$='/portal/logout'] button").click()
+    page.get_by_role("link", name="前往身份认证平台").wait_for()  # back at the sign-in page
+    asked = provider.logouts[-1]
+    assert asked["client_id"] == CLIENT_ID
+    assert asked["post_logout_redirect_uri"] == f"{oidc_hub.base_url}/portal"
+    assert asked["id_token_hint"].count(".") == 2, "the ID token the session held names the session to end"
+
+
 def test_a_callback_that_this_browser_did_not_start_is_refused(page: Any, oidc_hub: Any) -> None:
     page.goto(f"{oidc_hub.base_url}/portal/oidc/callback?code=stolen&state=guessed")
     assert "登录已失效或不属于本浏览器" in page.get_by_role("alert").inner_text()
@@ -196,3 +217,19 @@ def test_what_was_typed_survives_the_provider_round_trip_back_to_its_form(page: 
     form.get_by_role("button", name="授权").click()  # submitted again, now signed in
     page.wait_for_url(f"{oidc_hub.base_url}/portal#notice")
     assert "已授权" in page.locator("form[action$='/portal/consents#notice']").get_by_role("status").inner_text()
+
+
+def test_the_end_session_url_names_the_client_the_way_back_and_the_id_token() -> None:
+    idp = "https://idp.example"
+    base = {"issuer": idp, "jwks_url": f"{idp}/jwks", "client_id": "hub", "authorization_endpoint": f"{idp}/auth",
+            "token_endpoint": f"{idp}/token"}  # fmt: skip
+    assert OidcSignIn(OidcSettings(**base), None).end_session("https://hub/portal") is None
+    ending = OidcSignIn(OidcSettings(**base, end_session_endpoint="https://idp.example/logout?ui=1"), None)
+    url = urlparse(str(ending.end_session("https://hub/portal", "id.token.here")))
+    assert (url.netloc, url.path) == ("idp.example", "/logout")
+    assert parse_qs(url.query) == {"ui": ["1"], "client_id": ["hub"], "post_logout_redirect_uri": ["https://hub/portal"],
+                                   "id_token_hint": ["id.token.here"]}  # fmt: skip
+    fixed = OidcSettings(
+        **base, end_session_endpoint="https://idp.example/logout", post_logout_redirect_url="https://x/"
+    )
+    assert "post_logout_redirect_uri=https%3A%2F%2Fx%2F" in str(OidcSignIn(fixed, None).end_session("https://hub/p"))
