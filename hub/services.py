@@ -25,9 +25,10 @@ from hub.measures.cases import CaseService
 from hub.measures.check import CheckService
 from hub.measures.feedback import FeedbackService
 from hub.measures.model import MeasuresList
-from hub.policy.federated import intersect
+from hub.policy.federated import intersect, within_record_types
 from hub.policy.load import PolicySet
 from hub.policy.policy import Policy
+from hub.policy.self_access import self_access_policy
 from hub.privacy.redact import Redactor
 from hub.records.probes import ProbeGuard
 from hub.records.public_lists import PublicLists
@@ -102,6 +103,21 @@ class Services:
             if bound is None or trusted is None:
                 return None
             found = self.federated_policies[key] = intersect(policy, bound, hub, frozenset(trusted.record_types))
+        return found
+
+    def own_policy(self, principal: Principal) -> Policy:
+        """Answers the self-access policy; for a subject reading through another hub, bounded by the record types
+        this hub serves that hub (none at all for a hub it no longer trusts)."""
+        policy = self_access_policy(self.catalog)
+        hub = principal.extra.get("hub")
+        if hub is None:
+            return policy
+        key = (policy.department, "", hub)
+        found = self.federated_policies.get(key)
+        if found is None:
+            trusted = self.settings.trusted_hubs.get(hub)
+            record_types = frozenset(trusted.record_types) if trusted is not None else frozenset()
+            found = self.federated_policies[key] = within_record_types(policy, hub, record_types)
         return found
 
     def catalog_items(self) -> list[dict[str, Any]]:

@@ -33,6 +33,12 @@ class Caller:
     bulk: bool = False  # the caller may ask `subjects` (subject:bulk); otherwise several codes go one by one
     self_code: str | None = None  # a citizen or enterprise signed in, reading its own record
     receipts: list[RemoteReceipt] = field(default_factory=list)  # filled by the hubs asked
+    sent: dict[str, int] = field(default_factory=dict)  # requests sent to each hub asked, by its source name
+
+    def next_ordinal(self, hub: str) -> int:
+        """Answers the ordinal of the next request to `hub` for this caller's event (1 for the first)."""
+        self.sent[hub] = self.sent.get(hub, 0) + 1
+        return self.sent[hub]
 
 
 CALLER: ContextVar[Caller | None] = ContextVar("hub_federation_caller", default=None)

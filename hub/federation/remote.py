@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 from joserfc import jwt
 
 from hub.errors import ErrorCode
@@ -27,6 +28,7 @@ from hub.identity.federation import (
     SELF_ACCESS_PURPOSE,
     TOKEN_EXCHANGE,
     UPSTREAM_EVENT_HEADER,
+    UPSTREAM_REQUEST_HEADER,
 )
 from hub.identity.keys import SigningKey
 
@@ -168,15 +170,23 @@ class HubSource:
             raise self._refused("a subject's own read asks for another subject")
         token = await self._token(caller)
         query, variables = batch(parts, caller.purpose or "", own=own)
-        headers = {"Authorization": f"Bearer {token}", UPSTREAM_EVENT_HEADER: caller.event_id}
-        if caller.operator:
-            headers["X-Hub-Operator"] = caller.operator
-        response = await self.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+        # the operator, purpose and consents travel in the token (signed by us), never as headers of their own
+        headers = {
+            "Authorization": f"Bearer {token}",
+            UPSTREAM_EVENT_HEADER: caller.event_id,
+            UPSTREAM_REQUEST_HEADER: str(caller.next_ordinal(self.name)),
+        }
+        response = await self._post(orjson.dumps({"query": query, "variables": variables}), headers)
         if response.status_code != 200:
             if response.status_code == 401:
                 self._tokens.clear()
             raise self._refused(f"the hub answered HTTP {response.status_code}")
-        body = response.json()
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise self._refused("the hub's answer is not JSON") from None
+        if not isinstance(body, dict):
+            raise self._refused("the hub's answer is not a JSON object")
         found: list[dict[str, list[Row]]] = []
         for index, part in enumerate(parts):
             reader = AnswerReader(self.name, self.mapping.title, part.needs, part.codes)
@@ -191,6 +201,16 @@ class HubSource:
             found.append(answer.rows)
         caller.receipts.append(RemoteReceipt(self.name, str(body["extensions"]["audit"]["eventId"])))
         return found
+
+    async def _post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        """Answers the other hub's response to a GraphQL request, sent again once when a kept connection failed
+        under it (the other hub registers a request sent again under the first one's receipt, so never twice)."""
+        content = {"content-type": "application/json"}
+        try:
+            return await self.client.post("/graphql", content=body, headers={**headers, **content})
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            log.info("hub source %s: a kept connection failed; the request is sent once more", self.name)
+            return await self.client.post("/graphql", content=body, headers={**headers, **content})
 
     async def ping(self) -> None:
         """Answers nothing; raises when the other hub does not say it is alive."""

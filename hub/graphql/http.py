@@ -27,7 +27,7 @@ from hub.graphql.errors import hub_error, normalise_all
 from hub.graphql.receipts import Receipts
 from hub.graphql.trusted import TrustedDocuments
 from hub.identity.case import CASE_HEADER, case_number
-from hub.identity.federation import UPSTREAM_EVENT_HEADER, upstream_event
+from hub.identity.federation import UPSTREAM_EVENT_HEADER, UPSTREAM_REQUEST_HEADER, is_exchanged, upstream_event
 from hub.identity.header_text import REQUEST_ID_HEADER, request_id
 from hub.identity.operator import OPERATOR_HEADER, operator_name
 from hub.identity.principal import Principal
@@ -158,10 +158,15 @@ class HubGraphQL(GraphQL[HubContext, None]):
         # a header unfit for the register refuses the operation (hub.graphql.schema.HubOperation), never a 500
         try:
             request_id(headers.get(REQUEST_ID_HEADER))
-            named = operator_name(headers.get(OPERATOR_HEADER))
-            context.operator = context.principal.operator or named  # a person signed in is named by their token
-            context.case_number = case_number(headers.get(CASE_HEADER))
-            context.upstream = upstream_event(context.principal, headers.get(UPSTREAM_EVENT_HEADER))
+            if is_exchanged(context.principal):  # another hub's caller: only what that hub signed is registered
+                context.operator = context.principal.operator
+            else:
+                named = operator_name(headers.get(OPERATOR_HEADER))
+                context.operator = context.principal.operator or named  # a person signed in is named by their token
+                context.case_number = case_number(headers.get(CASE_HEADER))
+            context.upstream = upstream_event(
+                context.principal, headers.get(UPSTREAM_EVENT_HEADER), headers.get(UPSTREAM_REQUEST_HEADER)
+            )
         except HubError as error:
             context.header_error = error
         request.state.hub_context = context

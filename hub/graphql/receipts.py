@@ -15,6 +15,7 @@ from hub.audit import AuditEvent, AuditWriter, EventType, Outcome, SubjectDisclo
 from hub.audit.concealment import local_date
 from hub.errors import ErrorCode, HubError
 from hub.graphql.context import HubContext, Operation
+from hub.graphql.repeats import RepeatedRequests, repeat_key
 from hub.identity.header_text import unfit_character
 from hub.identity.principal import Principal
 from hub.logs import log_request
@@ -179,19 +180,24 @@ class Receipts:
     def __init__(self, writer: AuditWriter, metrics: HubMetrics) -> None:
         self.writer = writer
         self.metrics = metrics
+        self.repeats = RepeatedRequests()  # other hubs' requests lately registered, for one sent again
 
     async def for_query(self, context: HubContext, result: ExecutionResult) -> str:
         """Answers the event id of the operation's receipt once it is durable (or raises AUDIT_UNAVAILABLE)."""
         event = query_event(context, result)
         started = time.perf_counter()
+        event_id, key = event.event_id, repeat_key(context.upstream)
         try:
-            await self.writer.append(event)
+            if key is None:
+                await self.writer.append(event)
+            else:  # another hub's request, perhaps sent again: the first sending's receipt if it disclosed the same
+                event_id = await self.repeats.receipt(key, event, lambda: self.writer.append(event))
         except HubError:
             self._report(context, event.outcome, None, (*event.error_codes, ErrorCode.AUDIT_UNAVAILABLE.value))
             raise
         self.metrics.stage("receipt", time.perf_counter() - started)
-        self._report(context, event.outcome, event.event_id, event.error_codes)
-        return event.event_id
+        self._report(context, event.outcome, event_id, event.error_codes)
+        return event_id
 
     def ahead(self, context: HubContext, disclosures: Sequence[Disclosure]) -> asyncio.Task[AuditEvent]:
         """Answers the task committing the receipt written from the plan (planned_event), started now."""

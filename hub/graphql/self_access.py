@@ -23,7 +23,6 @@ from hub.graphql.types import Subject
 from hub.identity.codes import SubjectCode, SubjectKind, parse_subject_code
 from hub.identity.scopes import Scope
 from hub.policy.purposes import Purpose
-from hub.policy.self_access import self_access_policy
 from hub.privacy.disclose import Discloser, View, Withheld
 from hub.privacy.masking import MASKERS
 from hub.privacy.redact import Redactor, apply_masks
@@ -88,7 +87,7 @@ async def read_own(info: HubInfo, code: SubjectCode) -> View | Withheld:
         overlay=services.records.overlay,
         overlay_at_hand=services.records.overlay_at_hand,
     )
-    policy = self_access_policy(services.catalog)
+    policy = services.own_policy(context.principal)
     request = ReadRequest(policy, None, Purpose.SELF_ACCESS, [code], requested, linked)
     result = await records.read(request, services.today())
     context.disclosures.extend(result.disclosures)
@@ -109,7 +108,7 @@ class SelfAccessQuery:
 
     @strawberry.field(
         description="Your own record (citizens and enterprises): in clear, except other people's data.",
-        extensions=needs(Scope.SELF_READ),
+        extensions=needs(Scope.SELF_READ, Scope.SELF_RECORD),
     )
     async def my_record(self, info: HubInfo) -> Subject | None:
         view = await read_own(info, own_code(info.context))

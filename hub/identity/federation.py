@@ -18,7 +18,9 @@ from joserfc.jwt import ClaimsOption
 
 from hub.config import Settings, TrustedHubSettings
 from hub.errors import ErrorCode, HubError
-from hub.identity.codes import parse_subject_code
+from hub.identity.codes import SubjectKind, parse_subject_code
+from hub.identity.header_text import unfit_character
+from hub.identity.operator import MAX_OPERATOR_LENGTH
 from hub.identity.principal import Principal
 from hub.identity.tokens import unauthenticated
 
@@ -30,6 +32,9 @@ CALLER_TOKEN_TYPE = "caller+jwt"  # noqa: S105
 SELF_ACCESS_DEPARTMENT = "self"  # a subject's own read (hub.policy.self_access.SELF_DEPARTMENT), trusted when listed
 SELF_ACCESS_PURPOSE = "SELF_ACCESS"
 ASSERTION_MAX_SECONDS = 300  # an assertion living longer than this is refused, whatever its exp says
+MAX_CLIENT_NAME = 200
+MAX_CONSENT_REFERENCES = 100
+_CONSENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 _ALGORITHMS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "Ed25519": "EdDSA"}
 
 
@@ -172,14 +177,48 @@ class HubTrust:
             raise unauthenticated("untrusted_department", f"hub '{hub.name}' is not trusted for this department")
         if department == SELF_ACCESS_DEPARTMENT:
             _check_own_read(claims, str(purpose))
-        consent = claims.get("consent") or []
-        operator, name = claims.get("operator"), claims.get("client_name")
+        else:
+            _check_organisation(str(org))
         return CallerAssertion(
             hub, str(claims["sub"]), str(org), str(department), str(purpose), int(claims["exp"]),
-            operator=operator if isinstance(operator, str) else None,
-            client_name=name if isinstance(name, str) else None,
-            consent=tuple(str(c) for c in consent) if isinstance(consent, list) else (),
+            operator=_register_text(claims, "operator", MAX_OPERATOR_LENGTH),
+            client_name=_register_text(claims, "client_name", MAX_CLIENT_NAME),
+            consent=_consent_references(claims.get("consent")),
         )  # fmt: skip
+
+
+def _register_text(claims: Mapping[str, Any], name: str, max_chars: int) -> str | None:
+    """Answers a claim the register will show (operator, organisation name), or raises UNAUTHENTICATED when it is
+    no plain, visible text of at most `max_chars` characters, as the header it stands for would be refused."""
+    value = claims.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > max_chars or unfit_character(value):
+        raise unauthenticated("bad_claims", f"the subject token's claim '{name}' is not plain text for the register")
+    return value.strip()
+
+
+def _consent_references(value: object) -> tuple[str, ...]:
+    """Answers the consent references a hub says it holds (ids, never text), or raises UNAUTHENTICATED."""
+    if value is None:
+        return ()
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_CONSENT_REFERENCES
+        or not all(isinstance(item, str) and _CONSENT_REFERENCE.match(item) for item in value)
+    ):
+        raise unauthenticated("bad_claims", "the subject token's claim 'consent' is not a list of consent ids")
+    return tuple(value)
+
+
+def _check_organisation(org: str) -> None:
+    """Answers nothing; raises UNAUTHENTICATED unless `org` is an organisation's code (a USCC), never a person's."""
+    try:
+        kind = parse_subject_code(org).kind
+    except HubError:
+        kind = None
+    if kind is not SubjectKind.LEGAL_ENTITY:
+        raise unauthenticated("bad_claims", "the subject token's claim 'org' is not an organisation's code")
 
 
 def _check_own_read(claims: Mapping[str, Any], purpose: str) -> None:
@@ -214,12 +253,20 @@ def check_actor(trust: HubTrust | None, principal: Principal) -> None:
 
 
 UPSTREAM_EVENT_HEADER = "X-Hub-Upstream-Event"
+UPSTREAM_REQUEST_HEADER = "X-Hub-Upstream-Request"  # the ordinal of this request among the asking hub's for its event
 _EVENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_ORDINAL = re.compile(r"^[1-9][0-9]{0,3}$")
 
 
-def upstream_event(principal: Principal, header: str | None) -> dict[str, str] | None:
-    """Answers the asking hub's event this request answers (from X-Hub-Upstream-Event), for exchanged tokens only;
-    raises BAD_USER_INPUT on a malformed id."""
+def is_exchanged(principal: Principal) -> bool:
+    """Answers whether the token was exchanged for another hub's caller (it names that hub in `act`)."""
+    return principal.extra.get("act_iss") is not None
+
+
+def upstream_event(principal: Principal, header: str | None, ordinal: str | None = None) -> dict[str, str] | None:
+    """Answers the asking hub's event this request answers (X-Hub-Upstream-Event) and the request's ordinal among
+    those the hub sent for it (X-Hub-Upstream-Request, 1 when absent), for exchanged tokens only; raises
+    BAD_USER_INPUT on a malformed id or ordinal."""
     issuer = principal.extra.get("act_iss")
     if issuer is None or header is None:
         return None
@@ -229,7 +276,14 @@ def upstream_event(principal: Principal, header: str | None) -> dict[str, str] |
             f"{UPSTREAM_EVENT_HEADER} is not an event id",
             fix="send the asking hub's event id (a UUID)",
         )
+    if ordinal is not None and not _ORDINAL.match(ordinal.strip()):
+        raise HubError(
+            ErrorCode.BAD_USER_INPUT,
+            f"{UPSTREAM_REQUEST_HEADER} is not a request ordinal",
+            fix="send 1 for the first request for the event, 2 for the second, ... (at most 9999)",
+        )
     found = {"hub": issuer, "event_id": header.strip(), "client_id": principal.extra.get("act_sub", "")}
+    found["request"] = ordinal.strip() if ordinal is not None else "1"
     if principal.extra.get("consent"):
         found["consent"] = principal.extra["consent"]  # the consents the asking hub holds for this caller
     return found

@@ -142,9 +142,8 @@ class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
 # What a hub's caller may do at this hub through token exchange: read, never write or review.
 EXCHANGED_SCOPES: frozenset[str] = frozenset({Scope.SUBJECT_READ, Scope.SUBJECT_BULK, Scope.CHECK_READ})
 EXCHANGED_TTL = 300
-OWN_READ_SCOPE = (
-    Scope.SELF_READ.value
-)  # a subject's own read through a hub: its record, never its consents or objections
+# a subject's own read through a hub: its record (myRecord), never its consents, objections or access log
+OWN_READ_SCOPE = Scope.SELF_RECORD.value
 
 
 class _TokenExchange(BaseGrant, TokenEndpointMixin):  # type: ignore[misc]

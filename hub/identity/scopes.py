@@ -26,8 +26,10 @@ class Scope(StrEnum):
     SELF_CONSENT = "self:consent"
     SELF_OBJECTION = "self:objection"
     SELF_REPAIR = "self:repair"
+    SELF_RECORD = "self:record"  # its own record alone, read through another hub that vouches for the subject
 
 
 SELF_SCOPES: frozenset[str] = frozenset({Scope.SELF_READ, Scope.SELF_CONSENT, Scope.SELF_OBJECTION, Scope.SELF_REPAIR})
-CLIENT_SCOPES: frozenset[str] = frozenset(Scope) - SELF_SCOPES
+SUBJECT_SCOPES: frozenset[str] = SELF_SCOPES | {Scope.SELF_RECORD}  # every scope a token naming a subject may hold
+CLIENT_SCOPES: frozenset[str] = frozenset(Scope) - SUBJECT_SCOPES
 ALL_SCOPES: frozenset[str] = frozenset(Scope)

@@ -20,7 +20,7 @@ from hub.errors import ErrorCode, HubError
 from hub.identity.codes import parse_subject_code
 from hub.identity.keys import KeyRing, SigningKey
 from hub.identity.principal import Principal
-from hub.identity.scopes import CLIENT_SCOPES, SELF_SCOPES
+from hub.identity.scopes import CLIENT_SCOPES, SUBJECT_SCOPES
 
 REALM = "credit-hub"
 TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
@@ -115,8 +115,8 @@ def _principal(claims: dict[str, Any]) -> Principal:
     scopes = frozenset(str(claims.get("scope", "")).split())
     client_id, token_id = str(claims["client_id"]), str(claims["jti"])
     expires_at = datetime.fromtimestamp(claims["exp"], UTC)
-    if scopes & SELF_SCOPES:
-        if scopes - SELF_SCOPES or claims.get("org") or claims.get("dept"):
+    if scopes & SUBJECT_SCOPES:
+        if scopes - SUBJECT_SCOPES or claims.get("org") or claims.get("dept"):
             raise unauthenticated("bad_claims", "token mixes self and client scopes")
         try:
             code = parse_subject_code(str(claims["sub"])).value

@@ -45,6 +45,17 @@ def shared_divisions(own: tuple[str, ...], via: tuple[str, ...]) -> tuple[str, .
     return tuple(sorted(found)) or ("none",)
 
 
+def within_record_types(policy: Policy, hub: str, record_types: frozenset[str]) -> Policy:
+    """Answers `policy` with every field outside `record_types` denied: what a caller through `hub` may read here
+    when its own department has no policy to bound (a subject's own read through that hub)."""
+    refused = deny(f"{NOT_FOR_HUB} (the policy for hub '{hub}')")
+    table = {
+        key: decision if key[2].split(".", 1)[0] in record_types or decision.action is Action.DENY else refused
+        for key, decision in policy.table.items()
+    }
+    return replace(policy, table=table)
+
+
 def intersect(own: Policy, via: Policy, hub: str, record_types: frozenset[str]) -> Policy:
     """Answers `own` (the original caller's department) bounded by `via` (the asking hub's) and `record_types`."""
     table: dict[tuple[Purpose, SubjectKind, str], Decision] = {}

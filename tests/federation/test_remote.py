@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -210,7 +211,7 @@ def test_an_own_read_for_another_subject_is_refused_at_the_city(federation: Fede
     own = {"sub": code, "org": code, "dept": "self", "purpose": "SELF_ACCESS"}
     granted = _exchange(federation, client, _assertion(federation, key, **own))
     assert granted.status_code == 200, granted.text
-    assert granted.json()["scope"] == "self:read"
+    assert granted.json()["scope"] == "self:record"
     for changes in ({"org": other}, {"purpose": "ADMINISTRATIVE_APPROVAL"}, {"sub": "not-a-code", "org": "x"}):
         refused = _exchange(federation, client, _assertion(federation, key, **{**own, **changes}))
         assert refused.status_code == 400, (changes, refused.text)
@@ -334,6 +335,94 @@ def test_an_exchanged_token_is_refused_outside_its_audience(federation: Federati
     )  # fmt: skip
     assert stale.status_code == 400
     assert "expired" in stale.json()["error_description"]
+
+
+def _exchanged_token(federation: Federation, **claims: Any) -> str:
+    """Answers a token Taiyuan issues the province for a caller, exchanged as the province exchanges one."""
+    link = federation.province.settings.sources["taiyuan"]
+    client = {"client_id": link.client_id or "", "client_secret": link.client_secret or ""}
+    claims = {"operator": "clerk-7", **claims}  # the approval bureau's policy requires its operator named
+    granted = _exchange(federation, client, _assertion(federation, _province_key(federation), **claims))
+    assert granted.status_code == 200, granted.text
+    return str(granted.json()["access_token"])
+
+
+def _as_province(
+    federation: Federation, token: str, query: str, variables: dict[str, Any], headers: dict[str, str]
+) -> dict[str, Any]:
+    """Answers Taiyuan's answer to a GraphQL request sent with an exchanged token and the headers given."""
+    sent = {"Authorization": f"Bearer {token}", **headers}
+    url = f"{federation.hub('taiyuan').base_url}/graphql"
+    return _data(httpx.post(url, json={"query": query, "variables": variables}, headers=sent, timeout=60))
+
+
+CITY_EVENTS = """query($client: String!) { auditEvents(filter: {clientId: $client}, first: 100) { edges { node {
+  eventId operator caseNumber consentIds upstream { hub eventId } } } } }"""
+
+
+def _city_events_answering(federation: Federation, upstream: str) -> list[dict[str, Any]]:
+    """Answers Taiyuan's register entries that answer the province's event `upstream`."""
+    client = federation.province.settings.sources["taiyuan"].client_id
+    found = _data(federation.graphql("taiyuan", "privacy-office", CITY_EVENTS, {"client": client}))
+    nodes = [edge["node"] for edge in found["data"]["auditEvents"]["edges"]]
+    return [node for node in nodes if (node["upstream"] or {}).get("eventId") == upstream]
+
+
+def test_a_request_the_province_sends_again_is_registered_once_at_the_city(federation: Federation) -> None:
+    """A kept connection that fails under a request makes the province send it again: the city answers it with the
+    first sending's receipt instead of registering the query twice; another request is registered on its own."""
+    token, upstream = _exchanged_token(federation), str(uuid.uuid4())
+    headers = {"X-Hub-Upstream-Event": upstream, "X-Hub-Upstream-Request": "1"}
+    code = federation.demo.samples["enterprise"]
+    first = _as_province(federation, token, ONE, {"c": code}, headers)
+    again = _as_province(federation, token, ONE, {"c": code}, headers)
+    assert first["data"]["subject"]["name"], first
+    assert again["extensions"]["audit"]["eventId"] == first["extensions"]["audit"]["eventId"]
+    other = _as_province(federation, token, ONE, {"c": federation.demo.samples["blacklisted"]}, headers)
+    second = _as_province(federation, token, ONE, {"c": code}, {**headers, "X-Hub-Upstream-Request": "2"})
+    receipts = {answer["extensions"]["audit"]["eventId"] for answer in (first, other, second)}
+    assert len(receipts) == 3, "another query, or the province's second request, is a receipt of its own"
+    registered = {node["eventId"] for node in _city_events_answering(federation, upstream)}
+    assert registered == receipts
+
+
+def test_the_city_registers_only_what_the_province_signed_of_its_caller(federation: Federation) -> None:
+    """Headers sent with an exchanged token never reach the city's register: the operator is the one the province
+    signed, no case is named, and consent references the province claims stay apart from the city's own basis."""
+    claimed = str(uuid.uuid4())
+    token, upstream = _exchanged_token(federation, operator="clerk-7", consent=[claimed]), str(uuid.uuid4())
+    headers = {"X-Hub-Upstream-Event": upstream, "X-Hub-Operator": "mallory", "X-Hub-Case": quote("晋执〔2026〕7号")}
+    _as_province(federation, token, ONE, {"c": federation.demo.samples["enterprise"]}, headers)
+    [node] = _city_events_answering(federation, upstream)
+    assert node["operator"] == "clerk-7"
+    assert node["caseNumber"] is None
+    assert claimed not in node["consentIds"], "a consent the city does not hold is never its basis"
+    for bad in ({"operator": "clerk\u202e-7"}, {"consent": ["c-1", "张三 consented"]}, {"org": "not-an-org"}):
+        link = federation.province.settings.sources["taiyuan"]
+        client = {"client_id": link.client_id or "", "client_secret": link.client_secret or ""}
+        refused = _exchange(federation, client, _assertion(federation, _province_key(federation), **bad))
+        assert refused.status_code == 400, (bad, refused.text)
+        assert refused.json()["error"] == "invalid_grant"
+
+
+OWN_AT_CITY = "{ myRecord { code name taxCredit { year grade } } }"
+
+
+def test_an_own_read_through_the_province_is_bounded_by_the_citys_trust(federation: Federation) -> None:
+    """Taiyuan serves the province registration, penalties, ... but not tax credit: a subject's own read through the
+    province is denied it there; and the exchanged token reads the record alone, never consents or access logs."""
+    code = federation.demo.samples["enterprise"]
+    token = _exchanged_token(federation, sub=code, org=code, dept="self", purpose="SELF_ACCESS")
+    body = _as_province(federation, token, OWN_AT_CITY, {}, {"X-Hub-Upstream-Event": str(uuid.uuid4())})
+    assert body["data"]["myRecord"]["name"], body
+    denied = _errors(body, "FIELD_DENIED")
+    assert [e["path"] for e in denied] == [["myRecord", "taxCredit"]], body
+    assert "not among the record types" in denied[0]["message"]
+    direct = _data(federation.self_graphql("taiyuan", code, OWN_AT_CITY))
+    assert not _errors(direct, "FIELD_DENIED"), "signed in at the city itself, the subject sees it"
+    for query in ("{ myConsents { id } }", ACCESS_LOG, "{ myObjections { id } }"):
+        refused = _as_province(federation, token, query, {}, {})
+        assert _errors(refused, "FORBIDDEN"), (query, refused)
 
 
 def _province_key(federation: Federation) -> ECKey:
@@ -493,3 +582,64 @@ def test_the_request_to_a_hub_ends_when_the_read_that_asked_ends() -> None:
             return True
 
     assert asyncio.run(scenario()), "the request to the hung hub was left running"
+
+
+class _FlakyHub:
+    """A peer that exchanges tokens, drops the connection under the first GraphQL request, then answers."""
+
+    def __init__(self) -> None:
+        self.graphql_headers: list[dict[str, str]] = []
+        self.server: asyncio.Server | None = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                break
+            line, *fields = head.decode("latin-1").split("\r\n")
+            headers = {k.strip().lower(): v.strip() for k, _, v in (f.partition(":") for f in fields if f)}
+            await reader.readexactly(int(headers.get("content-length", "0")))
+            if " /oauth/token " in line:
+                answer: dict[str, Any] = {"access_token": "t", "token_type": "Bearer", "expires_in": 300}
+            else:
+                self.graphql_headers.append(headers)
+                if len(self.graphql_headers) == 1:
+                    break  # the kept connection fails under the request: closed without an answer
+                code = "91140100MA0C00001X"
+                answer = {"data": {"subject": {"code": code, "name": "太原某公司"}},
+                          "extensions": {"audit": {"eventId": str(uuid.uuid4())}}}  # fmt: skip
+            payload = json.dumps(answer).encode()
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
+            writer.write(f"content-length: {len(payload)}\r\n\r\n".encode() + payload)
+            await writer.drain()
+        writer.close()
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+
+def test_a_request_whose_connection_failed_is_sent_once_more_as_the_same_request() -> None:
+    """The province sends it again under the same event and ordinal, so the city can answer with the first receipt."""
+
+    async def scenario() -> tuple[dict[str, Any], list[dict[str, str]]]:
+        flaky = _FlakyHub()
+        async with flaky as url:
+            source = _hung_source(url, 5000)
+            try:
+                rows = await _ask_as(source)
+            finally:
+                await source.aclose()
+        return rows, flaky.graphql_headers
+
+    rows, sent = asyncio.run(scenario())
+    assert rows["registration"][0]["name"] == "太原某公司"
+    assert len(sent) == 2
+    assert sent[0]["x-hub-upstream-event"] == sent[1]["x-hub-upstream-event"]
+    assert sent[0]["x-hub-upstream-request"] == sent[1]["x-hub-upstream-request"] == "1"
+    assert "x-hub-operator" not in sent[1], "the operator travels signed in the token, never as a header"

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from hub.config import Settings
 from hub.errors import ErrorCode, HubError
-from hub.identity.federation import HubTrust, check_actor, upstream_event
+from hub.identity.federation import HubTrust, check_actor, is_exchanged, upstream_event
 from hub.identity.principal import Principal
 
 NOW = 1_800_000_000
@@ -83,6 +83,13 @@ async def test_a_trusted_hubs_assertion_names_the_original_caller() -> None:
         ({"typ": "at+jwt"}, "bad_type"),
         ({"key": ECKey.generate_key("P-256", parameters={"kid": "province-1"})}, "bad_signature"),
         ({"key": ECKey.generate_key("P-256", parameters={"kid": "other"})}, "unknown_key"),
+        # what the register would show is plain text, ids or an organisation's code, or the assertion is refused
+        ({"operator": "clerk\u0000-7"}, "bad_claims"),
+        ({"operator": "x" * 121}, "bad_claims"),
+        ({"client_name": "\u202egro.kab"}, "bad_claims"),
+        ({"consent": ["c-1", "张三 110101199003071234 consented"]}, "bad_claims"),
+        ({"consent": "c-1"}, "bad_claims"),
+        ({"org": "110101199003071234"}, "bad_claims"),
     ],
 )
 async def test_an_assertion_is_refused_saying_why(changes: dict[str, Any], reason: str) -> None:
@@ -117,7 +124,15 @@ def test_a_token_naming_a_hub_still_trusted_passes_and_any_other_is_401() -> Non
 
 def test_the_upstream_event_is_read_only_for_exchanged_tokens() -> None:
     event = "15741506-4206-4ca6-abb7-8d5d6e83e793"
-    assert upstream_event(_exchanged(), event) == {"hub": PROVINCE, "event_id": event, "client_id": "ch_province"}
+    first = {"hub": PROVINCE, "event_id": event, "client_id": "ch_province", "request": "1"}
+    assert upstream_event(_exchanged(), event) == first
+    assert upstream_event(_exchanged(), event, "2") == {**first, "request": "2"}
+    for ordinal in ("0", "x", "10000", "1; 2"):
+        with pytest.raises(HubError) as bad:
+            upstream_event(_exchanged(), event, ordinal)
+        assert bad.value.code is ErrorCode.BAD_USER_INPUT
+    assert is_exchanged(_exchanged())
+    assert not is_exchanged(Principal(subject="a", scopes=frozenset()))
     with_consent = upstream_event(_exchanged(consent="c-1 c-2"), event)
     assert with_consent is not None
     assert with_consent["consent"] == "c-1 c-2", "the city registers the consents the province holds"

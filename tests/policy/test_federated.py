@@ -12,9 +12,10 @@ from hub.config import resource_dir
 from hub.demo.federation import PROVINCIAL_HUB, provincial_hub_policy
 from hub.identity.codes import SubjectKind, parse_subject_code
 from hub.policy.decision import Action
-from hub.policy.federated import NOT_FOR_HUB, intersect, shared_divisions
+from hub.policy.federated import NOT_FOR_HUB, intersect, shared_divisions, within_record_types
 from hub.policy.load import PolicySet, load_policies
 from hub.policy.purposes import Purpose
+from hub.policy.self_access import self_access_policy
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
 ALL_TYPES = frozenset(CATALOG.record_types)
@@ -56,6 +57,20 @@ def test_record_types_the_hub_is_not_trusted_for_are_denied(tmp_path: Path) -> N
     assert denied.action is Action.DENY
     assert NOT_FOR_HUB in denied.reason
     assert bound.decide(APPROVAL, ENTITY, "registration.name").action is Action.ALLOW
+
+
+def test_an_own_read_through_a_hub_sees_only_the_record_types_it_is_trusted_for() -> None:
+    own = self_access_policy(CATALOG)
+    bound = within_record_types(own, "province", frozenset({"registration", "penalty"}))
+    assert bound.decide(Purpose.SELF_ACCESS, ENTITY, "penalty.amount") == own.decide(
+        Purpose.SELF_ACCESS, ENTITY, "penalty.amount"
+    )
+    denied = bound.decide(Purpose.SELF_ACCESS, ENTITY, "tax_credit.grade")
+    assert own.decide(Purpose.SELF_ACCESS, ENTITY, "tax_credit.grade").action is not Action.DENY
+    assert denied.action is Action.DENY
+    assert NOT_FOR_HUB in denied.reason
+    nothing = within_record_types(own, "gone", frozenset())
+    assert all(decision.action is Action.DENY for decision in nothing.table.values()), "deny by default"
 
 
 def test_consent_needed_by_the_hub_policy_is_needed(tmp_path: Path) -> None:
