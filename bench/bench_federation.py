@@ -31,6 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, _tree, _vm_hwm, free_port
+from bench.federation_steps import measure, show
 from hub.cli.demo_federation import hub_command
 from hub.demo.facts import Organisation
 from hub.demo.federation import CONFIG_FILE, FederatedHub, build_federation
@@ -132,6 +133,7 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=200, help="requests per variant at c=1")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds per variant at c=8")
+    parser.add_argument("--steps", action="store_true", help="also print where each hub spends a request's time")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-federation-"))
     port = free_port()
@@ -154,6 +156,9 @@ def main() -> None:
             for name, hub in targets.items()
         }  # fmt: skip
         _latency(clients, codes, 10, random.Random(1))  # warm-up: keys, exchanged tokens, detection engines
+        if args.steps:
+            pids = {hub.name: (hub.base_url, process.pid) for hub, process in zip(hubs, processes, strict=True)}
+            _steps(clients, codes, args.requests, pids)
         for label, query in (("registration, penalties, listings (both cities hold some)", QUERY),
                              ("commitments (Taiyuan alone holds them)", ONE_CITY)):  # fmt: skip
             _latency(clients, codes, 5, random.Random(2), query)
@@ -177,6 +182,20 @@ def main() -> None:
         for process in processes:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=20)
+
+
+def _steps(clients: dict[str, httpx.Client], codes: list[str], requests: int, hubs: dict[str, tuple[str, int]]) -> None:
+    """Prints, for the direct and the province query in turn, each hub's mean time per step and CPU per request."""
+    for name, client in clients.items():
+        one = {name: client}
+        found: dict[str, list[float]] = {}
+
+        def run(one: dict[str, httpx.Client] = one, found: dict[str, list[float]] = found) -> int:
+            found.update(_latency(one, codes, requests, random.Random(11)))
+            return requests
+
+        steps, _ = measure(hubs, run)
+        show(name, steps, statistics.median(found[name]))
 
 
 def _busy(port: int) -> bool:
