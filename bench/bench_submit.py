@@ -7,6 +7,7 @@ with executemany into a bare table of the same database, no checks (the floor th
 
     python bench/bench_submit.py                 # PostgreSQL (HUB bench databases bench_submit_*)
     python bench/bench_submit.py --rows 20000    # a shorter run
+    python bench/bench_submit.py --corrections   # then a file correcting every row (action=correct, a reason)
 """
 
 from __future__ import annotations
@@ -25,24 +26,27 @@ from tempfile import mkdtemp
 import httpx
 from stdnum.cn import uscc
 
-from bench.common import SOURCES, prepare_databases, start_server, token_for
+from bench.common import SOURCES, Server, prepare_databases, start_server, token_for
 
 SEED = 7
 SUBJECT = "query($c: ID!) { subject(code: $c, purpose: SUPERVISION) { name licences { decisionNumber } } }"
 HEADER = "XK_XDR_SHXYM,XK_WSH,XK_XMMC,XK_XKLB,XK_XKJG,XK_JDRQ,XK_JZQ,XK_NR\n"
 
 
-def write_file(path: Path, rows: int) -> int:
-    """Answers the size of a national-standard licence file of `rows` rows written at `path`."""
+def write_file(path: Path, rows: int, *, corrected: bool = False) -> int:
+    """Answers the size of a national-standard licence file of `rows` rows written at `path` (`corrected`: every
+    row corrects the first file's item, its content changed, with action=correct and a reason)."""
     with path.open("w", encoding="utf-8") as handle:
-        handle.write(HEADER)
+        handle.write(HEADER.rstrip("\n") + (",action,reason\n" if corrected else "\n"))
+        extra = ",correct,许可内容笔误更正" if corrected else ""
         for n in range(rows):
             body = f"91140100{n:09d}"
             code = body + uscc.calc_check_digit(body)
             day = 1 + n % 28
+            kind = (n + 1) % 97 if corrected else n % 97
             handle.write(
                 f"{code},并市监许〔2026〕{n}号,食品经营许可,普通,太原市市场监督管理局,2026-10-{day:02d},"
-                f"2031-10-{day:02d},准予食品经营许可（经营项目：预包装食品销售、散装食品销售，第{n % 97}类）\n"
+                f"2031-10-{day:02d},准予食品经营许可（经营项目：预包装食品销售、散装食品销售，第{kind}类）{extra}\n"
             )
     return path.stat().st_size
 
@@ -112,6 +116,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--subjects", type=int, default=2_000)
     parser.add_argument("--reuse", action="store_true", help="keep already seeded sources")
+    parser.add_argument("--corrections", action="store_true", help="then send a file correcting every row")
     args = parser.parse_args()
     clients = asyncio.run(prepare_databases(args.pg, "bench_submit_", args.subjects, SEED, fresh=not args.reuse))
     folder = Path(mkdtemp(prefix="bench-submit-"))
@@ -187,6 +192,7 @@ def main() -> None:
             f"resubmission: {second.get('unchanged', 0):,} unchanged, {second.get('accepted')} accepted in "
             f"{time.perf_counter() - again:.1f} s"
         )
+        corrections = _corrections(hub, headers, folder, args.rows) if args.corrections else None
         peak = hub.peak_rss_mb()
     finally:
         hub.stop()
@@ -200,9 +206,34 @@ def main() -> None:
                 "hub_peak_rss_mb": round(peak),
                 "rows_per_cpu_s": round(args.rows / cpu),
                 "p50_during_ms": round(statistics.median(busy or [0]), 1),
+                **({"corrections_rows_per_s": corrections} if corrections is not None else {}),
             }
         )
     )
+
+
+def _corrections(hub: Server, headers: dict[str, str], folder: Path, rows: int) -> int:
+    """Answers rows/s of a file correcting every item of the first one, after printing its figures."""
+    path = folder / "corrections.csv"
+    write_file(path, rows, corrected=True)
+    rss_before = hub.peak_rss_mb()
+    cpu_before = _cpu_seconds(hub.process.pid)
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        body = httpx.post(
+            f"{hub.url}/records/licence",
+            content=handle.read(),
+            headers={**headers, "Content-Type": "text/csv"},
+            timeout=600,
+        ).json()
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds(hub.process.pid) - cpu_before
+    print(
+        f"corrections: {body.get('accepted', 0):,} accepted, {body.get('refusedCount')} refused in {seconds:.1f} s: "
+        f"{rows / seconds:,.0f} rows/s, {rows / cpu:,.0f} rows per CPU-second; "
+        f"hub peak RSS {rss_before:.0f} MB before, {hub.peak_rss_mb():.0f} MB after"
+    )
+    return round(rows / seconds)
 
 
 def _cpu_seconds(pid: int) -> float:

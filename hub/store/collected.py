@@ -14,7 +14,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, any_, bindparam, func, select, update
+from sqlalchemy import (
+    JSON,
+    Date,
+    Integer,
+    String,
+    Text,
+    Update,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -115,6 +130,52 @@ class VersionRow:
     client_id: str | None
     at: datetime
     personal_data: tuple[str, ...]
+
+
+# A new version of existing items (corrections, withdrawals), each only if still at the version it was decided on;
+# a withdrawal (status other than ACTIVE) keeps the fields the item had.
+_CHANGE_COLUMNS = ("key", "before", "status", "version", "subject", "hash", "payload", "decided", "lag")
+_KEPT_UNLESS_ACTIVE = {"subject_code": "subject", "content_hash": "hash", "payload": "payload",
+                       "decided_on": "decided", "lag_working_days": "lag"}  # fmt: skip
+_ARRAY_TYPES: tuple[ARRAY[Any], ...] = tuple(
+    ARRAY(kind) for kind in (String, Integer, String, Integer, String, String, Text, Date, Integer)
+)
+
+
+def _change_all() -> Update:
+    """Answers the PostgreSQL statement changing every item of a chunk at once: its arrays joined by unnest."""
+    arrays = [bindparam(f"a_{name}", type_=kind) for name, kind in zip(_CHANGE_COLUMNS, _ARRAY_TYPES, strict=True)]
+    v = func.unnest(*arrays).table_valued(*_CHANGE_COLUMNS).render_derived(name="v").c
+    active = v.status == ACTIVE
+    kept = {
+        column: case((active, cast(v[name], JSON) if name == "payload" else v[name]), else_=items.c[column])
+        for column, name in _KEPT_UNLESS_ACTIVE.items()
+    }
+    return (
+        update(items)
+        .where(_I.record_type == bindparam("rt"), _I.item_key == v.key, _I.version == v.before)
+        .values(status=v.status, version=v.version, updated_at=bindparam("now"), **kept)
+        .returning(_I.item_key)
+    )
+
+
+def _change_one() -> Update:
+    """Answers the statement changing one item, run with executemany (SQLite counts the rows of all)."""
+    status = bindparam("b_status", type_=String())
+    kept = {
+        column: case((status == ACTIVE, bindparam(f"b_{name}", type_=items.c[column].type)), else_=items.c[column])
+        for column, name in _KEPT_UNLESS_ACTIVE.items()
+    }
+    return (
+        update(items)
+        .where(
+            _I.record_type == bindparam("rt"), _I.item_key == bindparam("b_key"), _I.version == bindparam("b_before")
+        )
+        .values(status=status, version=bindparam("b_version"), updated_at=bindparam("now"), **kept)
+    )
+
+
+_CHANGE_ALL, _CHANGE_ONE = _change_all(), _change_one()
 
 
 def _utc(value: datetime) -> datetime:
@@ -244,26 +305,9 @@ class CollectedStore:
                     for w in fresh
                 ],
             )
-        for key, w in latest.items():
-            before = states.get(key)
-            if before is None:
-                continue
-            changed: dict[str, Any] = {"status": w.status, "version": w.version, "updated_at": now}
-            if w.status == ACTIVE:  # a withdrawal keeps the fields the item had
-                changed.update(
-                    subject_code=w.subject_code,
-                    content_hash=w.content_hash,
-                    payload=w.payload,
-                    decided_on=w.decided_on,
-                    lag_working_days=w.lag_working_days,
-                )
-            result = await conn.execute(
-                update(items)
-                .where(_I.record_type == rt, _I.item_key == key, _I.version == before.version)
-                .values(**changed)
-            )
-            if result.rowcount != 1:
-                raise Conflict()
+        changed = [(w, states[key].version) for key, w in latest.items() if key in states]
+        if changed and await self._change(conn, rt, changed, now) != len(changed):
+            raise Conflict()
         if plan.refusals:
             await conn.execute(
                 refusals.insert(),
@@ -292,6 +336,25 @@ class CollectedStore:
                 refused=_S.refused + len(plan.refusals),
             )
         )
+
+    @staticmethod
+    async def _change(conn: AsyncConnection, rt: str, changed: list[tuple[VersionWrite, int]], now: datetime) -> int:
+        """Answers how many items took their new version: all of `changed` in one statement (PostgreSQL: arrays
+        joined with unnest; SQLite: executemany), each only if it is still at the version it was decided on."""
+        rows = [
+            (w.item_key, before, w.status, w.version, w.subject_code, w.content_hash, w.payload, w.decided_on,
+             w.lag_working_days)
+            for w, before in changed
+        ]  # fmt: skip
+        if conn.dialect.name == "postgresql":
+            columns = zip(*rows, strict=True)
+            arrays = {f"a_{name}": list(column) for name, column in zip(_CHANGE_COLUMNS, columns, strict=True)}
+            arrays["a_payload"] = [json.dumps(payload, ensure_ascii=False) for payload in arrays["a_payload"]]
+            result = await conn.execute(_CHANGE_ALL, {**arrays, "rt": rt, "now": now})
+            return len(result.all())
+        params = [{f"b_{name}": value for name, value in zip(_CHANGE_COLUMNS, row, strict=True)} for row in rows]
+        result = await conn.execute(_CHANGE_ONE, [p | {"rt": rt, "now": now} for p in params])
+        return int(result.rowcount)
 
     async def close_submission(self, submission_id: str, now: datetime) -> None:
         """Answers nothing; marks a submission finished."""
