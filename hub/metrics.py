@@ -53,6 +53,8 @@ class HubMetrics:
         codes: Iterable[str],
         sources: Iterable[str],
         states: Iterable[str],
+        record_types: Iterable[str] = (),
+        check_codes: Iterable[str] = (),
     ) -> None:
         self._operation = _Closed(operations)
         self._department = _Closed(departments)
@@ -60,6 +62,8 @@ class HubMetrics:
         self._code = _Closed(codes)
         self._source = _Closed(sources)
         self._state = _Closed(states)
+        self._record_type = _Closed(record_types)
+        self._check_code = _Closed(check_codes)
         self.registry = CollectorRegistry(auto_describe=True)
         self.shared = multiprocess_dir() is not None
         if not self.shared:  # several workers: each writes its own files and process series are not merged
@@ -95,6 +99,10 @@ class HubMetrics:
         self._stage_seconds = Histogram(
             "credit_hub_stage_duration_seconds", "Time one request spent in a stage of the read path",
             ["stage"], buckets=_SECONDS, registry=on,
+        )  # fmt: skip
+        self._read_faults = Counter(
+            "credit_hub_read_faults", "Items read from pulled sources that fail a collection check, by check code",
+            ["source", "record_type", "code"], registry=on,
         )  # fmt: skip
         self._commits = Counter("credit_hub_audit_commits", "Register batches committed", registry=on)
         self._commit_failures = Counter("credit_hub_audit_commit_failures", "Register batches refused", registry=on)
@@ -135,6 +143,12 @@ class HubMetrics:
         source = self._source(name)
         self._source_seconds.labels(source, self._state(state)).observe(seconds)
         self._breaker_open.labels(source).set(1 if breaker_open else 0)
+
+    def read_fault(self, source: str, record_type: str, codes: Sequence[str]) -> None:
+        """Answers nothing; counts one item read from a pulled source under each collection check it fails."""
+        labels = (self._source(source), self._record_type(record_type))
+        for code in codes:
+            self._read_faults.labels(*labels, self._check_code(code)).inc()
 
     def commit(self, events: int, seconds: float, head_seq: int) -> None:
         """Answers nothing; records one committed register batch."""

@@ -39,6 +39,7 @@ from hub.rights.objections import ObjectionService
 from hub.rights.repairs import RepairService
 from hub.store.anomaly_reviews import AnomalyReviewRepository
 from hub.store.flagged import FlaggedEntryRepository
+from hub.store.read_faults import ReadFaultRepository
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class Services:
     today: Callable[[], date] = date.today  # the day periods are counted on
     flagged: FlaggedEntryRepository | None = None  # entries failing entry checks
     collection: CollectionService | None = None  # submissions (None: no managed source)
+    read_faults: ReadFaultRepository | None = None  # pulled items reads found failing the collection checks
     # policies of callers asking through another hub, bounded for it: worked out once per (department, via, hub)
     federated_policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict, compare=False)
 

@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
 
-from hub.catalog.collection import SUBJECT_FIELD
 from hub.catalog.model import Catalog
-from hub.collection.check import CheckedRow, Reason, RowChecker
-from hub.collection.rows import RawRow
-from hub.federation.adapter import ITEM, SUBJECT, SqlSource
+from hub.collection.check import RowChecker
+from hub.collection.read_check import row_faults
+from hub.federation.adapter import ITEM, SqlSource
 from hub.federation.browse import KEY, Position, browse
 
 PAGE = 500
@@ -46,16 +43,6 @@ class SourceQuality:
     items: tuple[FlaggedItem, ...]
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal | float | int):
-        return str(value)
-    return str(value)
-
-
 async def check_source(
     catalog: Catalog, source: SqlSource, record_type: str, since: date, today: date, limit: int
 ) -> SourceQuality | None:
@@ -79,12 +66,7 @@ async def check_source(
         )
         for row in page:
             rows += 1
-            values = {name: _text(row.get(name)) for name in fields}
-            values[SUBJECT_FIELD] = _text(row[SUBJECT])
-            found = checker.check(RawRow(rows, values))
-            if isinstance(found, CheckedRow):
-                continue
-            faults = [r for r in found if r.code is not Reason.AUTHORITY]  # a pulled source is its authority's
+            faults = row_faults(checker, row, fields, rows)
             if not faults:
                 continue
             flagged += 1

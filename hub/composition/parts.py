@@ -16,7 +16,8 @@ from hub.catalog.calendar_file import load_calendar
 from hub.catalog.load import load_catalog
 from hub.catalog.model import Catalog
 from hub.catalog.workdays import WorkingCalendar
-from hub.collection.service import CollectionService
+from hub.collection.read_check import ReadChecks
+from hub.collection.service import CollectionService, Detect
 from hub.config import Settings, SourceSettings
 from hub.errors import ConfigError
 from hub.evaluation.load import evaluation_path, load_evaluation
@@ -61,6 +62,7 @@ from hub.store.executions import ExecutionRepository
 from hub.store.flagged import FlaggedEntry, FlaggedEntryRepository
 from hub.store.measure_cases import CaseRepository
 from hub.store.mirror import Mirror
+from hub.store.read_faults import ReadFault, ReadFaultRepository
 from hub.store.repairs import RepairRepository
 from hub.store.reports import ReportRepository
 from hub.store.rights import RightsRepository
@@ -192,13 +194,19 @@ def build_services(
     catalog, policies = files.catalog, files.policies
     redactor = Redactor()
     discloser = Discloser(catalog, MASKERS, lambda text, names: redactor.redact(text, names).text)
-    shaper = Shaper(catalog, discloser)
+    pulled = frozenset(name for name, mapping in files.mappings.items() if not mapping.managed)
+    read_checks = ReadChecks(catalog, pulled, detect=detector(redactor))
+    shaper = Shaper(catalog, discloser, read_checks)
     consents = ConsentService(ConsentRepository(hub_engine), ConsentRules(catalog), purposes_of(policies))
     rights = RightsRepository(hub_engine)
     flagged = FlaggedEntryRepository(hub_engine)
+    faults = ReadFaultRepository(hub_engine)
 
     async def note_flagged(entries: Sequence[FlaggedEntry]) -> None:
         await flagged.note(entries, datetime.now(UTC))
+
+    async def note_faults(found: Sequence[ReadFault]) -> None:
+        await faults.note(found, datetime.now(UTC))
 
     records = RecordService(
         catalog,
@@ -209,6 +217,7 @@ def build_services(
         overlay_at_hand=rights.mirrored_marks,
         flagged=note_flagged,
         metrics=metrics,
+        faulted=note_faults,
     )
     measures = load_measures(measures_path(settings.policies_dir), policies.departments)
     model = load_evaluation(evaluation_path(settings.policies_dir), catalog)
@@ -233,6 +242,7 @@ def build_services(
         today=today,
         flagged=flagged,
         collection=_collection(settings, files, open_engine, redactor, federation.sources),
+        read_faults=faults,
     )
     return Built(services, [rights.mirror])
 
@@ -247,14 +257,19 @@ def _collection(
     configured = settings.sources.get(managed.name)
     url = configured.url if configured is not None else settings.database_url
     engine = open_engine(url, pool_size=settings.database_pool_size)  # the hub's own engine when it is its database
+    return CollectionService(
+        files.catalog, CollectedStore(engine), detect=detector(redactor), source_name=managed.name, pulled=pulled
+    )
+
+
+def detector(redactor: Redactor) -> Detect:
+    """Answers the personal-data detector of collection's checks: the entity types found in each text."""
 
     def detect(texts: Sequence[str]) -> list[tuple[str, ...]]:
         found = redactor.redact_many([(text, ()) for text in texts])
         return [tuple(entity.type for entity in one.entities) for one in found]
 
-    return CollectionService(
-        files.catalog, CollectedStore(engine), detect=detect, source_name=managed.name, pulled=pulled
-    )
+    return detect
 
 
 def _probe_guard(settings: Settings, engine: AsyncEngine) -> ProbeGuard:

@@ -18,6 +18,7 @@ from hub.audit.reader import AuditReader
 from hub.audit.sign_ins import register_auth_failures
 from hub.audit.witness import DirectoryWitness
 from hub.catalog.workdays import use_calendar
+from hub.collection.read_check import READ_CHECK_CODES
 from hub.composition.parts import Files, build_services, hub_sources, load_files, open_sources
 from hub.composition.stores import Stores, stores_on, trusted_documents
 from hub.config import Settings
@@ -200,6 +201,8 @@ def _metrics(settings: Settings, files: Files, schema: HubSchema) -> HubMetrics:
         codes=[c.value for c in ErrorCode],
         sources=files.source_names(),
         states=[s.value for s in SourceState],
+        record_types=files.catalog.record_types.keys(),
+        check_codes=READ_CHECK_CODES,
     )
 
 

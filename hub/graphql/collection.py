@@ -114,6 +114,19 @@ class SourceQualityReport:
     items: list[FlaggedSourceItem] = strawberry.field(description="the first flagged items; `flagged` counts all")
 
 
+@strawberry.type(
+    description="What reads found in one pulled source's items of one record type: the items answered with "
+    "quality flags since a day (each counted once however often it was read), by check code."
+)
+class ReadQualityReport:
+    source: str
+    record_type: str
+    items: int = strawberry.field(description="items read that fail at least one collection check")
+    by_code: list[NamedCount] = strawberry.field(description="items per failed check code, most first")
+    first_seen: datetime.datetime
+    last_seen: datetime.datetime
+
+
 @strawberry.type(description="A count under a name (a reason code, a field, a kind of personal data).")
 class NamedCount:
     name: str
@@ -281,6 +294,29 @@ class CollectionQuery:
                     FlaggedSourceItem(item_id=strawberry.ID(i.item_id), reasons=[f"{f}:{c}" for f, c in i.reasons])
                     for i in q.items
                 ],
+            )
+            for q in found
+        ]
+
+    @strawberry.field(
+        description="What reads found: the pulled sources' items answered with quality flags (failing the "
+        "collection checks) read since `since` (default: 90 days ago), per source and record type.",
+        extensions=needs(READ_ALL),
+    )
+    async def read_quality(self, info: HubInfo, since: datetime.date | None = None) -> list[ReadQualityReport]:
+        services = info.context.services
+        if services.read_faults is None:
+            return []
+        start = since or services.today() - datetime.timedelta(days=90)
+        found = await services.read_faults.counts(datetime.datetime.combine(start, datetime.time(), datetime.UTC))
+        return [
+            ReadQualityReport(
+                source=q.source,
+                record_type=q.record_type,
+                items=q.items,
+                by_code=[NamedCount(name=n, count=c) for n, c in q.by_code],
+                first_seen=q.first_seen,
+                last_seen=q.last_seen,
             )
             for q in found
         ]

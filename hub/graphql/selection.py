@@ -15,7 +15,7 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 LIST_FIELDS = {view_key: record_type for record_type, view_key in VIEW_KEYS.items()}
 REGISTRATION_FIELDS = frozenset({"name", "status", "registered_on", "phone", "address"})
 META_FIELDS = frozenset({"code", "kind", "sources", "__typename"})
-ITEM_META = frozenset({"id", "source", "flags", "__typename", "rights_status", "rights_status_on"})
+ITEM_META = frozenset({"id", "source", "flags", "quality_flags", "__typename", "rights_status", "rights_status_on"})
 LINKED_LISTS = {"listings": "listing", "court_dishonesty": "court_dishonesty"}
 
 

@@ -79,13 +79,14 @@ async def read_own(info: HubInfo, code: SubjectCode) -> View | Withheld:
     context.purpose, context.data_query = Purpose.SELF_ACCESS, True
     requested, linked = requested_fields(info.selected_fields[0].selections).frozen()
     redaction = OwnDataRedaction(services.redactor, await own_values(services.federation, code))
-    shaper = Shaper(services.catalog, Discloser(services.catalog, MASKERS, redaction))
+    shaper = Shaper(services.catalog, Discloser(services.catalog, MASKERS, redaction), services.records.shaper.check)
     records = RecordService(
         services.catalog,
         services.federation,
         shaper,
         overlay=services.records.overlay,
         overlay_at_hand=services.records.overlay_at_hand,
+        faulted=services.records.faulted,
     )
     policy = services.own_policy(context.principal)
     request = ReadRequest(policy, None, Purpose.SELF_ACCESS, [code], requested, linked)

@@ -44,6 +44,22 @@ class LegalRepresentative:
     id_number: str | None
 
 
+QUALITY_FLAGS = (
+    "The collection checks this item fails, as read from a pulled source (answered as the source holds it, "
+    "never fixed; empty: none, or a hub-managed source checked on submission). Only fields you see are flagged."
+)
+
+
+@strawberry.type(description="A collection check an item read from a pulled source fails.")
+class QualityFlag:
+    field: str = strawberry.field(description="The catalogue field, e.g. decided_on.")
+    code: str = strawberry.field(
+        description="The check's code as a submission's refusal names it (REQUIRED, TOO_LONG, NOT_ALLOWED, "
+        "BAD_DATE, FUTURE_DATE, DATE_ORDER, BAD_NUMBER, INVALID_CODE), PERSONAL_DATA for personal data in free "
+        "text, or CHECK_FAILED for a field you see masked (which check is not said)."
+    )
+
+
 @strawberry.type(description="An administrative licence (行政许可).")
 class Licence:
     id: strawberry.ID
@@ -55,6 +71,7 @@ class Licence:
     decided_on: datetime.date | None
     valid_until: datetime.date | None
     content: str | None
+    quality_flags: builtins.list[QualityFlag] = strawberry.field(description=QUALITY_FLAGS)
     rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
     rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
@@ -73,6 +90,7 @@ class Penalty:
     disclosure_until: datetime.date | None = strawberry.field(
         description="The source's own end of publication (公示截止期), where it keeps one."
     )
+    quality_flags: builtins.list[QualityFlag] = strawberry.field(description=QUALITY_FLAGS)
     rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
     rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 
@@ -144,6 +162,7 @@ class Commitment:
     deadline: datetime.date | None = strawberry.field(description="履约期限: the day by which it must be met.")
     verification_result: str | None = strawberry.field(description="COMMITTED (not yet verified), KEPT or BROKEN.")
     verified_on: datetime.date | None
+    quality_flags: builtins.list[QualityFlag] = strawberry.field(description=QUALITY_FLAGS)
     rights_status: ItemRightsStatus | None = strawberry.field(description=RIGHTS_STATUS)
     rights_status_on: datetime.date | None = strawberry.field(description=RIGHTS_STATUS_ON)
 

@@ -14,8 +14,10 @@ from hub.identity.codes import SubjectKind
 from hub.policy.decision import Action
 from hub.policy.policy import Plan
 from hub.store.flagged import FlaggedEntry
+from hub.store.read_faults import ReadFault
 
 Masker = Callable[[str], str]
+CHECK_FAILED = "CHECK_FAILED"  # the flag of a masked field: it fails a check, which one is not said
 Redact = Callable[[str, Sequence[str]], str]
 View = dict[str, Any]
 
@@ -28,6 +30,24 @@ class Withheld:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A collection check an item read from a pulled source fails: the field, the check's code, and the other
+    fields the check compared it with (a date before another date speaks about both)."""
+
+    field: str
+    code: str
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QualityFlag:
+    """A fault as the caller sees it: the catalogue field and the check's code (CHECK_FAILED for a masked field)."""
+
+    field: str
+    code: str
+
+
 @dataclass
 class Disclosure:
     """Per subject: which catalogue fields left the hub in clear, masked, or were withheld."""
@@ -38,6 +58,7 @@ class Disclosure:
     denied: set[str] = field(default_factory=set)
     consent_ids: set[str] = field(default_factory=set)
     flagged: list[FlaggedEntry] = field(default_factory=list)  # list entries that failed the entry checks
+    faults: list[ReadFault] = field(default_factory=list)  # pulled items that failed the collection checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +124,23 @@ class Discloser:
             return self.redact(raw, known_names)
         assert rule.transform is not None
         return rule.transform(raw)
+
+    @staticmethod
+    def flags(rules: Sequence[FieldRule], faults: Sequence[Fault]) -> tuple[QualityFlag, ...]:
+        """Answers the flags the caller gets of an item's faults: none about a field it may not see (nor about a
+        field the check compared it with), the check's code for fields it sees in clear, and only CHECK_FAILED
+        when any field the fault speaks about reaches it masked (the code would tell about the hidden value)."""
+        if not faults:
+            return ()
+        actions = {rule.name: rule.action for rule in rules}
+        shown: dict[QualityFlag, None] = {}
+        for fault in faults:
+            seen = [actions.get(name, Action.DENY) for name in (fault.field, *fault.about)]
+            if Action.DENY in seen:
+                continue
+            code = CHECK_FAILED if Action.MASK in seen else fault.code
+            shown[QualityFlag(fault.field, code)] = None
+        return tuple(shown)
 
     def in_period(self, rt: RecordType, row: Mapping[str, Any], today: date) -> bool:
         """Answers whether an item may still be shared on `today` (002 §12): in its disclosure period, which the

@@ -23,6 +23,7 @@ from hub.privacy.disclose import Disclosure, FieldRule, View, Withheld
 from hub.records.planned import planned_disclosures
 from hub.records.shape import Shaper
 from hub.store.flagged import FlaggedEntry
+from hub.store.read_faults import ReadFault
 from hub.store.rights_rows import ItemMark
 
 REGISTRATION = "registration"
@@ -45,6 +46,7 @@ ConsentLookup = Callable[[Sequence[str], str, Purpose], Awaitable[dict[str, tupl
 OverlayLookup = Callable[[Sequence[str]], Awaitable[Mapping[str, ItemMark]]]
 # The overlay at hand without I/O (an in-memory mirror), or None when only the lookup can tell.
 FlagSink = Callable[[Sequence[FlaggedEntry]], Awaitable[None]]
+FaultSink = Callable[[Sequence[ReadFault]], Awaitable[None]]
 OverlayAtHand = Callable[[Sequence[str]], Mapping[str, ItemMark] | None]
 
 
@@ -109,6 +111,7 @@ class RecordService:
         overlay_at_hand: OverlayAtHand | None = None,
         flagged: FlagSink | None = None,
         metrics: HubMetrics | None = None,
+        faulted: FaultSink | None = None,
     ) -> None:
         self.catalog = catalog
         self.federation = federation
@@ -117,6 +120,7 @@ class RecordService:
         self.overlay = overlay
         self.overlay_at_hand = overlay_at_hand
         self.flagged = flagged
+        self.faulted = faulted
         self._period_fields = {name: rt.rule_fields for name, rt in catalog.record_types.items()}
         self.metrics = metrics
 
@@ -179,11 +183,23 @@ class RecordService:
         flagged = [entry for disclosure in disclosures for entry in disclosure.flagged]
         if flagged and self.flagged is not None:
             await self.flagged(flagged)  # the console's list_entry_flagged alarm reads them
+        faults = [fault for disclosure in disclosures for fault in disclosure.faults]
+        if faults:
+            await self._note_faults(faults)
         if self.metrics is not None:
             self.metrics.stage("plan", planned - started)
             self.metrics.stage("fetch", looked_up - planned)
             self.metrics.stage("shape", time.perf_counter() - looked_up)
         return ReadResult(views, disclosures, fetched.outcomes, failed, marks)
+
+    async def _note_faults(self, faults: Sequence[ReadFault]) -> None:
+        """Answers nothing; counts the pulled items this read found failing the collection checks, and has them
+        noted for the quality report."""
+        if self.metrics is not None:
+            for fault in faults:
+                self.metrics.read_fault(fault.source, fault.record_type, fault.codes)
+        if self.faulted is not None:
+            await self.faulted(faults)
 
     def _answerable(self, request: ReadRequest, kind: SubjectKind) -> ReadRequest:
         """Answers the request with a field for every list asked for by item ids alone (`penalties { id }`):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,8 +11,9 @@ from hub.catalog.rules import deciding_department, entry_flags
 from hub.errors import ErrorCode
 from hub.federation.adapter import ITEM, SOURCE, Row
 from hub.federation.remote_query import PERIODS_APPLIED, Refusal
-from hub.privacy.disclose import Discloser, Disclosure, FieldRule, View, Withheld
+from hub.privacy.disclose import Discloser, Disclosure, Fault, FieldRule, View, Withheld
 from hub.store.flagged import FlaggedEntry
+from hub.store.read_faults import ReadFault
 from hub.store.rights_rows import ItemMark
 
 DENIED = "FIELD_DENIED"
@@ -23,6 +24,9 @@ _OWN_HISTORY_ONLY = Withheld(
     ErrorCode.FIELD_DENIED, "only the subject itself sees whether an item was repaired or revoked"
 )
 FLAGS = "flags"
+QUALITY_FLAGS = "quality_flags"
+# The collection checks of one item read (hub.collection.read_check): source, record type, row, today -> faults.
+ItemCheck = Callable[[str, str, Row, date], tuple[Fault, ...]]
 FLAGGED = "FLAGGED"
 _UNREADABLE = "***"  # what a masker answers for a value it cannot read
 
@@ -31,9 +35,10 @@ class Shaper:
     """Strings the items of a read together: the rights overlay, periods and field rules of hub.privacy, order,
     and list entry checks; knows nothing of GraphQL or SQL."""
 
-    def __init__(self, catalog: Catalog, disclose: Discloser) -> None:
+    def __init__(self, catalog: Catalog, disclose: Discloser, check: ItemCheck | None = None) -> None:
         self.catalog = catalog
         self.disclose = disclose
+        self.check = check
 
     def overlaid(
         self, record_type: str, rows: Sequence[Row], marks: Mapping[str, ItemMark], *, keep_hidden: bool = False
@@ -76,8 +81,10 @@ class Shaper:
         history: bool = False,
     ) -> list[View]:
         """Answers the items of a many-valued record type that are in period, newest first; a list entry that
-        fails the catalogue's entry checks carries its `flags` and the status FLAGGED (never punished on); with
-        `history` (the subject's own record), whether each item was repaired or revoked, and when."""
+        fails the catalogue's entry checks carries its `flags` and the status FLAGGED (never punished on); an item
+        of a pulled source that fails the collection checks is answered as it is, with the `quality_flags` the
+        caller may see (hub.privacy.disclose); with `history` (the subject's own record), whether each item was
+        repaired or revoked, and when."""
         rt = self.catalog.record_types[record_type]
         live = [row for row in rows if row.get(PERIODS_APPLIED) or self.disclose.in_period(rt, row, today)]
         if rt.period_from is not None:
@@ -91,6 +98,11 @@ class Shaper:
                 item[RIGHTS_STATUS] = item[RIGHTS_STATUS_ON] = _OWN_HISTORY_ONLY
             for rule in rules:
                 item[rule.name] = self.value(rule, row.get(rule.name), known_names, disclosure)
+            faults = self.check(row[SOURCE], record_type, row, today) if self.check is not None else ()
+            item[QUALITY_FLAGS] = self.disclose.flags(rules, faults)
+            if faults:
+                codes = tuple(dict.fromkeys(fault.code for fault in faults))
+                disclosure.faults.append(ReadFault(row[ITEM], row[SOURCE], record_type, codes))
             if rt.entry_checks is not None:
                 item[FLAGS] = entry_flags(rt, row, subject)
                 if item[FLAGS]:

@@ -245,6 +245,18 @@ flagged_entries = Table(
     Index("ix_flagged_entries_department_seen", "department", "last_seen_at"),
 )
 
+read_faults = Table(
+    "read_faults",
+    metadata,
+    Column("item_id", String(200), primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("record_type", String(64), nullable=False),
+    Column("codes", String(200), nullable=False),  # the failed collection checks' codes, comma-separated
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_read_faults_source_seen", "source", "record_type", "last_seen_at"),
+)
+
 measure_executions = Table(
     "measure_executions",
     metadata,

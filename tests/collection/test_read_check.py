@@ -1,0 +1,123 @@
+"""The collection checks on read: a pulled item's faults, cached per content; unchanged, and shown per the plan."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from stdnum.cn import uscc
+
+from hub.catalog.load import load_catalog
+from hub.collection.read_check import PERSONAL_DATA, ReadChecks
+from hub.config import resource_dir
+from hub.federation.adapter import ITEM, SOURCE, SUBJECT
+from hub.policy.decision import Action
+from hub.privacy.disclose import CHECK_FAILED, Discloser, Fault, FieldRule, QualityFlag
+
+CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
+TODAY = date(2026, 12, 6)
+CODE = "9114010000000020" + "1" + uscc.calc_check_digit("91140100000000201")
+PULLED = frozenset({"taiyuan", "datong"})
+
+
+def _licence(**changed: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        SUBJECT: CODE, ITEM: "datong:1", SOURCE: "datong", "decision_number": "同市监许〔2026〕1号",
+        "title": "食品经营许可", "category": "普通", "authority": "大同市市场监督管理局",
+        "decided_on": date(2026, 3, 1), "valid_until": date(2029, 3, 1), "content": "准予许可",
+    }  # fmt: skip
+    row.update(changed)
+    return row
+
+
+def test_a_good_item_has_no_faults_and_a_bad_one_names_each_field_and_check() -> None:
+    checks = ReadChecks(CATALOG, PULLED)
+    assert checks("datong", "licence", _licence(), TODAY) == ()
+    bad = _licence(category="特别许可", decided_on=date(2027, 1, 1), valid_until=date(2026, 1, 1), title=None)
+    found = set(checks("datong", "licence", bad, TODAY))
+    assert found == {
+        Fault("category", "NOT_ALLOWED"),
+        Fault("decided_on", "FUTURE_DATE"),
+        Fault("title", "REQUIRED"),
+    }
+    ordered = set(checks("datong", "licence", _licence(valid_until=date(2026, 1, 1)), TODAY))
+    assert ordered == {Fault("valid_until", "DATE_ORDER", ("decided_on",))}
+
+
+def test_a_field_the_read_did_not_fetch_is_neither_required_nor_compared() -> None:
+    row = _licence()
+    del row["title"], row["decided_on"]
+    assert ReadChecks(CATALOG, PULLED)("datong", "licence", row, TODAY) == ()
+
+
+def test_numbers_and_amounts_are_checked_as_a_file_would_write_them() -> None:
+    row = {SUBJECT: CODE, ITEM: "taiyuan:9", SOURCE: "taiyuan", "amount": Decimal("-1"), "decision_text": "x" * 4001}
+    found = set(ReadChecks(CATALOG, PULLED)("taiyuan", "penalty", row, TODAY))
+    assert found == {Fault("amount", "BAD_NUMBER"), Fault("decision_text", "TOO_LONG")}
+
+
+def test_hub_managed_sources_and_types_outside_collection_are_not_checked() -> None:
+    checks = ReadChecks(CATALOG, PULLED)
+    bad = _licence(category="特别许可", **{SOURCE: "collected"})
+    assert checks("collected", "licence", bad, TODAY) == ()
+    assert checks("datong", "listing", {SUBJECT: CODE, ITEM: "datong:2", "list": "NONSENSE"}, TODAY) == ()
+
+
+def test_results_are_cached_per_content_and_dropped_when_the_day_changes() -> None:
+    checks = ReadChecks(CATALOG, PULLED, cached=2)
+    future = _licence(decided_on=date(2026, 12, 7))
+    assert checks("datong", "licence", future, TODAY) == (Fault("decided_on", "FUTURE_DATE"),)
+    assert checks("datong", "licence", dict(future), TODAY) == (Fault("decided_on", "FUTURE_DATE"),)
+    assert checks.misses == 1
+    assert checks("datong", "licence", _licence(decided_on=date(2026, 12, 5)), TODAY) == ()
+    assert checks.misses == 2, "another content of the same item is checked again"
+    assert checks("datong", "licence", future, date(2026, 12, 7)) == ()
+    assert checks.misses == 3, "a new day checks again: yesterday's future date is today's"
+    for n in range(3):
+        checks("datong", "licence", _licence(**{ITEM: f"datong:{n + 10}"}), date(2026, 12, 7))
+    assert len(checks._results) == 2, "the cache is bounded"
+
+
+def test_free_text_goes_through_the_detector_once_per_content() -> None:
+    calls: list[list[str]] = []
+
+    def detect(texts: Any) -> list[tuple[str, ...]]:
+        calls.append(list(texts))
+        return [("CN_RESIDENT_ID",) if "110105" in text else () for text in texts]
+
+    checks = ReadChecks(CATALOG, PULLED, detect=detect)
+    row = _licence(content="持证人身份证号11010519491231002X" + "。" * 5000)
+    for _ in range(3):
+        assert checks("datong", "licence", row, TODAY) == (
+            Fault("content", "TOO_LONG"),
+            Fault("content", PERSONAL_DATA),
+        )
+    assert len(calls) == 1
+    assert len(calls[0][0]) == 4000, "the detector reads no more than the field's longest allowed length"
+    assert checks("datong", "licence", _licence(), TODAY) == ()
+
+
+def _rule(name: str, action: Action) -> FieldRule:
+    return FieldRule(name, f"licence.{name}", action, None, False, None)
+
+
+def test_a_flag_says_nothing_of_a_field_the_caller_may_not_see_and_only_check_failed_of_a_masked_one() -> None:
+    rules = [_rule("category", Action.ALLOW), _rule("content", Action.MASK), _rule("title", Action.DENY),
+             _rule("valid_until", Action.ALLOW)]  # fmt: skip
+    faults = [
+        Fault("category", "NOT_ALLOWED"),
+        Fault("content", "PERSONAL_DATA"),
+        Fault("content", "TOO_LONG"),
+        Fault("title", "REQUIRED"),  # denied: no flag
+        Fault("decided_on", "FUTURE_DATE"),  # not asked for: no flag
+        Fault("valid_until", "DATE_ORDER", ("decided_on",)),  # compared with a field not shown: no flag
+    ]
+    assert Discloser.flags(rules, faults) == (
+        QualityFlag("category", "NOT_ALLOWED"),
+        QualityFlag("content", CHECK_FAILED),
+    )
+    shown = [*rules, _rule("decided_on", Action.ALLOW)]
+    assert QualityFlag("valid_until", "DATE_ORDER") in Discloser.flags(shown, faults)
+    masked_other = [*rules, _rule("decided_on", Action.MASK)]
+    assert QualityFlag("valid_until", CHECK_FAILED) in Discloser.flags(masked_other, faults)
