@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import httpx
+from sqlalchemy import MetaData, Table, select
 from stdnum.cn import uscc
 
 from hub.catalog.load import load_catalog
@@ -14,6 +16,9 @@ from hub.config import resource_dir
 from hub.federation.adapter import ITEM, SOURCE, SUBJECT
 from hub.policy.decision import Action
 from hub.privacy.disclose import CHECK_FAILED, Discloser, Fault, FieldRule, QualityFlag
+from hub.store.engine import make_engine
+from tests.conftest import _run_apart
+from tests.support.server import HubFixture
 
 CATALOG = load_catalog(resource_dir("schema") / "catalog.yaml")
 TODAY = date(2026, 12, 6)
@@ -121,3 +126,102 @@ def test_a_flag_says_nothing_of_a_field_the_caller_may_not_see_and_only_check_fa
     assert QualityFlag("valid_until", "DATE_ORDER") in Discloser.flags(shown, faults)
     masked_other = [*rules, _rule("decided_on", Action.MASK)]
     assert QualityFlag("valid_until", CHECK_FAILED) in Discloser.flags(masked_other, faults)
+
+
+# Over real HTTP, on each database: a pulled licence and penalty that fail the checks, read by several callers.
+
+SUBJECT_CODE = "91140200MA0QR0001" + uscc.calc_check_digit("91140200MA0QR0001")  # no other test reads it
+PERSON_ID = "11010519491231002X"
+READ = """query($code: ID!, $purpose: Purpose!) { subject(code: $code, purpose: $purpose) {
+  licences { id category decidedOn content qualityFlags { field code } }
+  penalties { id decidedOn decisionText qualityFlags { field code } } } }"""
+NOT_ASKED = """query($code: ID!, $purpose: Purpose!) { subject(code: $code, purpose: $purpose) {
+  penalties { id qualityFlags { field code } } } }"""
+REPORT = """query { readQuality(since: "2000-01-01") { source recordType items byCode { name count } } }"""
+
+
+def _add_faulty_items(url: str) -> None:
+    """Adds to datong a licence of an unknown category decided in the future with a resident ID in its content,
+    and a penalty decided in the future with a resident ID in its decision text, both of SUBJECT_CODE."""
+
+    async def run() -> None:
+        engine = make_engine(url)
+        try:
+            async with engine.begin() as conn:
+                for name, key, values in (
+                    ("t_permit", "per_id", {"per_type": "特别许可", "per_date": "20270115", "valid_to": "20300101",
+                                            "content": f"准予许可。经办人身份证号{PERSON_ID}"}),
+                    ("t_punish", "pun_id", {"pun_date": "20270110", "content": f"罚款。当事人身份证号{PERSON_ID}"}),
+                ):  # fmt: skip
+                    table = await conn.run_sync(lambda sync, name=name: Table(name, MetaData(), autoload_with=sync))
+                    exists = select(table).where(table.c.obj_code == SUBJECT_CODE)
+                    if (await conn.execute(exists)).first() is not None:
+                        continue  # the other backend's run of the session fixture added it already
+                    row: dict[str, Any] = dict((await conn.execute(select(table).limit(1))).mappings().one())
+                    top = (await conn.execute(select(table.c[key]).order_by(table.c[key].desc()).limit(1))).scalar()
+                    row.update(values, obj_code=SUBJECT_CODE, doc_no=f"同市监〔2027〕{name}号", del_flag="0")
+                    row[key] = int(top) + 1
+                    await conn.execute(table.insert().values(**row))
+        finally:
+            await engine.dispose()
+
+    _run_apart(run())
+
+
+def _subject(hub: HubFixture, department: str, purpose: str, query: str = READ) -> dict[str, Any]:
+    response = hub.graphql(department, query, {"code": SUBJECT_CODE, "purpose": purpose})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _flags(item: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(flag["field"], flag["code"]) for flag in item["qualityFlags"]}
+
+
+def test_a_faulty_pulled_item_is_answered_unchanged_with_its_flags(hub: HubFixture) -> None:
+    _add_faulty_items(hub.source_urls["datong"])
+    body = _subject(hub, "market-regulation", "SUPERVISION")
+    [licence] = body["data"]["subject"]["licences"]
+    assert (licence["category"], licence["decidedOn"]) == ("特别许可", "2027-01-15"), "never fixed"
+    assert PERSON_ID in licence["content"]
+    assert _flags(licence) == {("category", "NOT_ALLOWED"), ("decided_on", "FUTURE_DATE"), ("content", PERSONAL_DATA)}
+    [penalty] = body["data"]["subject"]["penalties"]
+    assert _flags(penalty) == {("decided_on", "FUTURE_DATE"), ("decision_text", PERSONAL_DATA)}
+
+
+def test_a_caller_who_cannot_see_a_field_gets_no_flag_about_it_and_a_masked_one_only_check_failed(
+    hub: HubFixture,
+) -> None:
+    _add_faulty_items(hub.source_urls["datong"])
+    bank = _subject(hub, "bank", "CREDIT_LENDING")
+    [penalty] = bank["data"]["subject"]["penalties"]
+    assert penalty["decisionText"] is None
+    assert any(e["extensions"]["code"] == "FIELD_DENIED" for e in bank["errors"])
+    assert _flags(penalty) == {("decided_on", "FUTURE_DATE")}, "nothing about the denied decision text"
+    approval = _subject(hub, "approval-bureau", "ADMINISTRATIVE_APPROVAL")
+    [licence] = approval["data"]["subject"]["licences"]
+    assert PERSON_ID not in licence["content"]
+    assert ("content", CHECK_FAILED) in _flags(licence), "a masked field: that it fails, not which check"
+    assert ("content", PERSONAL_DATA) not in _flags(licence)
+    [penalty] = approval["data"]["subject"]["penalties"]
+    assert ("decision_text", CHECK_FAILED) in _flags(penalty)
+    not_asked = _subject(hub, "market-regulation", "SUPERVISION", NOT_ASKED)
+    assert not_asked["data"]["subject"]["penalties"][0]["qualityFlags"] == [], "no flag about a field not asked for"
+
+
+def test_what_reads_find_is_counted_per_source_and_reported_to_privacy_officers(hub: HubFixture) -> None:
+    _add_faulty_items(hub.source_urls["datong"])
+    _subject(hub, "market-regulation", "SUPERVISION")
+    metrics = httpx.get(f"{hub.base_url}/metrics", timeout=30).text
+    counted = [line for line in metrics.splitlines() if line.startswith("credit_hub_read_faults_total{")]
+    assert any('source="datong"' in line and 'record_type="licence"' in line and 'code="NOT_ALLOWED"' in line
+               for line in counted), counted  # fmt: skip
+    assert not any(SUBJECT_CODE in line or PERSON_ID in line for line in counted)
+    report = hub.graphql("privacy-office", REPORT).json()["data"]["readQuality"]
+    found = {(row["source"], row["recordType"]): row for row in report}
+    licences = found[("datong", "licence")]
+    assert licences["items"] >= 1
+    assert {"NOT_ALLOWED", "FUTURE_DATE", PERSONAL_DATA} <= {entry["name"] for entry in licences["byCode"]}
+    assert "collected" not in {source for source, _ in found}
+    refused = hub.graphql("market-regulation", REPORT).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
