@@ -140,9 +140,9 @@ NOT_ASKED = """query($code: ID!, $purpose: Purpose!) { subject(code: $code, purp
 REPORT = """query { readQuality(since: "2000-01-01") { source recordType items byCode { name count } } }"""
 
 
-def _add_faulty_items(url: str) -> None:
+def add_faulty_items(url: str, code: str = SUBJECT_CODE) -> None:
     """Adds to datong a licence of an unknown category decided in the future with a resident ID in its content,
-    and a penalty decided in the future with a resident ID in its decision text, both of SUBJECT_CODE."""
+    and a penalty decided in the future with a resident ID in its decision text, both of `code`."""
 
     async def run() -> None:
         engine = make_engine(url)
@@ -154,12 +154,12 @@ def _add_faulty_items(url: str) -> None:
                     ("t_punish", "pun_id", {"pun_date": "20270110", "content": f"罚款。当事人身份证号{PERSON_ID}"}),
                 ):  # fmt: skip
                     table = await conn.run_sync(lambda sync, name=name: Table(name, MetaData(), autoload_with=sync))
-                    exists = select(table).where(table.c.obj_code == SUBJECT_CODE)
+                    exists = select(table).where(table.c.obj_code == code, table.c.doc_no.like("%2027%"))
                     if (await conn.execute(exists)).first() is not None:
                         continue  # the other backend's run of the session fixture added it already
                     row: dict[str, Any] = dict((await conn.execute(select(table).limit(1))).mappings().one())
                     top = (await conn.execute(select(table.c[key]).order_by(table.c[key].desc()).limit(1))).scalar()
-                    row.update(values, obj_code=SUBJECT_CODE, doc_no=f"同市监〔2027〕{name}号", del_flag="0")
+                    row.update(values, obj_code=code, doc_no=f"同市监〔2027〕{name}{code[-6:]}号", del_flag="0")
                     row[key] = int(top) + 1
                     await conn.execute(table.insert().values(**row))
         finally:
@@ -179,7 +179,7 @@ def _flags(item: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def test_a_faulty_pulled_item_is_answered_unchanged_with_its_flags(hub: HubFixture) -> None:
-    _add_faulty_items(hub.source_urls["datong"])
+    add_faulty_items(hub.source_urls["datong"])
     body = _subject(hub, "market-regulation", "SUPERVISION")
     [licence] = body["data"]["subject"]["licences"]
     assert (licence["category"], licence["decidedOn"]) == ("特别许可", "2027-01-15"), "never fixed"
@@ -192,7 +192,7 @@ def test_a_faulty_pulled_item_is_answered_unchanged_with_its_flags(hub: HubFixtu
 def test_a_caller_who_cannot_see_a_field_gets_no_flag_about_it_and_a_masked_one_only_check_failed(
     hub: HubFixture,
 ) -> None:
-    _add_faulty_items(hub.source_urls["datong"])
+    add_faulty_items(hub.source_urls["datong"])
     bank = _subject(hub, "bank", "CREDIT_LENDING")
     [penalty] = bank["data"]["subject"]["penalties"]
     assert penalty["decisionText"] is None
@@ -210,7 +210,7 @@ def test_a_caller_who_cannot_see_a_field_gets_no_flag_about_it_and_a_masked_one_
 
 
 def test_what_reads_find_is_counted_per_source_and_reported_to_privacy_officers(hub: HubFixture) -> None:
-    _add_faulty_items(hub.source_urls["datong"])
+    add_faulty_items(hub.source_urls["datong"])
     _subject(hub, "market-regulation", "SUPERVISION")
     metrics = httpx.get(f"{hub.base_url}/metrics", timeout=30).text
     counted = [line for line in metrics.splitlines() if line.startswith("credit_hub_read_faults_total{")]

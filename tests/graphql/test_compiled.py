@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from hub.store.documents import document_id
 from tests.cli.test_documents import cli_register
+from tests.collection.test_read_check import add_faulty_items
 from tests.graphql.audit_hub import PRIVACY, backends, codes, event_id, running_hub
 from tests.graphql.test_audit_fail_closed import _blocker, _refused_without_data
 from tests.support import server
@@ -34,9 +35,10 @@ REVIEW = """mutation($id: ID!, $c: String) {
   reviewTrustedDocument(id: $id, decision: APPROVE, note: "checked", clientId: $c) { status } }"""
 ITEM = ["id", "source", "rightsStatus", "rightsStatusOn", "__typename"]
 LISTS: dict[str, list[str]] = {
-    "licences": ["decisionNumber", "title", "category", "authority", "decidedOn", "validUntil", "content"],
+    "licences": ["decisionNumber", "title", "category", "authority", "decidedOn", "validUntil", "content",
+                 "qualityFlags { field code }"],
     "penalties": ["decisionNumber", "category", "authority", "decidedOn", "amount", "legalBasis", "decisionText",
-                  "disclosureUntil"],
+                  "disclosureUntil", "qualityFlags { code field __typename }"],
     "listings": ["list", "reason", "department", "basisDocument", "listedOn", "expiresOn", "exitConditions",
                  "status", "flags { code reason }"],
     "courtDishonesty": ["caseNumber", "court", "filedOn", "publishedOn", "obligation", "performance"],
@@ -79,6 +81,7 @@ def hubs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     if request.param == "postgresql":
         request.applymarker(pytest.mark.postgres)
     with running_hub(request.param, tmp_path_factory.mktemp("compiled-hub")) as healthy:
+        add_faulty_items(healthy.source_urls["datong"], healthy.samples["enterprise"])  # read with quality flags
         broken = dict(healthy.source_urls)
         broken["court"] = _unreachable(request.param, broken["court"], tmp_path_factory.mktemp("broken"))
         settings_ = server.hub_settings(healthy.settings.database_url, broken, breaker_failures=1000)
@@ -216,6 +219,36 @@ def test_the_compiled_and_the_generic_path_answer_byte_for_byte_alike(
     if "invalid" not in subjects and (not bulk or department in BULK):
         assert compiled_answers(hub) == before + 1, "the compiled path did not answer"
     assert event_id(compiled.json()) != event_id(generic.json())
+
+
+FLAGGED = """query Flagged($c: ID!, $p: Purpose!) { subject(code: $c, purpose: $p) {
+  licences { category content qualityFlags { field code } }
+  penalties { decisionText qualityFlags { field code } } } }"""
+
+
+@pytest.mark.parametrize(
+    ("department", "purpose"),
+    [("market-regulation", "SUPERVISION"), ("approval-bureau", "ADMINISTRATIVE_APPROVAL"), ("bank", "CREDIT_LENDING")],
+)
+def test_a_compiled_answer_carries_the_quality_flags_the_caller_may_see(
+    hubs: Hubs, department: str, purpose: str
+) -> None:
+    hub = hubs.running["healthy"]
+    _approve(hubs, hub, "healthy", department, FLAGGED)
+    variables = {"c": hub.samples["enterprise"], "p": purpose}
+    before = compiled_answers(hub)
+    compiled = _post(hub, department, {"documentId": document_id(FLAGGED), "variables": variables})
+    assert compiled_answers(hub) == before + 1, "the compiled path did not answer"
+    flags = {
+        (flag["field"], flag["code"])
+        for kind in ("licences", "penalties")
+        for item in compiled.json()["data"]["subject"][kind] or []
+        for flag in item["qualityFlags"]
+    }
+    assert ("decision_text", "PERSONAL_DATA" if department == "market-regulation" else "CHECK_FAILED") in flags or (
+        department == "bank" and not any(field == "decision_text" for field, _ in flags)
+    )
+    _same(compiled, _post(hub, department, {"query": FLAGGED, "variables": variables}))
 
 
 def test_a_compiled_answer_carries_partial_errors_and_masked_values(hubs: Hubs) -> None:
