@@ -1,11 +1,12 @@
-"""`credit-hub quality report`: per department, what was submitted, what was refused and why, and 双公示 timeliness."""
+"""`credit-hub quality report`: per department, what was submitted, what was refused and why, and 双公示 timeliness;
+per pulled source, what reads found failing the collection checks."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -17,22 +18,39 @@ from hub.catalog.load import load_catalog
 from hub.cli.common import ConfigFile, fail
 from hub.collection.quality import QualityRow, quality
 from hub.collection.timeliness import Timeliness, timeliness
-from hub.composition.stores import open_collected
+from hub.composition.stores import open_collected, open_read_faults
 from hub.config import Settings, load_settings
 from hub.errors import ConfigError, HubError
+from hub.store.read_faults import ReadFaultCount
 
 out = Console(highlight=False, soft_wrap=True)
 
 
 async def _read(
-    url: str, settings: Settings, since: date, until: date, today: date
-) -> tuple[list[QualityRow], Timeliness]:
+    url: str, hub_url: str, settings: Settings, since: date, until: date, today: date
+) -> tuple[list[QualityRow], Timeliness, list[ReadFaultCount]]:
     catalog = load_catalog(settings.catalog_path)
     calendar = load_calendar(settings.calendar_dir)
     async with open_collected(url) as store:
         rows = quality(catalog, await store.quality())
         items, missing = await store.timed_items(since, until), await store.missing(since, until)
-        return rows, timeliness(catalog, items, missing, since, until, today, calendar)
+        timed = timeliness(catalog, items, missing, since, until, today, calendar)
+    async with open_read_faults(hub_url) as faults:
+        found = await faults.counts(datetime.combine(since, time(), UTC))
+    return rows, timed, found
+
+
+def _read_table(found: list[ReadFaultCount], since: date) -> Table:
+    table = Table(
+        title=f"读取时发现 found on read: pulled items failing the collection checks (read since {since})",
+        title_justify="left",
+    )
+    for column in ("source", "type", "items flagged", "by check", "last read"):
+        table.add_column(column, overflow="fold")
+    for row in found:
+        by_code = ", ".join(f"{code} {n}" for code, n in row.by_code) or "-"
+        table.add_row(row.source, row.record_type, str(row.items), by_code, row.last_seen.isoformat(timespec="minutes"))
+    return table
 
 
 def _table(rows: list[QualityRow], timed: Timeliness) -> None:
@@ -106,6 +124,10 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--database-url", help="the collected source (default: its setting, else the hub's)"),
         ] = None,
+        hub_database_url: Annotated[
+            str | None,
+            typer.Option("--hub-database-url", help="the hub's own database, where reads note faulty pulled items"),
+        ] = None,
         since: Annotated[
             str | None, typer.Option("--since", help="decisions from (YYYY-MM-DD; default: a year ago)")
         ] = None,
@@ -115,7 +137,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
     ) -> None:
         """Prints, per department and record type: rows submitted, accepted, refused by reason, corrections,
-        completeness of optional fields, personal data found in free text, and 双公示 timeliness."""
+        completeness of optional fields, personal data found in free text, and 双公示 timeliness; and per pulled
+        source and record type, the items reads found failing the collection checks (from the hub's database)."""
         try:
             settings = load_settings(config)
             collected = settings.sources.get("collected")
@@ -126,7 +149,9 @@ def register(app: typer.Typer) -> None:
                 start = date.fromisoformat(since) if since else end - timedelta(days=365)
             except ValueError:
                 raise ConfigError("--since and --until are dates", fix="write them as YYYY-MM-DD") from None
-            rows, timed = asyncio.run(_read(url, settings, start, end, today))
+            rows, timed, found = asyncio.run(
+                _read(url, hub_database_url or settings.database_url, settings, start, end, today)
+            )
         except HubError as error:
             fail(error)
         except Exception as exc:  # a driver error: an unreachable or unmigrated database
@@ -141,13 +166,15 @@ def register(app: typer.Typer) -> None:
             body: dict[str, Any] = {
                 "quality": [asdict(row) for row in rows],
                 "timeliness": [asdict(row) for row in timed.rows],
+                "read_faults": [asdict(row) for row in found],
                 "since": timed.since.isoformat(),
                 "until": timed.until.isoformat(),
                 "unknown_calendar_years": list(timed.unknown_years),
             }
-            typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+            typer.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
             return
         if not rows:
             typer.echo("nothing was submitted yet")
-            return
-        _table(rows, timed)
+        else:
+            _table(rows, timed)
+        out.print(_read_table(found, start))

@@ -18,6 +18,7 @@ from hub.store.collected import CollectedStore
 from hub.store.documents import DocumentRepository
 from hub.store.engine import make_engine
 from hub.store.keys import RevocationRepository, SigningKeyRepository
+from hub.store.read_faults import ReadFaultRepository
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -51,6 +52,16 @@ async def open_collected(url: str) -> AsyncIterator[CollectedStore]:
     engine = make_engine(url)
     try:
         yield CollectedStore(engine)
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def open_read_faults(url: str) -> AsyncIterator[ReadFaultRepository]:
+    """Answers what reads found in pulled sources, kept in the hub's database at `url` (admin commands)."""
+    engine = make_engine(url, pool_size=1)
+    try:
+        yield ReadFaultRepository(engine)
     finally:
         await engine.dispose()
 

@@ -97,7 +97,11 @@ def test_quality_report_counts_the_submissions_per_department(hub: HubFixture, t
         env=_env(hub),
     )
     collected = hub.settings.database_url
-    result = runner.invoke(app, ["quality", "report", "--json", "--database-url", collected, "--since", "2026-01-01"])
+    result = runner.invoke(
+        app,
+        ["quality", "report", "--json", "--database-url", collected, "--hub-database-url", collected,
+         "--since", "2026-01-01"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     tax = next(r for r in report["quality"] if (r["department"], r["record_type"]) == ("tax", "penalty"))
@@ -105,5 +109,7 @@ def test_quality_report_counts_the_submissions_per_department(hub: HubFixture, t
     assert dict(tax["refused_by_reason"])["BAD_DATE"] >= 1
     timed = next(r for r in report["timeliness"] if (r["department"], r["record_type"]) == ("tax", "penalty"))
     assert timed["items"] >= 1
-    table = runner.invoke(app, ["quality", "report", "--database-url", collected])
+    assert isinstance(report["read_faults"], list)
+    table = runner.invoke(app, ["quality", "report", "--database-url", collected, "--hub-database-url", collected])
     assert "collection quality" in table.output
+    assert "found on read" in table.output

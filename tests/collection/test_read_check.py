@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 import httpx
 from sqlalchemy import MetaData, Table, select
 from stdnum.cn import uscc
+from typer.testing import CliRunner
 
 from hub.catalog.load import load_catalog
+from hub.cli.main import app
 from hub.collection.read_check import PERSONAL_DATA, ReadChecks
 from hub.config import resource_dir
 from hub.federation.adapter import ITEM, SOURCE, SUBJECT
@@ -225,3 +228,8 @@ def test_what_reads_find_is_counted_per_source_and_reported_to_privacy_officers(
     assert "collected" not in {source for source, _ in found}
     refused = hub.graphql("market-regulation", REPORT).json()
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    url = hub.settings.database_url
+    printed = CliRunner().invoke(app, ["quality", "report", "--json", "--database-url", url, "--hub-database-url", url])
+    assert printed.exit_code == 0, printed.output
+    on_read = {(row["source"], row["record_type"]): row for row in json.loads(printed.output)["read_faults"]}
+    assert dict(on_read[("datong", "licence")]["by_code"])["NOT_ALLOWED"] >= 1
