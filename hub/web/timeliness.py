@@ -3,7 +3,8 @@
 A page of the console (the same signed-in session, read through the hub's own GraphQL with the officer's token,
 so the policy and the register see it like any read): per department and record type the items, how many were
 published within 7 working days, the median lag and the decisions still missing; a chart per department and
-month; and the quality report (rows, refusals by reason, corrections, personal data in free text).
+month; the quality report (rows, refusals by reason, corrections, personal data in free text); and what reads
+found failing the collection checks in pulled sources.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ PAGE = """query Timeliness($since: Date, $until: Date) {
     months { department recordType month items onTime late }
   }
   collectionQuality { department recordType submissions rows accepted unchanged refused
-    refusedByReason { name count } corrections withdrawals items personalData { name count } } }"""
+    refusedByReason { name count } corrections withdrawals items personalData { name count } }
+  readQuality(since: $since) { source recordType items byCode { name count } lastSeen } }"""
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("双公示及时性与归集质量", "Publication timeliness and collection quality"),
@@ -70,6 +72,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "withdrawals": ("撤回", "Withdrawals"),
     "personal": ("自由文本中的个人信息", "Personal data in free text"),
     "none": ("尚无报送", "Nothing submitted yet"),
+    "on_read": ("读取时发现的问题数据（各来源库）", "Found on read (pulled sources)"),
+    "source": ("来源", "Source"),
+    "flagged": ("有问题的事项", "Items flagged"),
+    "checks": ("未通过的校验", "Failed checks"),
+    "last_read": ("最近读取", "Last read"),
+    "none_on_read": ("读取时未发现问题数据", "Reads found no item failing the checks"),
+    "on_read_help": (
+        "来源库中的事项按归集校验规则检查，原样提供并标注，不作修改；请来源部门更正。",
+        "Items of pulled sources are checked as submissions are, answered as they are with flags, never fixed; "
+        "the source department corrects them.",
+    ),
     "help": (
         "时长按国务院公布的节假日和调休安排计算工作日；未公示指平台已知而未公示的决定：报送被退回且至今未补报的，"
         "以及归集的源库中本部门机关作出而从未报送的。撤回且未重新公示的另列。",
@@ -135,6 +148,7 @@ def timeliness_routes(console: Console) -> list[Route]:
         report = answer.part("publicationTimeliness")
         quality = answer.part("collectionQuality")
         unknown = [str(year) for year in (report or {}).get("unknownCalendarYears") or []]
+        on_read = answer.part("readQuality")
         problem = t.error(answer.codes[0], answer.errors[0].get("message")) if answer.errors else None
         return console.render.page(
             request,
@@ -148,6 +162,7 @@ def timeliness_routes(console: Console) -> list[Route]:
             rows=(report or {}).get("rows") or [],
             charts=month_charts((report or {}).get("months") or [], t),
             quality=quality or [],
+            on_read=on_read or [],
             problem=problem,
             calendar_warning=word(t, "calendar_unknown").format(years="、".join(unknown), first=unknown[0])
             if unknown

@@ -39,6 +39,7 @@ def test_the_officer_sees_timeliness_per_department_with_a_chart_per_month(page:
     assert page.locator("#timeliness-charts svg[role=img]").count() == 2
     quality = page.locator("#quality").inner_text()
     assert "REQUIRED" in quality
+    assert page.locator("#read-quality h2").inner_text() == "读取时发现的问题数据（各来源库）"
     screenshot(page, "timeliness")
 
 
