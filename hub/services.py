@@ -13,6 +13,7 @@ from typing import Any
 from hub.audit.cases import CaseRegister
 from hub.audit.reader import AuditReader
 from hub.catalog.model import Catalog
+from hub.collection.read_check import ReadChecks
 from hub.collection.service import CollectionService
 from hub.config import Settings
 from hub.errors import ErrorCode, HubError
@@ -79,6 +80,7 @@ class Services:
     flagged: FlaggedEntryRepository | None = None  # entries failing entry checks
     collection: CollectionService | None = None  # submissions (None: no managed source)
     read_faults: ReadFaultRepository | None = None  # pulled items reads found failing the collection checks
+    read_checks: ReadChecks | None = None  # the collection checks on read, and their detector queue
     # policies of callers asking through another hub, bounded for it: worked out once per (department, via, hub)
     federated_policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict, compare=False)
 

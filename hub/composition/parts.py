@@ -243,6 +243,7 @@ def build_services(
         flagged=flagged,
         collection=_collection(settings, files, open_engine, redactor, federation.sources),
         read_faults=faults,
+        read_checks=read_checks,
     )
     return Built(services, [rights.mirror])
 

@@ -18,6 +18,7 @@ from hub.store.read_faults import ReadFault
 
 Masker = Callable[[str], str]
 CHECK_FAILED = "CHECK_FAILED"  # the flag of a masked field: it fails a check, which one is not said
+PERSONAL_DATA = "PERSONAL_DATA"  # the detector found personal data in free text: counted, never flagged
 Redact = Callable[[str, Sequence[str]], str]
 View = dict[str, Any]
 
@@ -129,12 +130,16 @@ class Discloser:
     def flags(rules: Sequence[FieldRule], faults: Sequence[Fault]) -> tuple[QualityFlag, ...]:
         """Answers the flags the caller gets of an item's faults: none about a field it may not see (nor about a
         field the check compared it with), the check's code for fields it sees in clear, and only CHECK_FAILED
-        when any field the fault speaks about reaches it masked (the code would tell about the hidden value)."""
+        when any field the fault speaks about reaches it masked (the code would tell about the hidden value).
+        Personal data in free text is counted, not flagged: the detector reads it in the background, and a
+        read's answer must not depend on whether it has finished."""
         if not faults:
             return ()
         actions = {rule.name: rule.action for rule in rules}
         shown: dict[QualityFlag, None] = {}
         for fault in faults:
+            if fault.code == PERSONAL_DATA:
+                continue
             seen = [actions.get(name, Action.DENY) for name in (fault.field, *fault.about)]
             if Action.DENY in seen:
                 continue
