@@ -208,6 +208,9 @@ def test_a_faulty_pulled_item_is_answered_unchanged_with_its_flags(hub: HubFixtu
     assert _flags(penalty) == {("decided_on", "FUTURE_DATE"), ("decision_text", "TOO_LONG")}
     again = _subject(hub, "market-regulation", "SUPERVISION")
     assert again["data"] == body["data"], "the same answer on every read, whatever the detector has read since"
+    own = hub.self_graphql(SUBJECT_CODE, "{ myRecord { licences { category qualityFlags { field code } } } }").json()
+    [mine] = own["data"]["myRecord"]["licences"]
+    assert (mine["category"], _flags(mine)) == ("特别许可", {("category", "NOT_ALLOWED")}), "the enterprise sees it too"
 
 
 def test_a_caller_who_cannot_see_a_field_gets_no_flag_about_it_and_a_masked_one_only_check_failed(
