@@ -15,6 +15,7 @@ It is overdue once its deadline has passed. Items withdrawn and not published ag
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -89,11 +90,13 @@ def _deadline(catalog: Catalog, record_type: str) -> int:
     return rt.collection.deadline_working_days if rt is not None and rt.collection is not None else DEFAULT_DEADLINE
 
 
+@functools.lru_cache(maxsize=16384)  # 100,000 items fall on a few thousand (decision, arrival) days
+def _counted(calendar: WorkingCalendar, decided: date, received: date) -> _Lag:
+    return _Lag(working_days_between(decided, received, calendar), not span_known(decided, received, calendar))
+
+
 def _lag(item: TimedItem, calendar: WorkingCalendar) -> _Lag:
-    received = local_day(item.received_at)
-    return _Lag(
-        working_days_between(item.decided_on, received, calendar), not span_known(item.decided_on, received, calendar)
-    )
+    return _counted(calendar, item.decided_on, local_day(item.received_at))
 
 
 def _row(

@@ -4,13 +4,14 @@ A licence or penalty in a pulled source (a municipal platform's or the departmen
 platform. Its department is the one whose authorities (catalogue `authorities`) decided it, else the record
 type's owner. When the collected source holds no item of the same key (authority and decision number, as a
 submission would name it), the department never submitted it: it is missing its publication (AT_SOURCE).
-Sources are read page by page, newest decision first, from `since`, at most `limit` rows per source and type.
+Sources are read page by page, newest decision first, from `until` back to `since`, at most `limit` rows per source
+and record type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from hub.catalog.model import Catalog, RecordType
@@ -44,7 +45,7 @@ async def _one(
     fields = frozenset(name for name in (*key_fields, by, decider) if name is not None and name in mapping.fields)
     since, until = span
     found: list[MissingItem] = []
-    after: Position | None = None
+    after = Position(until + timedelta(days=1), "", "")  # a source named after "" reads the days before this one
     read = 0
     while read < limit:
         wanted = min(PAGE, limit - read)
@@ -55,7 +56,7 @@ async def _one(
         candidates: dict[str, MissingItem] = {}
         for row in page:
             decided = row.get(by)
-            if not isinstance(decided, date) or decided > until:
+            if not isinstance(decided, date):
                 continue
             department = deciding_department(catalog, rt, _text(row.get(decider)) if decider else "")
             if departments is not None and department not in departments:

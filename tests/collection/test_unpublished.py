@@ -83,3 +83,10 @@ def test_another_departments_source_decisions_are_not_its_missing(hub: HubFixtur
     rows = response.json()["data"]["publicationTimeliness"]["rows"]
     assert all(row["department"] == "tax" for row in rows)
     assert all(row["recordType"] != "licence" or row["missingAtSource"] == 0 for row in rows)
+
+
+def test_only_the_decisions_of_the_span_count(hub: HubFixture) -> None:
+    query = REPORT.replace("since: $d, until: $d", "since: $s, until: $d").replace("$d: Date!", "$s: Date!, $d: Date!")
+    response = hub.graphql("privacy-office", query, {"s": "1990-01-01", "d": "1990-01-31"})
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["publicationTimeliness"]["rows"] == [], "the sources' later decisions are not read"
