@@ -49,7 +49,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "median": ("中位时长（工作日）", "Median lag (working days)"),
     "max": ("最长", "Longest"),
     "missing": ("未公示（已逾期）", "Missing (overdue)"),
-    "missing_parts": ("退回未补报 / 源库有而未报送", "refused, not resent / at a source, never submitted"),
+    "missing_refused": ("退回未补报", "refused"),
+    "missing_at_source": ("源库有未报送", "at a source"),
     "withdrawn_items": ("已撤回未重新公示", "Withdrawn, not republished"),
     "estimated": ("按周一至周五估算", "Estimated (Monday to Friday)"),
     "calendar_unknown": (
