@@ -35,8 +35,15 @@ async def _read(
         rows = quality(catalog, await store.quality())
         items, missing = await store.timed_items(since, until), await store.missing(since, until)
         timed = timeliness(catalog, items, missing, since, until, today, calendar)
-    async with open_read_faults(hub_url) as faults:
-        found = await faults.counts(datetime.combine(since, time(), UTC))
+    try:
+        async with open_read_faults(hub_url) as faults:
+            found = await faults.counts(datetime.combine(since, time(), UTC))
+    except Exception as exc:  # a driver error: an unreachable or unmigrated hub database
+        raise ConfigError(
+            f"cannot read what reads found in the hub's database: {type(exc).__name__}",
+            place="--hub-database-url",
+            fix="check the URL (default: the hub's database_url), and run `credit-hub migrate` first",
+        ) from None
     return rows, timed, found
 
 

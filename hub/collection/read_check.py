@@ -18,7 +18,6 @@ import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from hub.catalog.collection import SUBJECT_FIELD
@@ -43,11 +42,7 @@ def as_text(value: Any) -> str | None:
     """Answers a fetched value as a submitted file would write it (dates ISO, numbers as digits), or None."""
     if value is None:
         return None
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal | float | int):
-        return str(value)
-    return str(value)
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def row_faults(
@@ -87,10 +82,6 @@ class ReadChecks:
         self._wake = asyncio.Event()
         self.misses = 0  # checks run (not answered from the cache), for benchmarks
         self.dropped = 0  # free texts left unscanned because the detector's queue was full
-
-    def checks(self, source: str, record_type: str) -> bool:
-        """Answers whether items of this source and record type are checked on read."""
-        return source in self.pulled and record_type in self._fields
 
     def __call__(self, source: str, record_type: str, row: Mapping[str, Any], today: date) -> tuple[Fault, ...]:
         """Answers the faults of one item read from `source` (none for a hub-managed source or a record type

@@ -113,3 +113,9 @@ def test_quality_report_counts_the_submissions_per_department(hub: HubFixture, t
     table = runner.invoke(app, ["quality", "report", "--database-url", collected, "--hub-database-url", collected])
     assert "collection quality" in table.output
     assert "found on read" in table.output
+    empty = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"  # not migrated
+    refused = runner.invoke(app, ["quality", "report", "--database-url", collected, "--hub-database-url", empty])
+    assert refused.exit_code != 0
+    assert "--hub-database-url" in refused.output
+    assert "credit-hub migrate" in refused.output
+    assert "Traceback" not in refused.output
