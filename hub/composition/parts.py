@@ -297,8 +297,10 @@ def _credit(
     async def read(
         policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
         requested: Mapping[str, frozenset[str]], today: date, *, linked: Mapping[str, frozenset[str]] | None = None,
+        on_planned: Callable[[list[Any]], None] | None = None,
     ) -> ReadResult:  # fmt: skip
-        return await records.read(ReadRequest(policy, org, purpose, codes, requested, dict(linked or {})), today)
+        request = ReadRequest(policy, org, purpose, codes, requested, dict(linked or {}))
+        return await records.read(request, today, on_planned)
 
     items = ItemFinder(catalog, federation)
     checks = CheckService(measures, read, federation)

@@ -1,8 +1,9 @@
 """Compiles a trusted document once: parsed, validated, measured, and its selection turned into a writer.
 
 A document the compiler does not support answers None and runs through the generic executor; the
-compiler supports what approval systems and banks send all day: one `subject` (or `subjects`) look-up with
-its code (codes) and purpose as variables or literals, fields, aliases, fragments and `__typename`; no directives.
+compiler supports what approval systems and banks send all day: one `subject` (or `subjects`) look-up, or one
+`creditCheck` (or `creditChecks`), with its code (codes), matter and purpose as variables or literals, fields,
+aliases, fragments and `__typename`; no directives.
 """
 
 from __future__ import annotations
@@ -44,13 +45,19 @@ from hub.graphql.limits import Shape, count_repetition, measure
 from hub.graphql.permissions import HasScope
 from hub.graphql.schema import MAX_DIRECTIVES, MAX_DIRECTIVES_AT_ONE_PLACE, MAX_SAME_FIELD, MAX_TOKENS
 from hub.graphql.selection import LIST_FIELDS, requested_fields
-from hub.graphql.writer import Branch, Constant, Leaf, Node
+from hub.graphql.writer import Branch, Constant, Leaf, Leaves, Node
 from hub.policy.purposes import Purpose
 
-# The root fields compiled, and the argument naming their subjects with the variable type it takes.
-ROOT_FIELDS = {"subject": ("code", "ID!"), "subjects": ("codes", "[ID!]!")}
-# Fields the compiler leaves to the generic executor: their values are written by nested resolvers' rules.
-UNSUPPORTED_FIELDS = frozenset({"representedEnterprises"})
+# The root fields compiled: the type each selects on, and its arguments with the variable type each takes (the
+# first names the subjects).
+ROOT_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
+    "subject": ("Subject", {"code": "ID!", "purpose": "Purpose!"}),
+    "subjects": ("Subject", {"codes": "[ID!]!", "purpose": "Purpose!"}),
+    "creditCheck": ("CreditCheck", {"code": "ID!", "matter": "String!", "purpose": "Purpose!"}),
+    "creditChecks": ("CreditCheck", {"codes": "[ID!]!", "matter": "String!", "purpose": "Purpose!"}),
+}
+BULK_FIELDS = frozenset({"subjects", "creditChecks"})
+CHECK_FIELDS = frozenset({"creditCheck", "creditChecks"})
 _BACKREF = "strawberry-definition"
 
 
@@ -69,11 +76,13 @@ class CompiledDocument:
     text: str
     operation_name: str | None
     shape: Shape
-    bulk: bool  # `subjects`: a list of subjects, each code's answer (or error) at its index
+    bulk: bool  # `subjects`, `creditChecks`: a list, each code's answer (or error) at its index
+    check: bool  # `creditCheck`, `creditChecks`: the measures service answers, not the record view
     root_key: str
     root_location: dict[str, int]
     code: Argument
     purpose: Argument
+    matter: Argument | None  # a credit check's matter
     requested: dict[str, frozenset[str]]
     linked: dict[str, frozenset[str]]
     children: tuple[Node, ...]
@@ -106,34 +115,43 @@ def compile_document(schema: Schema, text: str) -> CompiledDocument | None:
     if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].name.value not in ROOT_FIELDS:
         return None
     root = roots[0]
+    field_name = root.name.value
     arguments = _arguments(operation, root)
     if arguments is None or root.selection_set is None:
         return None
-    code, purpose = arguments
-    scopes = _scopes(schema._schema, root.name.value)
+    scopes = _scopes(schema._schema, field_name)
     if scopes is None:
         return None
-    subject_type = schema._schema.get_type("Subject")
-    assert isinstance(subject_type, GraphQLObjectType)
+    selected = schema._schema.get_type(ROOT_FIELDS[field_name][0])
+    assert isinstance(selected, GraphQLObjectType)
     textual: set[str] = set()
-    children = _children(schema._schema, subject_type, root.selection_set, _Document(document, fragments), textual)
+    children = _children(schema._schema, selected, root.selection_set, _Document(document, fragments), textual)
     if children is None:
         return None
-    info: Any = SimpleNamespace(fragments=fragments, variable_values={})
-    [converted] = convert_selections(info, [root])
-    requested, linked = requested_fields(converted.selections).frozen()
+    check = field_name in CHECK_FIELDS
+    requested: dict[str, frozenset[str]] = {}
+    linked: dict[str, frozenset[str]] = {}
+    if check:  # the check reads what it needs whatever is selected; a planned receipt names any textual field
+        textual = set(text_paths(schema._schema))
+    else:
+        info: Any = SimpleNamespace(fragments=fragments, variable_values={})
+        [converted] = convert_selections(info, [root])
+        requested, linked = requested_fields(converted.selections).frozen()
     name = operation.name.value if operation.name else None
-    bulk = root.name.value == "subjects"
+    bulk = field_name in BULK_FIELDS
+    code = arguments["codes" if bulk else "code"]
     one = {code.variable: ["one"]} if bulk and code.variable else {}
     return CompiledDocument(
         text=text,
         operation_name=name,
-        shape=measure(document, name, one),  # for `subjects`: as if of one subject (its cost grows with each)
+        shape=measure(document, name, one),  # for a list: as if of one subject (its cost grows with each)
         bulk=bulk,
-        root_key=root.alias.value if root.alias else root.name.value,
+        check=check,
+        root_key=root.alias.value if root.alias else field_name,
         root_location=_location(document, root),
         code=code,
-        purpose=purpose,
+        purpose=arguments["purpose"],
+        matter=arguments.get("matter"),
         requested=requested,
         linked=linked,
         children=children,
@@ -157,32 +175,31 @@ def _scopes(schema: GraphQLSchema, name: str) -> tuple[Any, ...] | None:
     return tuple(found)
 
 
-def _arguments(operation: OperationDefinitionNode, root: FieldNode) -> tuple[Argument, Argument] | None:
-    """Answers where `code` and `purpose` come from; None for defaults, other types or other arguments."""
+def _arguments(operation: OperationDefinitionNode, root: FieldNode) -> dict[str, Argument] | None:
+    """Answers where each argument comes from; None for defaults, other types or other arguments."""
     declared: dict[str, str] = {}
     for definition in operation.variable_definitions or ():
         if definition.default_value is not None or definition.directives:
             return None
         declared[definition.variable.name.value] = print_ast(definition.type)
-    subjects, subjects_type = ROOT_FIELDS[root.name.value]
+    wanted = ROOT_FIELDS[root.name.value][1]
     found: dict[str, Argument] = {}
     for argument in root.arguments or ():
         value = argument.value
         name = argument.name.value
         if isinstance(value, VariableNode):
-            wanted = {subjects: subjects_type, "purpose": "Purpose!"}.get(name)
-            if wanted is None or declared.get(value.name.value) != wanted:
+            if name not in wanted or declared.get(value.name.value) != wanted[name]:
                 return None
             found[name] = Argument(value.name.value, None)
-        elif (name == "code" and isinstance(value, StringValueNode)) or (
+        elif (name in ("code", "matter") and isinstance(value, StringValueNode)) or (
             name == "purpose" and isinstance(value, EnumValueNode) and value.value in Purpose.__members__
         ):
             found[name] = Argument(None, value.value)
         else:
             return None
-    if set(found) != {subjects, "purpose"}:
+    if set(found) != set(wanted):
         return None
-    return found[subjects], found["purpose"]
+    return found
 
 
 def _location(document: DocumentNode, node: FieldNode) -> dict[str, int]:
@@ -244,7 +261,7 @@ def _children(
             return None
         name = selection.name.value
         key = selection.alias.value if selection.alias else name
-        if key in keys or name in UNSUPPORTED_FIELDS:
+        if key in keys:
             return None  # a repeated response key is merged by the executor: left to it
         keys.add(key)
         if name == "__typename":
@@ -261,12 +278,18 @@ def _children(
         inner = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
         named = get_named_type(kind)
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-            if isinstance(inner, GraphQLList) or selection.selection_set is not None:
+            if selection.selection_set is not None:
                 return None
             verbatim = str if named.name in ("String", "ID") else None
             if named.name == "String":
                 textual.add(f"{prefix}{attr}")
-            nodes.append(Leaf(key, attr, named.serialize, nullable, location, verbatim))
+            if isinstance(inner, GraphQLList):
+                if isinstance(inner.of_type, GraphQLList):
+                    return None
+                items_nullable = not isinstance(inner.of_type, GraphQLNonNull)
+                nodes.append(Leaves(key, attr, named.serialize, nullable, items_nullable, location, verbatim))
+            else:
+                nodes.append(Leaf(key, attr, named.serialize, nullable, location, verbatim))
             continue
         if not isinstance(named, GraphQLObjectType) or selection.selection_set is None:
             return None
@@ -287,3 +310,25 @@ def _prefix(parent: str, attr: str) -> str:
     if attr == "legal_representative":
         return "registration.legal_representative."
     return f"{LIST_FIELDS[attr]}." if attr in LIST_FIELDS else ""
+
+
+def text_paths(schema: GraphQLSchema) -> frozenset[str]:
+    """Answers the catalogue paths (record_type.field) that `Subject` shows as text, whichever a document selects."""
+    found: set[str] = set()
+
+    def walk(parent: GraphQLObjectType, prefix: str, seen: frozenset[str]) -> None:
+        for field in parent.fields.values():
+            definition = field.extensions.get(_BACKREF)
+            named = get_named_type(field.type)
+            if definition is None:
+                continue
+            attr = definition.python_name
+            if isinstance(named, GraphQLScalarType) and named.name == "String":
+                found.add(f"{prefix}{attr}")
+            elif isinstance(named, GraphQLObjectType) and named.name not in seen:
+                walk(named, _prefix(parent.name, attr), seen | {named.name})
+
+    subject = schema.get_type("Subject")
+    assert isinstance(subject, GraphQLObjectType)
+    walk(subject, "registration.", frozenset({"Subject"}))
+    return frozenset(found)

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from strawberry.types.graphql import OperationType
 
 from hub.audit import AuditEvent
 from hub.errors import HubError
+from hub.federation.fetch import SourceOutcome
 from hub.federation.remote import HubSource
 from hub.graphql.compile import Argument, CompiledDocument, compile_document
 from hub.graphql.context import HubContext
@@ -33,7 +34,7 @@ from hub.graphql.query import admit_lookup, count_subjects, note_lookup
 from hub.graphql.receipts import Receipts
 from hub.graphql.trusted import TrustedDocuments
 from hub.graphql.writer import Error, Unwritable, write_object
-from hub.identity.codes import parse_subject_code
+from hub.identity.codes import SubjectCode, parse_subject_code
 from hub.identity.header_text import REQUEST_ID_HEADER
 from hub.policy.policy import Policy
 from hub.policy.purposes import Purpose
@@ -56,6 +57,7 @@ class Ready:
     codes: list[str]
     name: str | None  # the operation name the caller sent (the register's), else the document's
     variables: dict[str, Any]
+    matter: str | None = None  # a credit check's matter
 
 
 class CompiledDocuments:
@@ -71,6 +73,7 @@ class CompiledDocuments:
         self._compiled: dict[str, CompiledDocument | None] = {}
         self._looking: dict[tuple[str, str], asyncio.Future[str | None]] = {}
         self._admitted: dict[tuple[str, str, Purpose], bool] = {}
+        self.matters = services.credit.measures.matters
         # Other hubs asked as sources hand back receipts of their own during the fetch, which this hub's event
         # names: its receipt cannot be written before the fetch.
         self._asks_hubs = any(isinstance(source, HubSource) for source in services.federation.sources)
@@ -111,6 +114,9 @@ class CompiledDocuments:
         codes, purpose = _codes(document, variables), _value(document.purpose, variables)
         if codes is None or type(purpose) is not str or purpose not in Purpose.__members__:
             return None
+        matter = _value(document.matter, variables) if document.matter is not None else None
+        if document.check and (type(matter) is not str or matter not in self.matters):
+            return None  # the generic path refuses an unknown matter (BAD_USER_INPUT)
         policy = self._policy(principal.department)
         if policy is None or not self._admitted_for(document, given, policy, Purpose[purpose]):
             return None
@@ -124,7 +130,7 @@ class CompiledDocuments:
             return None
         context.document_id = given
         name = payload.get("operationName") or document.operation_name
-        return Ready(document, policy, Purpose[purpose], context, codes, name, variables)
+        return Ready(document, policy, Purpose[purpose], context, codes, name, variables, matter)
 
     def _policy(self, department: str) -> Policy | None:
         """Answers the department's policy, if it has one."""
@@ -171,10 +177,10 @@ class CompiledDocuments:
 
     async def _run(self, ready: Ready) -> Response | None:
         context, document = ready.context, ready.document
-        services = context.services
         try:
             codes = [parse_subject_code(code) for code in ready.codes]
-            context.targets.extend(code.value for code in codes)  # as the generic resolver notes them
+            if not document.check:
+                context.targets.extend(code.value for code in codes)  # as the generic resolver notes them
             count_subjects(context, ready.policy, len(codes))
             context.state_purpose(ready.policy, ready.purpose)
             admit_lookup(context, codes)
@@ -183,26 +189,30 @@ class CompiledDocuments:
         operation = context.operation
         operation.query, operation.name, operation.variables = document.text, ready.name, ready.variables
         operation.type, operation.root_fields = OperationType.QUERY, document.shape.root_fields
-        read = ReadRequest(ready.policy, context.principal.org, ready.purpose, codes, document.requested)
         ahead: list[asyncio.Task[AuditEvent]] = []
 
         def on_planned(disclosures: list[Disclosure]) -> None:
             ahead.append(self.receipts.ahead(context, _typed(disclosures, document.textual)))
 
-        ahead_ok = self.ahead and not self._asks_hubs
-        result = await services.records.read(read, services.today(), on_planned if ahead_ok else None)
-        context.disclosures.extend(result.disclosures)
-        await note_lookup(context, codes, result.disclosures)
+        # Enterprises a person represents are known only once fetched: their receipt follows the answer.
+        ahead_ok = self.ahead and not self._asks_hubs and not document.linked
+        planned = on_planned if ahead_ok else None
+        if document.check:
+            found, failed, consequence = await self._checks(ready, codes, planned)
+        else:
+            found, failed, consequence = await self._records(ready, codes, planned)
         started = time.perf_counter()
         key = document.root_key
         errors: list[Error] = []
         answers = [self._answer(view, document, [key, index] if document.bulk else [key], errors)
-                   for index, view in enumerate(result.views)]  # fmt: skip
-        data: dict[str, Any] = {key: answers if document.bulk else answers[0]}
-        for index, outcome in result.failed_sources:
+                   for index, view in enumerate(found)]  # fmt: skip
+        # a withheld subject nulls a non-null `creditCheck`, and with it the whole `data` (as the executor does)
+        whole = answers if document.bulk else answers[0]
+        data: dict[str, Any] | None = None if document.check and whole is None else {key: whole}
+        for index, outcome in failed:
             errors.append(
                 {
-                    "message": f"source '{outcome.name}' did not answer ({outcome.status}); the record is partial",
+                    "message": f"source '{outcome.name}' did not answer ({outcome.status}); {consequence}",
                     "path": [key, index] if len(codes) > 1 else [key],
                     "extensions": {"code": "SOURCE_UNAVAILABLE", "source": outcome.name},
                 }
@@ -224,6 +234,36 @@ class CompiledDocuments:
             answer["errors"] = errors
         answer["extensions"] = {"audit": {"eventId": event_id}}
         return _response(answer, context.request_id)
+
+    async def _records(
+        self, ready: Ready, codes: list[SubjectCode], planned: Callable[[list[Disclosure]], None] | None
+    ) -> tuple[Sequence[Any], Sequence[tuple[int, SourceOutcome]], str]:
+        """Answers the record views (as the `subject` resolver reads them), the failed sources and what that means."""
+        context, document = ready.context, ready.document
+        services = context.services
+        read = ReadRequest(
+            ready.policy, context.principal.org, ready.purpose, codes, document.requested, document.linked
+        )
+        result = await services.records.read(read, services.today(), planned)
+        context.disclosures.extend(result.disclosures)
+        await note_lookup(context, codes, result.disclosures)
+        return result.views, result.failed_sources, "the record is partial"
+
+    async def _checks(
+        self, ready: Ready, codes: list[SubjectCode], planned: Callable[[list[Disclosure]], None] | None
+    ) -> tuple[Sequence[Any], Sequence[tuple[int, SourceOutcome]], str]:
+        """Answers the credit checks (as the `creditCheck` resolver runs them), failed sources and what that means."""
+        context = ready.context
+        services = context.services
+        assert ready.matter is not None
+        batch = await services.credit.checks.check(
+            ready.policy, context.principal.org, ready.purpose, codes, ready.matter, services.today(), planned
+        )
+        disclosed = [d for d in batch.disclosures if isinstance(d, Disclosure)]
+        context.disclosures.extend(disclosed)
+        await note_lookup(context, codes, disclosed)
+        context.disclosures.extend(Disclosure(code, clear=fields) for code, fields in batch.enterprises_read.items())
+        return batch.results, batch.failed, "the check is incomplete"
 
     @staticmethod
     def _answer(view: Any, document: CompiledDocument, path: list[str | int], errors: list[Error]) -> Any:

@@ -36,6 +36,19 @@ class Leaf:
 
 
 @dataclass(frozen=True, slots=True)
+class Leaves:
+    """A list of scalars or enum values: as a Leaf, and whether an item may be null."""
+
+    key: str
+    attr: str
+    serialize: Serialize
+    nullable: bool
+    items_nullable: bool
+    location: dict[str, int]
+    verbatim: type | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Constant:
     """A field whose value the document alone decides (`__typename`)."""
 
@@ -56,14 +69,14 @@ class Branch:
     children: tuple[Node, ...]
 
 
-Node = Leaf | Constant | Branch
+Node = Leaf | Leaves | Constant | Branch
 
 
 def _read(source: Any, attr: str) -> Any:
     return source.get(attr) if type(source) is dict else getattr(source, attr)
 
 
-def _withheld(value: Withheld, node: Leaf | Branch, path: list[str | int], errors: list[Error]) -> None:
+def _withheld(value: Withheld, node: Leaf | Leaves | Branch, path: list[str | int], errors: list[Error]) -> None:
     if not node.nullable:
         raise Unwritable(f"a withheld value at the non-null field {node.key}")
     errors.append(
@@ -93,12 +106,28 @@ def write_object(source: Any, children: tuple[Node, ...], path: list[str | int],
             out[node.key] = None
         elif type(node) is Leaf:
             out[node.key] = value if type(value) is node.verbatim else _serialized(node, value)
+        elif type(node) is Leaves:
+            out[node.key] = _leaves(value, node)
         else:
             out[node.key] = _branch(value, node, path, errors)  # type: ignore[arg-type]
     return out
 
 
-def _serialized(node: Leaf, value: Any) -> Any:
+def _leaves(value: Any, node: Leaves) -> list[Any]:
+    if type(value) is not list and type(value) is not tuple:
+        raise Unwritable(f"{node.key}: not a list")
+    items: list[Any] = []
+    for item in value:
+        if item is None:
+            if not node.items_nullable:
+                raise Unwritable(f"null item in {node.key}")
+            items.append(None)
+        else:
+            items.append(item if type(item) is node.verbatim else _serialized(node, item))
+    return items
+
+
+def _serialized(node: Leaf | Leaves, value: Any) -> Any:
     try:
         found = node.serialize(value)
     except Exception as exc:  # graphql-core answers such a value with an error of its own wording

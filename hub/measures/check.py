@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -36,12 +36,16 @@ class ReadAnswer(Protocol):
     def failed_sources(self) -> Sequence[tuple[int, SourceOutcome]]: ...
 
 
+Planned = Callable[[list[Any]], None]  # handed what a read lets out, from its plan, before anything is fetched
+
+
 class Reader(Protocol):
     """Reads subjects under the caller's policy and purpose, with the rights overlay applied."""
 
     def __call__(
         self, policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
         requested: Mapping[str, frozenset[str]], today: date, *, linked: Mapping[str, frozenset[str]] | None = None,
+        on_planned: Planned | None = None,
     ) -> Awaitable[ReadAnswer]: ...  # fmt: skip
 
 
@@ -75,9 +79,13 @@ class CheckService:
 
     async def check(
         self, policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode], matter: str,
-        today: date,
+        today: date, on_planned: Planned | None = None,
     ) -> CheckBatch:  # fmt: skip
-        """Answers the check of every subject for `matter`: one read per source, plus one for representatives."""
+        """Answers the check of every subject for `matter`: one read per source, plus one for representatives.
+
+        `on_planned` is handed, before anything is fetched, what the check will disclose, where its plan alone
+        knows that: no legal representative and no represented enterprise to look up first (else it is not called).
+        """
         of_matter = self.measures.for_matter(matter)
         linking = any(m.legal_representative for m in of_matter) and (
             policy.decide(purpose, SubjectKind.LEGAL_ENTITY, f"registration.{REP_ID}").action is not Action.DENY
@@ -89,8 +97,11 @@ class CheckService:
             m.reaches_representatives or m.kind is MeasureKind.REWARD for m in of_matter
         )
         requested = {**REQUESTED, **REPRESENTATION} if represents else REQUESTED
+        planned = on_planned if not entities and not represents else None
         main, reps = await asyncio.gather(
-            self.reader(policy, org, purpose, codes, requested, today, linked=LINKED if represents else {}),
+            self.reader(
+                policy, org, purpose, codes, requested, today, linked=LINKED if represents else {}, on_planned=planned
+            ),
             self._representatives(policy, org, purpose, entities, today),
         )
         missing: dict[int, set[str]] = {}

@@ -1,7 +1,8 @@
 """Compiled trusted documents answer byte for byte as the generic executor does, over real HTTP and real tokens.
 
-Hypothesis draws documents (field subsets of the subject and item types, aliases, `__typename`, purposes as
-variables or literals), departments, purposes and subjects (an enterprise, a black-listed one, a legal
+Hypothesis draws documents (field subsets of the subject and item types, the enterprises a person represents,
+aliases, `__typename`, purposes as variables or literals; or a credit check's fields, its matter as a variable or
+a literal, known or unknown), departments, purposes and subjects (an enterprise, a black-listed one, a legal
 representative with and without consent, one not on record, an invalid code), on a hub whose sources all
 answer and on one whose court source is down (partial answers). Each document is registered and approved,
 called by id (compiled) and sent as text (generic), and the two bodies must be equal except the receipt's id.
@@ -46,7 +47,24 @@ LISTS: dict[str, list[str]] = {
     "reports": ["receivedOn", "topic", "reporterName", "reporterPhone"],
 }  # fmt: skip
 SCALARS = ["code", "kind", "name", "status", "registeredOn", "phone", "address", "__typename"]
-NESTED = {"legalRepresentative": ["name", "idNumber"], "sources": ["name", "title", "status", "breaker"]}
+NESTED = {
+    "legalRepresentative": ["name", "idNumber"],
+    "sources": ["name", "title", "status", "breaker"],
+    "representedEnterprises": ["id", "source", "enterpriseCode", "enterpriseName", "role", "since", "until",
+                               "listings { list status listedOn }", "courtDishonesty { caseNumber performance }"],
+}  # fmt: skip
+THROUGH = "through { code name role }"
+CHECK_SCALARS = ["code", "kind", "matter", "checkedOn", "listStatus", "complete", "incomplete", "__typename"]
+CHECK_NESTED = {
+    "entries": ["itemId", "list", "startsOn", "endsOn", "extensionDays", "suspended", "holder", THROUGH],
+    "measures": ["code", "content", "kind", "mandatory", "suspended", "legalBasis", "initiatingDepartments",
+                 "implementingDepartments", "implementingDepartment", "basisItemId", "basisItemIds", "basisList",
+                 "via", "startsOn", "endsOn", THROUGH, "__typename"],
+    "greenChannel": ["eligible", "reason", "legalBasis"],
+    "commitment": ["offered", "eligible", "barredUntil", "reason", "basisItemId", "legalBasis"],
+}  # fmt: skip
+MATTERS = ["GOVERNMENT_PROCUREMENT", "HONOURS", "ADMINISTRATIVE_LICENCE", "HIGH_CONSUMPTION", "NO_SUCH_MATTER"]
+CHECKERS = {"approval-bureau", "market-regulation", "bank"}  # the departments whose clients hold check:read
 PURPOSES = {
     "approval-bureau": ["ADMINISTRATIVE_APPROVAL"],
     "bank": ["CREDIT_LENDING", "POST_LOAN_MONITORING"],
@@ -110,36 +128,43 @@ def _grant_consent(hub: HubFixture) -> None:
 
 
 @st.composite
-def selections(draw: st.DrawFn) -> tuple[str, str]:
-    """Draws a selection on Subject (scalars, the legal representative, sources and lists of items, aliased, some
-    of it in an inline or a named fragment) and the fragment definitions it spreads."""
+def selections(draw: st.DrawFn, check: bool = False) -> tuple[str, str]:
+    """Draws a selection on Subject (scalars, the legal representative, sources, lists of items and the enterprises
+    a person represents), or with `check` on CreditCheck, aliased, some of it in an inline or a named fragment, and
+    the fragment definitions it spreads."""
     parts: list[str] = []
     aliases = iter(f"a{n}" for n in range(3))  # the public's policy allows 5 aliases a document
+    scalars, nested = (CHECK_SCALARS, CHECK_NESTED) if check else (SCALARS, NESTED)
+    on = "CreditCheck" if check else "Subject"
 
     def named(name: str) -> str:
         alias = next(aliases, None) if draw(st.integers(0, 5)) == 0 else None
         return f"{alias}: {name}" if alias else name
 
-    picked = draw(st.lists(st.sampled_from([*SCALARS, *NESTED, *LISTS]), min_size=1, max_size=8, unique=True))
+    choices = [*scalars, *nested] if check else [*SCALARS, *NESTED, *LISTS]
+    picked = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=8, unique=True))
     for name in picked:
-        if name in SCALARS:
+        if name in scalars:
             parts.append(named(name))
             continue
-        pool = NESTED.get(name) or [*LISTS[name], *(ITEM if name != "reports" else ITEM[:2])]
+        pool = nested.get(name) or [*LISTS[name], *(ITEM if name != "reports" else ITEM[:2])]
         inner = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6, unique=True))
         parts.append(f"{named(name)} {{ {' '.join(inner)} }}")
     cut = draw(st.integers(0, len(parts)))
     kind = draw(st.sampled_from(["none", "inline", "named"]))
     if kind == "inline" and cut < len(parts):
-        return " ".join([*parts[:cut], f"... on Subject {{ {' '.join(parts[cut:])} }}"]), ""
+        return " ".join([*parts[:cut], f"... on {on} {{ {' '.join(parts[cut:])} }}"]), ""
     if kind == "named" and cut < len(parts):
-        return " ".join([*parts[:cut], "...Drawn"]), f" fragment Drawn on Subject {{ {' '.join(parts[cut:])} }}"
+        return " ".join([*parts[:cut], "...Drawn"]), f" fragment Drawn on {on} {{ {' '.join(parts[cut:])} }}"
     return " ".join(parts), ""
 
 
 @st.composite
 def requests(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], list[str], str]:
-    """Draws (department, document text, variables, subject keys, hub): one `subject`, or `subjects` of 1-3."""
+    """Draws (department, document text, variables, subject keys, hub): one `subject`, or `subjects` of 1-3, or
+    one `creditCheck`, or `creditChecks` of 1-3."""
+    if draw(st.booleans()):
+        return draw(check_requests())
     department = draw(st.sampled_from(sorted(PURPOSES)))
     purpose = draw(st.sampled_from(PURPOSES[department]))
     bulk = draw(st.booleans())
@@ -154,6 +179,30 @@ def requests(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], list[str], str]
     else:
         text = f"query {name}($c: {codes}, $p: Purpose!) {{ {root}, purpose: $p) {{ {selection} }} }}{fragments}"
         variables = {"p": purpose}
+    return department, text, variables, subjects, draw(st.sampled_from(["healthy", "partial"]))
+
+
+@st.composite
+def check_requests(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], list[str], str]:
+    """Draws (department, document text, variables, subject keys, hub) of one `creditCheck` or `creditChecks`."""
+    department = draw(st.sampled_from(sorted(PURPOSES)))
+    purpose = draw(st.sampled_from(PURPOSES[department]))
+    bulk = draw(st.booleans())
+    subjects = draw(st.lists(st.sampled_from(SUBJECTS), min_size=1, max_size=3 if bulk else 1))
+    matter = draw(st.sampled_from(MATTERS))
+    selection, fragments = draw(selections(check=True))
+    name = draw(st.sampled_from(["", "Check "]))
+    field, codes = ("creditChecks(codes: $c", "[ID!]!") if bulk else ("creditCheck(code: $c", "ID!")
+    declared, arguments, variables = [f"$c: {codes}"], [], {}
+    for argument, value, kind in (("matter", f'"{matter}"', "String!"), ("purpose", purpose, "Purpose!")):
+        if draw(st.booleans()):
+            arguments.append(f"{argument}: {value}")
+        else:
+            declared.append(f"${argument[0]}: {kind}")
+            arguments.append(f"{argument}: ${argument[0]}")
+            variables[argument[0]] = matter if argument == "matter" else purpose
+    head = f"query {name}({', '.join(declared)})"
+    text = f"{head} {{ {field}, {', '.join(arguments)}) {{ {selection} }} }}{fragments}"
     return department, text, variables, subjects, draw(st.sampled_from(["healthy", "partial"]))
 
 
@@ -208,15 +257,19 @@ def test_the_compiled_and_the_generic_path_answer_byte_for_byte_alike(
     department, text, variables, subjects, name = drawn
     hub = hubs.running[name]
     _approve(hubs, hub, name, department, text)
-    bulk = text.count("subjects(") == 1
+    check = "creditCheck" in text
+    bulk = "subjects(" in text or "creditChecks(" in text
     codes = [_code(hub, subject) for subject in subjects]
     variables = {**variables, "c": codes if bulk else codes[0]}
     before = compiled_answers(hub)
     compiled = _post(hub, department, {"documentId": document_id(text), "variables": variables})
     generic = _post(hub, department, {"query": text, "variables": variables})
     _same(compiled, generic)
-    # an invalid code, and `subjects` without the scope subject:bulk, are the generic path's to refuse
-    if "invalid" not in subjects and (not bulk or department in BULK):
+    # an invalid code, `subjects` without the scope subject:bulk, a check without check:read or of an unknown
+    # matter are the generic path's to refuse
+    known = "NO_SUCH_MATTER" not in text and variables.get("m") != "NO_SUCH_MATTER"
+    allowed = department in CHECKERS and known if check else not bulk or department in BULK
+    if "invalid" not in subjects and allowed:
         assert compiled_answers(hub) == before + 1, "the compiled path did not answer"
     assert event_id(compiled.json()) != event_id(generic.json())
 
@@ -331,3 +384,43 @@ def test_a_compiled_document_fails_closed_when_the_register_is_down(closed_hub: 
         answer = _post(hub, "approval-bureau", payload)
         assert compiled_answers(hub) == before + 1  # answered by the compiled path, its receipt written ahead
         _refused_without_data(answer, [name, hub.samples["enterprise"]])
+
+
+CHECK = """query Procurement($c: ID!, $m: String!) {
+  creditCheck(code: $c, matter: $m, purpose: ADMINISTRATIVE_APPROVAL) {
+    code listStatus measures { code mandatory suspended legalBasis } } }"""
+
+
+@pytest.mark.parametrize(("matter", "ahead"), [("GOVERNMENT_PROCUREMENT", True), ("HONOURS", False)])
+def test_a_compiled_credit_check_writes_its_receipt_from_the_plan_where_the_plan_knows_it(
+    hubs: Hubs, matter: str, ahead: bool
+) -> None:
+    hub = hubs.running["healthy"]
+    _approve(hubs, hub, "healthy", "approval-bureau", CHECK)
+    before = compiled_answers(hub)
+    variables = {"c": hub.samples["blacklisted"], "m": matter}
+    body = _post(hub, "approval-bureau", {"documentId": document_id(CHECK), "variables": variables}).json()
+    assert compiled_answers(hub) == before + 1
+    assert body["data"]["creditCheck"]["listStatus"] == "BLACK"
+    event = _events(hub, "approval-bureau")[str(event_id(body))]
+    assert event["documentId"] == document_id(CHECK)
+    # HONOURS reach the legal representative, who is known only once the enterprise is read
+    assert event["receiptBeforeFetch"] is ahead
+    subject = next(s for s in event["subjects"] if s["code"] == hub.samples["blacklisted"])
+    assert "listing.list" in subject["fieldsClear"]
+
+
+def test_the_enterprises_a_person_represents_run_compiled_with_their_receipt_after_the_fetch(hubs: Hubs) -> None:
+    hub = hubs.running["healthy"]
+    text = """query Represented($c: ID!) { subject(code: $c, purpose: SUPERVISION) {
+      code representedEnterprises { enterpriseCode role listings { list status } } } }"""
+    _approve(hubs, hub, "healthy", "market-regulation", text)
+    before = compiled_answers(hub)
+    payload = {"documentId": document_id(text), "variables": {"c": hub.samples["person"]}}
+    compiled = _post(hub, "market-regulation", payload)
+    assert compiled_answers(hub) == before + 1
+    assert compiled.json()["data"]["subject"]["representedEnterprises"], "the sample person represents an enterprise"
+    _same(compiled, _post(hub, "market-regulation", {"query": text, "variables": payload["variables"]}))
+    event = _events(hub, "market-regulation")[str(event_id(compiled.json()))]
+    assert event["receiptBeforeFetch"] is False
+    assert len(event["subjects"]) >= 2, "the person and the enterprise whose entries were shown"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -78,13 +78,18 @@ class Stub:
     reads: list[tuple[list[str], list[str]]] = field(default_factory=list)
     fetches: list[tuple[list[str], dict[str, frozenset[str]]]] = field(default_factory=list)
     linked: list[dict[str, frozenset[str]]] = field(default_factory=list)
+    planned: list[list[str]] = field(default_factory=list)  # the codes of each read that was handed on_planned
 
     async def __call__(
         self, policy: Policy, org: str | None, purpose: Purpose, codes: Sequence[SubjectCode],
         requested: Mapping[str, frozenset[str]], today: date, *, linked: Mapping[str, frozenset[str]] | None = None,
+        on_planned: Callable[[list[Any]], None] | None = None,
     ) -> Answer:  # fmt: skip
         self.reads.append(([c.value for c in codes], sorted(requested)))
         self.linked.append(dict(linked or {}))
+        if on_planned is not None:
+            self.planned.append([c.value for c in codes])
+            on_planned([f"planned:{c.value}" for c in codes])
         failed = self.failed if len(self.reads) == 1 else []
         return Answer([self.answers[c.value] for c in codes], [f"read:{c.value}" for c in codes], self.marks, failed)
 
@@ -94,10 +99,12 @@ class Stub:
         return Fetched(rows={code: rows.get(code, {}) for code in codes})
 
 
-async def check(stub: Stub, matter: str, *codes: str) -> list[object]:
+async def check(
+    stub: Stub, matter: str, *codes: str, on_planned: Callable[[list[Any]], None] | None = None
+) -> list[object]:
     service = CheckService(MEASURES, stub, stub)  # type: ignore[arg-type]
     parsed = [parse_subject_code(code) for code in codes]
-    batch = await service.check(POLICY, "org", Purpose.ADMINISTRATIVE_APPROVAL, parsed, matter, TODAY)
+    batch = await service.check(POLICY, "org", Purpose.ADMINISTRATIVE_APPROVAL, parsed, matter, TODAY, on_planned)
     return list(batch.results)
 
 
@@ -207,3 +214,13 @@ async def test_a_former_representative_shares_the_entries_of_their_time_only() -
     [found] = await check(later, "HONOURS", PERSON)
     assert isinstance(found, CreditCheck)
     assert found.measures == ()
+
+
+async def test_the_plan_is_handed_on_only_where_it_alone_knows_what_the_check_discloses() -> None:
+    handed: list[list[Any]] = []
+    stub = Stub({FIRM: firm_view(), PERSON: PERSON_VIEW})
+    await check(stub, "GOVERNMENT_PROCUREMENT", FIRM, on_planned=handed.append)
+    assert handed == [[f"planned:{FIRM}"]], "no representative to look up: the plan knows"
+    await check(stub, "HONOURS", FIRM, on_planned=handed.append)  # the representative is known after a fetch
+    await check(stub, "HONOURS", PERSON, on_planned=handed.append)  # so are the enterprises the person represents
+    assert len(handed) == 1
