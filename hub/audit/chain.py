@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hub.audit.events import AuditEvent, canonical_json, subject_key
+from hub.audit.events import AuditEvent, record_json, subject_key
 from hub.store.audit_rows import GENESIS_HASH, ChainHead, EventRow, SubjectRow
 
 __all__ = ["GENESIS_HASH", "PreparedEvent", "index_columns", "link", "link_hash", "prepare"]
@@ -70,7 +70,7 @@ def prepare(event: AuditEvent, secret: str) -> PreparedEvent:
     data = event.to_dict()
     return PreparedEvent(
         event_id=event.event_id,
-        body=canonical_json(data),
+        body=record_json(data, event.latency_ms),
         columns=index_columns(data, event.at),
         subjects=tuple(subject_index(secret, data).items()),
     )

@@ -19,6 +19,7 @@ from hub.audit.events import (
     canonical_json,
     maybe_unstorable,
     query_hash,
+    record_json,
     subject_key,
 )
 from tests.audit.support import SECRET, event
@@ -81,3 +82,37 @@ def test_every_refused_character_sends_the_body_to_the_closer_look(text: str) ->
 def test_an_ordinary_body_needs_no_closer_look() -> None:
     sample = AuditEvent(type=EventType.QUERY, outcome=Outcome.OK, org_name="示例银行", operator="clerk-7")
     assert not maybe_unstorable(canonical_json(sample.to_dict()))
+
+
+_ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    operator=_ANY_TEXT,
+    org_name=_ANY_TEXT,
+    code=_ANY_TEXT,
+    latency=st.none() | st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(2**70), 2**70),
+    upstream=st.none() | st.dictionaries(_ANY_TEXT, _ANY_TEXT, max_size=3),
+)
+def test_the_record_is_written_as_canonical_json_writes_it(
+    operator: str, org_name: str, code: str, latency: float | None, upstream: dict[str, str] | None
+) -> None:
+    sample = AuditEvent(
+        type=EventType.QUERY, outcome=Outcome.OK, operator=operator, org_name=org_name,
+        subjects=(SubjectDisclosure(code, ("name",)),), latency_ms=latency, upstream=upstream,
+    )  # fmt: skip
+    data = sample.to_dict()
+    try:
+        expected = canonical_json(data)
+    except ValueError:  # NaN and infinity are refused either way
+        with pytest.raises(ValueError, match="not JSON compliant"):
+            record_json(data, sample.latency_ms)
+        return
+    assert record_json(data, sample.latency_ms) == expected == sample.canonical()
+
+
+@pytest.mark.parametrize("latency", [1e-05, 2.5e-07, 9.999e-05, 0.0001, 12.5, 1e16, 0.0, -3e-06])
+def test_floats_json_pads_are_padded_in_the_record(latency: float) -> None:
+    sample = AuditEvent(type=EventType.QUERY, outcome=Outcome.OK, latency_ms=latency)
+    assert f'"latency_ms":{latency!r}' in sample.canonical()
