@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
@@ -34,7 +33,7 @@ import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_audit import SECRET, CountingRepository, one_run, sample_event
+from bench.bench_audit import SECRET, CountingRepository, backend_cpu_s, one_run, sample_event
 from hub.audit.cadence import Checkpointer, CheckpointPolicy
 from hub.audit.chain import PreparedEvent, link, prepare
 from hub.audit.checkpoints import CheckpointSigner
@@ -75,7 +74,7 @@ async def _statement_ms(conn: Any, sql: str, batches: list[list[PreparedEvent]],
 async def _statement(conn: Any, sql: str, batches: list[list[PreparedEvent]], head_sql: str) -> tuple[float, float]:
     """Answers the median wall ms of inserting each batch and the backend's mean CPU ms per batch (with its head)."""
     backend = conn.get_server_pid()
-    cpu = _backend_cpu_s(backend)
+    cpu = backend_cpu_s(backend)
     spent = []
     for events in batches:
         row = await conn.fetchrow(head_sql)
@@ -86,12 +85,7 @@ async def _statement(conn: Any, sql: str, batches: list[list[PreparedEvent]], he
         answer = await conn.fetchrow(sql, *arguments)
         spent.append(time.perf_counter() - started)
         assert answer["inserted"] == len(events)
-    return statistics.median(spent) * 1000, (_backend_cpu_s(backend) - cpu) / len(batches) * 1000
-
-
-def _backend_cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return statistics.median(spent) * 1000, (backend_cpu_s(backend) - cpu) / len(batches) * 1000
 
 
 async def _writer_cpu(url: str, key: Path, concurrency: int, seconds: float) -> dict[str, float]:
@@ -103,9 +97,9 @@ async def _writer_cpu(url: str, key: Path, concurrency: int, seconds: float) -> 
     await writer.start()
     await one_run(repo, writer, 8, 1.0)  # warm, and the chain's own connection is open
     backend = repo._pg_chain._conn.get_server_pid()  # type: ignore[union-attr]
-    here, there = time.process_time(), _backend_cpu_s(backend)
+    here, there = time.process_time(), backend_cpu_s(backend)
     run = await one_run(repo, writer, concurrency, seconds)
-    here, there = time.process_time() - here, _backend_cpu_s(backend) - there
+    here, there = time.process_time() - here, backend_cpu_s(backend) - there
     await writer.stop()
     report = await verify_chain(repo)
     await repo.close()
