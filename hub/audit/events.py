@@ -265,7 +265,7 @@ def record_json(data: dict[str, Any], latency_ms: float | None) -> str:
     if latency_ms is None or latency_ms == 0 or 1e-4 <= abs(latency_ms) < math.inf:
         try:
             return orjson.dumps(data, option=_ORJSON_OPTIONS).decode()
-        except (orjson.JSONEncodeError, UnicodeDecodeError):
+        except orjson.JSONEncodeError:
             pass
     return canonical_json(data)
 
