@@ -49,13 +49,15 @@ def row_faults(
     checker: RowChecker, row: Mapping[str, Any], fields: frozenset[str], line: int = 1, *, whole: bool = True
 ) -> list[Refusal]:
     """Answers the collection checks a fetched row fails over `fields`, leaving out what a pulled source cannot
-    fail (its authority); not `whole` (a read that fetched only some fields): nothing about a field not fetched."""
+    fail (its authority); not `whole` (a read that fetched only some fields): nothing about a field not fetched,
+    nor about the subject's code, which is the one the read asked about."""
     values: dict[str, str | None] = {name: as_text(row.get(name)) for name in fields}
-    values[SUBJECT_FIELD] = as_text(row.get(SUBJECT))
+    if whole:
+        values[SUBJECT_FIELD] = as_text(row.get(SUBJECT))
     found = checker.check(RawRow(line, values))
     if isinstance(found, CheckedRow):
         return []
-    return [r for r in found if r.code not in _NOT_FAULTS and (whole or r.field is None or r.field in values)]
+    return [r for r in found if r.code not in _NOT_FAULTS and (whole or r.field in values)]
 
 
 class ReadChecks:
@@ -118,8 +120,7 @@ class ReadChecks:
             checker = self._checkers[record_type] = RowChecker(self.catalog, rt, rt.department, today)
         found: dict[Fault, None] = {}
         for refusal in row_faults(checker, row, fields, whole=False):
-            if refusal.field is None or refusal.field == SUBJECT_FIELD:
-                continue  # the subject's code is the one the read asked about: no field of the item to flag
+            assert refusal.field is not None
             spec = collection.fields[refusal.field]
             about = (spec.not_before,) if refusal.code is Reason.DATE_ORDER and spec.not_before else ()
             found[Fault(refusal.field, refusal.code.value, about)] = None
