@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import MetaData, Table, select
 from stdnum.cn import uscc
 from typer.testing import CliRunner
 
+from hub.catalog.collection import CollectedField
 from hub.catalog.load import load_catalog
 from hub.cli.main import app
 from hub.collection.read_check import ReadChecks
@@ -65,6 +67,20 @@ def test_numbers_and_amounts_are_checked_as_a_file_would_write_them() -> None:
     row = {SUBJECT: CODE, ITEM: "taiyuan:9", SOURCE: "taiyuan", "amount": Decimal("-1"), "decision_text": "x" * 4001}
     found = set(ReadChecks(CATALOG, PULLED)("taiyuan", "penalty", row, TODAY))
     assert found == {Fault("amount", "BAD_NUMBER"), Fault("decision_text", "TOO_LONG")}
+
+
+def test_a_code_field_with_a_bad_checksum_is_invalid_code() -> None:
+    licence = CATALOG.record_types["licence"]
+    assert licence.collection is not None
+    holder = CollectedField("holder_code", "code", False, 18, None, None, (), False)  # e.g. a holder's USCC
+    collection = replace(licence.collection, fields={**licence.collection.fields, "holder_code": holder})
+    catalog = replace(
+        CATALOG, record_types={**CATALOG.record_types, "licence": replace(licence, collection=collection)}
+    )
+    checks = ReadChecks(catalog, PULLED)
+    assert checks("datong", "licence", _licence(holder_code=CODE), TODAY) == ()
+    bad = CODE[:-1] + ("0" if CODE[-1] != "0" else "1")
+    assert checks("datong", "licence", _licence(holder_code=bad), TODAY) == (Fault("holder_code", "INVALID_CODE"),)
 
 
 def test_hub_managed_sources_and_types_outside_collection_are_not_checked() -> None:
