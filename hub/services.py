@@ -75,12 +75,12 @@ class Services:
     public_lists: PublicLists
     reports: ReportService  # signed credit reports
     anomaly_reviews: AnomalyReviewRepository  # officers' findings on anomalies
+    read_checks: ReadChecks  # the collection checks on read, and their detector queue
+    read_faults: ReadFaultRepository  # pulled items reads found failing the collection checks
     probes: ProbeGuard | None = None  # throttles probing for natural persons
     today: Callable[[], date] = date.today  # the day periods are counted on
     flagged: FlaggedEntryRepository | None = None  # entries failing entry checks
     collection: CollectionService | None = None  # submissions (None: no managed source)
-    read_faults: ReadFaultRepository | None = None  # pulled items reads found failing the collection checks
-    read_checks: ReadChecks | None = None  # the collection checks on read, and their detector queue
     # policies of callers asking through another hub, bounded for it: worked out once per (department, via, hub)
     federated_policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict, compare=False)
 

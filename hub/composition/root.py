@@ -141,9 +141,8 @@ async def open_hub(settings: Settings, *, today: Callable[[], date] = date.today
         if services.collection is not None:
             scanner = asyncio.create_task(services.collection.run_scanner(), name="collected-scan")
             stack.callback(scanner.cancel)
-        if services.read_checks is not None:
-            detector = asyncio.create_task(services.read_checks.run_detector(), name="read-check-detector")
-            stack.callback(detector.cancel)
+        detector = asyncio.create_task(services.read_checks.run_detector(), name="read-check-detector")
+        stack.callback(detector.cancel)
         if metrics.shared:
             stack.callback(metrics.worker_stopped)
             sampler = asyncio.create_task(_sample_process(metrics), name="process-metrics")

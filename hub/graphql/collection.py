@@ -305,8 +305,6 @@ class CollectionQuery:
     )
     async def read_quality(self, info: HubInfo, since: datetime.date | None = None) -> list[ReadQualityReport]:
         services = info.context.services
-        if services.read_faults is None:
-            return []
         start = since or services.today() - datetime.timedelta(days=90)
         found = await services.read_faults.counts(datetime.datetime.combine(start, datetime.time(), datetime.UTC))
         return [
