@@ -95,11 +95,18 @@ class TokenIssuer:
         return IssuedToken(token, claims["jti"], lifetime, claims["exp"], scope)
 
 
+@dataclass(frozen=True, slots=True)
+class TokenStanding:
+    """Whether a token still stands: not revoked, and its client (if it names one) active."""
+
+    revoked: bool
+    client_active: bool
+
+
 class RevocationCheck(Protocol):
     """Answers whether a token id was revoked, or its client disabled (hub.store.keys.RevocationRepository)."""
 
-    async def is_revoked(self, jti: str) -> bool: ...
-    async def client_active(self, client_id: str) -> bool: ...
+    async def standing(self, jti: str, client_id: str | None) -> TokenStanding: ...
 
 
 class ExternalVerifier(Protocol):
@@ -288,12 +295,14 @@ class TokenVerifier:
         except HubError as exc:
             exc.extra.update(verified)
             raise
-        if revocable and await self._revocations.is_revoked(str(payload["jti"])):
-            raise unauthenticated("revoked", "token has been revoked", details=verified)
-        client_id = str(payload["client_id"])
-        if revocable and principal.self_code is None and not await self._revocations.client_active(client_id):
-            # a disabled, suspended or deleted client: every token it holds ends at once
-            raise unauthenticated("client_inactive", "the token's client is disabled or deleted", details=verified)
+        if revocable:
+            client_id = None if principal.self_code is not None else str(payload["client_id"])
+            standing = await self._revocations.standing(str(payload["jti"]), client_id)
+            if standing.revoked:
+                raise unauthenticated("revoked", "token has been revoked", details=verified)
+            if not standing.client_active:
+                # a disabled, suspended or deleted client: every token it holds ends at once
+                raise unauthenticated("client_inactive", "the token's client is disabled or deleted", details=verified)
         known.principal = principal
         return principal
 

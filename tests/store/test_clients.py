@@ -134,3 +134,17 @@ async def test_every_worker_s_mirror_hears_of_a_status_change_and_of_a_new_clien
                 await asyncio.sleep(0.01)
         assert not await worker.is_active("ch_a")
         assert await worker.is_active("ch_b")
+
+
+async def test_a_tokens_standing_is_one_look_up_of_its_revocation_and_its_client(engine: AsyncEngine) -> None:
+    repository, revocations = ClientRepository(engine), RevocationRepository(engine)
+    await add(repository, "ch_a")
+    standing = await revocations.standing("jti-9", "ch_a")
+    assert (standing.revoked, standing.client_active) == (False, True)
+    await revocations.revoke("jti-9", NOW + timedelta(hours=1), NOW)
+    assert (await revocations.standing("jti-9", "ch_a")).revoked
+    assert await revocations.clients.change("ch_a", ClientStatus.SUSPENDED, "probing", NOW)
+    assert not (await revocations.standing("jti-8", "ch_a")).client_active
+    assert not (await revocations.standing("jti-8", "ch_missing")).client_active
+    subject = await revocations.standing("jti-8", None)  # a citizen's token names no client
+    assert (subject.revoked, subject.client_active) == (False, True)
