@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.errors import ErrorCode, HubError
 from hub.identity.credentials import NewClient
-from hub.store.engine import single_statements
+from hub.store.engine import read_lookups
 from hub.store.mirror import Mirror, announce
 from hub.store.tables import clients
 
@@ -190,7 +190,7 @@ class ClientStatuses:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._lookups = single_statements(engine)
+        self._lookups = read_lookups(engine)
         self.mirror: Mirror[frozenset[str]] = Mirror(engine, CLIENTS_CHANNEL, _active_clients)
 
     async def start(self) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.errors import ErrorCode, HubError
 from hub.store.clients import aware
-from hub.store.engine import single_statements
+from hub.store.engine import read_lookups
 from hub.store.tables import clients, consents
 
 _UNAVAILABLE = "the consent register is unavailable"
@@ -70,7 +70,7 @@ class ConsentRepository:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._lookups = single_statements(engine)
+        self._lookups = read_lookups(engine)
 
     async def add(self, row: ConsentRow) -> None:
         """Answers nothing; stores one consent in one insert."""

@@ -52,13 +52,18 @@ def sqlite_file(url: str) -> str | None:
 
 
 def single_statements(engine: AsyncEngine) -> AsyncEngine:
-    """Answers the engine for lookups of one SELECT each: in autocommit mode on PostgreSQL, as it is on SQLite.
+    """Answers the engine in autocommit mode, for statements committed each on its own.
 
-    On PostgreSQL a lookup then costs one round trip: no BEGIN before it and no ROLLBACK when its
-    connection returns to the pool. On SQLite a SELECT opens no transaction anyway, and switching a
-    pooled connection to autocommit would cost a PRAGMA (three more hops to the driver's thread)
-    each time it returns to the pool.
+    A lookup then costs one round trip on PostgreSQL: no BEGIN before it and no ROLLBACK when its
+    connection returns to the pool.
     """
-    if engine.dialect.name == "sqlite":
-        return engine
     return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def read_lookups(engine: AsyncEngine) -> AsyncEngine:
+    """Answers the engine for look-ups of one SELECT each: autocommit on PostgreSQL, the engine as it is on SQLite.
+
+    On SQLite a SELECT opens no transaction anyway, and switching a pooled connection to autocommit
+    costs a PRAGMA (three more hops to aiosqlite's thread) each time it returns to the pool.
+    """
+    return engine if engine.dialect.name == "sqlite" else single_statements(engine)

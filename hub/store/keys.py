@@ -14,7 +14,7 @@ from hub.identity.keys import KeyRing
 from hub.identity.keywrap import KeyWrap
 from hub.identity.tokens import TokenStanding
 from hub.store.clients import ClientStatus, ClientStatuses, aware, unusable_database
-from hub.store.engine import single_statements
+from hub.store.engine import read_lookups
 from hub.store.mirror import Mirror, announce
 from hub.store.tables import clients, revoked_tokens, signing_keys
 
@@ -134,7 +134,7 @@ class RevocationRepository:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._lookups = single_statements(engine)
+        self._lookups = read_lookups(engine)
         self.mirror: Mirror[frozenset[str]] = Mirror(engine, REVOKED_CHANNEL, _revoked_ids)
         self.clients = ClientStatuses(engine)
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.clients import aware
-from hub.store.engine import single_statements
+from hub.store.engine import read_lookups
 from hub.store.mirror import Mirror, announce
 from hub.store.rights_rows import ItemMark, ObjectionRow, decode_values, encode_values
 from hub.store.tables import item_marks, objections, source_feedback
@@ -113,7 +113,7 @@ class RightsRepository:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._lookups = single_statements(engine)
+        self._lookups = read_lookups(engine)
         self.mirror = marks_mirror(engine)
 
     async def start(self) -> None:

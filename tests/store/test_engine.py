@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from hub.store.engine import driver_dsn, make_engine, single_statements
+from hub.store.engine import driver_dsn, make_engine, read_lookups, single_statements
 from tests.identity.support import BACKENDS, migrated_database
 from tests.store.conftest import POSTGRES
 
@@ -50,6 +50,26 @@ async def test_single_statements_are_each_committed_at_once(backend: str, tmp_pa
                 await lookups.execute(text("INSERT INTO said VALUES ('once')"))  # no commit asked for
                 async with engine.connect() as other:
                     assert (await other.execute(text("SELECT word FROM said"))).scalars().all() == ["once"]
+        finally:
+            await engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_look_up_sees_what_was_committed_since_the_last_one(backend: str, tmp_path: Path) -> None:
+    """A look-up leaves no transaction open on its pooled connection, so the next one reads the latest commit."""
+    async with migrated_database(backend, tmp_path, migrate=False) as url:
+        engine = make_engine(url, pool_size=1)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE said (word VARCHAR(10))"))
+            lookups = read_lookups(engine)
+            for word in ("once", "twice"):
+                async with lookups.connect() as conn:
+                    seen = (await conn.execute(text("SELECT count(*) FROM said"))).scalar()
+                async with engine.begin() as conn:
+                    await conn.execute(text("INSERT INTO said VALUES (:word)"), {"word": word})
+                async with lookups.connect() as conn:
+                    assert (await conn.execute(text("SELECT count(*) FROM said"))).scalar() == (seen or 0) + 1
         finally:
             await engine.dispose()
 
