@@ -38,7 +38,7 @@ from hub.store.clients import ClientRepository
 from hub.store.closed_cases import ClosedCaseRepository
 from hub.store.engine import is_sqlite, make_engine
 from hub.store.keys import check_signing_keys
-from hub.web.oauth import build_oauth_service
+from hub.web.oauth import build_oauth_service, signing_key_ring
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -102,19 +102,8 @@ async def open_hub(settings: Settings, *, today: Callable[[], date] = date.today
         stores = stores_on(open_engine(settings.database_url, pool_size=settings.database_pool_size))
         audit_pool = {} if is_sqlite(settings.audit_url) else {"pool_size": AUDIT_POOL_SIZE}
         audit_engine = open_engine(settings.audit_url, **audit_pool)
-        writer, reader = await _register(settings, audit_engine, stores.engine, metrics, stack)
-        oauth = build_oauth_service(
-            settings,
-            clients=stores.clients,
-            signing_keys=stores.signing_keys,
-            revocations=stores.revocations,
-            on_event=register_auth_failures(reader),
-            scope_ceiling=lambda department: _ceiling(files.policies, department),
-        )
-        stack.push_async_callback(oauth.verifier.aclose)
-        if oauth.trust is not None:
-            stack.push_async_callback(oauth.trust.aclose)
-        hubs = hub_sources(settings, files, oauth.keys.signer)  # other hubs are asked with assertions we sign
+        keys = signing_key_ring(settings, stores.signing_keys)
+        hubs = hub_sources(settings, files, keys.signer)  # other hubs are asked with assertions we sign
         for remote in hubs:
             stack.push_async_callback(remote.aclose)
         federation = Federation(
@@ -126,6 +115,18 @@ async def open_hub(settings: Settings, *, today: Callable[[], date] = date.today
             metrics=metrics,
         )
         await check_signing_keys(stores.engine, settings)
+        writer, reader = await _register(settings, audit_engine, stores.engine, metrics, stack)
+        oauth = build_oauth_service(
+            settings,
+            clients=stores.clients,
+            keys=keys,
+            revocations=stores.revocations,
+            on_event=register_auth_failures(reader),
+            scope_ceiling=lambda department: _ceiling(files.policies, department),
+        )
+        stack.push_async_callback(oauth.verifier.aclose)
+        if oauth.trust is not None:
+            stack.push_async_callback(oauth.trust.aclose)
         built = build_services(
             settings, files, federation, stores.engine, open_engine, signer=oauth.keys.signer, audit=reader,
             cases=CaseRegister(ClosedCaseRepository(audit_engine)), metrics=metrics, today=today,

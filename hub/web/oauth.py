@@ -28,17 +28,21 @@ MAX_FORM_BYTES = 16_384
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
+def signing_key_ring(settings: Settings, signing_keys: SigningKeyRepository) -> KeyRing:
+    """Answers the ring of the hub's token-signing keys, sealed with the key wrap the settings name."""
+    return KeyRing(signing_keys, settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
+
+
 def build_oauth_service(
     settings: Settings,
     *,
     clients: ClientRepository,
-    signing_keys: SigningKeyRepository,
+    keys: KeyRing,
     revocations: RevocationRepository,
     on_event: EventSink | None = None,
     scope_ceiling: ScopeCeiling | None = None,
 ) -> OAuthService:
     """Answers the OAuth service over the hub's repositories; its `.verifier` checks every request's token."""
-    keys = KeyRing(signing_keys, settings, wrap=KeyWrap.load_or_create(settings.signing_key_wrap_path))
     external = OidcVerifier(settings.oidc) if settings.oidc is not None else None
     verifier = TokenVerifier(settings, keys, revocations, external=external)
     return OAuthService(
