@@ -5,10 +5,15 @@ database, starts the hub under uvicorn (uvloop, httptools) and times, with an ap
 - creditChecks(1,000 codes, GOVERNMENT_PROCUREMENT): one read per source for all codes;
 - creditChecks(1,000 codes, HONOURS): the same plus one read of the legal representatives;
 - subjects(1,000 codes) with the same record types, as the reference for the read path alone;
-- creditCheck of one code, sequentially (p50, p99).
+- creditCheck of one code, sequentially (p50, p99);
+- with `--rounds N`: creditCheck of one code at concurrency 1 under wrk, sent as text (the generic path) and
+  as the approval bureau's approved trusted document (compiled), in alternating turns of `--seconds`, with the
+  CPU per request of the hub's process and of PostgreSQL's backends (read from /proc), p50 and p99; with
+  `--profile`, a py-spy profile of each by pipeline stage.
 Requests alternate between the variants; medians are printed and written to bench/results/.
 
     python bench/bench_credit_check.py [--subjects 100000] [--repeat 7] [--reuse]
+        [--rounds 3 --seconds 10 [--profile]]
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -27,7 +34,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, SOURCES, prepare_databases, start_server, token_for
+from bench.common import ROOT, SOURCES, Server, prepare_databases, start_server, token_for, wrk_figures
+from bench.trusted import cpu_per_request, idle_cpu, profile, register_approved
 from hub.demo.generator import samples, subject_facts
 
 SEED = 42
@@ -62,6 +70,59 @@ def _summary(body: dict[str, Any], field: str) -> str:
     return f"{len(found)} subjects, {len(errors)} errors"
 
 
+def _compiled_turns(hub: Server, token: str, codes: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """Answers (and prints) creditCheck at c=1: generic and trusted in alternating turns, CPU per request of each."""
+    document = register_approved(f"{args.pg}/{PREFIX}_hub", args.client_id, ONE)
+    runs = {
+        "generic": lambda: wrk_figures(hub.url, codes, ONE, token, 1, args.seconds),
+        "trusted": lambda: wrk_figures(hub.url, codes, ONE, token, 1, args.seconds, document),
+    }
+    for warming in (None, document):  # pools, caches, the compiled document
+        wrk_figures(hub.url, codes, ONE, token, 4, 2, warming)
+    found: dict[str, list[dict[str, float]]] = {name: [] for name in runs}
+    idle = idle_cpu(hub.process.pid, 10)
+    print(f"creditCheck(1 code) at c=1, 1 worker, {args.seconds} s turns; the idle hub spends {idle:.1f} ms of CPU "
+          f"a second (net: less that); load average {_load()}")  # fmt: skip
+    for turn in range(args.rounds):
+        for name, run in runs.items():
+            cpu = cpu_per_request(hub.process.pid, args.pg, PREFIX, run, args.seconds, idle)
+            wrk = cpu.run
+            assert wrk is not None
+            row = {"rps": wrk.rps, "p50_ms": wrk.p50_ms, "p99_ms": wrk.p99_ms, "hub_cpu_ms": cpu.hub_ms,
+                   "hub_net_ms": cpu.hub_net_ms, "pg_cpu_ms": cpu.pg_ms, "errors": wrk.errors}  # fmt: skip
+            found[name].append(row)
+            print(f"  turn {turn + 1} {name:<8} {wrk.rps:7,.0f} rps  p50 {wrk.p50_ms:6.2f} ms  "
+                  f"p99 {wrk.p99_ms:6.2f} ms  hub CPU {cpu.hub_ms:5.2f} ms/request (net {cpu.hub_net_ms:5.2f})  "
+                  f"PostgreSQL {cpu.pg_ms:5.2f} ms/request  errors {wrk.errors}  load {_load()}",
+                  flush=True)  # fmt: skip
+    answered = _compiled_answers(hub.url)
+    print(f"  answered by the compiled writer so far: {answered:,.0f} (the trusted turns' requests)")
+    medians = {name: {key: round(statistics.median(r[key] for r in rows), 3) for key in rows[0]}
+               for name, rows in found.items()}  # fmt: skip
+    g, t = medians["generic"], medians["trusted"]
+    print(f"  medians: generic p50 {g['p50_ms']:.2f} ms, hub CPU {g['hub_cpu_ms']:.2f} (net {g['hub_net_ms']:.2f}) "
+          f"ms/request; trusted p50 {t['p50_ms']:.2f} ms, hub CPU {t['hub_cpu_ms']:.2f} (net {t['hub_net_ms']:.2f}) "
+          f"ms/request; trusted/generic net CPU {t['hub_net_ms'] / max(g['hub_net_ms'], 1e-9):.2f}; "
+          f"load average {_load()}")  # fmt: skip
+    if args.profile:
+        for name, run in runs.items():
+            shares = profile(hub.process.pid, args.seconds, run)
+            print(f"  py-spy, the {name} hub at c=1 (% of samples):", json.dumps(shares, ensure_ascii=False))
+            medians[name]["py_spy"] = shares  # type: ignore[assignment]
+    return medians
+
+
+def _compiled_answers(url: str) -> float:
+    """Answers how many requests the hub answered through a compiled document's writer (its /metrics)."""
+    text = httpx.get(f"{url}/metrics", timeout=30).text
+    found = re.search(r'^credit_hub_stage_duration_seconds_count\{stage="write"\} (\S+)$', text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+def _load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main() -> None:
     """Runs the benchmark and prints its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -69,8 +130,13 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep already seeded databases")
+    parser.add_argument("--rounds", type=int, default=0, help="c=1 turns of generic and trusted creditCheck")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each c=1 turn")
+    parser.add_argument("--profile", action="store_true", help="py-spy the hub at c=1, trusted and generic")
+    parser.add_argument("--only-compiled", action="store_true", help="measure only the c=1 turns")
     args = parser.parse_args()
     clients = asyncio.run(_prepare(args.pg, args.subjects, not args.reuse))
+    args.client_id = clients["approval-bureau"]["client_id"]
     env = {f"HUB_SOURCES__{s.upper()}__URL": f"{args.pg}/{PREFIX}_{s}" for s in SOURCES}
     env |= {
         "HUB_DATABASE_URL": f"{args.pg}/{PREFIX}_hub",
@@ -93,6 +159,11 @@ def main() -> None:
                 {"query": SUBJECTS, "variables": {"cs": codes}}, "subjects"),
         }  # fmt: skip
         times: dict[str, list[float]] = {name: [] for name in variants}
+        results: dict[str, Any] = {"subjects_seeded": args.subjects, "repeat": args.repeat}
+        if args.rounds:
+            results["creditCheck(1 code), c=1, generic and trusted"] = _compiled_turns(hub, token, codes, args)
+        if args.only_compiled:
+            variants, args.repeat = {}, 0
         with httpx.Client(base_url=hub.url, headers=headers, timeout=120) as client:
             for body, _ in variants.values():
                 _post(client, body)
@@ -102,7 +173,6 @@ def main() -> None:
                     seconds, last[name] = _post(client, body)
                     times[name].append(seconds)
             single = [_post(client, {"query": ONE, "variables": {"c": code}})[0] for code in codes[:300]]
-        results: dict[str, Any] = {"subjects_seeded": args.subjects, "repeat": args.repeat}
         for name, (_, field) in variants.items():
             median = statistics.median(times[name]) * 1000
             print(f"{name:<56} median {median:7,.0f} ms  min {min(times[name]) * 1000:6,.0f} ms  "

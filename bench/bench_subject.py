@@ -11,7 +11,8 @@ profile by pipeline stage (`--profile`), c=1 latency of the trusted document wit
 during the fetch and after it, `subjects` with 1,000 codes, and peak RSS.
 
     python bench/bench_subject.py [--subjects 100000] [--seconds 10] [--rounds 3] [--reuse]
-        [--concurrency 1,16,64] [--workers 1,2] [--profile]
+        [--concurrency 1,16,64] [--workers 1,2] [--profile] [--cpu-concurrency 16 --cpu-rounds 1]
+        [--skip-ahead] [--skip-bulk]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -38,7 +40,7 @@ from bench.common import (
     token_for,
     wrk_figures,
 )
-from bench.trusted import cpu_per_request, profile, register_approved
+from bench.trusted import cpu_per_request, idle_cpu, profile, register_approved
 from hub.demo.generator import subject_facts
 
 QUERY = (
@@ -105,25 +107,36 @@ def _medians(turns: list[Turn3]) -> None:
         )
 
 
-def _cpu_and_profile(
-    lineup: Lineup, codes: list[str], document: str, seconds: int, pg: str, prefix: str, spy: bool
-) -> None:
-    """Prints CPU per request at c=16 for each server and, with `spy`, the trusted and generic hub by stage."""
+def _cpu_and_profile(lineup: Lineup, codes: list[str], document: str, args: argparse.Namespace, conc: int) -> None:
+    """Prints CPU per request at `conc` for each server in `--cpu-rounds` turns and, with `--profile`, the trusted
+    and generic hub by stage."""
+    seconds = args.seconds
     runs = {
-        "baseline": (lineup.baseline, lambda: wrk_figures(lineup.baseline.url, codes, QUERY, None, 16, seconds)),
-        "generic hub": (lineup.hub, lambda: wrk_figures(lineup.hub.url, codes, QUERY, lineup.token, 16, seconds)),
+        "baseline": (lineup.baseline, lambda: wrk_figures(lineup.baseline.url, codes, QUERY, None, conc, seconds)),
+        "generic hub": (lineup.hub, lambda: wrk_figures(lineup.hub.url, codes, QUERY, lineup.token, conc, seconds)),
         "trusted hub": (
             lineup.hub,
-            lambda: wrk_figures(lineup.hub.url, codes, QUERY, lineup.token, 16, seconds, document),
+            lambda: wrk_figures(lineup.hub.url, codes, QUERY, lineup.token, conc, seconds, document),
         ),
     }
-    for name, (server, run) in runs.items():
-        cpu = cpu_per_request(server.process.pid, pg, prefix, run, seconds)
-        print(f"cpu per request at c=16, {name}: server processes {cpu.hub_ms:.2f} ms, PostgreSQL {cpu.pg_ms:.2f} ms")
-    if spy:
+    idle = {server.name: idle_cpu(server.process.pid, 10) for server in (lineup.baseline, lineup.hub)}
+    print(f"idle CPU, ms a second: {json.dumps({k: round(v, 1) for k, v in idle.items()})} (net: less that)")
+    for turn in range(args.cpu_rounds):
+        for name, (server, run) in runs.items():
+            cpu = cpu_per_request(server.process.pid, args.pg, args.prefix, run, seconds, idle[server.name])
+            p50 = f", p50 {cpu.run.p50_ms:.2f} ms" if cpu.run else ""
+            print(
+                f"cpu per request at c={conc}, turn {turn + 1}, {name}: server processes {cpu.hub_ms:.2f} ms "
+                f"(net {cpu.hub_net_ms:.2f}), PostgreSQL {cpu.pg_ms:.2f} ms{p50}; "
+                f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}",
+                flush=True,
+            )
+    if args.profile:
         for name in ("trusted hub", "generic hub"):
             shares = profile(lineup.hub.process.pid, seconds, runs[name][1])
-            print(f"py-spy, one worker of the {name} at c=16 (% of samples):", json.dumps(shares, ensure_ascii=False))
+            print(
+                f"py-spy, one worker of the {name} at c={conc} (% of samples):", json.dumps(shares, ensure_ascii=False)
+            )
 
 
 def _receipt_ahead(env: dict[str, str], client: dict[str, str], codes: list[str], document: str, args: object) -> None:
@@ -165,9 +178,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating turns per cell; the median ratio is quoted")
     parser.add_argument("--reuse", action="store_true", help="keep already seeded databases")
     parser.add_argument("--prefix", default="bench_", help="database names (another run on the machine: another)")
-    parser.add_argument("--profile", action="store_true", help="py-spy one worker at c=16 (trusted, then generic)")
+    parser.add_argument("--profile", action="store_true", help="py-spy one worker (trusted, then generic)")
     parser.add_argument("--pool", type=int, default=5, help="connections per source per worker, every server")
     parser.add_argument("--skip-ahead", action="store_true", help="leave out the c=1 receipt-ahead comparison")
+    parser.add_argument("--cpu-concurrency", type=int, default=16, help="concurrency of the CPU-per-request runs")
+    parser.add_argument("--cpu-rounds", type=int, default=1, help="turns of the CPU-per-request runs")
+    parser.add_argument("--skip-bulk", action="store_true", help="leave out subjects with 1,000 codes")
     args = parser.parse_args()
     clients = asyncio.run(_prepare(args.pg, args.prefix, args.subjects, not args.reuse))
     env = {f"HUB_SOURCES__{s.upper()}__URL": f"{args.pg}/{args.prefix}{s}" for s in SOURCES}
@@ -193,10 +209,13 @@ def main() -> None:
                     print(_row(workers, connections, turns[-1]), flush=True)
                 _medians(turns)
             if workers == max(int(w) for w in args.workers.split(",")):
-                _cpu_and_profile(lineup, codes, document, args.seconds, args.pg, args.prefix, args.profile)
+                _cpu_and_profile(lineup, codes, document, args, args.cpu_concurrency)
             peak = max(peak, lineup.hub.peak_rss_mb())
     if not args.skip_ahead:
         _receipt_ahead(env, client, codes, document, args)
+    if args.skip_bulk:
+        print(json.dumps({"hub_peak_rss_mb": round(peak)}))
+        return
     hub = start_server("hub", "hub.app:app_from_environment", env, 1)
     try:
         token = token_for(hub.url, clients["approval-bureau"])

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ STAGES: list[tuple[str, str]] = [
     ("hub/graphql/receipts.py", "receipt (register)"),
     ("hub/privacy/", "privacy (rules, masking)"),
     ("hub/records/", "records (plan, shape)"),
+    ("hub/measures/", "credit check (measures)"),
     ("hub/policy/", "policy"),
     ("hub/identity/", "token"),
     ("joserfc/", "token"),
@@ -95,19 +97,35 @@ class Cpu:
 
     hub_ms: float
     pg_ms: float
+    run: WrkResult | None = None  # the run's own figures
+    hub_net_ms: float = 0.0  # hub_ms less what the idle server spends per second over the run's length
 
 
-def cpu_per_request(server_pid: int, pg: str, prefix: str, run: Callable[[], WrkResult], seconds: int) -> Cpu:
+def idle_cpu(server_pid: int, seconds: float) -> float:
+    """Answers the server's CPU milliseconds per second while it serves nothing (its timers, probes, writers)."""
+    hub = _tree(server_pid)
+    before = sum(_ticks(pid) for pid in hub)
+    time.sleep(seconds)
+    return (sum(_ticks(pid) for pid in hub) - before) / TICK * 1000 / seconds
+
+
+def cpu_per_request(
+    server_pid: int, pg: str, prefix: str, run: Callable[[], WrkResult], seconds: int, idle_ms_per_second: float = 0.0
+) -> Cpu:
     """Answers the CPU per request of one run: the server's process tree and the backends of its databases."""
     hub = _tree(server_pid)
     before_hub = sum(_ticks(pid) for pid in hub)
     before_pg = {pid: _ticks(pid) for pid in asyncio.run(_backends(pg, prefix))}
+    started = time.monotonic()
     result = run()
     after_hub = sum(_ticks(pid) for pid in hub)
+    wall = time.monotonic() - started
     backends = asyncio.run(_backends(pg, prefix))
     pg_ticks = sum(_ticks(pid) - before_pg.get(pid, 0) for pid in backends)
     requests = max(result.rps * seconds, 1.0)
-    return Cpu((after_hub - before_hub) / TICK * 1000 / requests, pg_ticks / TICK * 1000 / requests)
+    hub_ms = (after_hub - before_hub) / TICK * 1000
+    net = max(hub_ms - idle_ms_per_second * wall, 0.0) / requests
+    return Cpu(hub_ms / requests, pg_ticks / TICK * 1000 / requests, result, net)
 
 
 def profile(server_pid: int, seconds: int, run: Callable[[], WrkResult]) -> dict[str, float] | None:

@@ -137,6 +137,8 @@ async def open_hub(settings: Settings, *, today: Callable[[], date] = date.today
             stack.push_async_callback(mirror.stop)
         await stores.revocations.start()
         stack.push_async_callback(stores.revocations.stop)
+        await stores.documents.start()
+        stack.push_async_callback(stores.documents.stop)
         documents = trusted_documents(stores, services.policies, schema)
         await documents.reanalyse()  # a policy change suspends the approved documents whose profile grew
         if services.collection is not None:

@@ -137,8 +137,8 @@ class CompiledDocuments:
         return self.documents.policies.get(department)
 
     async def _approved_text(self, client_id: str, given: str) -> str | None:
-        """Answers the approved text (None: not approved), read for every request as the generic path does, so a
-        rejection or suspension holds at once; requests arriving while it is read share that one look-up."""
+        """Answers the approved text (None: not approved), asked for every request as the generic path does
+        (hub.store.documents: its mirror, else one look-up that requests arriving meanwhile share)."""
         key = (client_id, given)
         looking = self._looking.get(key)
         if looking is None:

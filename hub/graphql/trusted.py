@@ -14,6 +14,7 @@ from hub.graphql.document_profile import Profile, analyse
 from hub.policy.load import PolicySet
 from hub.policy.policy import Policy
 from hub.store.clients import ClientRepository
+from hub.store.documents import APPROVED as APPROVED_STATUS
 from hub.store.documents import DocumentRepository, DocumentRow, document_id
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ class DocumentStatus(StrEnum):
     """Where a document stands in review; only an approved one runs."""
 
     PENDING = "pending"
-    APPROVED = "approved"
+    APPROVED = APPROVED_STATUS
     REJECTED = "rejected"
     SUSPENDED = "suspended"  # its profile grew with a policy change: approve it again
 
@@ -108,20 +109,18 @@ class TrustedDocuments:
 
     async def approved_text(self, client_id: str | None, given: str) -> str:
         """Answers the text of the client's approved document `given`, or PERSISTED_QUERY_NOT_FOUND."""
-        row = await self.repository.find(client_id, given) if client_id else None
-        if row is None or row.status != DocumentStatus.APPROVED:
+        body = await self.repository.approved_body(client_id, given) if client_id else None
+        if body is None:
             raise not_found(given)
-        return row.body
+        return body
 
     async def approved(self, client_id: str, given: str) -> str | None:
-        """Answers the text of the client's approved document `given`, or None (one look-up)."""
-        row = await self.repository.find(client_id, given)
-        return row.body if row is not None and row.status == DocumentStatus.APPROVED else None
+        """Answers the text of the client's approved document `given`, or None (the mirror, else one look-up)."""
+        return await self.repository.approved_body(client_id, given)
 
     async def is_approved(self, client_id: str | None, given: str) -> bool:
         """Answers whether the client holds an approved document with this id."""
-        row = await self.repository.find(client_id, given) if client_id else None
-        return row is not None and row.status == DocumentStatus.APPROVED
+        return client_id is not None and await self.repository.approved_body(client_id, given) is not None
 
     async def reanalyse(self) -> list[DocumentRow]:
         """Answers the documents suspended now: each is analysed again, and an approved one whose profile grew waits."""

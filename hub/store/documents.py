@@ -1,4 +1,9 @@
-"""Trusted documents in the hub's own database: register, look up, list, review, re-profile."""
+"""Trusted documents in the hub's own database: register, look up, list, review, re-profile.
+
+Every request naming a document asks whether it is approved. On PostgreSQL, once started, that is answered from a
+mirror of the approved documents (hub.store.mirror) that every change announces on `credit_hub_documents`, so a
+rejection or suspension reaches every worker as its notification arrives; otherwise from the table.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,16 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, RowMapping, and_, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.clients import aware, unusable_database
+from hub.store.engine import single_statements
+from hub.store.mirror import Mirror, announce
 from hub.store.tables import trusted_documents as table
+
+DOCUMENTS_CHANNEL = "credit_hub_documents"
+APPROVED = "approved"  # the status under which a document runs (hub.graphql.trusted.DocumentStatus)
+Approved = dict[tuple[str, str], str]  # (client id, document id) -> text
 
 
 def document_id(text: str) -> str:
@@ -53,16 +64,48 @@ def _key(client_id: str, document_id: str) -> ColumnElement[bool]:
     return and_(table.c.client_id == client_id, table.c.document_id == document_id)
 
 
+async def _approved_documents(conn: AsyncConnection) -> Approved:
+    result = await conn.execute(
+        select(table.c.client_id, table.c.document_id, table.c.body).where(table.c.status == APPROVED)
+    )
+    return {(row.client_id, row.document_id): row.body for row in result}
+
+
 class DocumentRepository:
-    """Reads and writes the `trusted_documents` table."""
+    """Reads and writes the `trusted_documents` table; every change is announced to the workers' mirrors."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._lookups = single_statements(engine)
+        self.mirror: Mirror[Approved] = Mirror(engine, DOCUMENTS_CHANNEL, _approved_documents)
+
+    async def start(self) -> None:
+        """Answers nothing; starts mirroring the approved documents (PostgreSQL only)."""
+        await self.mirror.start()
+
+    async def stop(self) -> None:
+        """Answers nothing; stops mirroring."""
+        await self.mirror.stop()
+
+    async def approved_body(self, client_id: str, document_id: str) -> str | None:
+        """Answers the text of the client's approved document (None: not approved), from the mirror when it holds
+        it, else in one statement (it may have been approved a moment ago, before this worker heard of it)."""
+        mirrored = self.mirror.current
+        if mirrored is not None and (body := mirrored.get((client_id, document_id))) is not None:
+            return body
+        query = select(table.c.body).where(_key(client_id, document_id), table.c.status == APPROVED)
+        try:
+            async with self._lookups.connect() as conn:
+                found: str | None = (await conn.execute(query)).scalar()
+        except SQLAlchemyError as exc:
+            raise unusable_database("read the documents", exc) from None
+        return found
 
     async def register(self, rows: Sequence[DocumentRow]) -> list[DocumentRow]:
         """Answers the stored form of each row: a new one as given, one registered before as it stands."""
         try:
-            async with self._engine.begin() as conn:
+            async with self.mirror.changing(), self._engine.begin() as conn:
+                await announce(conn, DOCUMENTS_CHANNEL)
                 stored: list[DocumentRow] = []
                 for row in rows:
                     found = (await conn.execute(select(table).where(_key(row.client_id, row.document_id)))).first()
@@ -115,7 +158,8 @@ class DocumentRepository:
 
     async def _update(self, client_id: str, document_id: str, values: Mapping[str, object]) -> DocumentRow | None:
         try:
-            async with self._engine.begin() as conn:
+            async with self.mirror.changing(), self._engine.begin() as conn:
+                await announce(conn, DOCUMENTS_CHANNEL)
                 await conn.execute(update(table).where(_key(client_id, document_id)).values(**values))
                 found = (await conn.execute(select(table).where(_key(client_id, document_id)))).first()
         except SQLAlchemyError as exc:

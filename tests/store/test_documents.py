@@ -1,12 +1,16 @@
-"""The trusted documents table: registered once per client and id, found, listed by status, reviewed, re-profiled."""
+"""The trusted documents table: registered once per client and id, found, listed by status, reviewed, re-profiled;
+the approved ones mirrored in every worker."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.store.documents import DocumentRepository, DocumentRow
+from hub.store.engine import make_engine
+from tests.store.conftest import trusted
 
 NOW = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 ID = "sha256:" + "1" * 64
@@ -46,3 +50,35 @@ async def test_review_and_reprofile_change_status_note_and_profile(engine: Async
     assert moved is not None
     assert (moved.profile, moved.status) == ('{"x": 1}', "suspended")
     assert await documents.review("nobody", ID, status="approved", note=None, by="x", at=later) is None
+
+
+async def test_the_approved_text_is_answered_only_for_an_approved_document(engine: AsyncEngine) -> None:
+    documents = DocumentRepository(engine)
+    await documents.register([_row()])
+    assert await documents.approved_body("c1", ID) is None, "pending"
+    await documents.review("c1", ID, status="approved", note=None, by="officer", at=NOW)
+    assert await documents.approved_body("c1", ID) == _row().body
+    assert await documents.approved_body("c2", ID) is None, "another client's"
+    await documents.reprofile("c1", ID, profile="{}", status="suspended")
+    assert await documents.approved_body("c1", ID) is None
+
+
+async def test_every_worker_s_mirror_hears_of_an_approval_and_a_rejection(pg_engine: AsyncEngine) -> None:
+    await DocumentRepository(pg_engine).register([_row()])
+    async with trusted(DocumentRepository(pg_engine)) as worker:
+        assert ("c1", ID) not in await worker.mirror.trusted()
+        other = make_engine(pg_engine.url.render_as_string(hide_password=False))
+        try:
+            elsewhere = DocumentRepository(other)  # the command line, or another worker
+            await elsewhere.review("c1", ID, status="approved", note=None, by="officer", at=NOW)
+            async with asyncio.timeout(5):
+                while ("c1", ID) not in await worker.mirror.trusted():  # noqa: ASYNC110
+                    await asyncio.sleep(0.01)
+            assert await worker.approved_body("c1", ID) == _row().body
+            await elsewhere.review("c1", ID, status="rejected", note="too much", by="officer", at=NOW)
+        finally:
+            await other.dispose()
+        async with asyncio.timeout(5):
+            while ("c1", ID) in await worker.mirror.trusted():  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        assert await worker.approved_body("c1", ID) is None
