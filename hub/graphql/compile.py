@@ -57,6 +57,8 @@ ROOT_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
     "creditChecks": ("CreditCheck", {"codes": "[ID!]!", "matter": "String!", "purpose": "Purpose!"}),
 }
 BULK_FIELDS = frozenset({"subjects", "creditChecks"})
+# Scalars whose values of exactly this Python type graphql-core serializes unchanged: written as they are.
+VERBATIM: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
 CHECK_FIELDS = frozenset({"creditCheck", "creditChecks"})
 _BACKREF = "strawberry-definition"
 
@@ -280,7 +282,7 @@ def _children(
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
             if selection.selection_set is not None:
                 return None
-            verbatim = str if named.name in ("String", "ID") else None
+            verbatim = VERBATIM.get(named.name)
             if named.name == "String":
                 textual.add(f"{prefix}{attr}")
             if isinstance(inner, GraphQLList):

@@ -32,7 +32,7 @@ class Leaf:
     serialize: Serialize
     nullable: bool
     location: dict[str, int]
-    verbatim: type | None = None  # values of this exact type are written as they are (str for String and ID)
+    verbatim: type | None = None  # values of this exact type are written as they are (hub.graphql.compile.VERBATIM)
 
 
 @dataclass(frozen=True, slots=True)
