@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.store.clients import aware, unusable_database
-from hub.store.engine import single_statements
+from hub.store.engine import read_lookups
 from hub.store.mirror import Mirror, announce
 from hub.store.tables import trusted_documents as table
 
@@ -76,7 +76,7 @@ class DocumentRepository:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._lookups = single_statements(engine)
+        self._lookups = read_lookups(engine)
         self.mirror: Mirror[Approved] = Mirror(engine, DOCUMENTS_CHANNEL, _approved_documents)
 
     async def start(self) -> None:
