@@ -73,7 +73,7 @@ class CompiledDocuments:
         self._compiled: dict[str, CompiledDocument | None] = {}
         self._looking: dict[tuple[str, str], asyncio.Future[str | None]] = {}
         self._admitted: dict[tuple[str, str, Purpose], bool] = {}
-        self.matters = services.credit.measures.matters
+        self._matters = services.credit.measures.matters
         # Other hubs asked as sources hand back receipts of their own during the fetch, which this hub's event
         # names: its receipt cannot be written before the fetch.
         self._asks_hubs = any(isinstance(source, HubSource) for source in services.federation.sources)
@@ -115,7 +115,7 @@ class CompiledDocuments:
         if codes is None or type(purpose) is not str or purpose not in Purpose.__members__:
             return None
         matter = _value(document.matter, variables) if document.matter is not None else None
-        if document.check and (type(matter) is not str or matter not in self.matters):
+        if document.check and (type(matter) is not str or matter not in self._matters):
             return None  # the generic path refuses an unknown matter (BAD_USER_INPUT)
         policy = self._policy(principal.department)
         if policy is None or not self._admitted_for(document, given, policy, Purpose[purpose]):
