@@ -99,6 +99,19 @@ def receipted_app_from_environment() -> Starlette:
     return _app(receipted=True)
 
 
+def _source_urls(settings: Any, maps: dict[str, Any]) -> list[tuple[Any, str, int]]:
+    """Answers each mapped source with its URL and pool size as the hub opens it: the four seeded sources and the
+    hub's own collected source (in the hub database unless configured), so both servers ask the same five."""
+    found = []
+    for name, mapping in maps.items():
+        configured = settings.sources.get(name)
+        if configured is not None:
+            found.append((mapping, configured.url, configured.pool_size))
+        elif mapping.managed:
+            found.append((mapping, settings.database_url, settings.database_pool_size))
+    return found
+
+
 def _app(*, receipted: bool) -> Starlette:
     settings = load_settings()
     catalog = load_catalog(settings.catalog_path)
@@ -107,10 +120,8 @@ def _app(*, receipted: bool) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         sources = [
-            SqlSource(m, make_engine(src.url, pool_size=src.pool_size, isolation_level="AUTOCOMMIT"))
-            for n, m in maps.items()
-            if (src := settings.sources.get(n))
-            is not None  # the four seeded sources; the hub's own collected source is not the baseline's
+            SqlSource(m, make_engine(url, pool_size=pool, isolation_level="AUTOCOMMIT"))
+            for m, url, pool in _source_urls(settings, maps)
         ]
         await asyncio.gather(*(s.check_schema() for s in sources))
         STATE["federation"] = Federation(sources, default_timeout_ms=5000, breaker_failures=10**6, breaker_reset=1)
