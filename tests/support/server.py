@@ -181,6 +181,11 @@ def sqlite_urls(folder: Path) -> tuple[str, dict[str, str]]:
     )
 
 
+# A loaded CI machine must not turn a full answer partial: the mappings' 800-1,500 ms are for production sources.
+# Tests of partial answers set a source's own timeout (tests/graphql/test_partial.py) or use one that is down.
+SOURCE_TIMEOUT_MS = 10_000
+
+
 def hub_settings(hub_url: str, source_urls: dict[str, str], **extra: Any) -> Settings:
     """Answers test settings for a hub over the given databases."""
     keys = Path(tempfile.mkdtemp(prefix="hub-keys-"))
@@ -189,7 +194,7 @@ def hub_settings(hub_url: str, source_urls: dict[str, str], **extra: Any) -> Set
     extra.setdefault("dev_login", True)  # citizens and enterprises sign in as on the demo
     return Settings(
         database_url=hub_url,
-        sources={name: {"url": url} for name, url in source_urls.items()},  # type: ignore[misc]
+        sources={name: {"url": url, "timeout_ms": SOURCE_TIMEOUT_MS} for name, url in source_urls.items()},  # type: ignore[misc]
         audit_secret="test-audit-secret-0123456789",
         **extra,
     )
