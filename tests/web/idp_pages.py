@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 
 
 class IdpHandler(BaseHTTPRequestHandler):
@@ -16,6 +18,17 @@ class IdpHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _keys_or_logout(self, path: str, asked: dict[str, str], key: Any, logouts: list[dict[str, str]]) -> bool:
+        """Answers whether the request was the provider's JWKS or its RP-initiated logout, and answers it if so."""
+        if path == "/jwks":
+            self._send(200, json.dumps({"keys": [key.as_dict(private=False)]}).encode(), "application/json")
+            return True
+        if path == "/logout":  # the session here ends, the person goes back where the hub asked
+            logouts.append(asked)
+            self._send(302, b"", "text/plain", {"Location": asked.get("post_logout_redirect_uri", "/")})
+            return True
+        return False
 
 
 def hidden_fields(asked: dict[str, str]) -> str:

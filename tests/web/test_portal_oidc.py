@@ -46,14 +46,8 @@ class Provider:
         class Handler(IdpHandler):
             def do_GET(self) -> None:
                 url = urlparse(self.path)
-                if url.path == "/jwks":
-                    keys = {"keys": [provider.key.as_dict(private=False)]}
-                    self._send(200, json.dumps(keys).encode(), "application/json")
-                    return
                 asked = {k: v[0] for k, v in parse_qs(url.query).items()}
-                if url.path == "/logout":  # RP-initiated logout: the session here ends, the person goes back
-                    provider.logouts.append(asked)
-                    self._send(302, b"", "text/plain", {"Location": asked.get("post_logout_redirect_uri", "/")})
+                if self._keys_or_logout(url.path, asked, provider.key, provider.logouts):
                     return
                 hidden = hidden_fields(asked)
                 page = (f'<!doctype html><html lang="zh-CN"><title>IdP</title><form method="post" action="/authorize">'
