@@ -245,7 +245,7 @@ class Portal:
             return self._refused(request, session)
         await self.cookies.end(session)
         back = page_url(request, self.render.base)
-        ending = self.oidc.end_session(back, session.token) if self.oidc and session.provider else None
+        ending = self.oidc.end_session(back) if self.oidc and session.provider else None
         if ending is not None:
             # a page of ours moves on: the form's CSP (form-action 'self') does not let its redirect leave the hub
             return self.render.page(request, Session(), "signed_out.html", "signed_out_title", ending=ending)

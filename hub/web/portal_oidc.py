@@ -155,15 +155,16 @@ class OidcSignIn:
         """Answers nothing; deletes the flow cookie (the sign-in is over, one way or the other)."""
         response.delete_cookie(self.cookie, path="/", secure=True, httponly=True, samesite="lax")
 
-    def end_session(self, back_to: str, id_token: str | None = None) -> str | None:
+    def end_session(self, back_to: str) -> str | None:
         """Answers the provider's RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0) that ends the
         person's session there and sends them `back_to`, or None when the provider's end-session endpoint is not
-        configured."""
+        configured. It names the client, never the ID token: the URL stays in the browser's history on a shared
+        desk, and an ID token's subject is the person's resident ID."""
         endpoint = self.config.end_session_endpoint
         if not endpoint:
             return None
         asked = {"client_id": self.config.client_id, "post_logout_redirect_uri": self.config.post_logout_redirect_url
-                 or back_to, **({"id_token_hint": id_token} if id_token else {})}  # fmt: skip
+                 or back_to}  # fmt: skip
         return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(asked)}"
 
     def save(self, response: Response, flow: Flow) -> None:
